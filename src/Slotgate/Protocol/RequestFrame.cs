@@ -1,0 +1,149 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
+namespace Slotgate.Protocol;
+
+/// <summary>
+/// One client command as it will be forwarded: its RESP multibulk encoding (inline commands are
+/// re-encoded as multibulk by the parser) and where each argument's payload sits inside it.
+/// Instances are pooled and reused, so the buffers grow to the largest command seen and stay.
+/// </summary>
+internal sealed class RequestFrame
+{
+    private byte[] _buffer = new byte[256];
+    private int[] _argOffsets = new int[8];
+    private int[] _argLengths = new int[8];
+
+    /// <summary>Number of bytes of the encoded command in <see cref="Bytes"/>.</summary>
+    public int Length { get; private set; }
+
+    /// <summary>Number of arguments, the command name included.</summary>
+    public int ArgCount { get; private set; }
+
+    /// <summary>The whole command, encoded as a RESP array of bulk strings, ready to write to a backend.</summary>
+    public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(0, Length);
+
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
+
+    /// <summary>Argument <paramref name="index"/>'s payload (0 is the command name).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<byte> Arg(int index)
+    {
+        if ((uint)index >= (uint)ArgCount)
+        {
+            ThrowArgIndex(index);
+        }
+        return _buffer.AsSpan(_argOffsets[index], _argLengths[index]);
+    }
+
+    public ReadOnlyMemory<byte> ArgMemory(int index)
+    {
+        if ((uint)index >= (uint)ArgCount)
+        {
+            ThrowArgIndex(index);
+        }
+        return _buffer.AsMemory(_argOffsets[index], _argLengths[index]);
+    }
+
+    /// <summary>Forgets the current command; buffers are kept for reuse.</summary>
+    public void Reset()
+    {
+        Length = 0;
+        ArgCount = 0;
+    }
+
+    /// <summary>Starts a command of <paramref name="argCount"/> arguments; arguments are then appended in order.</summary>
+    public void Begin(int argCount)
+    {
+        Reset();
+        if (_argOffsets.Length < argCount)
+        {
+            int size = Math.Max(argCount, _argOffsets.Length * 2);
+            _argOffsets = new int[size];
+            _argLengths = new int[size];
+        }
+        Span<byte> header = stackalloc byte[16];
+        header[0] = (byte)'*';
+        int n = RespFormatter.FormatInt(argCount, header[1..]);
+        header[n + 1] = (byte)'\r';
+        header[n + 2] = (byte)'\n';
+        Append(header[..(n + 3)]);
+    }
+
+    /// <summary>Appends one argument, encoding it as a bulk string.</summary>
+    public void AppendArg(ReadOnlySpan<byte> payload)
+    {
+        Span<byte> header = stackalloc byte[16];
+        header[0] = (byte)'$';
+        int n = RespFormatter.FormatInt(payload.Length, header[1..]);
+        header[n + 1] = (byte)'\r';
+        header[n + 2] = (byte)'\n';
+        Append(header[..(n + 3)]);
+        RecordArg(Length, payload.Length);
+        Append(payload);
+        Append("\r\n"u8);
+    }
+
+    /// <summary>Appends one argument given as a sequence (a bulk string spanning several pipe segments).</summary>
+    public void AppendArg(in ReadOnlySequence<byte> payload)
+    {
+        if (payload.IsSingleSegment)
+        {
+            AppendArg(payload.FirstSpan);
+            return;
+        }
+        int length = checked((int)payload.Length);
+        Span<byte> header = stackalloc byte[16];
+        header[0] = (byte)'$';
+        int n = RespFormatter.FormatInt(length, header[1..]);
+        header[n + 1] = (byte)'\r';
+        header[n + 2] = (byte)'\n';
+        Append(header[..(n + 3)]);
+        RecordArg(Length, length);
+        EnsureCapacity(length + 2);
+        payload.CopyTo(_buffer.AsSpan(Length));
+        Length += length;
+        Append("\r\n"u8);
+    }
+
+    /// <summary>Copies another frame (used when a command is re-sent or re-targeted).</summary>
+    public void CopyFrom(RequestFrame other)
+    {
+        Begin(other.ArgCount);
+        for (int i = 0; i < other.ArgCount; i++)
+        {
+            AppendArg(other.Arg(i));
+        }
+    }
+
+    private void RecordArg(int offset, int length)
+    {
+        if (ArgCount == _argOffsets.Length)
+        {
+            Array.Resize(ref _argOffsets, ArgCount * 2);
+            Array.Resize(ref _argLengths, ArgCount * 2);
+        }
+        _argOffsets[ArgCount] = offset;
+        _argLengths[ArgCount] = length;
+        ArgCount++;
+    }
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        EnsureCapacity(bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(Length));
+        Length += bytes.Length;
+    }
+
+    private void EnsureCapacity(int extra)
+    {
+        int needed = Length + extra;
+        if (needed > _buffer.Length)
+        {
+            Array.Resize(ref _buffer, Math.Max(needed, _buffer.Length * 2));
+        }
+    }
+
+    private static void ThrowArgIndex(int index) =>
+        throw new ArgumentOutOfRangeException(nameof(index), index, "No such argument.");
+}
