@@ -1,0 +1,327 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Slotgate.Protocol;
+
+namespace Slotgate.Backend;
+
+/// <summary>
+/// One pipelined connection to a Redis node, shared by many client sessions. Requests are written in the order they
+/// arrive, with one flush for everything queued at that moment (so many clients' commands share a syscall), and the
+/// replies are matched to them through a FIFO, since Redis answers a connection's commands in order.
+/// When the connection dies or a reply is overdue, every request on it fails with a clear error; the owning
+/// <see cref="BackendNode"/> replaces it.
+/// </summary>
+internal sealed class BackendConnection
+{
+    private static readonly byte[] AskingCommand = "*1\r\n$6\r\nASKING\r\n"u8.ToArray();
+
+    private readonly Channel<BackendRequest> _pending = Channel.CreateUnbounded<BackendRequest>(
+        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly ConcurrentQueue<BackendRequest> _inflight = new();
+    private readonly BackendSettings _settings;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _closed = new();
+    private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Socket? _socket;
+    private int _failed;
+    private string? _failure;
+
+    public BackendConnection(string endpoint, BackendSettings settings, ILogger logger, bool readOnly = false)
+    {
+        Endpoint = endpoint;
+        _settings = settings;
+        _logger = logger;
+        ReadOnly = readOnly;
+    }
+
+    public string Endpoint { get; }
+
+    public bool ReadOnly { get; }
+
+    /// <summary>True once the connection has failed; it accepts no more requests.</summary>
+    public bool IsFailed => Volatile.Read(ref _failed) != 0;
+
+    /// <summary>True once connected and the handshake is written.</summary>
+    public bool IsConnected { get; private set; }
+
+    /// <summary>Why the connection failed, as an error line (no leading '-').</summary>
+    public string? Failure => _failure;
+
+    /// <summary>Completes when the connection is closed and every request on it has been answered or failed.</summary>
+    public Task Finished => _finished.Task;
+
+    /// <summary>Raised once, when the connection fails; the argument says whether it had ever connected.</summary>
+    public event Action<BackendConnection, bool>? Failed;
+
+    /// <summary>Queues <paramref name="request"/>; it is written as soon as the connection is up. Never blocks.</summary>
+    public void Send(BackendRequest request)
+    {
+        if (IsFailed || !_pending.Writer.TryWrite(request))
+        {
+            request.OnFailure(_failure ?? ConnectionError("connection closed"));
+        }
+    }
+
+    /// <summary>Connects and runs the read and write loops until the connection fails or is closed.</summary>
+    public void Start() => _ = RunAsync();
+
+    /// <summary>Closes the connection; pending requests fail with <paramref name="reason"/>.</summary>
+    public void Close(string reason) => Fail(ConnectionError(reason));
+
+    /// <summary>
+    /// Fails the connection when its oldest unanswered request has waited longer than the operation timeout.
+    /// Redis answers in order, so an overdue head means everything behind it is stuck too.
+    /// </summary>
+    public void CheckTimeout(long now)
+    {
+        if (IsConnected && _inflight.TryPeek(out BackendRequest? head) &&
+            Stopwatch.GetElapsedTime(head.SentAt, now) > _settings.OperationTimeout)
+        {
+            Fail($"ERR Slotgate: timeout after {_settings.OperationTimeout.TotalMilliseconds:0} ms waiting for node {Endpoint}");
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        Task? readLoop = null;
+        try
+        {
+            Socket socket = await ConnectAsync().ConfigureAwait(false);
+            _socket = socket;
+            var stream = new NetworkStream(socket, ownsSocket: true);
+            PipeReader input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096));
+            PipeWriter output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024));
+            WriteHandshake(output);
+            IsConnected = true;
+            readLoop = ReadLoopAsync(input);
+            await WriteLoopAsync(output).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Fail(ConnectionError(Describe(ex)));
+        }
+        finally
+        {
+            Fail(ConnectionError("connection closed"));
+            if (readLoop is not null)
+            {
+                await readLoop.ConfigureAwait(false);
+            }
+            DrainAll();
+            _finished.TrySetResult();
+        }
+    }
+
+    private async Task<Socket> ConnectAsync()
+    {
+        var (host, port) = SplitEndpoint(Endpoint);
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
+        timeout.CancelAfter(_settings.ConnectTimeout);
+        try
+        {
+            await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch (OperationCanceledException) when (!_closed.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new IOException($"connect timeout after {_settings.ConnectTimeout.TotalMilliseconds:0} ms");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    private void WriteHandshake(PipeWriter output)
+    {
+        if (_settings.Password is { Length: > 0 } password)
+        {
+            var auth = _settings.Username is { Length: > 0 } user
+                ? new HandshakeRequest(this, "AUTH", user, password)
+                : new HandshakeRequest(this, "AUTH", password);
+            _inflight.Enqueue(auth);
+            output.Write(auth.Frame.Bytes);
+        }
+        if (ReadOnly)
+        {
+            var readOnly = new HandshakeRequest(this, "READONLY");
+            _inflight.Enqueue(readOnly);
+            output.Write(readOnly.Frame.Bytes);
+        }
+    }
+
+    private async Task WriteLoopAsync(PipeWriter output)
+    {
+        ChannelReader<BackendRequest> pending = _pending.Reader;
+        try
+        {
+            while (await pending.WaitToReadAsync().ConfigureAwait(false))
+            {
+                long now = Stopwatch.GetTimestamp();
+                while (pending.TryRead(out BackendRequest? request))
+                {
+                    if (IsFailed)
+                    {
+                        request.OnFailure(_failure!);
+                        continue;
+                    }
+                    request.SentAt = now;
+                    request.SentTo = Endpoint;
+                    if (request.Asking)
+                    {
+                        request.Asking = false;
+                        _inflight.Enqueue(DiscardRequest.Instance);
+                        output.Write(AskingCommand);
+                    }
+                    _inflight.Enqueue(request);
+                    output.Write(request.Frame.Bytes);
+                }
+                FlushResult flush = await output.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        finally
+        {
+            await output.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadLoopAsync(PipeReader input)
+    {
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await input.ReadAsync().ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                var reader = new SequenceReader<byte>(buffer);
+                SequencePosition start = reader.Position;
+                while (!IsFailed && RespScanner.TrySkipValue(ref reader))
+                {
+                    ReadOnlySequence<byte> reply = buffer.Slice(start, reader.Position);
+                    start = reader.Position;
+                    if (!_inflight.TryDequeue(out BackendRequest? request))
+                    {
+                        throw new InvalidOperationException("reply without a request (protocol out of sync)");
+                    }
+                    request.OnReply(reply);
+                }
+                input.AdvanceTo(start, buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    Fail(ConnectionError("connection closed by the node"));
+                    break;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            // Any failure here (a malformed reply, a socket error, a bug in a reply handler) ends this connection only.
+            Fail(ConnectionError(Describe(ex)));
+        }
+        finally
+        {
+            await input.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private void Fail(string error)
+    {
+        if (Interlocked.Exchange(ref _failed, 1) != 0)
+        {
+            return;
+        }
+        _failure = error;
+        bool wasConnected = IsConnected;
+        _pending.Writer.TryComplete();
+        _closed.Cancel();
+        try
+        {
+            _socket?.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already closed: nothing to shut down.
+        }
+        _socket?.Dispose();
+        _logger.LogDebug("Backend connection to {Endpoint} failed: {Error}", Endpoint, error);
+        DrainAll();
+        Failed?.Invoke(this, wasConnected);
+    }
+
+    /// <summary>
+    /// Fails everything still queued or awaiting a reply. Runs again once the loops have stopped, so a request
+    /// that raced with the failure is never left behind.
+    /// </summary>
+    private void DrainAll()
+    {
+        string error = _failure ?? ConnectionError("connection closed");
+        while (_pending.Reader.TryRead(out BackendRequest? request))
+        {
+            request.OnFailure(error);
+        }
+        while (_inflight.TryDequeue(out BackendRequest? request))
+        {
+            request.OnFailure(error);
+        }
+    }
+
+    private string ConnectionError(string reason) => $"ERR Slotgate: node {Endpoint} unavailable ({reason})";
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        SocketException socket => socket.SocketErrorCode.ToString(),
+        _ => ex.Message,
+    };
+
+    internal static (string Host, int Port) SplitEndpoint(string endpoint)
+    {
+        int colon = endpoint.LastIndexOf(':');
+        string host = endpoint[..colon];
+        if (host.StartsWith('[') && host.EndsWith(']'))
+        {
+            host = host[1..^1];
+        }
+        return (host, int.Parse(endpoint.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A handshake command (AUTH, READONLY): an error reply fails the connection, since nothing would work on it.</summary>
+    private sealed class HandshakeRequest : BackendRequest
+    {
+        private readonly BackendConnection _connection;
+
+        public HandshakeRequest(BackendConnection connection, params string[] args)
+        {
+            _connection = connection;
+            Frame.Begin(args.Length);
+            foreach (string arg in args)
+            {
+                Frame.AppendArg(System.Text.Encoding.UTF8.GetBytes(arg));
+            }
+        }
+
+        public override void OnReply(in ReadOnlySequence<byte> reply)
+        {
+            if (reply.FirstSpan[0] == (byte)'-')
+            {
+                string text = System.Text.Encoding.UTF8.GetString(reply.ToArray()).TrimEnd();
+                _connection.Fail(_connection.ConnectionError($"{System.Text.Encoding.UTF8.GetString(Frame.Arg(0))} failed: {text[1..]}"));
+            }
+        }
+
+        public override void OnFailure(string error)
+        {
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace Slotgate.Backend;
+
+/// <summary>
+/// Every node Slotgate talks to, by endpoint, created on first use. Also runs the operation-timeout sweep,
+/// one timer for all connections rather than one per request.
+/// </summary>
+internal sealed class BackendPool : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, BackendNode> _nodes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly BackendSettings _settings;
+    private readonly ILogger _logger;
+    private readonly Timer _timeoutSweep;
+
+    public BackendPool(BackendSettings settings, ILogger<BackendPool> logger)
+    {
+        _settings = settings;
+        _logger = logger;
+        TimeSpan period = TimeSpan.FromMilliseconds(Math.Clamp(settings.OperationTimeout.TotalMilliseconds / 10, 10, 250));
+        _timeoutSweep = new Timer(_ => SweepTimeouts(), null, period, period);
+    }
+
+    public BackendSettings Settings => _settings;
+
+    /// <summary>Raised when any connection fails, with the node and the error.</summary>
+    public event Action<BackendNode, string>? ConnectionFailed;
+
+    public IEnumerable<BackendNode> Nodes => _nodes.Values;
+
+    public BackendNode GetNode(string endpoint) =>
+        _nodes.TryGetValue(endpoint, out BackendNode? node) ? node : _nodes.GetOrAdd(endpoint, CreateNode);
+
+    /// <summary>Sends a control command to <paramref name="endpoint"/> and decodes its reply.</summary>
+    public async Task<Protocol.RespValue> ExecuteAsync(string endpoint, TimeSpan timeout, params string[] args)
+    {
+        var request = new ControlRequest(args);
+        GetNode(endpoint).Send(request, affinity: 0);
+        return await request.Reply.WaitAsync(timeout).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _timeoutSweep.DisposeAsync().ConfigureAwait(false);
+        var closing = new List<Task>();
+        foreach (BackendNode node in _nodes.Values)
+        {
+            closing.Add(node.CloseAsync());
+        }
+        await Task.WhenAll(closing).ConfigureAwait(false);
+    }
+
+    private BackendNode CreateNode(string endpoint)
+    {
+        var node = new BackendNode(endpoint, _settings, _logger);
+        node.ConnectionFailed += (failed, error) => ConnectionFailed?.Invoke(failed, error);
+        return node;
+    }
+
+    private void SweepTimeouts()
+    {
+        long now = Stopwatch.GetTimestamp();
+        foreach (BackendNode node in _nodes.Values)
+        {
+            node.CheckTimeouts(now);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace Slotgate.Backend;
+
+/// <summary>What backend connections need to know, taken from the options at start-up.</summary>
+internal sealed record BackendSettings
+{
+    public int ConnectionsPerNode { get; init; } = 2;
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan ReconnectBackoffMin { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    public TimeSpan ReconnectBackoffMax { get; init; } = TimeSpan.FromSeconds(5);
+
+    public string? Username { get; init; }
+
+    public string? Password { get; init; }
+}

@@ -1,0 +1,282 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Slotgate.Backend;
+using Slotgate.Protocol;
+
+namespace Slotgate.Cluster;
+
+/// <summary>
+/// Keeps the current <see cref="SlotMap"/>: discovers the cluster from the seeds, refreshes it periodically and
+/// whenever something suggests it changed (a MOVED reply, a failed node connection), with refreshes debounced to
+/// at most one per <see cref="TopologySettings.MinInterval"/>. A failed refresh keeps the last good map.
+/// Readers get the map through one volatile read; writers swap in whole new snapshots.
+/// </summary>
+internal sealed class TopologyRefresher : IAsyncDisposable
+{
+    private readonly BackendPool _pool;
+    private readonly TopologySettings _settings;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _firstMap = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private SlotMap _current = SlotMap.Empty;
+    private Task? _loop;
+    private int _refreshRequested;
+
+    public TopologyRefresher(BackendPool pool, TopologySettings settings, ILogger<TopologyRefresher> logger, TimeProvider? time = null)
+    {
+        _pool = pool;
+        _settings = settings;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+        _pool.ConnectionFailed += (node, _) => RequestRefresh($"connection to {node.Endpoint} failed");
+    }
+
+    /// <summary>The current slot map. Never null; empty until the first discovery succeeds.</summary>
+    public SlotMap Current => Volatile.Read(ref _current);
+
+    /// <summary>Completes when the first topology has been discovered.</summary>
+    public Task FirstMap => _firstMap.Task;
+
+    /// <summary>When the last refresh succeeded (UTC), or null.</summary>
+    public DateTimeOffset? LastRefresh { get; private set; }
+
+    public string? LastError { get; private set; }
+
+    public void Start() => _loop ??= RunAsync(_stopping.Token);
+
+    /// <summary>Asks for a refresh soon; calls within the debounce interval collapse into one refresh.</summary>
+    public void RequestRefresh(string reason)
+    {
+        if (Interlocked.Exchange(ref _refreshRequested, 1) == 0)
+        {
+            _logger.LogDebug("Topology refresh requested: {Reason}", reason);
+            try
+            {
+                _wake.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // A wake-up is already pending.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Applies a MOVED redirect at once: <paramref name="slot"/> now belongs to <paramref name="endpoint"/>. The map is
+    /// patched so following commands go straight there, and a full refresh is scheduled to learn the rest.
+    /// </summary>
+    public void ApplyMoved(int slot, string endpoint)
+    {
+        while (true)
+        {
+            SlotMap current = Current;
+            SlotMap patched = current.WithSlotMoved(slot, endpoint);
+            if (ReferenceEquals(patched, current) || Interlocked.CompareExchange(ref _current, patched, current) == current)
+            {
+                break;
+            }
+        }
+        RequestRefresh($"MOVED {slot} {endpoint}");
+    }
+
+    /// <summary>Runs one discovery now, trying known nodes then seeds; returns true when a map was obtained.</summary>
+    public async Task<bool> RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        var errors = new List<string>();
+        foreach (string endpoint in Candidates())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                IReadOnlyList<Shard> shards = await DiscoverAsync(endpoint).ConfigureAwait(false);
+                if (shards.Count == 0)
+                {
+                    errors.Add($"{endpoint}: no slots assigned");
+                    continue;
+                }
+                Publish(shards, endpoint);
+                LastError = null;
+                LastRefresh = _time.GetUtcNow();
+                return true;
+            }
+            catch (Exception ex) when (ex is BackendException or TimeoutException or InvalidOperationException or RespProtocolException)
+            {
+                errors.Add($"{endpoint}: {ex.Message}");
+            }
+        }
+        LastError = string.Join("; ", errors);
+        _logger.LogWarning("Topology refresh failed, keeping the last known map: {Errors}", LastError);
+        return false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopping.Cancel();
+        if (_loop is not null)
+        {
+            try
+            {
+                await _loop.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+        }
+        _stopping.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        TimeSpan retry = TimeSpan.FromMilliseconds(100);
+        while (!stopping.IsCancellationRequested)
+        {
+            Volatile.Write(ref _refreshRequested, 0);
+            long started = Stopwatch.GetTimestamp();
+            bool ok = await RefreshAsync(stopping).ConfigureAwait(false);
+            TimeSpan wait;
+            if (Current.Shards.Count == 0)
+            {
+                // Nothing discovered yet: keep trying with a growing delay, so start-up waits for the cluster.
+                wait = retry;
+                retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, TimeSpan.FromSeconds(2).Ticks));
+            }
+            else
+            {
+                wait = ok ? _settings.Interval : _settings.MinInterval;
+            }
+            try
+            {
+                if (await _wake.WaitAsync(wait, stopping).ConfigureAwait(false))
+                {
+                    // Debounce: a triggered refresh waits until MinInterval has passed since the last one started.
+                    TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
+                    if (elapsed < _settings.MinInterval)
+                    {
+                        await Task.Delay(_settings.MinInterval - elapsed, stopping).ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+        }
+    }
+
+    private IEnumerable<string> Candidates()
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        SlotMap map = Current;
+        foreach (Shard shard in map.Shards)
+        {
+            if (shard.Primary.Healthy && seen.Add(shard.Primary.Endpoint))
+            {
+                yield return shard.Primary.Endpoint;
+            }
+        }
+        foreach (Shard shard in map.Shards)
+        {
+            foreach (ClusterNode replica in shard.Replicas)
+            {
+                if (replica.Healthy && seen.Add(replica.Endpoint))
+                {
+                    yield return replica.Endpoint;
+                }
+            }
+        }
+        foreach (string seed in _settings.Seeds)
+        {
+            if (seen.Add(seed))
+            {
+                yield return seed;
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<Shard>> DiscoverAsync(string endpoint)
+    {
+        RespValue reply = await _pool.ExecuteAsync(endpoint, _settings.Timeout, "CLUSTER", "SHARDS").ConfigureAwait(false);
+        if (!reply.IsError)
+        {
+            return TopologyParser.ParseShards(reply);
+        }
+        if (reply.Text is { } text && text.Contains("unknown subcommand", StringComparison.OrdinalIgnoreCase))
+        {
+            // Redis before 7.0 has no CLUSTER SHARDS.
+            reply = await _pool.ExecuteAsync(endpoint, _settings.Timeout, "CLUSTER", "SLOTS").ConfigureAwait(false);
+            return TopologyParser.ParseSlots(reply);
+        }
+        throw new InvalidOperationException(reply.Text);
+    }
+
+    private void Publish(IReadOnlyList<Shard> shards, string source)
+    {
+        while (true)
+        {
+            SlotMap current = Current;
+            var next = new SlotMap(shards, current.Version + 1);
+            if (SameTopology(current, next))
+            {
+                break;
+            }
+            if (Interlocked.CompareExchange(ref _current, next, current) == current)
+            {
+                LogChange(current, next, source);
+                break;
+            }
+        }
+        _firstMap.TrySetResult();
+    }
+
+    private void LogChange(SlotMap previous, SlotMap next, string source)
+    {
+        _logger.LogInformation(
+            "Topology from {Source}: {Shards} shards, {Covered}/16384 slots covered (was {PreviousShards} shards)",
+            source, next.Shards.Count, next.CoveredSlots, previous.Shards.Count);
+        foreach (Shard shard in next.Shards)
+        {
+            _logger.LogInformation(
+                "  shard primary {Primary} replicas [{Replicas}] slots {Ranges}",
+                shard.Primary.Endpoint,
+                string.Join(", ", shard.Replicas.Select(r => r.Healthy ? r.Endpoint : r.Endpoint + " (down)")),
+                string.Join(",", shard.Ranges));
+        }
+        if (!next.IsFullyCovered)
+        {
+            _logger.LogWarning(
+                "Slots not served by any node (commands for them get -CLUSTERDOWN): {Ranges}",
+                string.Join(",", next.UncoveredRanges()));
+        }
+    }
+
+    private static bool SameTopology(SlotMap a, SlotMap b)
+    {
+        if (a.Shards.Count != b.Shards.Count || a.CoveredSlots != b.CoveredSlots)
+        {
+            return false;
+        }
+        for (int slot = 0; slot < HashSlot.Count; slot++)
+        {
+            Shard? x = a.GetShard(slot);
+            Shard? y = b.GetShard(slot);
+            if (x?.Primary.Endpoint != y?.Primary.Endpoint)
+            {
+                return false;
+            }
+        }
+        for (int i = 0; i < a.Shards.Count; i++)
+        {
+            Shard x = a.Shards[i];
+            Shard? y = b.Shards.FirstOrDefault(s => s.Primary.Endpoint == x.Primary.Endpoint);
+            if (y is null || x.Primary.Healthy != y.Primary.Healthy || x.Replicas.Count != y.Replicas.Count ||
+                !x.Replicas.Select(r => (r.Endpoint, r.Healthy)).SequenceEqual(y.Replicas.Select(r => (r.Endpoint, r.Healthy))))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+}

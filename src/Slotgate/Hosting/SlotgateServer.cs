@@ -1,0 +1,197 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Slotgate.Backend;
+using Slotgate.Cluster;
+using Slotgate.Commands;
+using Slotgate.Configuration;
+using Slotgate.Protocol;
+using Slotgate.Proxy;
+using Slotgate.Routing;
+
+namespace Slotgate.Hosting;
+
+/// <summary>
+/// Slotgate as a running process: a Generic Host on Kestrel with one RESP listener per configured address, the
+/// backend pool and the topology refresher. The topology is discovered before the listeners open, so the first
+/// client command already has a slot map. Used by <c>Program</c> and, in-process, by the integration tests.
+/// </summary>
+internal sealed class SlotgateServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private SlotgateServer(WebApplication app, IReadOnlyList<IPEndPoint> endpoints)
+    {
+        _app = app;
+        Endpoints = endpoints;
+    }
+
+    /// <summary>The addresses actually bound (port 0 in the options becomes the real port here).</summary>
+    public IReadOnlyList<IPEndPoint> Endpoints { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public TopologyRefresher Topology => _app.Services.GetRequiredService<TopologyRefresher>();
+
+    public static async Task<SlotgateServer> StartAsync(SlotgateOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (configureLogging is not null)
+        {
+            configureLogging(builder.Logging);
+        }
+        else
+        {
+            ConfigureDefaultLogging(builder.Logging, options.Logging);
+        }
+        builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        AddServices(builder.Services, options);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            foreach (string listen in options.Listen)
+            {
+                HostPort address = HostPort.Parse(listen);
+                kestrel.Listen(ToEndPoint(address), listener => listener.UseConnectionHandler<RespConnectionHandler>());
+            }
+        });
+        WebApplication app = builder.Build();
+
+        var topology = app.Services.GetRequiredService<TopologyRefresher>();
+        ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate");
+        topology.Start();
+        logger.LogInformation("Discovering the cluster from {Seeds}", string.Join(", ", options.Cluster.Seeds));
+        await WaitForTopologyAsync(topology, logger, cancellationToken).ConfigureAwait(false);
+
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        var endpoints = new List<IPEndPoint>();
+        foreach (string address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+        {
+            var uri = new Uri(address);
+            endpoints.Add(new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port));
+        }
+        if (endpoints.Count > 0)
+        {
+            app.Services.GetRequiredService<ServerIdentity>().Port = endpoints[0].Port;
+        }
+        foreach (IPEndPoint endpoint in endpoints)
+        {
+            logger.LogInformation("Slotgate listening on {Endpoint} (RESP)", endpoint);
+        }
+        return new SlotgateServer(app, endpoints);
+    }
+
+    /// <summary>Runs until Ctrl-C or SIGTERM, then drains in-flight commands and stops.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static void AddServices(IServiceCollection services, SlotgateOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new BackendSettings
+        {
+            ConnectionsPerNode = options.Backend.ConnectionsPerNode,
+            ConnectTimeout = options.Backend.ConnectTimeout,
+            OperationTimeout = options.Backend.OperationTimeout,
+            ReconnectBackoffMin = options.Backend.ReconnectBackoffMin,
+            ReconnectBackoffMax = options.Backend.ReconnectBackoffMax,
+            Username = options.Cluster.Username,
+            Password = options.Cluster.Password,
+        });
+        services.AddSingleton(new TopologySettings
+        {
+            Seeds = options.Cluster.Seeds,
+            Interval = options.Cluster.RefreshInterval,
+            MinInterval = options.Cluster.RefreshMinInterval,
+            Timeout = options.Backend.OperationTimeout,
+        });
+        services.AddSingleton(new RoutingSettings
+        {
+            MaxRedirects = options.Routing.MaxRedirects,
+            TryAgainDelay = options.Routing.TryAgainDelay,
+        });
+        services.AddSingleton(new RespLimits
+        {
+            MaxBulkLength = options.Limits.MaxBulkLength,
+            MaxArguments = options.Limits.MaxArguments,
+            MaxInlineLength = options.Limits.MaxInlineLength,
+        });
+        services.AddSingleton(CommandTable.Default);
+        services.AddSingleton<BackendPool>();
+        services.AddSingleton<TopologyRefresher>(sp => new TopologyRefresher(
+            sp.GetRequiredService<BackendPool>(), sp.GetRequiredService<TopologySettings>(),
+            sp.GetRequiredService<ILogger<TopologyRefresher>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Router>();
+        services.AddSingleton<ServerIdentity>();
+        services.AddSingleton<LocalCommands>();
+        services.AddSingleton(sp => new CommandDispatcher(
+            sp.GetRequiredService<CommandTable>(), sp.GetRequiredService<Router>(), sp.GetRequiredService<LocalCommands>(),
+            sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
+            sp.GetRequiredService<ILogger<CommandDispatcher>>()));
+        services.AddHostedService<BackendShutdown>();
+    }
+
+    private static async Task WaitForTopologyAsync(TopologyRefresher topology, ILogger logger, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task delay = Task.Delay(TimeSpan.FromSeconds(5), cancellationToken);
+            if (await Task.WhenAny(topology.FirstMap, delay).ConfigureAwait(false) == topology.FirstMap)
+            {
+                break;
+            }
+            cancellationToken.ThrowIfCancellationRequested();
+            logger.LogWarning("Still waiting for the cluster: {Error}", topology.LastError ?? "no answer yet");
+        }
+        SlotMap map = topology.Current;
+        if (!map.IsFullyCovered)
+        {
+            logger.LogWarning(
+                "Serving with {Covered}/16384 slots covered; commands for slots {Ranges} get -CLUSTERDOWN",
+                map.CoveredSlots, string.Join(",", map.UncoveredRanges()));
+        }
+    }
+
+    private static void ConfigureDefaultLogging(ILoggingBuilder logging, LoggingOptions options)
+    {
+        if (options.Json)
+        {
+            logging.AddJsonConsole();
+        }
+        else
+        {
+            logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+        logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true));
+        logging.AddFilter("Microsoft", LogLevel.Warning);
+    }
+
+    private static IPEndPoint ToEndPoint(HostPort address)
+    {
+        if (IPAddress.TryParse(address.Host, out IPAddress? ip))
+        {
+            return new IPEndPoint(ip, address.Port);
+        }
+        if (string.Equals(address.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return new IPEndPoint(IPAddress.Loopback, address.Port);
+        }
+        IPAddress[] resolved = Dns.GetHostAddresses(address.Host);
+        return new IPEndPoint(resolved[0], address.Port);
+    }
+}

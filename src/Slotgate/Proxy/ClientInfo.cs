@@ -1,0 +1,24 @@
+namespace Slotgate.Proxy;
+
+/// <summary>What Slotgate knows about a client connection (for CLIENT ID/INFO/LIST and logs).</summary>
+internal sealed class ClientInfo(long id, string remoteEndpoint, string localEndpoint)
+{
+    public long Id { get; } = id;
+
+    public string RemoteEndpoint { get; } = remoteEndpoint;
+
+    public string LocalEndpoint { get; } = localEndpoint;
+
+    public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>Chooses this client's backend connection on every node, so its commands to a node stay in order.</summary>
+    public int Affinity => (int)(Id & int.MaxValue);
+
+    public string? Name { get; set; }
+
+    public string? LibraryName { get; set; }
+
+    public string? LibraryVersion { get; set; }
+
+    public string? LastCommand { get; set; }
+}

@@ -1,0 +1,198 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging;
+using Slotgate.Protocol;
+using Slotgate.Routing;
+
+namespace Slotgate.Proxy;
+
+/// <summary>
+/// One client connection. The reader parses pipelined commands, queues each in arrival order and hands it to the
+/// dispatcher; the writer sends replies back strictly in that order as they complete, whichever shard answered
+/// first, flushing once per burst. The number of commands awaiting replies is bounded, so a client that pipelines
+/// faster than the cluster answers is simply not read from until replies drain.
+/// </summary>
+internal sealed class ClientSession
+{
+    private readonly IDuplexPipe _transport;
+    private readonly CommandDispatcher _dispatcher;
+    private readonly ILogger _logger;
+    private readonly RequestParser _parser;
+    private readonly RequestPool _pool = new();
+    private readonly Channel<ProxyRequest> _replies = Channel.CreateUnbounded<ProxyRequest>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
+    private readonly SemaphoreSlim _pendingLimit;
+    private volatile bool _closing;
+
+    public ClientSession(IDuplexPipe transport, CommandDispatcher dispatcher, ClientInfo info, ILogger logger)
+    {
+        _transport = transport;
+        _dispatcher = dispatcher;
+        _logger = logger;
+        _parser = new RequestParser(dispatcher.Limits);
+        Info = info;
+        _pendingLimit = new SemaphoreSlim(dispatcher.MaxPendingCommands, dispatcher.MaxPendingCommands);
+    }
+
+    public ClientInfo Info { get; }
+
+    public RequestPool Pool => _pool;
+
+    /// <summary>Serves the connection until the client leaves, sends QUIT, or breaks the protocol.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        Task writer = WriteLoopAsync();
+        try
+        {
+            await ReadLoopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or ConnectionResetException)
+        {
+            _logger.LogDebug("Client {Id} read ended: {Reason}", Info.Id, ex.Message);
+        }
+        finally
+        {
+            _replies.Writer.TryComplete();
+            // Every queued command is answered or failed (op timeouts guarantee it), so this drains in bounded time.
+            await writer.ConfigureAwait(false);
+            await _transport.Input.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadLoopAsync(CancellationToken cancellationToken)
+    {
+        PipeReader input = _transport.Input;
+        ProxyRequest? spare = null;
+        while (!_closing)
+        {
+            ReadResult result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            try
+            {
+                while (!_closing)
+                {
+                    ProxyRequest request = spare ?? _pool.Rent();
+                    spare = null;
+                    if (!_parser.TryParse(ref buffer, request.Frame))
+                    {
+                        spare = request;
+                        break;
+                    }
+                    await Enqueue(request).ConfigureAwait(false);
+                    _dispatcher.Execute(this, request);
+                }
+            }
+            catch (RespProtocolException ex)
+            {
+                // As Redis does: answer the protocol error, then close this connection only.
+                ProxyRequest error = spare ?? _pool.Rent();
+                spare = null;
+                error.SetError("ERR " + ex.Message);
+                error.CloseAfterReply = true;
+                await Enqueue(error).ConfigureAwait(false);
+                error.Complete();
+                _closing = true;
+                _logger.LogDebug("Client {Id} protocol error: {Error}", Info.Id, ex.Message);
+            }
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                break;
+            }
+        }
+        if (spare is not null)
+        {
+            _pool.Return(spare);
+        }
+    }
+
+    private ValueTask Enqueue(ProxyRequest request)
+    {
+        request.Affinity = Info.Affinity;
+        Task wait = _pendingLimit.WaitAsync();
+        if (!wait.IsCompletedSuccessfully)
+        {
+            return EnqueueSlow(wait, request);
+        }
+        _replies.Writer.TryWrite(request);
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask EnqueueSlow(Task wait, ProxyRequest request)
+    {
+        await wait.ConfigureAwait(false);
+        _replies.Writer.TryWrite(request);
+    }
+
+    /// <summary>Marks the session as closing after the current reply (QUIT).</summary>
+    public void CloseAfter(ProxyRequest request)
+    {
+        request.CloseAfterReply = true;
+        _closing = true;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        PipeWriter output = _transport.Output;
+        ChannelReader<ProxyRequest> replies = _replies.Reader;
+        bool broken = false;
+        bool unflushed = false;
+        while (await replies.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (replies.TryPeek(out ProxyRequest? head))
+            {
+                ValueTask ready = head.WaitAsync();
+                if (!ready.IsCompleted && unflushed && !broken)
+                {
+                    broken = !await FlushAsync(output).ConfigureAwait(false);
+                    unflushed = false;
+                }
+                await ready.ConfigureAwait(false);
+                replies.TryRead(out _);
+                bool close = head.CloseAfterReply;
+                if (!broken)
+                {
+                    output.Write(head.Reply.Span);
+                    unflushed = true;
+                }
+                _pool.Return(head);
+                _pendingLimit.Release();
+                if (close)
+                {
+                    if (!broken)
+                    {
+                        await FlushAsync(output).ConfigureAwait(false);
+                    }
+                    broken = true;
+                    _closing = true;
+                    _transport.Input.CancelPendingRead();
+                    await output.CompleteAsync().ConfigureAwait(false);
+                }
+            }
+            if (unflushed && !broken)
+            {
+                broken = !await FlushAsync(output).ConfigureAwait(false);
+                unflushed = false;
+            }
+        }
+        if (!broken)
+        {
+            await output.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async ValueTask<bool> FlushAsync(PipeWriter output)
+    {
+        try
+        {
+            FlushResult result = await output.FlushAsync().ConfigureAwait(false);
+            return !result.IsCompleted && !result.IsCanceled;
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or ConnectionResetException)
+        {
+            return false;
+        }
+    }
+}

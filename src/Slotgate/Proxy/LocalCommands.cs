@@ -1,0 +1,355 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using Slotgate.Cluster;
+using Slotgate.Commands;
+using Slotgate.Protocol;
+using Slotgate.Routing;
+
+namespace Slotgate.Proxy;
+
+/// <summary>
+/// Commands Slotgate answers itself, the way a single Redis node would: the client talks to "one server", so
+/// connection-level commands (PING, ECHO, SELECT 0, HELLO, CLIENT SETNAME...) and server metadata (COMMAND, INFO)
+/// describe Slotgate and the session, not whichever node a forwarded copy would reach.
+/// </summary>
+internal sealed class LocalCommands(CommandTable commands, ServerIdentity identity, TopologyRefresher topology)
+{
+    public void Execute(ClientSession session, ProxyRequest request, CommandInfo command)
+    {
+        RequestFrame frame = request.Frame;
+        IBufferWriter<byte> reply = request.ReplyWriter;
+        switch (command.Name.ToUpperInvariant())
+        {
+            case "PING":
+                if (frame.ArgCount == 1)
+                {
+                    reply.Write("+PONG\r\n"u8);
+                }
+                else
+                {
+                    RespWriter.WriteBulkString(reply, frame.Arg(1));
+                }
+                break;
+            case "ECHO":
+                RespWriter.WriteBulkString(reply, frame.Arg(1));
+                break;
+            case "QUIT":
+                reply.Write("+OK\r\n"u8);
+                session.CloseAfter(request);
+                break;
+            case "SELECT":
+                if (!Utf8Parser.TryParse(frame.Arg(1), out long db, out int used) || used != frame.Arg(1).Length)
+                {
+                    request.SetError("ERR value is not an integer or out of range");
+                }
+                else if (db != 0)
+                {
+                    // Redis Cluster has only database 0 and says so in these words.
+                    request.SetError("ERR SELECT is not allowed in cluster mode");
+                }
+                else
+                {
+                    reply.Write("+OK\r\n"u8);
+                }
+                break;
+            case "READONLY":
+            case "READWRITE":
+                reply.Write("+OK\r\n"u8);
+                break;
+            case "RESET":
+                session.Info.Name = null;
+                reply.Write("+RESET\r\n"u8);
+                break;
+            case "AUTH":
+                request.SetError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
+                break;
+            case "HELLO":
+                Hello(session, request);
+                break;
+            case "CLIENT|SETNAME":
+                SetName(session, request, frame.Arg(2));
+                break;
+            case "CLIENT|GETNAME":
+                if (session.Info.Name is { } name)
+                {
+                    RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(name));
+                }
+                else
+                {
+                    RespWriter.WriteNullBulk(reply);
+                }
+                break;
+            case "CLIENT|ID":
+                RespWriter.WriteInteger(reply, session.Info.Id);
+                break;
+            case "CLIENT|SETINFO":
+                SetInfo(session, request);
+                break;
+            case "CLIENT|INFO":
+            case "CLIENT|LIST":
+                RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(DescribeClient(session.Info) + "\n"));
+                break;
+            case "CLIENT|NO-EVICT":
+            case "CLIENT|NO-TOUCH":
+                reply.Write("+OK\r\n"u8);
+                break;
+            case "COMMAND":
+                commands.WriteCommandInfoReply(reply, commands.AllCommands().Where(c => !c.Name.Contains('|')).ToList());
+                break;
+            case "COMMAND|COUNT":
+                RespWriter.WriteInteger(reply, commands.AllCommands().Count(c => !c.Name.Contains('|')));
+                break;
+            case "COMMAND|LIST":
+                var names = commands.AllCommands().Where(c => !c.Name.Contains('|')).ToList();
+                RespWriter.WriteArrayHeader(reply, names.Count);
+                foreach (CommandInfo c in names)
+                {
+                    RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(c.Name.ToLowerInvariant()));
+                }
+                break;
+            case "COMMAND|INFO":
+                CommandInfoReply(request);
+                break;
+            case "COMMAND|DOCS":
+                // Documentation is not carried in the built-in table; an empty map is what Redis gives for unknown names.
+                RespWriter.WriteArrayHeader(reply, 0);
+                break;
+            case "COMMAND|GETKEYS":
+                GetKeys(request);
+                break;
+            default:
+                request.SetError($"ERR Slotgate: {command.Name.ToUpperInvariant().Replace('|', ' ')} is not answered by Slotgate");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// INFO: Slotgate's own server, clients, replication and cluster sections. When the keyspace section is asked for,
+    /// children are added that fetch each primary's keyspace to be summed.
+    /// </summary>
+    public void Info(ClientSession session, ProxyRequest request)
+    {
+        RequestFrame frame = request.Frame;
+        var sections = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 1; i < frame.ArgCount; i++)
+        {
+            sections.Add(Encoding.UTF8.GetString(frame.Arg(i)));
+        }
+        bool all = sections.Count == 0 || sections.Contains("default") || sections.Contains("all") || sections.Contains("everything");
+        var text = new StringBuilder();
+        if (all || sections.Contains("server"))
+        {
+            text.Append("# Server\r\n")
+                .Append(CultureInfo.InvariantCulture, $"redis_version:{ServerIdentity.RedisVersion}\r\n")
+                .Append("redis_mode:standalone\r\n")
+                .Append(CultureInfo.InvariantCulture, $"proxy:slotgate\r\nslotgate_version:{identity.Version}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"os:{Environment.OSVersion}\r\narch_bits:{IntPtr.Size * 8}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"process_id:{Environment.ProcessId}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"run_id:{identity.RunId}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"tcp_port:{identity.Port}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"uptime_in_seconds:{(long)identity.Uptime.TotalSeconds}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"uptime_in_days:{(long)identity.Uptime.TotalDays}\r\n\r\n");
+        }
+        if (all || sections.Contains("clients"))
+        {
+            text.Append("# Clients\r\n")
+                .Append(CultureInfo.InvariantCulture, $"connected_clients:{identity.ConnectedClients}\r\n\r\n");
+        }
+        if (all || sections.Contains("replication"))
+        {
+            text.Append("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n\r\n");
+        }
+        if (all || sections.Contains("cluster"))
+        {
+            SlotMap map = topology.Current;
+            text.Append("# Cluster\r\ncluster_enabled:0\r\n")
+                .Append(CultureInfo.InvariantCulture, $"slotgate_shards:{map.Shards.Count}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"slotgate_slots_covered:{map.CoveredSlots}\r\n\r\n");
+        }
+        if (all || sections.Contains("keyspace"))
+        {
+            request.InfoPrefix = text.ToString();
+            request.Merge = MergeKind.Info;
+            foreach (Shard shard in topology.Current.Shards)
+            {
+                ProxyRequest child = request.Pool.Rent();
+                child.Frame.Begin(2);
+                child.Frame.AppendArg("INFO"u8);
+                child.Frame.AppendArg("keyspace"u8);
+                child.Target = shard.Primary.Endpoint;
+                request.AddChild(child);
+            }
+            if (request.Children.Count > 0)
+            {
+                return;
+            }
+            text.Append("# Keyspace\r\n");
+        }
+        RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    private static void Hello(ClientSession session, ProxyRequest request)
+    {
+        RequestFrame frame = request.Frame;
+        int i = 1;
+        if (frame.ArgCount > 1)
+        {
+            if (!Utf8Parser.TryParse(frame.Arg(1), out int version, out int used) || used != frame.Arg(1).Length)
+            {
+                request.SetError("ERR Protocol version is not an integer or out of range");
+                return;
+            }
+            if (version != 2)
+            {
+                // RESP3 is not spoken yet; this is Redis's own reply for an unsupported protocol version.
+                request.SetError("NOPROTO sorry, this protocol version is not supported.");
+                return;
+            }
+            i = 2;
+        }
+        for (; i < frame.ArgCount; i++)
+        {
+            ReadOnlySpan<byte> option = frame.Arg(i);
+            if (Ascii.EqualsIgnoreCase(option, "SETNAME"u8) && i + 1 < frame.ArgCount)
+            {
+                if (!TryValidateName(frame.Arg(i + 1), out string? error))
+                {
+                    request.SetError(error!);
+                    return;
+                }
+                session.Info.Name = Encoding.UTF8.GetString(frame.Arg(++i));
+            }
+            else if (Ascii.EqualsIgnoreCase(option, "AUTH"u8) && i + 2 < frame.ArgCount)
+            {
+                request.SetError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
+                return;
+            }
+            else
+            {
+                request.SetError($"ERR Syntax error in HELLO option '{Encoding.UTF8.GetString(option)}'");
+                return;
+            }
+        }
+        IBufferWriter<byte> reply = request.ReplyWriter;
+        RespWriter.WriteArrayHeader(reply, 14);
+        RespWriter.WriteBulkString(reply, "server"u8);
+        RespWriter.WriteBulkString(reply, "redis"u8);
+        RespWriter.WriteBulkString(reply, "version"u8);
+        RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(ServerIdentity.RedisVersion));
+        RespWriter.WriteBulkString(reply, "proto"u8);
+        RespWriter.WriteInteger(reply, 2);
+        RespWriter.WriteBulkString(reply, "id"u8);
+        RespWriter.WriteInteger(reply, session.Info.Id);
+        RespWriter.WriteBulkString(reply, "mode"u8);
+        RespWriter.WriteBulkString(reply, "standalone"u8);
+        RespWriter.WriteBulkString(reply, "role"u8);
+        RespWriter.WriteBulkString(reply, "master"u8);
+        RespWriter.WriteBulkString(reply, "modules"u8);
+        RespWriter.WriteArrayHeader(reply, 0);
+    }
+
+    private static void SetName(ClientSession session, ProxyRequest request, ReadOnlySpan<byte> name)
+    {
+        if (!TryValidateName(name, out string? error))
+        {
+            request.SetError(error!);
+            return;
+        }
+        session.Info.Name = name.IsEmpty ? null : Encoding.UTF8.GetString(name);
+        request.ReplyWriter.Write("+OK\r\n"u8);
+    }
+
+    /// <summary>Redis refuses client names with spaces, newlines or other special characters.</summary>
+    private static bool TryValidateName(ReadOnlySpan<byte> name, out string? error)
+    {
+        foreach (byte b in name)
+        {
+            if (b < '!' || b > '~')
+            {
+                error = "ERR Client names cannot contain spaces, newlines or special characters.";
+                return false;
+            }
+        }
+        error = null;
+        return true;
+    }
+
+    private static void SetInfo(ClientSession session, ProxyRequest request)
+    {
+        RequestFrame frame = request.Frame;
+        ReadOnlySpan<byte> attribute = frame.Arg(2);
+        string value = Encoding.UTF8.GetString(frame.Arg(3));
+        if (Ascii.EqualsIgnoreCase(attribute, "LIB-NAME"u8))
+        {
+            session.Info.LibraryName = value;
+        }
+        else if (Ascii.EqualsIgnoreCase(attribute, "LIB-VER"u8))
+        {
+            session.Info.LibraryVersion = value;
+        }
+        else
+        {
+            request.SetError($"ERR Unrecognized option '{Encoding.UTF8.GetString(attribute)}'");
+            return;
+        }
+        request.ReplyWriter.Write("+OK\r\n"u8);
+    }
+
+    private void CommandInfoReply(ProxyRequest request)
+    {
+        RequestFrame frame = request.Frame;
+        var found = new List<CommandInfo?>();
+        for (int i = 2; i < frame.ArgCount; i++)
+        {
+            found.Add(commands.Find(Encoding.UTF8.GetString(frame.Arg(i))));
+        }
+        if (frame.ArgCount == 2)
+        {
+            found.AddRange(commands.AllCommands().Where(c => !c.Name.Contains('|')));
+        }
+        commands.WriteCommandInfoReply(request.ReplyWriter, found);
+    }
+
+    private void GetKeys(ProxyRequest request)
+    {
+        RequestFrame frame = request.Frame;
+        var inner = new RequestFrame();
+        inner.Begin(frame.ArgCount - 2);
+        for (int i = 2; i < frame.ArgCount; i++)
+        {
+            inner.AppendArg(frame.Arg(i));
+        }
+        CommandInfo? command = commands.Lookup(inner);
+        if (command is null)
+        {
+            request.SetError("ERR Invalid command specified");
+            return;
+        }
+        if (!CommandTable.HasValidArity(command, inner.ArgCount))
+        {
+            request.SetError("ERR Invalid number of arguments specified for command");
+            return;
+        }
+        int[] keys = new int[inner.ArgCount];
+        int count = commands.FindKeys(command, inner, keys);
+        if (count <= 0)
+        {
+            request.SetError("ERR The command has no key arguments");
+            return;
+        }
+        RespWriter.WriteArrayHeader(request.ReplyWriter, count);
+        for (int i = 0; i < count; i++)
+        {
+            RespWriter.WriteBulkString(request.ReplyWriter, inner.Arg(keys[i]));
+        }
+    }
+
+    private static string DescribeClient(ClientInfo info)
+    {
+        long age = (long)(DateTimeOffset.UtcNow - info.ConnectedAt).TotalSeconds;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"id={info.Id} addr={info.RemoteEndpoint} laddr={info.LocalEndpoint} fd=-1 name={info.Name} age={age} idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 cmd=client|info user=default lib-name={info.LibraryName} lib-ver={info.LibraryVersion} resp=2");
+    }
+}

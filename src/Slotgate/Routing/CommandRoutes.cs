@@ -1,0 +1,74 @@
+using System.Collections.Frozen;
+
+namespace Slotgate.Routing;
+
+/// <summary>
+/// Slotgate's routing policy by command name (upper case; subcommands as <c>CONTAINER|SUB</c>). Commands not listed
+/// follow the default: commands that take keys are forwarded to their slot's primary, keyless ones are refused
+/// unless <see cref="AnyPrimary"/> lists them, since running e.g. CONFIG SET on one node of many would mislead.
+/// </summary>
+internal static class CommandRoutes
+{
+    private const string NotYet = "is not supported by Slotgate yet";
+
+    private static readonly FrozenDictionary<string, CommandRoute> Routes = Build();
+
+    /// <summary>Keyless commands any primary can answer for the whole cluster.</summary>
+    public static FrozenSet<string> AnyPrimary { get; } = new[] { "TIME", "LOLWUT" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>The explicit route for <paramref name="fullName"/>, or null to apply the default.</summary>
+    public static CommandRoute? Find(string fullName) => Routes.GetValueOrDefault(fullName);
+
+    /// <summary>The error for a keyless command Slotgate does not run.</summary>
+    public static string KeylessError(string displayName) =>
+        $"ERR Slotgate: '{displayName}' is not supported through the proxy (it has no key to route by)";
+
+    private static FrozenDictionary<string, CommandRoute> Build()
+    {
+        var routes = new Dictionary<string, CommandRoute>(StringComparer.Ordinal);
+        foreach (string name in new[]
+        {
+            "PING", "ECHO", "QUIT", "SELECT", "HELLO", "AUTH", "RESET", "READONLY", "READWRITE",
+            "CLIENT|SETNAME", "CLIENT|GETNAME", "CLIENT|ID", "CLIENT|SETINFO", "CLIENT|INFO", "CLIENT|LIST",
+            "CLIENT|NO-EVICT", "CLIENT|NO-TOUCH", "CLIENT|HELP",
+            "COMMAND", "COMMAND|COUNT", "COMMAND|INFO", "COMMAND|LIST", "COMMAND|DOCS", "COMMAND|GETKEYS", "COMMAND|HELP",
+        })
+        {
+            routes[name] = CommandRoute.Local;
+        }
+        routes["MGET"] = new(RouteKind.SplitValues);
+        routes["MSET"] = new(RouteKind.SplitPairs);
+        foreach (string name in new[] { "DEL", "UNLINK", "EXISTS", "TOUCH" })
+        {
+            routes[name] = new(RouteKind.SplitSum);
+        }
+        routes["DBSIZE"] = new(RouteKind.FanOutSum);
+        routes["FLUSHALL"] = new(RouteKind.FanOutAllOk);
+        routes["FLUSHDB"] = new(RouteKind.FanOutAllOk);
+        routes["INFO"] = new(RouteKind.Info);
+
+        Refuse(routes, "transactions", "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH");
+        Refuse(routes, "pub/sub", "SUBSCRIBE", "PSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "PUBLISH", "SSUBSCRIBE",
+            "SUNSUBSCRIBE", "SPUBLISH", "PUBSUB|CHANNELS", "PUBSUB|NUMSUB", "PUBSUB|NUMPAT", "PUBSUB|SHARDCHANNELS",
+            "PUBSUB|SHARDNUMSUB");
+        Refuse(routes, "blocking commands", "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP", "BZPOPMIN", "BZPOPMAX",
+            "BZMPOP", "WAIT", "WAITAOF");
+        Refuse(routes, "cluster-wide key iteration", "SCAN", "KEYS", "RANDOMKEY");
+        Refuse(routes, "scripts broadcast", "SCRIPT|LOAD", "SCRIPT|EXISTS", "SCRIPT|FLUSH", "SCRIPT|KILL",
+            "FUNCTION|LOAD", "FUNCTION|DELETE", "FUNCTION|FLUSH", "FUNCTION|LIST", "FUNCTION|DUMP", "FUNCTION|RESTORE",
+            "FUNCTION|KILL", "FUNCTION|STATS");
+        Refuse(routes, "server introspection", "CLIENT|KILL", "CLIENT|PAUSE", "CLIENT|UNPAUSE", "CLIENT|UNBLOCK",
+            "CLIENT|REPLY", "CLIENT|TRACKING", "CLIENT|TRACKINGINFO", "CLIENT|GETREDIR", "CLIENT|CACHING", "MONITOR", "SLOWLOG",
+            "LATENCY");
+        return routes.ToFrozenDictionary(StringComparer.Ordinal);
+    }
+
+    private static void Refuse(Dictionary<string, CommandRoute> routes, string feature, params string[] names)
+    {
+        foreach (string name in names)
+        {
+            string display = name.Replace('|', ' ');
+            routes[name] = new CommandRoute(RouteKind.NotSupported, $"ERR Slotgate: {display} ({feature}) {NotYet}");
+        }
+    }
+}

@@ -1,0 +1,185 @@
+using System.Buffers;
+using System.Threading.Tasks.Sources;
+using Slotgate.Backend;
+
+namespace Slotgate.Routing;
+
+/// <summary>
+/// One client command on its way through Slotgate, and later its reply. Pooled: a session rents one per command
+/// and returns it once the reply has been written to the client, so the steady state allocates nothing.
+/// A split command is a parent whose children (also pooled requests) each carry the keys of one hash slot.
+/// </summary>
+internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
+{
+    private const int MaxRetainedReplyBuffer = 64 * 1024;
+
+    private readonly ArrayBufferWriter<byte> _reply = new(256);
+    private ManualResetValueTaskSourceCore<bool> _completion = new() { RunContinuationsAsynchronously = true };
+    private int _pendingChildren;
+    private int[] _keyPositions = new int[4];
+
+    public ProxyRequest(RequestPool pool)
+    {
+        Pool = pool;
+    }
+
+    public RequestPool Pool { get; }
+
+    /// <summary>The router that follows this request's redirects.</summary>
+    public Router? Router { get; set; }
+
+    /// <summary>The command's hash slot, or <see cref="Cluster.HashSlot.None"/> for keyless commands.</summary>
+    public int Slot { get; set; }
+
+    /// <summary>When set, the request goes to this node rather than the slot owner (fan-out to every primary).</summary>
+    public string? Target { get; set; }
+
+    /// <summary>Picks the backend connection, so one client's commands to a node share a connection and stay in order.</summary>
+    public int Affinity { get; set; }
+
+    /// <summary>MOVED/ASK/TRYAGAIN redirects followed so far.</summary>
+    public int Redirects { get; set; }
+
+    /// <summary>Close the client connection once this reply is written (QUIT, protocol errors).</summary>
+    public bool CloseAfterReply { get; set; }
+
+    /// <summary>How the children's replies are combined (split and fan-out commands only).</summary>
+    public MergeKind Merge { get; set; }
+
+    /// <summary>INFO only: the sections Slotgate answers itself, written before the merged keyspace section.</summary>
+    public string? InfoPrefix { get; set; }
+
+    public ProxyRequest? Parent { get; private set; }
+
+    public List<ProxyRequest> Children { get; } = [];
+
+    /// <summary>For a child of a split command: positions of its keys in the parent command's reply.</summary>
+    public ReadOnlySpan<int> KeyPositions => _keyPositions.AsSpan(0, KeyPositionCount);
+
+    public int KeyPositionCount { get; private set; }
+
+    public bool IsCompleted { get; private set; }
+
+    /// <summary>The reply to send to the client (or a child's reply, before merging).</summary>
+    public ReadOnlyMemory<byte> Reply => _reply.WrittenMemory;
+
+    /// <summary>Where local handlers and mergers write the reply.</summary>
+    public IBufferWriter<byte> ReplyWriter => _reply;
+
+    public bool ReplyIsError => _reply.WrittenCount > 0 && _reply.WrittenSpan[0] == (byte)'-';
+
+    public void AddKeyPosition(int position)
+    {
+        if (KeyPositionCount == _keyPositions.Length)
+        {
+            Array.Resize(ref _keyPositions, _keyPositions.Length * 2);
+        }
+        _keyPositions[KeyPositionCount++] = position;
+    }
+
+    public void AddChild(ProxyRequest child)
+    {
+        child.Parent = this;
+        child.Affinity = Affinity;
+        child.Router = Router;
+        Children.Add(child);
+    }
+
+    /// <summary>Call once all children are added and before any is sent.</summary>
+    public void ExpectChildren() => _pendingChildren = Children.Count;
+
+    public override void OnReply(in ReadOnlySequence<byte> reply)
+    {
+        if (Router is { } router && reply.FirstSpan[0] == (byte)'-' && router.TryRedirect(this, reply))
+        {
+            return;
+        }
+        SetReply(reply);
+        Complete();
+    }
+
+    public override void OnFailure(string error)
+    {
+        SetError(error);
+        Complete();
+    }
+
+    public void SetReply(in ReadOnlySequence<byte> reply)
+    {
+        _reply.ResetWrittenCount();
+        int length = checked((int)reply.Length);
+        reply.CopyTo(_reply.GetSpan(length));
+        _reply.Advance(length);
+    }
+
+    /// <summary>Replaces the reply with <c>-<paramref name="error"/></c>.</summary>
+    public void SetError(string error)
+    {
+        _reply.ResetWrittenCount();
+        Protocol.RespWriter.WriteError(_reply, error);
+    }
+
+    /// <summary>The reply is final: wake the session's writer, or tell the parent one more child is done.</summary>
+    public void Complete()
+    {
+        IsCompleted = true;
+        if (Parent is { } parent)
+        {
+            if (Interlocked.Decrement(ref parent._pendingChildren) == 0)
+            {
+                try
+                {
+                    ReplyMerger.Merge(parent);
+                }
+                catch (Protocol.RespProtocolException ex)
+                {
+                    parent.SetError("ERR Slotgate: could not merge replies: " + ex.Message);
+                }
+                parent.Complete();
+            }
+            return;
+        }
+        _completion.SetResult(true);
+    }
+
+    /// <summary>Completes when the reply is ready.</summary>
+    public ValueTask WaitAsync() => new(this, _completion.Version);
+
+    /// <summary>Clears the request for reuse; children go back to the pool too.</summary>
+    public void Reset()
+    {
+        foreach (ProxyRequest child in Children)
+        {
+            child.Parent = null;
+            Pool.Return(child);
+        }
+        Children.Clear();
+        Frame.Reset();
+        if (_reply.Capacity > MaxRetainedReplyBuffer)
+        {
+            // Very large replies are rare; don't keep their buffers alive in the pool.
+            _reply.Clear();
+        }
+        _reply.ResetWrittenCount();
+        _completion.Reset();
+        Router = null;
+        Target = null;
+        Slot = Cluster.HashSlot.None;
+        Redirects = 0;
+        Asking = false;
+        SentTo = null;
+        CloseAfterReply = false;
+        Merge = MergeKind.None;
+        InfoPrefix = null;
+        KeyPositionCount = 0;
+        IsCompleted = false;
+        _pendingChildren = 0;
+    }
+
+    void IValueTaskSource.GetResult(short token) => _completion.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _completion.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _completion.OnCompleted(continuation, state, token, flags);
+}

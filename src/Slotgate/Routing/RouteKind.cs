@@ -1,0 +1,32 @@
+namespace Slotgate.Routing;
+
+/// <summary>What Slotgate does with a command.</summary>
+internal enum RouteKind
+{
+    /// <summary>Forward to the primary owning the keys' slot (any primary when there are no keys); keys must share a slot.</summary>
+    Forward,
+
+    /// <summary>Answered by Slotgate itself (PING, ECHO, SELECT, HELLO, CLIENT, COMMAND, QUIT, ...).</summary>
+    Local,
+
+    /// <summary>MGET: split by slot, values merged back in key order.</summary>
+    SplitValues,
+
+    /// <summary>MSET: split by slot (key/value pairs), OK when all parts are OK.</summary>
+    SplitPairs,
+
+    /// <summary>DEL, UNLINK, EXISTS, TOUCH: split by slot, counts summed.</summary>
+    SplitSum,
+
+    /// <summary>Sent to every primary, integer replies summed (DBSIZE).</summary>
+    FanOutSum,
+
+    /// <summary>Sent to every primary, OK when all are OK (FLUSHALL, FLUSHDB).</summary>
+    FanOutAllOk,
+
+    /// <summary>INFO: Slotgate's own sections plus the keyspace summed over every primary.</summary>
+    Info,
+
+    /// <summary>Not available through Slotgate (yet): a clear error naming the command.</summary>
+    NotSupported,
+}

@@ -1,0 +1,183 @@
+using System.Buffers;
+using System.Buffers.Text;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Slotgate.Backend;
+using Slotgate.Cluster;
+
+namespace Slotgate.Routing;
+
+/// <summary>
+/// Sends requests to the node that owns their hash slot and follows the cluster's redirects so clients never see
+/// them: <c>-MOVED</c> patches the slot map and resends, <c>-ASK</c> resends with <c>ASKING</c> to the importing node
+/// without touching the map, <c>-TRYAGAIN</c> retries after a short pause. After
+/// <see cref="RoutingSettings.MaxRedirects"/> the last error goes to the client.
+/// </summary>
+internal sealed partial class Router
+{
+    private readonly TopologyRefresher _topology;
+    private readonly BackendPool _pool;
+    private readonly RoutingSettings _settings;
+    private readonly ILogger _logger;
+
+    public Router(TopologyRefresher topology, BackendPool pool, RoutingSettings settings, ILogger<Router> logger)
+    {
+        _topology = topology;
+        _pool = pool;
+        _settings = settings;
+        _logger = logger;
+    }
+
+    public TopologyRefresher Topology => _topology;
+
+    /// <summary>Sends a single-slot (or targeted) request. Completes it with an error if no node can take it.</summary>
+    public void Dispatch(ProxyRequest request)
+    {
+        request.Router = this;
+        string? endpoint = request.Target;
+        if (endpoint is null)
+        {
+            if (request.Slot < 0)
+            {
+                endpoint = AnyPrimary();
+            }
+            else
+            {
+                endpoint = _topology.Current.GetShard(request.Slot)?.Primary.Endpoint;
+            }
+            if (endpoint is null)
+            {
+                request.OnFailure(request.Slot < 0 ? "CLUSTERDOWN No primary is known yet" : "CLUSTERDOWN Hash slot not served");
+                return;
+            }
+        }
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            LogRoute(request, endpoint);
+        }
+        _pool.GetNode(endpoint).Send(request, request.Affinity);
+    }
+
+    /// <summary>Sends every child of a split or fan-out request.</summary>
+    public void DispatchChildren(ProxyRequest parent)
+    {
+        parent.Router = this;
+        parent.ExpectChildren();
+        // The parent cannot complete before its last child is sent, so indexing the list is safe until then; after the
+        // last send it may already be merged and recycled, so nothing touches it afterwards.
+        int count = parent.Children.Count;
+        for (int i = 0; i < count; i++)
+        {
+            Dispatch(parent.Children[i]);
+        }
+    }
+
+    /// <summary>Endpoints of every known primary, for fan-out commands.</summary>
+    public IReadOnlyList<Shard> Shards => _topology.Current.Shards;
+
+    /// <summary>
+    /// Called with an error reply; returns true when it was a redirect this router has taken over (the request has
+    /// been re-sent or scheduled), false when the error is the client's reply.
+    /// </summary>
+    public bool TryRedirect(ProxyRequest request, in ReadOnlySequence<byte> reply)
+    {
+        Span<byte> line = stackalloc byte[160];
+        int length = (int)Math.Min(reply.Length, line.Length);
+        reply.Slice(0, length).CopyTo(line);
+        line = line[..length];
+        bool moved = line.StartsWith("-MOVED "u8);
+        bool ask = !moved && line.StartsWith("-ASK "u8);
+        bool tryAgain = !moved && !ask && line.StartsWith("-TRYAGAIN"u8);
+        if (!moved && !ask && !tryAgain)
+        {
+            return false;
+        }
+        if (++request.Redirects > _settings.MaxRedirects)
+        {
+            return false;
+        }
+        if (tryAgain)
+        {
+            _ = RetryLaterAsync(request);
+            return true;
+        }
+        if (!TryParseRedirect(line, request.SentTo, out int slot, out string? endpoint))
+        {
+            return false;
+        }
+        if (moved)
+        {
+            _topology.ApplyMoved(slot, endpoint);
+        }
+        else
+        {
+            request.Asking = true;
+        }
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            LogRedirect(moved ? "MOVED" : "ASK", slot, endpoint);
+        }
+        _pool.GetNode(endpoint).Send(request, request.Affinity);
+        return true;
+    }
+
+    private async Task RetryLaterAsync(ProxyRequest request)
+    {
+        await Task.Delay(_settings.TryAgainDelay).ConfigureAwait(false);
+        Dispatch(request);
+    }
+
+    private string? AnyPrimary()
+    {
+        IReadOnlyList<Shard> shards = _topology.Current.Shards;
+        return shards.Count == 0 ? null : shards[Environment.CurrentManagedThreadId % shards.Count].Primary.Endpoint;
+    }
+
+    /// <summary>Parses <c>-MOVED slot host:port</c> / <c>-ASK slot host:port</c>; an empty host means the replying node's host.</summary>
+    internal static bool TryParseRedirect(ReadOnlySpan<byte> line, string? replyingNode, out int slot, out string endpoint)
+    {
+        endpoint = string.Empty;
+        slot = -1;
+        int firstSpace = line.IndexOf((byte)' ');
+        if (firstSpace < 0)
+        {
+            return false;
+        }
+        ReadOnlySpan<byte> rest = line[(firstSpace + 1)..];
+        if (!Utf8Parser.TryParse(rest, out slot, out int consumed) || slot < 0 || slot >= HashSlot.Count ||
+            consumed >= rest.Length || rest[consumed] != (byte)' ')
+        {
+            return false;
+        }
+        rest = rest[(consumed + 1)..];
+        int end = rest.IndexOfAny((byte)'\r', (byte)'\n');
+        if (end >= 0)
+        {
+            rest = rest[..end];
+        }
+        string target = Encoding.ASCII.GetString(rest);
+        if (target.StartsWith(':') && replyingNode is not null)
+        {
+            // Redis sends ":port" when the node does not know its own announced host (cluster-preferred-endpoint-type unknown-endpoint).
+            target = BackendConnection.SplitEndpoint(replyingNode).Host + target;
+        }
+        if (target.LastIndexOf(':') <= 0)
+        {
+            return false;
+        }
+        endpoint = target;
+        return true;
+    }
+
+    private void LogRoute(ProxyRequest request, string endpoint)
+    {
+        string command = request.Frame.ArgCount > 0 ? Encoding.UTF8.GetString(request.Frame.Arg(0)) : "?";
+        LogRouteMessage(command, request.Slot, endpoint);
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Route {Command} slot {Slot} -> {Node}")]
+    private partial void LogRouteMessage(string command, int slot, string node);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Redirect {Kind} slot {Slot} -> {Node}")]
+    private partial void LogRedirect(string kind, int slot, string node);
+}

@@ -1,0 +1,11 @@
+namespace Slotgate.Routing;
+
+/// <summary>Redirect and retry policy.</summary>
+internal sealed record RoutingSettings
+{
+    /// <summary>MOVED/ASK/TRYAGAIN redirects followed for one command before its client sees the error.</summary>
+    public int MaxRedirects { get; init; } = 5;
+
+    /// <summary>Pause before retrying a command that got <c>-TRYAGAIN</c> (keys of a multi-key command mid-migration).</summary>
+    public TimeSpan TryAgainDelay { get; init; } = TimeSpan.FromMilliseconds(25);
+}
