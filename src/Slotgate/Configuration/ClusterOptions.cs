@@ -1,0 +1,37 @@
+using System.Text;
+
+namespace Slotgate.Configuration;
+
+/// <summary>How to find and authenticate to the Redis Cluster.</summary>
+internal sealed record ClusterOptions
+{
+    /// <summary>
+    /// Nodes to ask for the topology at start-up; any reachable node of the cluster will do, the rest is discovered.
+    /// No default: guessing a cluster address would connect somewhere unintended.
+    /// </summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
+
+    /// <summary>Period of the background topology refresh, which catches changes no MOVED has revealed yet.</summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Least time between two triggered refreshes, so a burst of MOVED replies during resharding costs one refresh.</summary>
+    public TimeSpan RefreshMinInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>ACL user for AUTH (Redis 6+). Null means the default user.</summary>
+    public string? Username { get; init; }
+
+    /// <summary>Password for AUTH. Never printed: <see cref="PrintMembers"/> and the renderer mask it.</summary>
+    public string? Password { get; init; }
+
+    // Replaces the compiler-generated member printer so ToString(), and with it every log line or debugger view that
+    // prints the options, shows *** instead of the password.
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append("Seeds = [").AppendJoin(", ", Seeds).Append("], ");
+        builder.Append("RefreshInterval = ").Append(RefreshInterval).Append(", ");
+        builder.Append("RefreshMinInterval = ").Append(RefreshMinInterval).Append(", ");
+        builder.Append("Username = ").Append(Username).Append(", ");
+        builder.Append("Password = ").Append(Password is null ? null : SlotgateConfiguration.SecretMask);
+        return true;
+    }
+}

@@ -1,0 +1,20 @@
+namespace Slotgate.Configuration;
+
+/// <summary>Bounds on what one client may send, protecting the proxy's memory. Defaults are Redis's own where Redis has one.</summary>
+internal sealed record LimitsOptions
+{
+    /// <summary>Redis's <c>proto-max-bulk-len</c> default: 512 MB.</summary>
+    public long MaxBulkLength { get; init; } = 512L * 1024 * 1024;
+
+    /// <summary>Arguments in one multibulk command. Redis allows far more; 1M is generous for any real command.</summary>
+    public int MaxArguments { get; init; } = 1024 * 1024;
+
+    /// <summary>Redis's <c>PROTO_INLINE_MAX_SIZE</c>: 64 KB for an inline command line or a multibulk header line.</summary>
+    public int MaxInlineLength { get; init; } = 64 * 1024;
+
+    /// <summary>
+    /// Pipelined commands awaiting replies per client before the proxy stops reading from that client, so one fast
+    /// writer cannot queue unbounded work; TCP flow control then pushes back on the client.
+    /// </summary>
+    public int MaxPendingCommandsPerClient { get; init; } = 10_000;
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+
+namespace Slotgate.Configuration;
+
+/// <summary>
+/// Checks a <see cref="SlotgateOptions"/> and returns every problem at once, each prefixed with the option's path, so an
+/// operator fixes a config in one pass rather than one restart per mistake.
+/// </summary>
+internal static class OptionsValidator
+{
+    public static IReadOnlyList<string> Validate(SlotgateOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        ValidateListen(options.Listen, errors);
+        ValidateCluster(options.Cluster, errors);
+        ValidateBackend(options.Backend, errors);
+        ValidateRouting(options.Routing, errors);
+        ValidateLimits(options.Limits, errors);
+        ValidateLogging(options.Logging, errors);
+        return errors;
+    }
+
+    private static void ValidateListen(IReadOnlyList<string> listen, List<string> errors)
+    {
+        if (listen.Count == 0)
+        {
+            errors.Add("listen: at least one address is required (--listen host:port)");
+            return;
+        }
+
+        var seen = new HashSet<HostPort>();
+        for (var i = 0; i < listen.Count; i++)
+        {
+            if (!HostPort.TryParse(listen[i], out var endpoint, out var error))
+            {
+                errors.Add($"listen[{i}]: '{listen[i]}' {error}");
+            }
+            else if (!seen.Add(endpoint))
+            {
+                errors.Add($"listen[{i}]: '{listen[i]}' is listed twice");
+            }
+        }
+    }
+
+    private static void ValidateCluster(ClusterOptions cluster, List<string> errors)
+    {
+        if (cluster.Seeds.Count == 0)
+        {
+            errors.Add("cluster.seeds: at least one seed is required (--seed host:port)");
+        }
+
+        for (var i = 0; i < cluster.Seeds.Count; i++)
+        {
+            if (!HostPort.TryParse(cluster.Seeds[i], out var seed, out var error))
+            {
+                errors.Add($"cluster.seeds[{i}]: '{cluster.Seeds[i]}' {error}");
+            }
+            else if (seed.Port == 0)
+            {
+                errors.Add($"cluster.seeds[{i}]: '{cluster.Seeds[i]}' has port 0, which no Redis node listens on");
+            }
+        }
+
+        Positive(cluster.RefreshInterval, "cluster.refreshInterval", errors);
+        NotNegative(cluster.RefreshMinInterval, "cluster.refreshMinInterval", errors);
+        if (cluster.RefreshMinInterval > cluster.RefreshInterval && cluster.RefreshInterval > TimeSpan.Zero)
+        {
+            errors.Add(
+                $"cluster.refreshMinInterval: must not exceed cluster.refreshInterval ({Format(cluster.RefreshInterval)}), " +
+                $"got {Format(cluster.RefreshMinInterval)}");
+        }
+
+        // AUTH with a username needs a password (Redis 6 ACL form AUTH <username> <password>); a username alone would
+        // fail every connection at handshake time, far from the config that caused it.
+        if (cluster.Username is not null && cluster.Password is null)
+        {
+            errors.Add("cluster.password: required when cluster.username is set");
+        }
+    }
+
+    private static void ValidateBackend(BackendOptions backend, List<string> errors)
+    {
+        if (backend.ConnectionsPerNode is < BackendOptions.MinConnectionsPerNode or > BackendOptions.MaxConnectionsPerNode)
+        {
+            errors.Add(
+                $"backend.connectionsPerNode: must be between {BackendOptions.MinConnectionsPerNode} and " +
+                $"{BackendOptions.MaxConnectionsPerNode}, got {backend.ConnectionsPerNode}");
+        }
+
+        Positive(backend.ConnectTimeout, "backend.connectTimeout", errors);
+        Positive(backend.OperationTimeout, "backend.operationTimeout", errors);
+        Positive(backend.ReconnectBackoffMin, "backend.reconnectBackoffMin", errors);
+        if (backend.ReconnectBackoffMax < backend.ReconnectBackoffMin)
+        {
+            errors.Add(
+                $"backend.reconnectBackoffMax: must be at least backend.reconnectBackoffMin ({Format(backend.ReconnectBackoffMin)}), " +
+                $"got {Format(backend.ReconnectBackoffMax)}");
+        }
+    }
+
+    private static void ValidateRouting(RoutingOptions routing, List<string> errors)
+    {
+        if (routing.MaxRedirects is < 0 or > RoutingOptions.MaxMaxRedirects)
+        {
+            errors.Add($"routing.maxRedirects: must be between 0 and {RoutingOptions.MaxMaxRedirects}, got {routing.MaxRedirects}");
+        }
+
+        NotNegative(routing.TryAgainDelay, "routing.tryAgainDelay", errors);
+    }
+
+    private static void ValidateLimits(LimitsOptions limits, List<string> errors)
+    {
+        AtLeastOne(limits.MaxBulkLength, "limits.maxBulkLength", errors);
+        AtLeastOne(limits.MaxArguments, "limits.maxArguments", errors);
+        AtLeastOne(limits.MaxInlineLength, "limits.maxInlineLength", errors);
+        AtLeastOne(limits.MaxPendingCommandsPerClient, "limits.maxPendingCommandsPerClient", errors);
+    }
+
+    private static void ValidateLogging(LoggingOptions logging, List<string> errors)
+    {
+        if (!LoggingOptions.Levels.Contains(logging.LogLevel, StringComparer.OrdinalIgnoreCase))
+        {
+            errors.Add($"logging.logLevel: '{logging.LogLevel}' is not one of {string.Join(", ", LoggingOptions.Levels)}");
+        }
+    }
+
+    private static void Positive(TimeSpan value, string path, List<string> errors)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            errors.Add($"{path}: must be greater than 0, got {Format(value)}");
+        }
+    }
+
+    private static void NotNegative(TimeSpan value, string path, List<string> errors)
+    {
+        if (value < TimeSpan.Zero)
+        {
+            errors.Add($"{path}: must not be negative, got {Format(value)}");
+        }
+    }
+
+    private static void AtLeastOne(long value, string path, List<string> errors)
+    {
+        if (value < 1)
+        {
+            errors.Add($"{path}: must be at least 1, got {value.ToString(CultureInfo.InvariantCulture)}");
+        }
+    }
+
+    private static string Format(TimeSpan value) => ConfigValueParser.FormatDuration(value);
+}

@@ -1,0 +1,16 @@
+namespace Slotgate.Configuration;
+
+/// <summary>How redirections are followed on the client's behalf.</summary>
+internal sealed record RoutingOptions
+{
+    public const int MaxMaxRedirects = 100;
+
+    /// <summary>
+    /// MOVED/ASK/TRYAGAIN replies followed for one command before the client sees the error. Bounded because a cluster in
+    /// the middle of a botched migration can bounce a command between two nodes forever.
+    /// </summary>
+    public int MaxRedirects { get; init; } = 5;
+
+    /// <summary>Pause before retrying after TRYAGAIN, which Redis sends while a multi-key command's keys are mid-migration.</summary>
+    public TimeSpan TryAgainDelay { get; init; } = TimeSpan.FromMilliseconds(25);
+}

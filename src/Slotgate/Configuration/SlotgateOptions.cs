@@ -1,0 +1,21 @@
+namespace Slotgate.Configuration;
+
+/// <summary>
+/// The whole effective configuration: an immutable snapshot, so a reload swaps one reference and readers never see a
+/// half-applied change. Built by <see cref="SlotgateConfiguration.Load"/>; defaults here are the documented defaults.
+/// </summary>
+internal sealed record SlotgateOptions
+{
+    /// <summary>RESP listen endpoints, <c>host:port</c>. 7000 rather than 6379 so a proxy can share a host with a Redis.</summary>
+    public IReadOnlyList<string> Listen { get; init; } = ["0.0.0.0:7000"];
+
+    public ClusterOptions Cluster { get; init; } = new();
+
+    public BackendOptions Backend { get; init; } = new();
+
+    public RoutingOptions Routing { get; init; } = new();
+
+    public LimitsOptions Limits { get; init; } = new();
+
+    public LoggingOptions Logging { get; init; } = new();
+}
