@@ -1,1 +1,3 @@
-return 0;
+using Slotgate.Hosting;
+
+return await SlotgateCommandLine.RunAsync(args).ConfigureAwait(false);

@@ -1,0 +1,153 @@
+using Slotgate.Protocol;
+using Slotgate.Tests.Support;
+
+namespace Slotgate.Tests.Proxy;
+
+[Collection(ProxyCollection.Name)]
+public class LocalCommandTests(ProxyFixture fixture)
+{
+    [Fact]
+    public async Task Ping_NoArgument_ReturnsPong()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
+        Assert.Equal("hi there", (await client.CallAsync("PING", "hi there")).Text);
+        Assert.Equal("echoed", (await client.CallAsync("ECHO", "echoed")).Text);
+    }
+
+    [Fact]
+    public async Task Inline_PingAndSetGet_WorkLikeTelnet()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        await client.SendRawAsync("PING\r\nset inline:key \"two words\"\r\nget inline:key\n");
+        Assert.Equal("PONG", (await client.ReadAsync()).Text);
+        Assert.Equal("OK", (await client.ReadAsync()).Text);
+        Assert.Equal("two words", (await client.ReadAsync()).Text);
+    }
+
+    [Fact]
+    public async Task Select_ZeroAndOther_OkThenClusterError()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        Assert.Equal("OK", (await client.CallAsync("SELECT", "0")).Text);
+        RespValue other = await client.CallAsync("SELECT", "1");
+        Assert.True(other.IsError);
+        Assert.Equal("ERR SELECT is not allowed in cluster mode", other.Text);
+    }
+
+    [Fact]
+    public async Task UnknownCommand_Any_ReturnsRedisWording()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        RespValue reply = await client.CallAsync("FOOBAR", "a", "b");
+        Assert.Equal("ERR unknown command 'FOOBAR', with args beginning with: 'a' 'b' ", reply.Text);
+        RespValue sub = await client.CallAsync("CLIENT", "NOPE");
+        Assert.Equal("ERR unknown subcommand 'NOPE'. Try CLIENT HELP.", sub.Text);
+        Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
+    }
+
+    [Fact]
+    public async Task WrongArity_Get_ReturnsRedisWording()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        Assert.Equal("ERR wrong number of arguments for 'get' command", (await client.CallAsync("GET")).Text);
+        Assert.Equal("ERR wrong number of arguments for 'mset' command", (await client.CallAsync("MSET", "a", "1", "b")).Text);
+        Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
+    }
+
+    [Fact]
+    public async Task Hello_Version2AndNone_ReturnsServerMap_Version3IsRefused()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        RespValue hello = await client.CallAsync("HELLO", "2", "SETNAME", "app-1");
+        Assert.Equal("server", hello.Items![0].Text);
+        Assert.Equal(2, hello.Items[5].Integer);
+        Assert.Equal("app-1", (await client.CallAsync("CLIENT", "GETNAME")).Text);
+        Assert.StartsWith("NOPROTO", (await client.CallAsync("HELLO", "3")).Text);
+    }
+
+    [Fact]
+    public async Task Client_SetNameIdSetInfo_AnsweredLocally()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        Assert.True((await client.CallAsync("CLIENT", "GETNAME")).IsNull);
+        Assert.Equal("OK", (await client.CallAsync("CLIENT", "SETNAME", "worker")).Text);
+        Assert.Equal("worker", (await client.CallAsync("CLIENT", "GETNAME")).Text);
+        Assert.True((await client.CallAsync("CLIENT", "SETNAME", "has space")).IsError);
+        Assert.True((await client.CallAsync("CLIENT", "ID")).Integer > 0);
+        Assert.Equal("OK", (await client.CallAsync("CLIENT", "SETINFO", "LIB-NAME", "tests")).Text);
+        Assert.Contains("lib-name=tests", (await client.CallAsync("CLIENT", "INFO")).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Command_CountAndInfo_FromTheTable()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        long count = (await client.CallAsync("COMMAND", "COUNT")).Integer;
+        Assert.True(count > 200);
+        RespValue info = await client.CallAsync("COMMAND", "INFO", "get");
+        Assert.Equal("get", info.Items![0].Items![0].Text);
+        RespValue keys = await client.CallAsync("COMMAND", "GETKEYS", "MSET", "a", "1", "b", "2");
+        Assert.Equal(["a", "b"], keys.Items!.Select(k => k.Text));
+    }
+
+    [Fact]
+    public async Task NotYetSupported_Multi_ClearErrorNamingIt()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        RespValue multi = await client.CallAsync("MULTI");
+        Assert.True(multi.IsError);
+        Assert.Contains("MULTI", multi.Text, StringComparison.Ordinal);
+        RespValue blpop = await client.CallAsync("BLPOP", "q", "1");
+        Assert.Contains("BLPOP", blpop.Text, StringComparison.Ordinal);
+        RespValue subscribe = await client.CallAsync("SUBSCRIBE", "ch");
+        Assert.Contains("SUBSCRIBE", subscribe.Text, StringComparison.Ordinal);
+        RespValue xread = await client.CallAsync("XREAD", "BLOCK", "100", "STREAMS", "s", "$");
+        Assert.Contains("BLOCK", xread.Text, StringComparison.Ordinal);
+        RespValue config = await client.CallAsync("CONFIG", "SET", "maxmemory", "1");
+        Assert.True(config.IsError);
+        Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
+    }
+
+    [Fact]
+    public async Task ProtocolError_BadBulkLength_RepliesErrorAndCloses()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        await client.SendRawAsync("PING\r\n*1\r\n$x\r\n");
+        Assert.Equal("PONG", (await client.ReadAsync()).Text);
+        RespValue error = await client.ReadAsync();
+        Assert.Equal("ERR Protocol error: invalid bulk length", error.Text);
+        Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
+
+        // Only that connection closes.
+        await using var other = await fixture.ConnectRawAsync();
+        Assert.Equal("PONG", (await other.CallAsync("PING")).Text);
+    }
+
+    [Fact]
+    public async Task Quit_Any_RepliesOkAndCloses()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        Assert.Equal("OK", (await client.CallAsync("QUIT")).Text);
+        Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Info_Default_SaysSlotgateAndSumsKeyspace()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        for (int i = 0; i < 30; i++)
+        {
+            await client.CallAsync("SET", $"info:{i}", "v");
+        }
+        string info = (await client.CallAsync("INFO")).Text!;
+        Assert.Contains("proxy:slotgate", info, StringComparison.Ordinal);
+        Assert.Contains("redis_mode:standalone", info, StringComparison.Ordinal);
+        Assert.Matches(@"db0:keys=\d+,", info);
+        long dbsize = (await client.CallAsync("DBSIZE")).Integer;
+        Assert.True(dbsize >= 30);
+        string keyspace = (await client.CallAsync("INFO", "keyspace")).Text!;
+        Assert.Contains($"db0:keys={dbsize},", keyspace, StringComparison.Ordinal);
+        Assert.DoesNotContain("# Server", keyspace, StringComparison.Ordinal);
+    }
+}
