@@ -14,9 +14,9 @@ internal static class RespReplyReader
         {
             return RespReplyKind.Invalid;
         }
-        ReadOnlySpan<byte> first = reply.FirstSpan;
-        byte type = first[0];
-        bool negative = first.Length > 1 ? first[1] == (byte)'-' : reply.Slice(1, 1).FirstSpan[0] == (byte)'-';
+        var reader = new SequenceReader<byte>(reply);
+        reader.TryRead(out byte type);
+        bool negative = reader.IsNext((byte)'-');
         return type switch
         {
             (byte)'+' => RespReplyKind.SimpleString,
@@ -39,8 +39,7 @@ internal static class RespReplyReader
     }
 
     /// <summary>Whether the reply is an error, simple (<c>-</c>) or RESP3 bulk (<c>!</c>).</summary>
-    public static bool IsError(in ReadOnlySequence<byte> reply) =>
-        !reply.IsEmpty && reply.FirstSpan[0] is (byte)'-' or (byte)'!';
+    public static bool IsError(in ReadOnlySequence<byte> reply) => TypeByte(reply) is (byte)'-' or (byte)'!';
 
     /// <summary>The text of an error reply (e.g. <c>MOVED 3999 10.0.0.1:6381</c>), without type byte or CRLF.</summary>
     public static ReadOnlySequence<byte> GetErrorText(in ReadOnlySequence<byte> reply)
@@ -49,7 +48,7 @@ internal static class RespReplyReader
         {
             throw new InvalidOperationException("The reply is not an error.");
         }
-        return reply.FirstSpan[0] == (byte)'-' ? LineContent(reply) : BlobContent(reply);
+        return TypeByte(reply) == (byte)'-' ? LineContent(reply) : BlobContent(reply);
     }
 
     /// <summary>Whether the reply is an error whose text starts with <paramref name="prefix"/> (e.g. <c>"MOVED "u8</c>).</summary>
@@ -116,13 +115,20 @@ internal static class RespReplyReader
     public static RespArrayReader ReadArray(in ReadOnlySequence<byte> reply)
     {
         RespReplyKind kind = GetKind(reply);
-        if (kind == RespReplyKind.Invalid || reply.FirstSpan[0] is not ((byte)'*' or (byte)'~' or (byte)'>'))
+        if (kind == RespReplyKind.Invalid || TypeByte(reply) is not ((byte)'*' or (byte)'~' or (byte)'>'))
         {
             throw new InvalidOperationException("The reply is not an array.");
         }
         var reader = new SequenceReader<byte>(reply);
         long count = ReadHeader(ref reader);
         return new RespArrayReader(reply.Slice(reader.Position), (int)count);
+    }
+
+    // The first segment of a slice can be empty (a slice starting at a segment's end), so FirstSpan[0] is not safe.
+    private static byte TypeByte(in ReadOnlySequence<byte> reply)
+    {
+        var reader = new SequenceReader<byte>(reply);
+        return reader.TryPeek(out byte type) ? type : (byte)0;
     }
 
     // "+text\r\n" → "text". The reply is complete, so it ends with CRLF.
