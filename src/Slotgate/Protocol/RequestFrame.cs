@@ -56,12 +56,7 @@ internal sealed class RequestFrame
     public void Begin(int argCount)
     {
         Reset();
-        if (_argOffsets.Length < argCount)
-        {
-            int size = Math.Max(argCount, _argOffsets.Length * 2);
-            _argOffsets = new int[size];
-            _argLengths = new int[size];
-        }
+        EnsureArgCapacity(argCount);
         Span<byte> header = stackalloc byte[16];
         header[0] = (byte)'*';
         int n = RespFormatter.FormatInt(argCount, header[1..]);
@@ -106,6 +101,38 @@ internal sealed class RequestFrame
         Append("\r\n"u8);
     }
 
+    /// <summary>
+    /// Loads a multibulk command that the parser has already validated, copying it verbatim in one go and then
+    /// indexing its arguments. Verbatim is right because a validated header is canonical (Redis's integer rules allow
+    /// no leading zeros or signs), so re-encoding argument by argument would produce the same bytes, only slower.
+    /// </summary>
+    public void LoadMultibulk(in ReadOnlySequence<byte> encoded, int argCount)
+    {
+        Reset();
+        EnsureArgCapacity(argCount);
+        int length = checked((int)encoded.Length);
+        EnsureCapacity(length);
+        encoded.CopyTo(_buffer);
+        Length = length;
+
+        ReadOnlySpan<byte> bytes = _buffer.AsSpan(0, length);
+        int position = bytes.IndexOf((byte)'\n') + 1;
+        for (int i = 0; i < argCount; i++)
+        {
+            // Trusted input: "$<digits>\r\n<payload>\r\n".
+            int argLength = 0;
+            position++;
+            while (bytes[position] != (byte)'\r')
+            {
+                argLength = (argLength * 10) + (bytes[position] - '0');
+                position++;
+            }
+            position += 2;
+            RecordArg(position, argLength);
+            position += argLength + 2;
+        }
+    }
+
     /// <summary>Copies another frame (used when a command is re-sent or re-targeted).</summary>
     public void CopyFrom(RequestFrame other)
     {
@@ -113,6 +140,16 @@ internal sealed class RequestFrame
         for (int i = 0; i < other.ArgCount; i++)
         {
             AppendArg(other.Arg(i));
+        }
+    }
+
+    private void EnsureArgCapacity(int argCount)
+    {
+        if (_argOffsets.Length < argCount)
+        {
+            int size = Math.Max(argCount, _argOffsets.Length * 2);
+            _argOffsets = new int[size];
+            _argLengths = new int[size];
         }
     }
 
