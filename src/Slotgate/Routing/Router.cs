@@ -123,7 +123,9 @@ internal sealed partial class Router
 
     private async Task RetryLaterAsync(ProxyRequest request)
     {
-        await Task.Delay(_settings.TryAgainDelay).ConfigureAwait(false);
+        // Exponential: a slot whose keys are being moved needs a few batches of MIGRATE before the keys are together again.
+        TimeSpan delay = _settings.TryAgainDelay * (1 << Math.Min(request.Redirects - 1, 6));
+        await Task.Delay(delay).ConfigureAwait(false);
         Dispatch(request);
     }
 
