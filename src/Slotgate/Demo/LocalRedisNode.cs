@@ -71,6 +71,7 @@ internal sealed class LocalRedisNode
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            // Never share the host's stdin (the demo's console, CI's closed descriptor) with a child that does not read it.
             RedirectStandardInput = true,
         };
         info.ArgumentList.Add(Path.Combine(Directory, ConfigFileName));

@@ -4,7 +4,7 @@ using Slotgate.Tests.Infrastructure;
 namespace Slotgate.Tests.Demo;
 
 /// <summary>Topology-changing tests: each owns its cluster so the shared one stays intact.</summary>
-public sealed class LocalRedisClusterFailoverTests
+public sealed class LocalRedisClusterTopologyTests
 {
     [Fact]
     public async Task StopAsync_PrimaryKilled_ReplicaPromotedAndOldPrimaryRejoinsAsReplica()
