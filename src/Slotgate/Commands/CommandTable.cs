@@ -1,0 +1,131 @@
+using Slotgate.Protocol;
+
+namespace Slotgate.Commands;
+
+/// <summary>
+/// Immutable name → <see cref="CommandInfo"/> map. <see cref="BuiltIn"/> is the Redis 7.0 table generated into
+/// CommandTable.Generated.cs; <see cref="With"/> derives a new table, e.g. from a backend's COMMAND reply so module
+/// commands route too, and the owner swaps its reference atomically (readers never see a table change).
+/// Lookups are ASCII case-insensitive and allocation-free.
+/// </summary>
+internal sealed partial class CommandTable
+{
+    /// <summary>Longest name tried in the dictionary; anything longer cannot be a command and is not decoded.</summary>
+    private const int MaxNameLength = 64;
+
+    private static readonly Lazy<CommandTable> s_builtIn = new(() => new CommandTable(CreateBuiltInCommands()));
+
+    private readonly Dictionary<string, CommandInfo> _byName;
+    private readonly Dictionary<string, CommandInfo>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private readonly CommandInfo[] _commands;
+
+    private CommandTable(IEnumerable<CommandInfo> commands)
+    {
+        _byName = new Dictionary<string, CommandInfo>(StringComparer.OrdinalIgnoreCase);
+        foreach (CommandInfo command in commands)
+        {
+            // Later entries win, which is what lets With() override built-in definitions.
+            _byName[command.Name] = command;
+        }
+        _bySpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+        _commands = [.. _byName.Values];
+        Array.Sort(_commands, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+    }
+
+    /// <summary>The commands of Redis 7.0, as listed by its COMMAND reply.</summary>
+    public static CommandTable BuiltIn => s_builtIn.Value;
+
+    /// <summary>Top-level commands, sorted by name (what COMMAND and COMMAND COUNT answer from).</summary>
+    public ReadOnlySpan<CommandInfo> Commands => _commands;
+
+    public int Count => _commands.Length;
+
+    /// <summary>
+    /// A new table holding this one's commands plus <paramref name="extraCommands"/>, which replace same-named ones.
+    /// Intended for a backend's COMMAND reply (module commands, or a newer Redis) once the protocol reader can turn
+    /// that reply into <see cref="CommandInfo"/>s.
+    /// </summary>
+    public CommandTable With(IEnumerable<CommandInfo> extraCommands)
+    {
+        ArgumentNullException.ThrowIfNull(extraCommands);
+        return new CommandTable(_commands.Concat(extraCommands));
+    }
+
+    /// <summary>
+    /// The command for <paramref name="frame"/>: the top-level command, or for containers (CLIENT, CONFIG, OBJECT,
+    /// XINFO, ...) the subcommand named by argument 1. Null when the command is unknown. A container whose
+    /// subcommand is unknown or missing comes back as itself (check <see cref="CommandInfo.HasSubcommands"/>):
+    /// Redis will answer it with an error, and the router may still forward it.
+    /// </summary>
+    public CommandInfo? Find(RequestFrame frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (frame.ArgCount == 0)
+        {
+            return null;
+        }
+        CommandInfo? command = FindTopLevel(frame.Arg(0));
+        if (command is not null && command.HasSubcommands && frame.ArgCount > 1)
+        {
+            return command.FindSubcommand(frame.Arg(1)) ?? command;
+        }
+        return command;
+    }
+
+    /// <summary>
+    /// Looks up a name as COMMAND INFO accepts it: "get", "GET", or a subcommand's full name "client|setname".
+    /// Null when unknown (for a full name, when either part is).
+    /// </summary>
+    public CommandInfo? Find(ReadOnlySpan<byte> name)
+    {
+        int bar = name.IndexOf((byte)'|');
+        if (bar < 0)
+        {
+            return FindTopLevel(name);
+        }
+        return FindTopLevel(name[..bar])?.FindSubcommand(name[(bar + 1)..]);
+    }
+
+    /// <inheritdoc cref="Find(ReadOnlySpan{byte})"/>
+    public CommandInfo? Find(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        int bar = name.IndexOf('|', StringComparison.Ordinal);
+        if (bar < 0)
+        {
+            return _byName.GetValueOrDefault(name);
+        }
+        if (!_byName.TryGetValue(name[..bar], out CommandInfo? container))
+        {
+            return null;
+        }
+        foreach (CommandInfo sub in container.Subcommands)
+        {
+            if (string.Equals(sub.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return sub;
+            }
+        }
+        return null;
+    }
+
+    private CommandInfo? FindTopLevel(ReadOnlySpan<byte> name)
+    {
+        if (name.IsEmpty || name.Length > MaxNameLength)
+        {
+            return null;
+        }
+        // Command names are ASCII; widen byte by byte (no decoder, no allocation). Any other byte cannot match.
+        Span<char> chars = stackalloc char[MaxNameLength];
+        for (int i = 0; i < name.Length; i++)
+        {
+            byte b = name[i];
+            if (b >= 0x80)
+            {
+                return null;
+            }
+            chars[i] = (char)b;
+        }
+        return _bySpan.TryGetValue(chars[..name.Length], out CommandInfo? command) ? command : null;
+    }
+}

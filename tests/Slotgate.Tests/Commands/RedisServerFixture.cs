@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Slotgate.Tests.Commands;
+
+/// <summary>
+/// A throwaway standalone redis-server on a free loopback port, without persistence, for tests that compare the
+/// command table with a live server. Deliberately local to these tests (the cluster fixture lives elsewhere).
+/// </summary>
+public sealed class RedisServerFixture : IDisposable
+{
+    private readonly Process _process;
+
+    public RedisServerFixture()
+    {
+        Port = FreePort();
+        var start = new ProcessStartInfo("redis-server")
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+        // Drain its log so a full pipe can never stall it.
+        _process.OutputDataReceived += static (_, _) => { };
+        _process.BeginOutputReadLine();
+        WaitUntilReady();
+    }
+
+    public int Port { get; }
+
+    /// <summary>A new connection; RESP3 after HELLO 3 when asked.</summary>
+    internal RawRedisClient Connect(bool resp3 = false)
+    {
+        var client = new RawRedisClient(Port);
+        if (resp3)
+        {
+            RespNode hello = client.Execute("HELLO", "3");
+            Assert.False(hello.IsError, hello.ToString());
+        }
+        return client;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+        _process.Dispose();
+    }
+
+    private void WaitUntilReady()
+    {
+        for (int attempt = 0; attempt < 100; attempt++)
+        {
+            try
+            {
+                using RawRedisClient client = new(Port);
+                if (client.Execute("PING").Text == "PONG")
+                {
+                    return;
+                }
+            }
+            catch (SocketException)
+            {
+            }
+            Thread.Sleep(50);
+        }
+        throw new InvalidOperationException($"redis-server on port {Port} did not become ready.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
