@@ -23,6 +23,7 @@ internal sealed class TopologyRefresher : IAsyncDisposable
     private SlotMap _current = SlotMap.Empty;
     private Task? _loop;
     private int _refreshRequested;
+    private int _disposed;
 
     public TopologyRefresher(BackendPool pool, TopologySettings settings, ILogger<TopologyRefresher> logger, TimeProvider? time = null)
     {
@@ -113,6 +114,10 @@ internal sealed class TopologyRefresher : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         _stopping.Cancel();
         if (_loop is not null)
         {

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -127,7 +128,7 @@ internal sealed class SlotgateServer : IAsyncDisposable
             MaxArguments = options.Limits.MaxArguments,
             MaxInlineLength = options.Limits.MaxInlineLength,
         });
-        services.AddSingleton(CommandTable.Default);
+        services.AddSingleton(ProxyCommandAdditions.AddTo(CommandTable.BuiltIn));
         services.AddSingleton<BackendPool>();
         services.AddSingleton<TopologyRefresher>(sp => new TopologyRefresher(
             sp.GetRequiredService<BackendPool>(), sp.GetRequiredService<TopologySettings>(),

@@ -28,9 +28,13 @@ internal sealed class CommandDispatcher
         _logger = logger;
         Limits = limits;
         MaxPendingCommands = maxPendingCommands;
-        foreach (CommandInfo command in commands.AllCommands())
+        foreach (CommandInfo command in commands.Commands)
         {
             _routes[command] = ResolveRoute(command);
+            foreach (CommandInfo subcommand in command.Subcommands)
+            {
+                _routes[subcommand] = ResolveRoute(subcommand);
+            }
         }
     }
 
@@ -45,13 +49,14 @@ internal sealed class CommandDispatcher
     public void Execute(ClientSession session, ProxyRequest request)
     {
         RequestFrame frame = request.Frame;
-        CommandInfo? command = _commands.Lookup(frame);
-        if (command is null)
+        CommandInfo? command = _commands.Find(frame);
+        if (command is null || (command.HasSubcommands && frame.ArgCount >= 2))
         {
+            // A container (CLIENT, CONFIG...) comes back itself when its subcommand is unknown.
             Fail(request, UnknownCommandError(frame));
             return;
         }
-        if (!CommandTable.HasValidArity(command, frame.ArgCount))
+        if (!command.HasValidArity(frame.ArgCount))
         {
             Fail(request, $"ERR wrong number of arguments for '{command.Name.ToLowerInvariant()}' command");
             return;
@@ -117,7 +122,7 @@ internal sealed class CommandDispatcher
             Fail(request, "CROSSSLOT Keys in request don't hash to the same slot");
             return;
         }
-        if (!hasKeys && !command.MayHaveKeys && !CommandRoutes.AnyPrimary.Contains(command.Name.ToUpperInvariant()))
+        if (!hasKeys && command.KeySpecs.IsEmpty && command.FirstKey == 0 && !CommandRoutes.AnyPrimary.Contains(command.Name.ToUpperInvariant()))
         {
             Fail(request, CommandRoutes.KeylessError(command.Name.ToUpperInvariant().Replace('|', ' ')));
             return;
@@ -214,12 +219,15 @@ internal sealed class CommandDispatcher
     private int SlotOfKeys(RequestFrame frame, CommandInfo command, out bool hasKeys)
     {
         Span<int> keys = stackalloc int[64];
-        int count = _commands.FindKeys(command, frame, keys);
-        if (count < 0)
+        int count = command.FindKeys(frame, keys);
+        if (count > keys.Length)
         {
-            keys = new int[frame.ArgCount];
-            count = _commands.FindKeys(command, frame, keys);
+            keys = new int[count];
+            count = command.FindKeys(frame, keys);
         }
+        // Arguments that contradict the key specs (e.g. EVAL with numkeys larger than the argument count) are sent to
+        // any primary, so the client gets Redis's own error for them.
+        count = Math.Max(count, 0);
         hasKeys = count > 0;
         int slot = HashSlot.None;
         for (int i = 0; i < count && slot != HashSlot.Multiple; i++)
@@ -232,7 +240,7 @@ internal sealed class CommandDispatcher
     /// <summary>XREAD/XREADGROUP block only with a BLOCK option; they cannot share a pipelined connection then.</summary>
     private static bool IsBlockingVariant(CommandInfo command, RequestFrame frame)
     {
-        if ((command.Flags & CommandFlags.Blocking) == 0)
+        if ((command.Flags & CommandFlags.MayBlock) == 0)
         {
             return false;
         }
@@ -263,7 +271,7 @@ internal sealed class CommandDispatcher
     /// <summary>Redis 7's wording: <c>ERR unknown command 'x', with args beginning with: 'a' 'b' </c>.</summary>
     private string UnknownCommandError(RequestFrame frame)
     {
-        if (frame.ArgCount >= 2 && _commands.IsContainer(frame.Arg(0)))
+        if (frame.ArgCount >= 2 && _commands.Find(frame.Arg(0)) is { HasSubcommands: true })
         {
             return $"ERR unknown subcommand '{Truncate(frame.Arg(1))}'. Try {Encoding.UTF8.GetString(frame.Arg(0)).ToUpperInvariant()} HELP.";
         }

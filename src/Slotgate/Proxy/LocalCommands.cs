@@ -96,15 +96,14 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
                 reply.Write("+OK\r\n"u8);
                 break;
             case "COMMAND":
-                commands.WriteCommandInfoReply(reply, commands.AllCommands().Where(c => !c.Name.Contains('|')).ToList());
+                CommandInfoWriter.WriteAll(reply, commands, resp3: false);
                 break;
             case "COMMAND|COUNT":
-                RespWriter.WriteInteger(reply, commands.AllCommands().Count(c => !c.Name.Contains('|')));
+                RespWriter.WriteInteger(reply, commands.Count);
                 break;
             case "COMMAND|LIST":
-                var names = commands.AllCommands().Where(c => !c.Name.Contains('|')).ToList();
-                RespWriter.WriteArrayHeader(reply, names.Count);
-                foreach (CommandInfo c in names)
+                RespWriter.WriteArrayHeader(reply, commands.Count);
+                foreach (CommandInfo c in commands.Commands)
                 {
                     RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(c.Name.ToLowerInvariant()));
                 }
@@ -300,16 +299,23 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
     private void CommandInfoReply(ProxyRequest request)
     {
         RequestFrame frame = request.Frame;
-        var found = new List<CommandInfo?>();
-        for (int i = 2; i < frame.ArgCount; i++)
-        {
-            found.Add(commands.Find(Encoding.UTF8.GetString(frame.Arg(i))));
-        }
         if (frame.ArgCount == 2)
         {
-            found.AddRange(commands.AllCommands().Where(c => !c.Name.Contains('|')));
+            CommandInfoWriter.WriteAll(request.ReplyWriter, commands, resp3: false);
+            return;
         }
-        commands.WriteCommandInfoReply(request.ReplyWriter, found);
+        RespWriter.WriteArrayHeader(request.ReplyWriter, frame.ArgCount - 2);
+        for (int i = 2; i < frame.ArgCount; i++)
+        {
+            if (commands.Find(frame.Arg(i)) is { } command)
+            {
+                CommandInfoWriter.WriteCommandInfo(request.ReplyWriter, command, resp3: false);
+            }
+            else
+            {
+                CommandInfoWriter.WriteUnknown(request.ReplyWriter, resp3: false);
+            }
+        }
     }
 
     private void GetKeys(ProxyRequest request)
@@ -321,19 +327,19 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         {
             inner.AppendArg(frame.Arg(i));
         }
-        CommandInfo? command = commands.Lookup(inner);
-        if (command is null)
+        CommandInfo? command = commands.Find(inner);
+        if (command is null || (command.HasSubcommands && inner.ArgCount >= 2))
         {
             request.SetError("ERR Invalid command specified");
             return;
         }
-        if (!CommandTable.HasValidArity(command, inner.ArgCount))
+        if (!command.HasValidArity(inner.ArgCount))
         {
             request.SetError("ERR Invalid number of arguments specified for command");
             return;
         }
         int[] keys = new int[inner.ArgCount];
-        int count = commands.FindKeys(command, inner, keys);
+        int count = command.FindKeys(inner, keys);
         if (count <= 0)
         {
             request.SetError("ERR The command has no key arguments");

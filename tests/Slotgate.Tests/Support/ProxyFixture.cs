@@ -29,7 +29,7 @@ public sealed class ProxyFixture : IAsyncLifetime
 
     public IDatabase Db => Redis.GetDatabase();
 
-    public Task<RespTestClient> ConnectRawAsync() => RespTestClient.ConnectAsync(Endpoint);
+    internal Task<RespTestClient> ConnectRawAsync() => RespTestClient.ConnectAsync(Endpoint);
 
     public async Task InitializeAsync()
     {
