@@ -122,6 +122,23 @@ internal sealed class LocalRedisNode
         }
     }
 
+    /// <summary>
+    /// Freezes the process with SIGSTOP: the node keeps its sockets open but answers nothing, the "stalled node" a
+    /// proxy must time out on. <see cref="Resume"/> continues it.
+    /// </summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>Continues a node frozen by <see cref="Pause"/> (SIGCONT).</summary>
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        int pid = ProcessId ?? throw new LocalClusterException($"signal {signal}: {Endpoint} is not running.");
+        using Process kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, pid.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new LocalClusterException($"signal {signal}: could not run kill.");
+        kill.WaitForExit();
+    }
+
     /// <summary>Runs one command and returns its reply as redis-cli would print it; a RESP error throws <see cref="RedisErrorReplyException"/>.</summary>
     public async Task<string> ExecuteAsync(IReadOnlyList<string> args, CancellationToken ct = default)
     {

@@ -19,8 +19,8 @@ public class NodeFailureTests
         await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
 
         LocalRedisNode victim = cluster.Primaries[0];
-        string victimKey = KeyOwnedBy(server, victim.Endpoint, "dead");
-        string otherKey = KeyOwnedBy(server, cluster.Primaries[1].Endpoint, "alive");
+        string victimKey = TestKeys.OwnedBy(server, victim.Endpoint, "dead");
+        string otherKey = TestKeys.OwnedBy(server, cluster.Primaries[1].Endpoint, "alive");
         Assert.Equal("OK", (await client.CallAsync("SET", victimKey, "kept")).Text);
         Assert.Equal("OK", (await client.CallAsync("SET", otherKey, "fine")).Text);
         await cluster.ExecuteAsync(victim, "WAIT", "1", "2000");
@@ -63,17 +63,5 @@ public class NodeFailureTests
         await cluster.WaitForConvergenceAsync();
         Assert.Equal("after", (await client.CallAsync("GET", victimKey)).Text);
         Assert.Equal("fine", (await client.CallAsync("GET", otherKey)).Text);
-    }
-
-    private static string KeyOwnedBy(Hosting.SlotgateServer server, string endpoint, string prefix)
-    {
-        for (int i = 0; ; i++)
-        {
-            string key = $"{prefix}:{i}";
-            if (server.Topology.Current.GetShard(HashSlot.Of(Encoding.UTF8.GetBytes(key)))?.Primary.Endpoint == endpoint)
-            {
-                return key;
-            }
-        }
     }
 }
