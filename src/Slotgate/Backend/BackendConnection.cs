@@ -27,13 +27,15 @@ internal sealed class BackendConnection
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _closed = new();
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Socket? _socket;
+    private readonly IBackendConnector _connector;
+    private BackendTransport? _transport;
     private int _failed;
     private string? _failure;
 
-    public BackendConnection(string endpoint, BackendSettings settings, ILogger logger, bool readOnly = false)
+    public BackendConnection(string endpoint, IBackendConnector connector, BackendSettings settings, ILogger logger, bool readOnly = false)
     {
         Endpoint = endpoint;
+        _connector = connector;
         _settings = settings;
         _logger = logger;
         ReadOnly = readOnly;
@@ -91,11 +93,15 @@ internal sealed class BackendConnection
         Task? readLoop = null;
         try
         {
-            Socket socket = await ConnectAsync().ConfigureAwait(false);
-            _socket = socket;
-            var stream = new NetworkStream(socket, ownsSocket: true);
-            PipeReader input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096));
-            PipeWriter output = PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024));
+            BackendTransport transport = await ConnectAsync().ConfigureAwait(false);
+            _transport = transport;
+            if (IsFailed)
+            {
+                transport.Abort(); // closed while connecting
+                return;
+            }
+            PipeReader input = transport.Input;
+            PipeWriter output = transport.Output;
             WriteHandshake(output);
             IsConnected = true;
             readLoop = ReadLoopAsync(input);
@@ -117,26 +123,17 @@ internal sealed class BackendConnection
         }
     }
 
-    private async Task<Socket> ConnectAsync()
+    private async Task<BackendTransport> ConnectAsync()
     {
-        var (host, port) = SplitEndpoint(Endpoint);
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_closed.Token);
         timeout.CancelAfter(_settings.ConnectTimeout);
         try
         {
-            await socket.ConnectAsync(host, port, timeout.Token).ConfigureAwait(false);
-            return socket;
+            return await _connector.ConnectAsync(Endpoint, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!_closed.IsCancellationRequested)
         {
-            socket.Dispose();
             throw new IOException($"connect timeout after {_settings.ConnectTimeout.TotalMilliseconds:0} ms");
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
         }
     }
 
@@ -246,15 +243,7 @@ internal sealed class BackendConnection
         bool wasConnected = IsConnected;
         _pending.Writer.TryComplete();
         _closed.Cancel();
-        try
-        {
-            _socket?.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // Already closed: nothing to shut down.
-        }
-        _socket?.Dispose();
+        _transport?.Abort();
         _logger.LogDebug("Backend connection to {Endpoint} failed: {Error}", Endpoint, error);
         DrainAll();
         Failed?.Invoke(this, wasConnected);

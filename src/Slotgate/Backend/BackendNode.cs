@@ -11,14 +11,16 @@ namespace Slotgate.Backend;
 internal sealed class BackendNode
 {
     private readonly BackendSettings _settings;
+    private readonly IBackendConnector _connector;
     private readonly ILogger _logger;
     private readonly BackendConnection?[] _connections;
     private readonly long[] _retryAt;
     private readonly TimeSpan[] _backoff;
     private readonly object _gate = new();
 
-    public BackendNode(string endpoint, BackendSettings settings, ILogger logger, bool readOnly = false)
+    public BackendNode(string endpoint, IBackendConnector connector, BackendSettings settings, ILogger logger, bool readOnly = false)
     {
+        _connector = connector;
         Endpoint = endpoint;
         ReadOnly = readOnly;
         _settings = settings;
@@ -111,7 +113,7 @@ internal sealed class BackendNode
                 error = current?.Failure ?? $"ERR Slotgate: node {Endpoint} unavailable";
                 return null;
             }
-            var connection = new BackendConnection(Endpoint, _settings, _logger, ReadOnly);
+            var connection = new BackendConnection(Endpoint, _connector, _settings, _logger, ReadOnly);
             connection.Failed += (failed, wasConnected) => OnFailed(index, failed, wasConnected);
             _connections[index] = connection;
             connection.Start();

@@ -12,11 +12,13 @@ internal sealed class BackendPool : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, BackendNode> _nodes = new(StringComparer.OrdinalIgnoreCase);
     private readonly BackendSettings _settings;
+    private readonly IBackendConnector _connector;
     private readonly ILogger _logger;
     private readonly Timer _timeoutSweep;
 
-    public BackendPool(BackendSettings settings, ILogger<BackendPool> logger)
+    public BackendPool(BackendSettings settings, IBackendConnector connector, ILogger<BackendPool> logger)
     {
+        _connector = connector;
         _settings = settings;
         _logger = logger;
         TimeSpan period = TimeSpan.FromMilliseconds(Math.Clamp(settings.OperationTimeout.TotalMilliseconds / 10, 10, 250));
@@ -54,7 +56,7 @@ internal sealed class BackendPool : IAsyncDisposable
 
     private BackendNode CreateNode(string endpoint)
     {
-        var node = new BackendNode(endpoint, _settings, _logger);
+        var node = new BackendNode(endpoint, _connector, _settings, _logger);
         node.ConnectionFailed += (failed, error) => ConnectionFailed?.Invoke(failed, error);
         return node;
     }

@@ -129,6 +129,7 @@ internal sealed class SlotgateServer : IAsyncDisposable
             MaxInlineLength = options.Limits.MaxInlineLength,
         });
         services.AddSingleton(ProxyCommandAdditions.AddTo(CommandTable.BuiltIn));
+        services.AddSingleton<IBackendConnector, KestrelSocketConnector>();
         services.AddSingleton<BackendPool>();
         services.AddSingleton<TopologyRefresher>(sp => new TopologyRefresher(
             sp.GetRequiredService<BackendPool>(), sp.GetRequiredService<TopologySettings>(),
