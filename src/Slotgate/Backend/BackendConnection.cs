@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
@@ -22,7 +21,7 @@ internal sealed class BackendConnection
 
     private readonly Channel<BackendRequest> _pending = Channel.CreateUnbounded<BackendRequest>(
         new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
-    private readonly ConcurrentQueue<BackendRequest> _inflight = new();
+    private readonly InflightQueue _inflight = new();
     private readonly BackendSettings _settings;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _closed = new();
@@ -81,8 +80,8 @@ internal sealed class BackendConnection
     /// </summary>
     public void CheckTimeout(long now)
     {
-        if (IsConnected && _inflight.TryPeek(out BackendRequest? head) &&
-            Stopwatch.GetElapsedTime(head.SentAt, now) > _settings.OperationTimeout)
+        if (IsConnected && _inflight.TryGetOldestSentAt(out long sentAt) &&
+            Stopwatch.GetElapsedTime(sentAt, now) > _settings.OperationTimeout)
         {
             Fail($"ERR Slotgate: timeout after {_settings.OperationTimeout.TotalMilliseconds:0} ms waiting for node {Endpoint}");
         }

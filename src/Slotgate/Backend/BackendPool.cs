@@ -15,6 +15,7 @@ internal sealed class BackendPool : IAsyncDisposable
     private readonly IBackendConnector _connector;
     private readonly ILogger _logger;
     private readonly Timer _timeoutSweep;
+    private BackendNode[] _nodeList = [];
 
     public BackendPool(BackendSettings settings, IBackendConnector connector, ILogger<BackendPool> logger)
     {
@@ -30,7 +31,7 @@ internal sealed class BackendPool : IAsyncDisposable
     /// <summary>Raised when any connection fails, with the node and the error.</summary>
     public event Action<BackendNode, string>? ConnectionFailed;
 
-    public IEnumerable<BackendNode> Nodes => _nodes.Values;
+    public IReadOnlyList<BackendNode> Nodes => Volatile.Read(ref _nodeList);
 
     public BackendNode GetNode(string endpoint) =>
         _nodes.TryGetValue(endpoint, out BackendNode? node) ? node : _nodes.GetOrAdd(endpoint, CreateNode);
@@ -58,13 +59,19 @@ internal sealed class BackendPool : IAsyncDisposable
     {
         var node = new BackendNode(endpoint, _connector, _settings, _logger);
         node.ConnectionFailed += (failed, error) => ConnectionFailed?.Invoke(failed, error);
+        lock (_nodes)
+        {
+            // GetOrAdd may race and discard a node, which then only sits in this list unused; that is harmless.
+            _nodeList = [.. _nodeList, node];
+        }
         return node;
     }
 
     private void SweepTimeouts()
     {
         long now = Stopwatch.GetTimestamp();
-        foreach (BackendNode node in _nodes.Values)
+        // A plain array snapshot: the sweep runs ten times a second and must not allocate an enumerator each time.
+        foreach (BackendNode node in Volatile.Read(ref _nodeList))
         {
             node.CheckTimeouts(now);
         }

@@ -52,7 +52,7 @@ internal sealed class SlotgateServer : IAsyncDisposable
             ConfigureDefaultLogging(builder.Logging, options.Logging);
         }
         builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
-        AddServices(builder.Services, options);
+        builder.Services.AddSlotgate(options);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (string listen in options.Listen)
@@ -94,54 +94,6 @@ internal sealed class SlotgateServer : IAsyncDisposable
     {
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
-    }
-
-    private static void AddServices(IServiceCollection services, SlotgateOptions options)
-    {
-        services.AddSingleton(options);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(new BackendSettings
-        {
-            ConnectionsPerNode = options.Backend.ConnectionsPerNode,
-            ConnectTimeout = options.Backend.ConnectTimeout,
-            OperationTimeout = options.Backend.OperationTimeout,
-            ReconnectBackoffMin = options.Backend.ReconnectBackoffMin,
-            ReconnectBackoffMax = options.Backend.ReconnectBackoffMax,
-            Username = options.Cluster.Username,
-            Password = options.Cluster.Password,
-        });
-        services.AddSingleton(new TopologySettings
-        {
-            Seeds = options.Cluster.Seeds,
-            Interval = options.Cluster.RefreshInterval,
-            MinInterval = options.Cluster.RefreshMinInterval,
-            Timeout = options.Backend.OperationTimeout,
-        });
-        services.AddSingleton(new RoutingSettings
-        {
-            MaxRedirects = options.Routing.MaxRedirects,
-            TryAgainDelay = options.Routing.TryAgainDelay,
-        });
-        services.AddSingleton(new RespLimits
-        {
-            MaxBulkLength = options.Limits.MaxBulkLength,
-            MaxArguments = options.Limits.MaxArguments,
-            MaxInlineLength = options.Limits.MaxInlineLength,
-        });
-        services.AddSingleton(ProxyCommandAdditions.AddTo(CommandTable.BuiltIn));
-        services.AddSingleton<IBackendConnector, KestrelSocketConnector>();
-        services.AddSingleton<BackendPool>();
-        services.AddSingleton<TopologyRefresher>(sp => new TopologyRefresher(
-            sp.GetRequiredService<BackendPool>(), sp.GetRequiredService<TopologySettings>(),
-            sp.GetRequiredService<ILogger<TopologyRefresher>>(), sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<Router>();
-        services.AddSingleton<ServerIdentity>();
-        services.AddSingleton<LocalCommands>();
-        services.AddSingleton(sp => new CommandDispatcher(
-            sp.GetRequiredService<CommandTable>(), sp.GetRequiredService<Router>(), sp.GetRequiredService<LocalCommands>(),
-            sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
-            sp.GetRequiredService<ILogger<CommandDispatcher>>()));
-        services.AddHostedService<BackendShutdown>();
     }
 
     private static async Task WaitForTopologyAsync(TopologyRefresher topology, ILogger logger, CancellationToken cancellationToken)

@@ -20,10 +20,10 @@ internal sealed class ClientSession
     private readonly CommandDispatcher _dispatcher;
     private readonly ILogger _logger;
     private readonly RequestParser _parser;
-    private readonly RequestPool _pool = new();
+    private readonly RequestPool _pool = RequestPool.Shared;
     private readonly Channel<ProxyRequest> _replies = Channel.CreateUnbounded<ProxyRequest>(
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
-    private readonly SemaphoreSlim _pendingLimit;
+    private readonly PipelineLimit _pendingLimit;
     private volatile bool _closing;
 
     public ClientSession(IDuplexPipe transport, CommandDispatcher dispatcher, ClientInfo info, ILogger logger)
@@ -33,7 +33,7 @@ internal sealed class ClientSession
         _logger = logger;
         _parser = new RequestParser(dispatcher.Limits);
         Info = info;
-        _pendingLimit = new SemaphoreSlim(dispatcher.MaxPendingCommands, dispatcher.MaxPendingCommands);
+        _pendingLimit = new PipelineLimit(dispatcher.MaxPendingCommands);
     }
 
     public ClientInfo Info { get; }
@@ -80,7 +80,11 @@ internal sealed class ClientSession
                         spare = request;
                         break;
                     }
-                    await Enqueue(request).ConfigureAwait(false);
+                    while (!_pendingLimit.TryAcquire())
+                    {
+                        await _pendingLimit.WaitAsync().ConfigureAwait(false);
+                    }
+                    Enqueue(request);
                     _dispatcher.Execute(this, request);
                 }
             }
@@ -91,7 +95,11 @@ internal sealed class ClientSession
                 spare = null;
                 error.SetError("ERR " + ex.Message);
                 error.CloseAfterReply = true;
-                await Enqueue(error).ConfigureAwait(false);
+                while (!_pendingLimit.TryAcquire())
+                {
+                    await _pendingLimit.WaitAsync().ConfigureAwait(false);
+                }
+                Enqueue(error);
                 error.Complete();
                 _closing = true;
                 _logger.LogDebug("Client {Id} protocol error: {Error}", Info.Id, ex.Message);
@@ -108,21 +116,9 @@ internal sealed class ClientSession
         }
     }
 
-    private ValueTask Enqueue(ProxyRequest request)
+    private void Enqueue(ProxyRequest request)
     {
         request.Affinity = Info.Affinity;
-        Task wait = _pendingLimit.WaitAsync();
-        if (!wait.IsCompletedSuccessfully)
-        {
-            return EnqueueSlow(wait, request);
-        }
-        _replies.Writer.TryWrite(request);
-        return ValueTask.CompletedTask;
-    }
-
-    private async ValueTask EnqueueSlow(Task wait, ProxyRequest request)
-    {
-        await wait.ConfigureAwait(false);
         _replies.Writer.TryWrite(request);
     }
 
@@ -146,6 +142,7 @@ internal sealed class ClientSession
                 ValueTask ready = head.WaitAsync();
                 if (!ready.IsCompleted && unflushed && !broken)
                 {
+                    // Nothing more to write until this reply arrives: send what we have (one flush per burst).
                     broken = !await FlushAsync(output).ConfigureAwait(false);
                     unflushed = false;
                 }
@@ -166,6 +163,7 @@ internal sealed class ClientSession
                         await FlushAsync(output).ConfigureAwait(false);
                     }
                     broken = true;
+                    unflushed = false;
                     _closing = true;
                     _transport.Input.CancelPendingRead();
                     await output.CompleteAsync().ConfigureAwait(false);
@@ -183,16 +181,41 @@ internal sealed class ClientSession
         }
     }
 
-    private static async ValueTask<bool> FlushAsync(PipeWriter output)
+    /// <summary>
+    /// Flushes the client's output; false when the client is gone. Completes synchronously (no allocation) unless the
+    /// client is not reading and its buffer is full.
+    /// </summary>
+    private static ValueTask<bool> FlushAsync(PipeWriter output)
     {
         try
         {
-            FlushResult result = await output.FlushAsync().ConfigureAwait(false);
+            ValueTask<FlushResult> flush = output.FlushAsync();
+            if (flush.IsCompletedSuccessfully)
+            {
+                FlushResult result = flush.Result;
+                return new ValueTask<bool>(!result.IsCompleted && !result.IsCanceled);
+            }
+            return AwaitFlushAsync(flush);
+        }
+        catch (Exception ex) when (IsConnectionGone(ex))
+        {
+            return new ValueTask<bool>(false);
+        }
+    }
+
+    private static async ValueTask<bool> AwaitFlushAsync(ValueTask<FlushResult> flush)
+    {
+        try
+        {
+            FlushResult result = await flush.ConfigureAwait(false);
             return !result.IsCompleted && !result.IsCanceled;
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or ConnectionResetException)
+        catch (Exception ex) when (IsConnectionGone(ex))
         {
             return false;
         }
     }
+
+    private static bool IsConnectionGone(Exception ex) =>
+        ex is IOException or ObjectDisposedException or InvalidOperationException or ConnectionResetException;
 }

@@ -14,7 +14,10 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     private const int MaxRetainedReplyBuffer = 64 * 1024;
 
     private readonly ArrayBufferWriter<byte> _reply = new(256);
-    private ManualResetValueTaskSourceCore<bool> _completion = new() { RunContinuationsAsynchronously = true };
+    // Continuations run inline on the thread that completes the reply (a backend reader): the session's writer then
+    // copies the reply into the client's pipe right away, with no thread-pool hop and no work item allocated per command.
+    // The writer never blocks (its flushes are awaited), so the backend reader is only borrowed briefly.
+    private ManualResetValueTaskSourceCore<bool> _completion = new() { RunContinuationsAsynchronously = false };
     private int _pendingChildren;
     private int[] _keyPositions = new int[4];
 

@@ -1,21 +1,26 @@
+using System.Collections.Concurrent;
+
 namespace Slotgate.Routing;
 
 /// <summary>
-/// A small per-session stack of reusable requests. Rented by the session's reader, returned by its writer (and by
-/// parents returning their children), so it is locked; the lock is uncontended almost always.
+/// Reusable requests, shared by all sessions. A pipelining client may have thousands of commands in flight, so a pool
+/// per session would either allocate under load or pin memory to idle clients; one process-wide pool of bounded size
+/// does neither. The queue's ring segments are reused, so renting and returning allocate nothing once warm.
 /// </summary>
-internal sealed class RequestPool(int maxRetained = 64)
+internal sealed class RequestPool(int maxRetained)
 {
-    private readonly Stack<ProxyRequest> _free = new();
+    private readonly ConcurrentQueue<ProxyRequest> _free = new();
+    private int _count;
+
+    /// <summary>The process-wide pool (retains up to 32,768 requests).</summary>
+    public static RequestPool Shared { get; } = new(32 * 1024);
 
     public ProxyRequest Rent()
     {
-        lock (_free)
+        if (_free.TryDequeue(out ProxyRequest? request))
         {
-            if (_free.TryPop(out ProxyRequest? request))
-            {
-                return request;
-            }
+            Interlocked.Decrement(ref _count);
+            return request;
         }
         var fresh = new ProxyRequest(this);
         fresh.Reset();
@@ -25,12 +30,13 @@ internal sealed class RequestPool(int maxRetained = 64)
     public void Return(ProxyRequest request)
     {
         request.Reset();
-        lock (_free)
+        if (Interlocked.Increment(ref _count) <= maxRetained)
         {
-            if (_free.Count < maxRetained)
-            {
-                _free.Push(request);
-            }
+            _free.Enqueue(request);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _count);
         }
     }
 }

@@ -1,0 +1,42 @@
+namespace Slotgate.Backend;
+
+/// <summary>
+/// The FIFO of requests written to a connection and awaiting replies. A plain ring buffer under a lock: it grows to the
+/// deepest pipeline seen and is reused from then on, so it never allocates in steady state. (ConcurrentQueue stops
+/// reusing its segments once anyone peeks at it, which the timeout sweep must do.)
+/// </summary>
+internal sealed class InflightQueue
+{
+    private readonly Queue<BackendRequest> _queue = new(64);
+
+    public void Enqueue(BackendRequest request)
+    {
+        lock (_queue)
+        {
+            _queue.Enqueue(request);
+        }
+    }
+
+    public bool TryDequeue([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BackendRequest? request)
+    {
+        lock (_queue)
+        {
+            return _queue.TryDequeue(out request);
+        }
+    }
+
+    /// <summary>When the oldest unanswered request was sent, or false when nothing is in flight.</summary>
+    public bool TryGetOldestSentAt(out long sentAt)
+    {
+        lock (_queue)
+        {
+            if (_queue.TryPeek(out BackendRequest? head))
+            {
+                sentAt = head.SentAt;
+                return true;
+            }
+        }
+        sentAt = 0;
+        return false;
+    }
+}

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Slotgate.Backend;
+using Slotgate.Cluster;
+using Slotgate.Commands;
+using Slotgate.Configuration;
+using Slotgate.Protocol;
+using Slotgate.Proxy;
+using Slotgate.Routing;
+
+namespace Slotgate.Hosting;
+
+/// <summary>The proxy's object graph, in one place.</summary>
+internal static class SlotgateServices
+{
+    /// <summary>
+    /// Registers the proxy's parts from <paramref name="options"/>. Everything but the listeners: tests and benchmarks
+    /// build the same graph without Kestrel, registering their own <see cref="IBackendConnector"/> first.
+    /// </summary>
+    public static IServiceCollection AddSlotgate(this IServiceCollection services, SlotgateOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(new BackendSettings
+        {
+            ConnectionsPerNode = options.Backend.ConnectionsPerNode,
+            ConnectTimeout = options.Backend.ConnectTimeout,
+            OperationTimeout = options.Backend.OperationTimeout,
+            ReconnectBackoffMin = options.Backend.ReconnectBackoffMin,
+            ReconnectBackoffMax = options.Backend.ReconnectBackoffMax,
+            Username = options.Cluster.Username,
+            Password = options.Cluster.Password,
+        });
+        services.AddSingleton(new TopologySettings
+        {
+            Seeds = options.Cluster.Seeds,
+            Interval = options.Cluster.RefreshInterval,
+            MinInterval = options.Cluster.RefreshMinInterval,
+            Timeout = options.Backend.OperationTimeout,
+        });
+        services.AddSingleton(new RoutingSettings
+        {
+            MaxRedirects = options.Routing.MaxRedirects,
+            TryAgainDelay = options.Routing.TryAgainDelay,
+        });
+        services.AddSingleton(new RespLimits
+        {
+            MaxBulkLength = options.Limits.MaxBulkLength,
+            MaxArguments = options.Limits.MaxArguments,
+            MaxInlineLength = options.Limits.MaxInlineLength,
+        });
+        services.AddSingleton(ProxyCommandAdditions.AddTo(CommandTable.BuiltIn));
+        services.TryAddSingleton<IBackendConnector, KestrelSocketConnector>();
+        services.AddSingleton<BackendPool>();
+        services.AddSingleton<TopologyRefresher>(sp => new TopologyRefresher(
+            sp.GetRequiredService<BackendPool>(), sp.GetRequiredService<TopologySettings>(),
+            sp.GetRequiredService<ILogger<TopologyRefresher>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<Router>();
+        services.AddSingleton<ServerIdentity>();
+        services.AddSingleton<LocalCommands>();
+        services.AddSingleton(sp => new CommandDispatcher(
+            sp.GetRequiredService<CommandTable>(), sp.GetRequiredService<Router>(), sp.GetRequiredService<LocalCommands>(),
+            sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
+            sp.GetRequiredService<ILogger<CommandDispatcher>>()));
+        services.AddHostedService<BackendShutdown>();
+        return services;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Threading.Tasks.Sources;
+
+namespace Slotgate.Proxy;
+
+/// <summary>
+/// Bounds the commands a client has waiting for replies. The session's reader takes a slot per command and waits when
+/// none is left; the writer frees one per reply written and wakes the reader once half the limit is free again, so a
+/// client pipelining flat out causes one wake-up per many commands rather than one per command (and, unlike
+/// SemaphoreSlim, no Task per wait).
+/// </summary>
+internal sealed class PipelineLimit : IValueTaskSource
+{
+    private readonly int _max;
+    private ManualResetValueTaskSourceCore<bool> _space = new() { RunContinuationsAsynchronously = true };
+    private int _pending;
+    private int _waiting;
+
+    public PipelineLimit(int max) => _max = Math.Max(1, max);
+
+    /// <summary>Takes a slot if the client has fewer than the maximum commands pending.</summary>
+    public bool TryAcquire()
+    {
+        if (Volatile.Read(ref _pending) >= _max)
+        {
+            return false;
+        }
+        Interlocked.Increment(ref _pending);
+        return true;
+    }
+
+    /// <summary>
+    /// Completes once slots are free again (half the limit); the caller then retries <see cref="TryAcquire"/>.
+    /// Callers loop <c>while (!TryAcquire()) await WaitAsync();</c> inside their own long-lived async method, so waiting
+    /// allocates no state machine of its own.
+    /// </summary>
+    public ValueTask WaitAsync()
+    {
+        _space.Reset();
+        Volatile.Write(ref _waiting, 1);
+        // Re-check after announcing the wait: a release that ran before it saw no waiter and woke nobody.
+        if (Volatile.Read(ref _pending) < _max && Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
+        {
+            return ValueTask.CompletedTask;
+        }
+        return new ValueTask(this, _space.Version);
+    }
+
+    /// <summary>Frees a slot (a reply has been written or dropped).</summary>
+    public void Release()
+    {
+        int pending = Interlocked.Decrement(ref _pending);
+        if (pending <= _max / 2 && Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
+        {
+            _space.SetResult(true);
+        }
+    }
+
+    void IValueTaskSource.GetResult(short token) => _space.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _space.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _space.OnCompleted(continuation, state, token, flags);
+}
