@@ -86,13 +86,14 @@ internal sealed class BackendNode
         {
             for (int i = 0; i < _connections.Length; i++)
             {
+                // Marked closed first: the failure this close causes is expected, not worth a warning or a refresh.
+                _retryAt[i] = long.MaxValue;
                 if (_connections[i] is { } connection)
                 {
                     connection.Close("Slotgate is shutting down");
                     finished.Add(connection.Finished);
                     _connections[i] = null;
                 }
-                _retryAt[i] = long.MaxValue;
             }
         }
         await Task.WhenAll(finished).ConfigureAwait(false);

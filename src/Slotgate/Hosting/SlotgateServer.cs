@@ -90,6 +90,10 @@ internal sealed class SlotgateServer : IAsyncDisposable
     /// <summary>Runs until Ctrl-C or SIGTERM, then drains in-flight commands and stops.</summary>
     public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
 
+    /// <summary>
+    /// Stops accepting clients, lets every session answer the commands it has already read (Kestrel waits for the
+    /// sessions to finish), and only then closes the backend connections, as the container disposes them.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync().ConfigureAwait(false);

@@ -63,7 +63,6 @@ internal static class SlotgateServices
             sp.GetRequiredService<CommandTable>(), sp.GetRequiredService<Router>(), sp.GetRequiredService<LocalCommands>(),
             sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
             sp.GetRequiredService<ILogger<CommandDispatcher>>()));
-        services.AddHostedService<BackendShutdown>();
         return services;
     }
 }

@@ -1,0 +1,32 @@
+using Slotgate.Demo;
+using Slotgate.Protocol;
+using Slotgate.Tests.Infrastructure;
+using Slotgate.Tests.Support;
+
+namespace Slotgate.Tests.Proxy;
+
+/// <summary>Stopping Slotgate answers every command already received before closing client connections.</summary>
+public class ShutdownTests
+{
+    [Fact]
+    public async Task Stop_CommandsInFlight_AreAnsweredBeforeClose()
+    {
+        await using LocalRedisCluster cluster = await LocalRedisCluster.StartAsync(TestClusterOptions.Fast with { ReplicasPerPrimary = 0 });
+        var server = await ProxyFixture.StartProxyAsync(cluster);
+        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        Assert.Equal("OK", (await client.CallAsync("SET", "drain:key", "kept")).Text);
+
+        // A script that keeps its node busy for a while, then a read queued behind it.
+        const string slowScript = "local i = 0 while i < 20000000 do i = i + 1 end return 'slow done'";
+        await client.SendRawAsync([.. RespTestClient.Encode("EVAL", slowScript, "1", "drain:key"), .. RespTestClient.Encode("GET", "drain:key")]);
+        await Task.Delay(100);
+        Task stopping = server.DisposeAsync().AsTask();
+
+        RespValue slow = await client.ReadAsync(TimeSpan.FromSeconds(20));
+        RespValue get = await client.ReadAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal("slow done", slow.Text);
+        Assert.Equal("kept", get.Text);
+        Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(15)));
+        await stopping.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+}
