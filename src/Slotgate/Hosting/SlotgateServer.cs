@@ -65,6 +65,10 @@ internal sealed class SlotgateServer : IAsyncDisposable
 
         var topology = app.Services.GetRequiredService<TopologyRefresher>();
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate");
+        if (OpenFileLimit.Raise() is { } openFiles)
+        {
+            logger.LogDebug("Open file limit: {Limit}", openFiles);
+        }
         topology.Start();
         logger.LogInformation("Discovering the cluster from {Seeds}", string.Join(", ", options.Cluster.Seeds));
         await WaitForTopologyAsync(topology, logger, cancellationToken).ConfigureAwait(false);
