@@ -57,6 +57,12 @@ internal sealed class RedisBenchmarkRunner(string redisBenchmarkPath, TimeSpan t
                 ct.ThrowIfCancellationRequested();
                 throw new LoadBenchException($"{commandLine}: did not finish within {timeout.TotalSeconds:0} s.");
             }
+            // Ctrl-C in a terminal reaches the whole process group, so redis-benchmark may die of it before this
+            // process has seen the signal: give the cancellation a moment so the run stops instead of "failing".
+            if (process.ExitCode is 130 or 143)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
+            }
             string output = await stdout.ConfigureAwait(false);
             string errors = await stderr.ConfigureAwait(false);
             BenchmarkSample? sample = RedisBenchmarkCsv.ParseFirstRow(output);

@@ -34,7 +34,7 @@ internal static class ScenarioCatalog
         foreach (string pipeline in new[] { "1", "16" })
         {
             // Pipelined runs move many more requests per second, so they get more requests for a similar duration.
-            int requests = pipeline == "1" ? 100_000 : 600_000;
+            int requests = pipeline == "1" ? 200_000 : 1_000_000;
             foreach (string test in new[] { "set", "get" })
             {
                 list.Add(new Scenario
@@ -79,7 +79,7 @@ internal static class ScenarioCatalog
             {
                 Name = $"{test}-1k",
                 Description = $"{test.ToUpperInvariant()} of 1 KiB values, {Clients} clients, pipeline 1, random keys over {SmallKeySpace}",
-                Requests = 100_000,
+                Requests = 150_000,
                 // A keyspace ten times smaller than the requests: the SET rewrites every key with 1 KiB (all but
                 // e^-10 of them), so the GET that follows reads 1 KiB values, not the 3-byte ones of earlier scenarios.
                 Options = ["-c", Clients, "-d", "1024", "-r", SmallKeySpace],
@@ -92,7 +92,7 @@ internal static class ScenarioCatalog
             Name = "churn",
             Description = $"GET with a new connection per request (-k 0), {Clients} clients, random keys",
             // Each request costs a connect and a TIME_WAIT socket; a modest count keeps clear of port exhaustion.
-            Requests = 20_000,
+            Requests = 30_000,
             Options = ["-c", Clients, "-k", "0", "-r", KeySpace],
             ProxyCommand = ["-t", "get"],
         });
