@@ -28,6 +28,11 @@ internal sealed class LoadBenchRunner(LoadBenchOptions options, string commandLi
             throw new LoadBenchException(
                 $"--scenarios: unknown {string.Join(", ", unknown)}; known: {string.Join(", ", ScenarioCatalog.All.Select(s => s.Name))}.");
         }
+        // Checked before the cluster is built, so a wrong path costs no time.
+        if (!File.Exists(options.SlotgatePath))
+        {
+            throw new LoadBenchException($"--slotgate: '{Path.GetFullPath(options.SlotgatePath)}' does not exist; publish Slotgate first (bench/run.sh does).");
+        }
         string redisBenchmarkVersion = await ReadRedisBenchmarkVersionAsync(ct).ConfigureAwait(false);
         Directory.CreateDirectory(options.OutputDirectory);
         DateTimeOffset startedAt = DateTimeOffset.UtcNow;
