@@ -111,6 +111,11 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
             case "COMMAND|INFO":
                 CommandInfoReply(request);
                 break;
+            case "CONFIG|GET":
+                // Slotgate exposes no Redis configuration parameters: the empty list Redis gives for unknown names.
+                // Clients and tools probe CONFIG GET on connect (redis-benchmark, StackExchange.Redis) and carry on.
+                RespWriter.WriteArrayHeader(reply, 0);
+                break;
             case "COMMAND|DOCS":
                 // Documentation is not carried in the built-in table; an empty map is what Redis gives for unknown names.
                 RespWriter.WriteArrayHeader(reply, 0);

@@ -31,7 +31,7 @@ internal static class CommandRoutes
             "PING", "ECHO", "QUIT", "SELECT", "HELLO", "AUTH", "RESET", "READONLY", "READWRITE",
             "CLIENT|SETNAME", "CLIENT|GETNAME", "CLIENT|ID", "CLIENT|SETINFO", "CLIENT|INFO", "CLIENT|LIST",
             "CLIENT|NO-EVICT", "CLIENT|NO-TOUCH", "CLIENT|HELP",
-            "COMMAND", "COMMAND|COUNT", "COMMAND|INFO", "COMMAND|LIST", "COMMAND|DOCS", "COMMAND|GETKEYS", "COMMAND|HELP",
+            "CONFIG|GET", "COMMAND", "COMMAND|COUNT", "COMMAND|INFO", "COMMAND|LIST", "COMMAND|DOCS", "COMMAND|GETKEYS", "COMMAND|HELP",
         })
         {
             routes[name] = CommandRoute.Local;

@@ -92,6 +92,15 @@ public class LocalCommandTests(ProxyFixture fixture)
     }
 
     [Fact]
+    public async Task ConfigGet_Any_EmptyListLikeUnknownParameters()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        RespValue reply = await client.CallAsync("CONFIG", "GET", "save");
+        Assert.Equal('*', reply.Type);
+        Assert.Empty(reply.Items!);
+    }
+
+    [Fact]
     public async Task NotYetSupported_Multi_ClearErrorNamingIt()
     {
         await using var client = await fixture.ConnectRawAsync();
