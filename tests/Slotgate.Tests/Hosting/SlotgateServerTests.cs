@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Slotgate.Configuration;
+using Slotgate.Hosting;
+using Slotgate.Tests.Support;
+
+namespace Slotgate.Tests.Hosting;
+
+[Collection(ProxyCollection.Name)]
+public class SlotgateServerTests(ProxyFixture fixture)
+{
+    [Fact]
+    public async Task StartAsync_TwoListeners_BothServeAndDebugLogShowsRouting()
+    {
+        var logs = new ConcurrentQueue<string>();
+        var options = new SlotgateOptions
+        {
+            Listen = ["127.0.0.1:0", "127.0.0.2:0"],
+            Cluster = new ClusterOptions { Seeds = [fixture.Cluster.SeedEndpoints[0]] },
+            Logging = new LoggingOptions { LogLevel = "Debug" },
+        };
+        await using SlotgateServer server = await SlotgateServer.StartAsync(options, logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Debug);
+            logging.AddProvider(new CollectingLoggerProvider(logs));
+        });
+
+        Assert.Equal(2, server.Endpoints.Count);
+        foreach (System.Net.IPEndPoint endpoint in server.Endpoints)
+        {
+            await using var client = await RespTestClient.ConnectAsync(endpoint);
+            Assert.Equal("OK", (await client.CallAsync("SET", "listeners:key", endpoint.ToString())).Text);
+        }
+
+        int slot = Slotgate.Cluster.HashSlot.Of("listeners:key"u8);
+        Assert.Contains(logs, line => line.Contains($"Route SET slot {slot} -> 127.0.0.1:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_InvalidConfiguration_ReportsEveryErrorAndExits2()
+    {
+        var error = new StringWriter();
+        TextWriter original = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            int exit = await SlotgateCommandLine.RunAsync(["--seed", "redis-0:70x0", "--connections-per-node", "0"]);
+            Assert.Equal(2, exit);
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+        string text = error.ToString();
+        Assert.Contains("cluster.seeds[0]", text, StringComparison.Ordinal);
+        Assert.Contains("backend.connectionsPerNode", text, StringComparison.Ordinal);
+    }
+
+    private sealed class CollectingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new CollectingLogger(lines);
+
+        public void Dispose()
+        {
+        }
+    }
+
+    private sealed class CollectingLogger(ConcurrentQueue<string> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue(formatter(state, exception));
+    }
+}
