@@ -17,6 +17,12 @@ internal abstract class BackendRequest
     /// <summary>The node the request was last sent to; redirects with an empty host resolve against it.</summary>
     public string? SentTo { get; set; }
 
+    /// <summary>
+    /// A blocking command (BLPOP, XREAD BLOCK...) that may legitimately wait longer than the operation timeout; it
+    /// travels on a dedicated connection and carries its own timeout.
+    /// </summary>
+    public bool Blocking { get; set; }
+
     /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp of the last send, for the operation timeout.</summary>
     public long SentAt { get; set; }
 

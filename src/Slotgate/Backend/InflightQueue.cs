@@ -25,12 +25,12 @@ internal sealed class InflightQueue
         }
     }
 
-    /// <summary>When the oldest unanswered request was sent, or false when nothing is in flight.</summary>
+    /// <summary>When the oldest unanswered request was sent, or false when nothing (or only a blocking command) is in flight.</summary>
     public bool TryGetOldestSentAt(out long sentAt)
     {
         lock (_queue)
         {
-            if (_queue.TryPeek(out BackendRequest? head))
+            if (_queue.TryPeek(out BackendRequest? head) && !head.Blocking)
             {
                 sentAt = head.SentAt;
                 return true;

@@ -43,9 +43,9 @@ internal static class HashSlot
         return crc;
     }
 
-    /// <summary>Combines a running slot with the next key's slot: None, a slot, or Multiple.</summary>
+    /// <summary>Combines a running slot with the next key's (or command's) slot: None, a slot, or Multiple. None is neutral.</summary>
     public static int Combine(int current, int next) =>
-        current == None ? next : current == next ? current : Multiple;
+        current == None ? next : next == None || current == next ? current : Multiple;
 
     private static ushort[] BuildTable()
     {

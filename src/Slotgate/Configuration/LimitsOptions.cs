@@ -17,4 +17,10 @@ internal sealed record LimitsOptions
     /// writer cannot queue unbounded work; TCP flow control then pushes back on the client.
     /// </summary>
     public int MaxPendingCommandsPerClient { get; init; } = 10_000;
+
+    /// <summary>
+    /// Clients that may wait in a blocking command (BLPOP, XREAD BLOCK, ...) at once. Each holds a backend connection
+    /// of its own for as long as it blocks; past the limit the command is refused with a clear error.
+    /// </summary>
+    public int MaxBlockedClients { get; init; } = 1_000;
 }

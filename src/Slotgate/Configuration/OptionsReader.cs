@@ -16,7 +16,7 @@ internal sealed class OptionsReader
     private static readonly string[] BackendKeys =
         ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax"];
     private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay"];
-    private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient"];
+    private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient", "maxBlockedClients"];
     private static readonly string[] LoggingKeys = ["logLevel", "json"];
 
     private readonly IReadOnlyDictionary<string, ConfigEntry> _entries;
@@ -125,6 +125,7 @@ internal sealed class OptionsReader
                 "maxArguments" => o with { MaxArguments = ReadInt(child, childPath, o.MaxArguments) },
                 "maxInlineLength" => o with { MaxInlineLength = ReadIntSize(child, childPath, o.MaxInlineLength) },
                 "maxPendingCommandsPerClient" => o with { MaxPendingCommandsPerClient = ReadInt(child, childPath, o.MaxPendingCommandsPerClient) },
+                "maxBlockedClients" => o with { MaxBlockedClients = ReadInt(child, childPath, o.MaxBlockedClients) },
                 _ => Unknown(o, child, path, LimitsKeys),
             };
         }

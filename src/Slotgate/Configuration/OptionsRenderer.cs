@@ -41,6 +41,7 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "maxArguments", Number(limits.MaxArguments));
         Scalar(yaml, 1, "maxInlineLength", ConfigValueParser.FormatSize(limits.MaxInlineLength));
         Scalar(yaml, 1, "maxPendingCommandsPerClient", Number(limits.MaxPendingCommandsPerClient));
+        Scalar(yaml, 1, "maxBlockedClients", Number(limits.MaxBlockedClients));
 
         yaml.Append("logging:\n");
         Scalar(yaml, 1, "logLevel", Quote(options.Logging.LogLevel));

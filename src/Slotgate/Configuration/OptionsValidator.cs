@@ -115,6 +115,7 @@ internal static class OptionsValidator
         AtLeastOne(limits.MaxArguments, "limits.maxArguments", errors);
         AtLeastOne(limits.MaxInlineLength, "limits.maxInlineLength", errors);
         AtLeastOne(limits.MaxPendingCommandsPerClient, "limits.maxPendingCommandsPerClient", errors);
+        AtLeastOne(limits.MaxBlockedClients, "limits.maxBlockedClients", errors);
     }
 
     private static void ValidateLogging(LoggingOptions logging, List<string> errors)

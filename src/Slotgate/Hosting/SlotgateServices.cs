@@ -59,8 +59,12 @@ internal static class SlotgateServices
         services.AddSingleton<Router>();
         services.AddSingleton<ServerIdentity>();
         services.AddSingleton<LocalCommands>();
+        services.AddSingleton<DedicatedConnections>();
+        services.AddSingleton(sp => new BlockingCommands(
+            sp.GetRequiredService<DedicatedConnections>(), sp.GetRequiredService<Router>(), options.Limits.MaxBlockedClients));
         services.AddSingleton(sp => new CommandDispatcher(
             sp.GetRequiredService<CommandTable>(), sp.GetRequiredService<Router>(), sp.GetRequiredService<LocalCommands>(),
+            sp.GetRequiredService<BlockingCommands>(),
             sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
             sp.GetRequiredService<ILogger<CommandDispatcher>>()));
         return services;

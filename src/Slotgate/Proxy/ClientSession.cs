@@ -25,6 +25,8 @@ internal sealed class ClientSession
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
     private readonly PipelineLimit _pendingLimit;
     private volatile bool _closing;
+    private Transaction? _transaction;
+    private List<PinnedForward>? _pinned;
 
     public ClientSession(IDuplexPipe transport, CommandDispatcher dispatcher, ClientInfo info, ILogger logger)
     {
@@ -38,7 +40,28 @@ internal sealed class ClientSession
 
     public ClientInfo Info { get; }
 
-    public RequestPool Pool => _pool;
+    /// <summary>This client's WATCH/MULTI state, created on first use (most clients never use transactions).</summary>
+    public Transaction Transaction => _transaction ??= _dispatcher.CreateTransaction();
+
+    /// <summary>True while the client is between MULTI and EXEC/DISCARD.</summary>
+    public bool InMulti => _transaction is { InMulti: true };
+
+    /// <summary>Remembers a blocking command in progress, so it can be cut off if the client leaves.</summary>
+    public void TrackPinned(PinnedForward forward)
+    {
+        lock (this)
+        {
+            (_pinned ??= []).Add(forward);
+        }
+    }
+
+    public void UntrackPinned(PinnedForward forward)
+    {
+        lock (this)
+        {
+            _pinned?.Remove(forward);
+        }
+    }
 
     /// <summary>Serves the connection until the client leaves, sends QUIT, or breaks the protocol.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -55,8 +78,11 @@ internal sealed class ClientSession
         finally
         {
             _replies.Writer.TryComplete();
-            // Every queued command is answered or failed (op timeouts guarantee it), so this drains in bounded time.
+            // The client is gone or leaving: a blocking command could wait forever, so cut it off; every other queued
+            // command is answered or failed (operation timeouts guarantee it), so the writer drains in bounded time.
+            AbortPinned();
             await writer.ConfigureAwait(false);
+            _transaction?.Close();
             await _transport.Input.CompleteAsync().ConfigureAwait(false);
         }
     }
@@ -113,6 +139,23 @@ internal sealed class ClientSession
         if (spare is not null)
         {
             _pool.Return(spare);
+        }
+    }
+
+    private void AbortPinned()
+    {
+        PinnedForward[] pinned;
+        lock (this)
+        {
+            if (_pinned is null or { Count: 0 })
+            {
+                return;
+            }
+            pinned = [.. _pinned];
+        }
+        foreach (PinnedForward forward in pinned)
+        {
+            forward.Abort();
         }
     }
 

@@ -17,11 +17,13 @@ internal sealed class CommandDispatcher
     private readonly CommandTable _commands;
     private readonly Router _router;
     private readonly LocalCommands _local;
+    private readonly BlockingCommands _blocking;
     private readonly ILogger _logger;
     private readonly Dictionary<CommandInfo, CommandRoute> _routes = new(ReferenceEqualityComparer.Instance);
 
-    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, RespLimits limits, int maxPendingCommands, ILogger<CommandDispatcher> logger)
+    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, RespLimits limits, int maxPendingCommands, ILogger<CommandDispatcher> logger)
     {
+        _blocking = blocking;
         _commands = commands;
         _router = router;
         _local = local;
@@ -46,6 +48,9 @@ internal sealed class CommandDispatcher
 
     public Router Router => _router;
 
+    /// <summary>A fresh transaction state for a session that uses WATCH or MULTI.</summary>
+    public Transaction CreateTransaction() => new(_blocking.Connections, _router);
+
     public void Execute(ClientSession session, ProxyRequest request)
     {
         RequestFrame frame = request.Frame;
@@ -53,20 +58,31 @@ internal sealed class CommandDispatcher
         if (command is null || (command.HasSubcommands && frame.ArgCount >= 2))
         {
             // A container (CLIENT, CONFIG...) comes back itself when its subcommand is unknown.
-            Fail(request, UnknownCommandError(frame));
+            Fail(session, request, UnknownCommandError(frame));
             return;
         }
         if (!command.HasValidArity(frame.ArgCount))
         {
-            Fail(request, $"ERR wrong number of arguments for '{command.Name.ToLowerInvariant()}' command");
+            Fail(session, request, $"ERR wrong number of arguments for '{command.Name.ToLowerInvariant()}' command");
             return;
         }
         if (!_routes.TryGetValue(command, out CommandRoute? route))
         {
             route = ResolveRoute(command);
         }
+        if (session.InMulti && route.Kind != RouteKind.Transaction)
+        {
+            QueueInTransaction(session, request, command);
+            return;
+        }
         switch (route.Kind)
         {
+            case RouteKind.Transaction:
+                ExecuteTransactionCommand(session, request, command);
+                break;
+            case RouteKind.Blocking:
+                ExecuteBlocking(session, request, command);
+                break;
             case RouteKind.Local:
                 _local.Execute(session, request, command);
                 request.Complete();
@@ -75,7 +91,7 @@ internal sealed class CommandDispatcher
                 Fail(request, route.Error!);
                 break;
             case RouteKind.Forward:
-                Forward(request, command);
+                Forward(session, request, command);
                 break;
             case RouteKind.SplitValues:
                 Split(request, command, keyStep: 1, MergeKind.Values);
@@ -109,14 +125,77 @@ internal sealed class CommandDispatcher
         }
     }
 
-    private void Forward(ProxyRequest request, CommandInfo command)
+    private void ExecuteTransactionCommand(ClientSession session, ProxyRequest request, CommandInfo command)
     {
-        if (IsBlockingVariant(command, request.Frame))
+        Transaction transaction = session.Transaction;
+        switch (command.Name)
         {
-            Fail(request, $"ERR Slotgate: {command.Name.ToUpperInvariant()} with BLOCK (blocking commands) is not supported by Slotgate yet");
+            case "multi":
+                transaction.Multi(request);
+                break;
+            case "exec":
+                transaction.Exec(request);
+                break;
+            case "discard":
+                transaction.Discard(request);
+                break;
+            case "unwatch":
+                if (transaction.InMulti)
+                {
+                    QueueInTransaction(session, request, command);
+                }
+                else
+                {
+                    transaction.Unwatch(request);
+                }
+                break;
+            default:
+                int slot = SlotOfKeys(request.Frame, command, out _);
+                transaction.Watch(request, slot);
+                break;
+        }
+    }
+
+    /// <summary>Inside MULTI: queue the command if Redis would, or answer its error and doom the EXEC.</summary>
+    private void QueueInTransaction(ClientSession session, ProxyRequest request, CommandInfo command)
+    {
+        Transaction transaction = session.Transaction;
+        if ((command.Flags & CommandFlags.NoMulti) != 0)
+        {
+            transaction.Fail(request, "ERR Command not allowed inside a transaction");
             return;
         }
+        int slot = SlotOfKeys(request.Frame, command, out _);
+        if (slot == HashSlot.Multiple)
+        {
+            transaction.Fail(request, "CROSSSLOT Keys in request don't hash to the same slot");
+            return;
+        }
+        transaction.Queue(request, slot);
+    }
+
+    private void ExecuteBlocking(ClientSession session, ProxyRequest request, CommandInfo command)
+    {
+        int slot = SlotOfKeys(request.Frame, command, out _);
+        if (slot == HashSlot.Multiple)
+        {
+            Fail(request, "CROSSSLOT Keys in request don't hash to the same slot");
+            return;
+        }
+        request.Slot = slot;
+        _blocking.Execute(session, request);
+    }
+
+    private void Forward(ClientSession session, ProxyRequest request, CommandInfo command)
+    {
         int slot = SlotOfKeys(request.Frame, command, out bool hasKeys);
+        if (slot != HashSlot.Multiple && IsBlockingVariant(command, request.Frame))
+        {
+            // XREAD/XREADGROUP with BLOCK: may wait, so it gets a connection of its own.
+            request.Slot = slot;
+            _blocking.Execute(session, request);
+            return;
+        }
         if (slot == HashSlot.Multiple)
         {
             Fail(request, "CROSSSLOT Keys in request don't hash to the same slot");
@@ -261,6 +340,17 @@ internal sealed class CommandDispatcher
 
     private CommandRoute ResolveRoute(CommandInfo command) =>
         CommandRoutes.Find(command.Name.ToUpperInvariant()) ?? CommandRoute.Forward;
+
+    /// <summary>Answers an error; inside MULTI the error also dooms the EXEC, as in Redis.</summary>
+    private static void Fail(ClientSession session, ProxyRequest request, string error)
+    {
+        if (session.InMulti)
+        {
+            session.Transaction.Fail(request, error);
+            return;
+        }
+        Fail(request, error);
+    }
 
     private static void Fail(ProxyRequest request, string error)
     {

@@ -47,12 +47,18 @@ internal static class CommandRoutes
         routes["FLUSHDB"] = new(RouteKind.FanOutAllOk);
         routes["INFO"] = new(RouteKind.Info);
 
-        Refuse(routes, "transactions", "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH");
+        foreach (string name in new[] { "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH" })
+        {
+            routes[name] = new(RouteKind.Transaction);
+        }
+        foreach (string name in new[] { "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP", "BZPOPMIN", "BZPOPMAX", "BZMPOP" })
+        {
+            routes[name] = new(RouteKind.Blocking);
+        }
         Refuse(routes, "pub/sub", "SUBSCRIBE", "PSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "PUBLISH", "SSUBSCRIBE",
             "SUNSUBSCRIBE", "SPUBLISH", "PUBSUB|CHANNELS", "PUBSUB|NUMSUB", "PUBSUB|NUMPAT", "PUBSUB|SHARDCHANNELS",
             "PUBSUB|SHARDNUMSUB");
-        Refuse(routes, "blocking commands", "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP", "BZPOPMIN", "BZPOPMAX",
-            "BZMPOP", "WAIT", "WAITAOF");
+        Refuse(routes, "replication acknowledgement across shards", "WAIT", "WAITAOF");
         Refuse(routes, "cluster-wide key iteration", "SCAN", "KEYS", "RANDOMKEY");
         Refuse(routes, "scripts broadcast", "SCRIPT|LOAD", "SCRIPT|EXISTS", "SCRIPT|FLUSH", "SCRIPT|KILL",
             "FUNCTION|LOAD", "FUNCTION|DELETE", "FUNCTION|FLUSH", "FUNCTION|LIST", "FUNCTION|DUMP", "FUNCTION|RESTORE",

@@ -27,6 +27,12 @@ internal enum RouteKind
     /// <summary>INFO: Slotgate's own sections plus the keyspace summed over every primary.</summary>
     Info,
 
+    /// <summary>MULTI, EXEC, DISCARD, WATCH, UNWATCH: the session's transaction state, run on a dedicated connection.</summary>
+    Transaction,
+
+    /// <summary>A blocking command (BLPOP...): forwarded on a dedicated connection so it blocks only its client.</summary>
+    Blocking,
+
     /// <summary>Not available through Slotgate (yet): a clear error naming the command.</summary>
     NotSupported,
 }

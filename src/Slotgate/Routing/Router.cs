@@ -37,14 +37,7 @@ internal sealed partial class Router
         string? endpoint = request.Target;
         if (endpoint is null)
         {
-            if (request.Slot < 0)
-            {
-                endpoint = AnyPrimary();
-            }
-            else
-            {
-                endpoint = _topology.Current.GetShard(request.Slot)?.Primary.Endpoint;
-            }
+            endpoint = PrimaryFor(request.Slot);
             if (endpoint is null)
             {
                 request.OnFailure(request.Slot < 0 ? "CLUSTERDOWN No primary is known yet" : "CLUSTERDOWN Hash slot not served");
@@ -81,45 +74,58 @@ internal sealed partial class Router
     /// </summary>
     public bool TryRedirect(ProxyRequest request, in ReadOnlySequence<byte> reply)
     {
-        Span<byte> line = stackalloc byte[160];
-        int length = (int)Math.Min(reply.Length, line.Length);
-        reply.Slice(0, length).CopyTo(line);
-        line = line[..length];
-        bool moved = line.StartsWith("-MOVED "u8);
-        bool ask = !moved && line.StartsWith("-ASK "u8);
-        bool tryAgain = !moved && !ask && line.StartsWith("-TRYAGAIN"u8);
-        if (!moved && !ask && !tryAgain)
+        RedirectKind kind = ReadRedirect(reply, request.SentTo, out int slot, out string endpoint);
+        if (kind == RedirectKind.None || ++request.Redirects > _settings.MaxRedirects)
         {
             return false;
         }
-        if (++request.Redirects > _settings.MaxRedirects)
-        {
-            return false;
-        }
-        if (tryAgain)
+        if (kind == RedirectKind.TryAgain)
         {
             _ = RetryLaterAsync(request);
             return true;
         }
-        if (!TryParseRedirect(line, request.SentTo, out int slot, out string? endpoint))
+        request.Asking = kind == RedirectKind.Ask;
+        _pool.GetNode(endpoint).Send(request, request.Affinity);
+        return true;
+    }
+
+    /// <summary>
+    /// Recognises <c>-MOVED</c>, <c>-ASK</c> and <c>-TRYAGAIN</c> in an error reply. A MOVED is applied to the slot map at
+    /// once (and a refresh scheduled), whoever follows it: shared requests here, pinned ones (transactions, blocking
+    /// commands) in their own handlers.
+    /// </summary>
+    public RedirectKind ReadRedirect(in ReadOnlySequence<byte> reply, string? sentTo, out int slot, out string endpoint)
+    {
+        slot = -1;
+        endpoint = string.Empty;
+        Span<byte> line = stackalloc byte[160];
+        int length = (int)Math.Min(reply.Length, line.Length);
+        reply.Slice(0, length).CopyTo(line);
+        line = line[..length];
+        if (line.StartsWith("-TRYAGAIN"u8))
         {
-            return false;
+            return RedirectKind.TryAgain;
+        }
+        bool moved = line.StartsWith("-MOVED "u8);
+        if ((!moved && !line.StartsWith("-ASK "u8)) || !TryParseRedirect(line, sentTo, out slot, out endpoint))
+        {
+            return RedirectKind.None;
         }
         if (moved)
         {
             _topology.ApplyMoved(slot, endpoint);
         }
-        else
-        {
-            request.Asking = true;
-        }
         if (_logger.IsEnabled(LogLevel.Debug))
         {
             LogRedirect(moved ? "MOVED" : "ASK", slot, endpoint);
         }
-        _pool.GetNode(endpoint).Send(request, request.Affinity);
-        return true;
+        return moved ? RedirectKind.Moved : RedirectKind.Ask;
     }
+
+    /// <summary>The primary serving <paramref name="slot"/> (any primary for <see cref="HashSlot.None"/>), or null.</summary>
+    public string? PrimaryFor(int slot) => slot < 0 ? AnyPrimary() : _topology.Current.GetShard(slot)?.Primary.Endpoint;
+
+    public RoutingSettings Settings => _settings;
 
     private async Task RetryLaterAsync(ProxyRequest request)
     {

@@ -51,5 +51,7 @@ public class HashSlotTests
         Assert.Equal(5, HashSlot.Combine(5, 5));
         Assert.Equal(HashSlot.Multiple, HashSlot.Combine(5, 6));
         Assert.Equal(HashSlot.Multiple, HashSlot.Combine(HashSlot.Multiple, 6));
+        Assert.Equal(5, HashSlot.Combine(5, HashSlot.None));
+        Assert.Equal(HashSlot.None, HashSlot.Combine(HashSlot.None, HashSlot.None));
     }
 }

@@ -1,0 +1,192 @@
+using System.Buffers;
+using Slotgate.Backend;
+using Slotgate.Cluster;
+using Slotgate.Protocol;
+using Slotgate.Routing;
+
+namespace Slotgate.Proxy;
+
+/// <summary>
+/// One client's WATCH/MULTI/EXEC state. MULTI is answered by Slotgate and the commands are queued here (each answered
+/// +QUEUED, or with the error Redis would give, which makes EXEC answer EXECABORT as Redis does); EXEC then runs the
+/// whole transaction on a dedicated backend connection (<see cref="ExecForward"/>). WATCH pins that connection early,
+/// to the node of the watched keys. All keys of a transaction, watched ones included, must share one hash slot, as in
+/// Redis Cluster. Only the session's reader touches this state, except <see cref="WatchBroken"/>.
+/// </summary>
+internal sealed class Transaction(DedicatedConnections connections, Router router)
+{
+    private List<RequestFrame> _queued = [];
+    private BackendConnection? _watched;
+    private int _slot = HashSlot.None;
+    private bool _aborted;
+
+    public bool InMulti { get; private set; }
+
+    /// <summary>Set (from a backend thread) when a WATCH could not be placed where the keys live.</summary>
+    public volatile bool WatchBroken;
+
+    public void Multi(ProxyRequest request)
+    {
+        if (InMulti)
+        {
+            request.SetError("ERR MULTI calls can not be nested");
+        }
+        else
+        {
+            InMulti = true;
+            _aborted = false;
+            request.ReplyWriter.Write("+OK\r\n"u8);
+        }
+        request.Complete();
+    }
+
+    /// <summary>Queues a command inside MULTI; <paramref name="slot"/> is the slot of its keys (or None).</summary>
+    public void Queue(ProxyRequest request, int slot)
+    {
+        int combined = HashSlot.Combine(_slot, slot);
+        if (combined == HashSlot.Multiple)
+        {
+            Fail(request, "CROSSSLOT Keys in request don't hash to the same slot");
+            return;
+        }
+        _slot = combined;
+        var frame = new RequestFrame();
+        frame.CopyFrom(request.Frame);
+        _queued.Add(frame);
+        request.ReplyWriter.Write("+QUEUED\r\n"u8);
+        request.Complete();
+    }
+
+    /// <summary>A command rejected inside MULTI: Redis replies the error now and EXEC answers EXECABORT.</summary>
+    public void Fail(ProxyRequest request, string error)
+    {
+        _aborted = true;
+        request.SetError(error);
+        request.Complete();
+    }
+
+    public void Exec(ProxyRequest request)
+    {
+        if (!InMulti)
+        {
+            request.SetError("ERR EXEC without MULTI");
+            request.Complete();
+            return;
+        }
+        List<RequestFrame> commands = _queued;
+        BackendConnection? watched = _watched;
+        bool aborted = _aborted;
+        bool broken = WatchBroken;
+        int slot = _slot;
+        Reset();
+        if (aborted)
+        {
+            Release(watched);
+            request.SetError("EXECABORT Transaction discarded because of previous errors.");
+            request.Complete();
+        }
+        else if (broken)
+        {
+            Release(watched);
+            request.ReplyWriter.Write("*-1\r\n"u8);
+            request.Complete();
+        }
+        else if (commands.Count == 0)
+        {
+            // Nothing queued: Redis answers an empty array (after checking WATCHed keys, which only matters when
+            // something would run).
+            Release(watched);
+            request.ReplyWriter.Write("*0\r\n"u8);
+            request.Complete();
+        }
+        else
+        {
+            new ExecForward(router, connections, request, commands, slot, watched).Start();
+        }
+    }
+
+    public void Discard(ProxyRequest request)
+    {
+        if (!InMulti)
+        {
+            request.SetError("ERR DISCARD without MULTI");
+            request.Complete();
+            return;
+        }
+        Release(_watched);
+        Reset();
+        request.ReplyWriter.Write("+OK\r\n"u8);
+        request.Complete();
+    }
+
+    /// <summary>WATCH keys in <paramref name="slot"/>: sent on a connection pinned to that slot's primary until EXEC, DISCARD or UNWATCH.</summary>
+    public void Watch(ProxyRequest request, int slot)
+    {
+        if (InMulti)
+        {
+            request.SetError("ERR WATCH inside MULTI is not allowed");
+            request.Complete();
+            return;
+        }
+        int combined = HashSlot.Combine(_slot, slot);
+        if (combined == HashSlot.Multiple)
+        {
+            request.SetError("CROSSSLOT Keys in request don't hash to the same slot");
+            request.Complete();
+            return;
+        }
+        if (_watched is null)
+        {
+            string? endpoint = router.PrimaryFor(combined);
+            if (endpoint is null)
+            {
+                request.SetError("CLUSTERDOWN Hash slot not served");
+                request.Complete();
+                return;
+            }
+            _watched = connections.Rent(endpoint);
+        }
+        _slot = combined;
+        _watched.Send(new WatchForward(this, router, request));
+    }
+
+    public void Unwatch(ProxyRequest request)
+    {
+        if (!InMulti)
+        {
+            Release(_watched);
+            Reset();
+        }
+        // Inside MULTI, UNWATCH is queued like any command by the caller; here it is a plain UNWATCH.
+        request.ReplyWriter.Write("+OK\r\n"u8);
+        request.Complete();
+    }
+
+    /// <summary>The client left: its pinned connection's WATCH state is of no use to anyone.</summary>
+    public void Close()
+    {
+        if (_watched is { } watched)
+        {
+            connections.Return(watched, reusable: false);
+        }
+        Reset();
+    }
+
+    private void Release(BackendConnection? watched)
+    {
+        if (watched is not null)
+        {
+            new UnwatchForward(connections, watched).Start();
+        }
+    }
+
+    private void Reset()
+    {
+        InMulti = false;
+        _aborted = false;
+        WatchBroken = false;
+        _watched = null;
+        _slot = HashSlot.None;
+        _queued = [];
+    }
+}
