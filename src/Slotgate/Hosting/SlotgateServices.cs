@@ -58,6 +58,7 @@ internal static class SlotgateServices
             sp.GetRequiredService<ILogger<TopologyRefresher>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<Router>();
         services.AddSingleton<ServerIdentity>();
+        services.AddSingleton<ClusterEmulation>();
         services.AddSingleton<LocalCommands>();
         services.AddSingleton<DedicatedConnections>();
         services.AddSingleton(sp => new BlockingCommands(

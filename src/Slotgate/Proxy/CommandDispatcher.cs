@@ -83,6 +83,16 @@ internal sealed class CommandDispatcher
             case RouteKind.Blocking:
                 ExecuteBlocking(session, request, command);
                 break;
+            case RouteKind.BySlotArgument:
+                int slot = ClusterEmulation.ParseSlot(frame.Arg(2));
+                if (slot < 0)
+                {
+                    Fail(request, "ERR Invalid slot");
+                    break;
+                }
+                request.Slot = slot;
+                _router.Dispatch(request);
+                break;
             case RouteKind.Local:
                 _local.Execute(session, request, command);
                 request.Complete();

@@ -14,7 +14,7 @@ namespace Slotgate.Proxy;
 /// connection-level commands (PING, ECHO, SELECT 0, HELLO, CLIENT SETNAME...) and server metadata (COMMAND, INFO)
 /// describe Slotgate and the session, not whichever node a forwarded copy would reach.
 /// </summary>
-internal sealed class LocalCommands(CommandTable commands, ServerIdentity identity, TopologyRefresher topology)
+internal sealed class LocalCommands(CommandTable commands, ServerIdentity identity, TopologyRefresher topology, ClusterEmulation cluster)
 {
     public void Execute(ClientSession session, ProxyRequest request, CommandInfo command)
     {
@@ -110,6 +110,14 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
                 break;
             case "COMMAND|INFO":
                 CommandInfoReply(request);
+                break;
+            case "CLUSTER|INFO":
+            case "CLUSTER|SLOTS":
+            case "CLUSTER|SHARDS":
+            case "CLUSTER|NODES":
+            case "CLUSTER|MYID":
+            case "CLUSTER|KEYSLOT":
+                cluster.Execute(session, request, command.Name);
                 break;
             case "CONFIG|GET":
                 // Slotgate exposes no Redis configuration parameters: the empty list Redis gives for unknown names.

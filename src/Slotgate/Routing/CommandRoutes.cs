@@ -31,7 +31,8 @@ internal static class CommandRoutes
             "PING", "ECHO", "QUIT", "SELECT", "HELLO", "AUTH", "RESET", "READONLY", "READWRITE",
             "CLIENT|SETNAME", "CLIENT|GETNAME", "CLIENT|ID", "CLIENT|SETINFO", "CLIENT|INFO", "CLIENT|LIST",
             "CLIENT|NO-EVICT", "CLIENT|NO-TOUCH", "CLIENT|HELP",
-            "CONFIG|GET", "COMMAND", "COMMAND|COUNT", "COMMAND|INFO", "COMMAND|LIST", "COMMAND|DOCS", "COMMAND|GETKEYS", "COMMAND|HELP",
+            "CONFIG|GET", "CLUSTER|INFO", "CLUSTER|SLOTS", "CLUSTER|SHARDS", "CLUSTER|NODES", "CLUSTER|MYID", "CLUSTER|KEYSLOT",
+            "COMMAND", "COMMAND|COUNT", "COMMAND|INFO", "COMMAND|LIST", "COMMAND|DOCS", "COMMAND|GETKEYS", "COMMAND|HELP",
         })
         {
             routes[name] = CommandRoute.Local;
@@ -42,6 +43,8 @@ internal static class CommandRoutes
         {
             routes[name] = new(RouteKind.SplitSum);
         }
+        routes["CLUSTER|COUNTKEYSINSLOT"] = new(RouteKind.BySlotArgument);
+        routes["CLUSTER|GETKEYSINSLOT"] = new(RouteKind.BySlotArgument);
         routes["DBSIZE"] = new(RouteKind.FanOutSum);
         routes["FLUSHALL"] = new(RouteKind.FanOutAllOk);
         routes["FLUSHDB"] = new(RouteKind.FanOutAllOk);

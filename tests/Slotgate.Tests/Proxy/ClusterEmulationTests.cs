@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using Slotgate.Protocol;
+using Slotgate.Tests.Support;
+
+namespace Slotgate.Tests.Proxy;
+
+/// <summary>Cluster-aware clients pointed at Slotgate see a healthy one-node cluster owning every slot.</summary>
+[Collection(ProxyCollection.Name)]
+public class ClusterEmulationTests(ProxyFixture fixture)
+{
+    [Fact]
+    public async Task ClusterSlotsAndShards_OneNodeAtSlotgateAddress_AllSlots()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        RespValue slots = await client.CallAsync("CLUSTER", "SLOTS");
+        RespValue range = Assert.Single(slots.Items!);
+        Assert.Equal(0, range.Items![0].Integer);
+        Assert.Equal(16383, range.Items[1].Integer);
+        Assert.Equal("127.0.0.1", range.Items[2].Items![0].Text);
+        Assert.Equal(fixture.Endpoint.Port, range.Items[2].Items![1].Integer);
+        string id = (await client.CallAsync("CLUSTER", "MYID")).Text!;
+        Assert.Equal(40, id.Length);
+        Assert.Equal(id, range.Items[2].Items![2].Text);
+
+        RespValue shards = await client.CallAsync("CLUSTER", "SHARDS");
+        Assert.Single(shards.Items!);
+        string nodes = (await client.CallAsync("CLUSTER", "NODES")).Text!;
+        Assert.StartsWith($"{id} 127.0.0.1:{fixture.Endpoint.Port}@0 myself,master - 0 0 1 connected 0-16383", nodes, StringComparison.Ordinal);
+        string info = (await client.CallAsync("CLUSTER", "INFO")).Text!;
+        Assert.Contains("cluster_state:ok", info, StringComparison.Ordinal);
+        Assert.Contains("cluster_known_nodes:1", info, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClusterKeyslotAndKeysInSlot_MatchTheRealCluster()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        Assert.Equal(12182, (await client.CallAsync("CLUSTER", "KEYSLOT", "foo")).Integer);
+        int slot = (int)(await client.CallAsync("CLUSTER", "KEYSLOT", "{emul}:a")).Integer;
+        await client.CallAsync("SET", "{emul}:a", "1");
+        await client.CallAsync("SET", "{emul}:b", "2");
+        string slotText = slot.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(2, (await client.CallAsync("CLUSTER", "COUNTKEYSINSLOT", slotText)).Integer);
+        RespValue keys = await client.CallAsync("CLUSTER", "GETKEYSINSLOT", slotText, "10");
+        Assert.Equal(["{emul}:a", "{emul}:b"], keys.Items!.Select(k => k.Text).Order());
+        Assert.Equal("ERR Invalid slot", (await client.CallAsync("CLUSTER", "COUNTKEYSINSLOT", "16384")).Text);
+        Assert.True((await client.CallAsync("CLUSTER", "FAILOVER")).IsError);
+    }
+
+    [Fact]
+    public async Task RedisCliClusterMode_ThroughSlotgate_Works()
+    {
+        var start = new ProcessStartInfo("redis-cli", ["-c", "-h", "127.0.0.1", "-p", fixture.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+        };
+        using Process process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync("SET emul:cli one\nGET emul:cli\nSET emul:cli2 two\nGET emul:cli2\n");
+        process.StandardInput.Close();
+        string output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal("OK\none\nOK\ntwo\n", output);
+    }
+}
