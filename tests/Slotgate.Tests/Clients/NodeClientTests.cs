@@ -14,8 +14,8 @@ public class NodeClientTests(ProxyFixture fixture, ITestOutputHelper output)
         string? node = await ClientScript.FindWorkingAsync("node", "--version");
         if (node is null)
         {
-            Assert.Fail("Node.js is not on PATH. Install it (e.g. `apt-get install -y nodejs npm`), then run `npm ci` in tests/clients/node " +
-                "(scripts/test.sh does the npm ci).");
+            Assert.Fail("Node.js is not on PATH. Install Node.js 20 or later with npm (ioredis 6 needs 20+; Debian 12's nodejs is 18), " +
+                "then run `npm ci` in tests/clients/node (scripts/test.sh does the npm ci).");
         }
         if (!File.Exists(Path.Combine(folder, "node_modules", "ioredis", "package.json")))
         {
