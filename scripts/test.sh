@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole test suite the way CI does. Installs Redis (the tests start real clusters) when it is missing,
-# runs dotnet test with a TRX logger, and prints "N passed, N failed" as the very last line.
+# Runs the whole test suite the way CI does. Installs what is missing: Redis (the tests start real clusters), the
+# Debian packages of the Python and PHP client libraries and the pinned Node.js one (tests/clients/). Then runs
+# dotnet test with a TRX logger, and prints "N passed, N failed" as the very last line.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,25 +23,72 @@ have_redis_server() {
   command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || [ -x /usr/sbin/redis-server ]
 }
 
+# The client-library tests (tests/clients/) run redis-py and phpredis from Debian packages. Any python3 on PATH will do:
+# a version manager's shim may come first and not see Debian's dist-packages, so every one is tried.
+have_python_redis() {
+  local python
+  for python in $(type -ap python3); do
+    "$python" -c 'import redis' >/dev/null 2>&1 && return 0
+  done
+  return 1
+}
+
+have_php_redis() {
+  command -v php >/dev/null 2>&1 && php -r 'exit(extension_loaded("redis") ? 0 : 1);' >/dev/null 2>&1
+}
+
+# Install only what is missing, with one apt-get update. Redis itself is required (every cluster test needs it); the
+# client libraries are not: without them only their tests fail, each saying what to install.
+redis_missing=0
+apt_packages=()
 if ! have_redis_server || ! command -v redis-cli >/dev/null 2>&1; then
+  redis_missing=1
+  apt_packages+=(redis-server redis-tools)
+fi
+if ! have_python_redis; then
+  apt_packages+=(python3-redis)
+fi
+if ! have_php_redis; then
+  apt_packages+=(php-cli php-redis)
+fi
+
+if [ "${#apt_packages[@]}" -gt 0 ]; then
   sudo_cmd=()
+  can_install=1
   if [ "$(id -u)" -ne 0 ]; then
     if command -v sudo >/dev/null 2>&1; then
       sudo_cmd=(sudo -n)
     else
-      echo "test.sh: redis-server is missing and we are not root; install the Debian packages redis-server and redis-tools." >&2
-      totals 0 0
-      exit 1
+      can_install=0
+      cannot_install="we are not root and sudo is missing"
     fi
   fi
   if ! command -v apt-get >/dev/null 2>&1; then
-    echo "test.sh: redis-server is missing and apt-get is not available; install Redis 7+ (redis-server, redis-cli) by hand." >&2
+    can_install=0
+    cannot_install="apt-get is not available"
+  fi
+  if [ "$can_install" -eq 1 ]; then
+    echo "test.sh: installing ${apt_packages[*]} with apt-get..." >&2
+    "${sudo_cmd[@]}" apt-get update -qq >&2
+    "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >&2
+  elif [ "$redis_missing" -eq 1 ]; then
+    echo "test.sh: redis-server is missing and $cannot_install; install Redis 7+ (Debian: redis-server, redis-tools) by hand." >&2
     totals 0 0
     exit 1
+  else
+    echo "test.sh: $cannot_install, so ${apt_packages[*]} stay missing; their client tests will fail." >&2
   fi
-  echo "test.sh: installing redis-server and redis-tools with apt-get..." >&2
-  "${sudo_cmd[@]}" apt-get update -qq >&2
-  "${sudo_cmd[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server redis-tools >&2
+fi
+
+# ioredis is pinned in tests/clients/node/package-lock.json; npm ci only when node_modules is missing or older than it.
+node_dir="$repo_root/tests/clients/node"
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -f "$node_dir/node_modules/.package-lock.json" ] || [ "$node_dir/package-lock.json" -nt "$node_dir/node_modules/.package-lock.json" ]; then
+    echo "test.sh: installing the Node.js client test dependencies with npm ci..." >&2
+    (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error) >&2 || echo "test.sh: npm ci failed; the ioredis client test will fail." >&2
+  fi
+else
+  echo "test.sh: npm is not on PATH; the ioredis client test will fail. Install Node.js 20+ with npm." >&2
 fi
 
 export DOTNET_NOLOGO=1

@@ -1,0 +1,309 @@
+'use strict';
+// Checks that ioredis, configured for one standalone server, works against a whole Redis Cluster through Slotgate.
+//
+// Usage: node check_slotgate.js [HOST [PORT]]  (defaults: $SLOTGATE_HOST or 127.0.0.1, $SLOTGATE_PORT or 7000)
+// Needs `npm ci` in this folder first.
+//
+// Every section is a function in SECTIONS; each runs even when an earlier one failed, so one run reports every mismatch.
+// Exit code 0 only when every section passed. Keys start with "node:" so several clients can share one cluster.
+
+const util = require('node:util');
+const Redis = require('ioredis');
+
+const PREFIX = 'node:';
+// node:m:0 .. node:m:39 land on every shard of a 3-primary cluster; the xunit test asserts that.
+const MULTI_KEY_COUNT = 40;
+const PIPELINE_ROUNDS = 60; // 4 commands per round: 240 commands in one pipeline
+const CROSSSLOT_ERROR = "CROSSSLOT Keys in request don't hash to the same slot";
+
+// Keys this run created and did not delete; the last section checks them with EXISTS and DBSIZE.
+const liveKeys = new Set();
+
+class Mismatch extends Error {}
+
+function expect(actual, expected, what) {
+  if (!util.isDeepStrictEqual(actual, expected)) {
+    throw new Mismatch(`${what}: expected ${util.inspect(expected)}, got ${util.inspect(actual)}`);
+  }
+}
+
+function expectTrue(condition, what) {
+  if (!condition) {
+    throw new Mismatch(what);
+  }
+}
+
+async function expectError(promise, message, what) {
+  let reply;
+  try {
+    reply = await promise;
+  } catch (error) {
+    if (error.name !== 'ReplyError') {
+      throw error;
+    }
+    expect(error.message, message, what);
+    return;
+  }
+  throw new Mismatch(`${what}: expected error ${util.inspect(message)}, got reply ${util.inspect(reply)}`);
+}
+
+function range(count) {
+  return Array.from({ length: count }, (_, i) => i);
+}
+
+/** Deletes leftovers of an earlier run and returns the prefixed key names. */
+async function fresh(r, ...names) {
+  const keys = names.map((name) => PREFIX + name);
+  await r.del(...keys);
+  keys.forEach((key) => liveKeys.delete(key));
+  return keys;
+}
+
+function keep(...keys) {
+  keys.forEach((key) => liveKeys.add(key));
+}
+
+async function sectionConnection(r) {
+  expect(await r.ping(), 'PONG', 'PING');
+  expect(await r.echo('hello slotgate'), 'hello slotgate', 'ECHO');
+  expect(await r.select(0), 'OK', 'SELECT 0');
+  expect(await r.client('SETNAME', 'node-check'), 'OK', 'CLIENT SETNAME');
+  expect(await r.client('GETNAME'), 'node-check', 'CLIENT GETNAME');
+  const info = await r.info();
+  expectTrue(/^redis_mode:standalone\r?$/m.test(info), `INFO contains redis_mode:standalone, got:\n${info}`);
+}
+
+async function sectionStrings(r) {
+  const [text, counter, appended, binary] = await fresh(r, 'str:text', 'str:counter', 'str:append', 'str:binary');
+  expect(await r.set(text, 'héllo wörld'), 'OK', 'SET');
+  expect(await r.get(text), 'héllo wörld', 'GET');
+  expect(await r.get(PREFIX + 'str:missing'), null, 'GET missing key');
+  expect(await r.strlen(text), Buffer.byteLength('héllo wörld'), 'STRLEN counts bytes');
+  expect(await r.set(text, 'other', 'NX'), null, 'SET NX on an existing key');
+  expect(await r.incr(counter), 1, 'INCR');
+  expect(await r.incrby(counter, 41), 42, 'INCRBY');
+  expect(await r.decr(counter), 41, 'DECR');
+  expect(await r.incrbyfloat(counter, 0.5), '41.5', 'INCRBYFLOAT');
+  expect(await r.append(appended, 'hello'), 5, 'APPEND to a new key');
+  expect(await r.append(appended, ' world'), 11, 'APPEND');
+  expect(await r.getrange(appended, 6, -1), 'world', 'GETRANGE');
+  expect(await r.setrange(appended, 0, 'HELLO'), 11, 'SETRANGE');
+  expect(await r.get(appended), 'HELLO world', 'GET after SETRANGE');
+  const blob = Buffer.concat([Buffer.from(range(256)), Buffer.from('\r\n$-1\r\n*3\r\n')]);
+  expect(await r.set(binary, blob), 'OK', 'SET binary value with CRLF and RESP bytes');
+  expect(await r.getBuffer(binary), blob, 'GET binary value');
+  keep(text, counter, appended, binary);
+}
+
+async function sectionExpiry(r) {
+  const [ttlKey, short] = await fresh(r, 'exp:ttl', 'exp:short');
+  expect(await r.set(ttlKey, 'x', 'EX', 100), 'OK', 'SET EX');
+  const ttl = await r.ttl(ttlKey);
+  expectTrue(ttl >= 90 && ttl <= 100, `TTL after SET EX 100: expected 90..100, got ${ttl}`);
+  const pttl = await r.pttl(ttlKey);
+  expectTrue(pttl >= 90000 && pttl <= 100000, `PTTL after SET EX 100: expected 90000..100000, got ${pttl}`);
+  expect(await r.persist(ttlKey), 1, 'PERSIST');
+  expect(await r.ttl(ttlKey), -1, 'TTL after PERSIST');
+  expect(await r.persist(ttlKey), 0, 'PERSIST on a key without expiry');
+  expect(await r.expire(ttlKey, 50), 1, 'EXPIRE');
+  const ttlAfterExpire = await r.ttl(ttlKey);
+  expectTrue(ttlAfterExpire >= 40 && ttlAfterExpire <= 50, `TTL after EXPIRE 50: expected 40..50, got ${ttlAfterExpire}`);
+  expect(await r.ttl(PREFIX + 'exp:missing'), -2, 'TTL of a missing key');
+  expect(await r.set(short, 'x', 'PX', 50), 'OK', 'SET PX 50');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(await r.exists(short), 0, 'EXISTS after the key expired');
+  expect(await r.get(short), null, 'GET after the key expired');
+  keep(ttlKey);
+}
+
+async function sectionHashes(r) {
+  const [h] = await fresh(r, 'hash');
+  expect(await r.hset(h, { a: '1', b: '2', c: '3' }), 3, 'HSET three fields');
+  expect(await r.hget(h, 'b'), '2', 'HGET');
+  expect(await r.hmget(h, 'a', 'missing', 'c'), ['1', null, '3'], 'HMGET');
+  expect(await r.hincrby(h, 'a', 10), 11, 'HINCRBY');
+  expect(await r.hgetall(h), { a: '11', b: '2', c: '3' }, 'HGETALL');
+  expect(await r.hexists(h, 'c'), 1, 'HEXISTS');
+  expect(await r.hdel(h, 'c', 'missing'), 1, 'HDEL');
+  expect(await r.hlen(h), 2, 'HLEN');
+  expect((await r.hkeys(h)).sort(), ['a', 'b'], 'HKEYS');
+  keep(h);
+}
+
+async function sectionLists(r) {
+  const [list] = await fresh(r, 'list');
+  expect(await r.rpush(list, 'b', 'c', 'd'), 3, 'RPUSH');
+  expect(await r.lpush(list, 'a'), 4, 'LPUSH');
+  expect(await r.lrange(list, 0, -1), ['a', 'b', 'c', 'd'], 'LRANGE');
+  expect(await r.lindex(list, 2), 'c', 'LINDEX');
+  expect(await r.lpop(list), 'a', 'LPOP');
+  expect(await r.rpop(list), 'd', 'RPOP');
+  expect(await r.llen(list), 2, 'LLEN');
+  expect(await r.lrange(list, 0, -1), ['b', 'c'], 'LRANGE after pops');
+  keep(list);
+}
+
+async function sectionSets(r) {
+  const [set] = await fresh(r, 'set');
+  expect(await r.sadd(set, 'p', 'q', 'r'), 3, 'SADD');
+  expect(await r.sadd(set, 'q'), 0, 'SADD an existing member');
+  expect(await r.sismember(set, 'q'), 1, 'SISMEMBER');
+  expect(await r.sismember(set, 'z'), 0, 'SISMEMBER missing member');
+  expect((await r.smembers(set)).sort(), ['p', 'q', 'r'], 'SMEMBERS');
+  expect(await r.srem(set, 'p'), 1, 'SREM');
+  expect(await r.scard(set), 2, 'SCARD');
+  keep(set);
+}
+
+async function sectionSortedSets(r) {
+  const [z] = await fresh(r, 'zset');
+  expect(await r.zadd(z, 1, 'low', 5, 'mid', 10, 'high'), 3, 'ZADD');
+  expect(await r.zrange(z, 0, -1), ['low', 'mid', 'high'], 'ZRANGE');
+  expect(await r.zrange(z, 0, -1, 'WITHSCORES'), ['low', '1', 'mid', '5', 'high', '10'], 'ZRANGE WITHSCORES');
+  expect(await r.zscore(z, 'mid'), '5', 'ZSCORE');
+  expect(await r.zincrby(z, 20, 'low'), '21', 'ZINCRBY');
+  expect(await r.zrank(z, 'low'), 2, 'ZRANK after ZINCRBY');
+  expect(await r.zrangebyscore(z, 4, 11), ['mid', 'high'], 'ZRANGEBYSCORE');
+  expect(await r.zcard(z), 3, 'ZCARD');
+  keep(z);
+}
+
+async function sectionHyperLogLog(r) {
+  const [a, b, merged] = await fresh(r, '{hll}:a', '{hll}:b', '{hll}:merged');
+  expect(await r.pfadd(a, 'x', 'y', 'z'), 1, 'PFADD');
+  expect(await r.pfadd(a, 'x'), 0, 'PFADD an existing element');
+  expect(await r.pfcount(a), 3, 'PFCOUNT');
+  expect(await r.pfadd(b, 'z', 'w'), 1, 'PFADD second');
+  expect(await r.pfmerge(merged, a, b), 'OK', 'PFMERGE with one hashtag');
+  expect(await r.pfcount(merged), 4, 'PFCOUNT after PFMERGE');
+  keep(a, b, merged);
+}
+
+async function sectionStreams(r) {
+  const [stream] = await fresh(r, 'stream');
+  const first = await r.xadd(stream, '*', 'field', 'one');
+  const second = await r.xadd(stream, '*', 'field', 'two');
+  expect(await r.xlen(stream), 2, 'XLEN');
+  const entries = [[first, ['field', 'one']], [second, ['field', 'two']]];
+  expect(await r.xrange(stream, '-', '+'), entries, 'XRANGE');
+  expect(await r.xgroup('CREATE', stream, 'group', '0'), 'OK', 'XGROUP CREATE');
+  expect(await r.xreadgroup('GROUP', 'group', 'consumer', 'COUNT', 10, 'STREAMS', stream, '>'), [[stream, entries]],
+    'XREADGROUP without BLOCK');
+  expect((await r.xpending(stream, 'group'))[0], 2, 'XPENDING before XACK');
+  expect(await r.xack(stream, 'group', first, second), 2, 'XACK');
+  expect((await r.xpending(stream, 'group'))[0], 0, 'XPENDING after XACK');
+  keep(stream);
+}
+
+async function sectionMultiKey(r) {
+  const keys = await fresh(r, ...range(MULTI_KEY_COUNT).map((i) => `m:${i}`));
+  const values = range(MULTI_KEY_COUNT).map((i) => `value ${i}`);
+  const missing = PREFIX + 'm:missing';
+  expect(await r.mset(Object.fromEntries(keys.map((key, i) => [key, values[i]]))), 'OK', 'MSET across shards');
+  expect(await r.mget(keys), values, 'MGET across shards, in order');
+  expect(await r.mget([...keys.slice(0, 10), missing, ...keys.slice(10)]), [...values.slice(0, 10), null, ...values.slice(10)],
+    'MGET with a missing key in the middle');
+  expect(await r.exists(...keys, missing), MULTI_KEY_COUNT, 'EXISTS across shards');
+  expect(await r.del(...keys.slice(0, 20), missing), 20, 'DEL across shards');
+  expect(await r.mget(keys.slice(0, 20)), new Array(20).fill(null), 'MGET of deleted keys');
+  expect(await r.exists(...keys), MULTI_KEY_COUNT - 20, 'EXISTS after DEL');
+  keep(...keys.slice(20));
+}
+
+async function sectionPipeline(r) {
+  const keys = await fresh(r, ...range(PIPELINE_ROUNDS).map((i) => `pipe:${i}`));
+  const [counter] = await fresh(r, 'pipe:counter');
+  const pipeline = r.pipeline();
+  keys.forEach((key, i) => {
+    pipeline.set(key, `v${i}`).incr(counter).get(key).append(key, '!');
+  });
+  const results = await pipeline.exec();
+  expect(results.length, 4 * PIPELINE_ROUNDS, 'number of pipeline replies');
+  const errors = results.filter(([error]) => error !== null);
+  expect(errors.map(([error]) => error.message), [], 'errors in the pipeline');
+  const replies = results.map(([, reply]) => reply);
+  keys.forEach((key, i) => {
+    expect(replies.slice(4 * i, 4 * i + 4), ['OK', i + 1, `v${i}`, `v${i}!`.length], `pipeline replies of round ${i}`);
+  });
+  expect(await r.mget(keys), range(PIPELINE_ROUNDS).map((i) => `v${i}!`), 'values written by the pipeline');
+  keep(...keys, counter);
+}
+
+async function sectionHashtagAndCrossSlot(r) {
+  const [a, b, dst] = await fresh(r, '{t}:a', '{t}:b', '{t}:dst');
+  await r.sadd(a, '1', '2');
+  await r.sadd(b, '2', '3');
+  expect(await r.sunionstore(dst, a, b), 3, 'SUNIONSTORE within one hashtag');
+  expect((await r.smembers(dst)).sort(), ['1', '2', '3'], 'SMEMBERS of the union');
+  keep(a, b, dst);
+  // node:cross:dst, node:cross:a and node:cross:b hash to slots 3001, 12232 and 8107.
+  const cross = await fresh(r, 'cross:dst', 'cross:a', 'cross:b');
+  await expectError(r.sunionstore(...cross), CROSSSLOT_ERROR, 'SUNIONSTORE across slots');
+}
+
+async function sectionKeyspace(r) {
+  const keys = [...liveKeys];
+  expect(await r.exists(...keys), keys.length, 'EXISTS of every key this run left behind');
+  const size = await r.dbsize();
+  expectTrue(size >= keys.length, `DBSIZE: expected at least ${keys.length}, got ${size}`);
+}
+
+// Later: sectionTransactions (MULTI/EXEC), sectionPubSub, sectionBlockingPops, sectionScripts, once Slotgate supports
+// them. The keyspace section stays last: it counts what the others left behind.
+const SECTIONS = {
+  connection: sectionConnection,
+  strings: sectionStrings,
+  expiry: sectionExpiry,
+  hashes: sectionHashes,
+  lists: sectionLists,
+  sets: sectionSets,
+  sorted_sets: sectionSortedSets,
+  hyperloglog: sectionHyperLogLog,
+  streams: sectionStreams,
+  multi_key: sectionMultiKey,
+  pipeline: sectionPipeline,
+  hashtag_and_crossslot: sectionHashtagAndCrossSlot,
+  keyspace: sectionKeyspace,
+};
+
+async function main(argv) {
+  const host = argv[2] ?? process.env.SLOTGATE_HOST ?? '127.0.0.1';
+  const port = Number(argv[3] ?? process.env.SLOTGATE_PORT ?? '7000');
+  const version = require('ioredis/package.json').version;
+  console.log(`ioredis ${version} on Node.js ${process.versions.node} against ${host}:${port}`);
+  // No reconnect loop and no offline queue: a broken connection must fail the run, not hang it.
+  const r = new Redis({
+    host,
+    port,
+    lazyConnect: true,
+    connectTimeout: 10000,
+    commandTimeout: 10000,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+  });
+  await r.connect();
+  const failed = [];
+  for (const [name, section] of Object.entries(SECTIONS)) {
+    const started = process.hrtime.bigint();
+    try {
+      await section(r);
+      console.log(`PASS ${name} (${(process.hrtime.bigint() - started) / 1000000n} ms)`);
+    } catch (error) {
+      failed.push(name);
+      // A library error is a failure of this section, not of the whole run.
+      console.log(error instanceof Mismatch ? `FAIL ${name}: ${error.message}` : `FAIL ${name}: unexpected ${error.stack}`);
+    }
+  }
+  await r.quit();
+  const total = Object.keys(SECTIONS).length;
+  console.log(`${total - failed.length} sections passed, ${failed.length} failed${failed.length ? `: ${failed.join(', ')}` : ''}`);
+  return failed.length === 0 ? 0 : 1;
+}
+
+main(process.argv).then(
+  (code) => { process.exitCode = code; },
+  (error) => {
+    console.log(`FAIL: ${error.stack}`);
+    process.exitCode = 1;
+  });

@@ -1,0 +1,338 @@
+<?php
+// Checks that phpredis, configured for one standalone server, works against a whole Redis Cluster through Slotgate.
+//
+// Usage: php check_slotgate.php [HOST [PORT]]  (defaults: $SLOTGATE_HOST or 127.0.0.1, $SLOTGATE_PORT or 7000)
+//
+// Every section is a function listed in SECTIONS; each runs even when an earlier one failed, so one run reports every
+// mismatch. Exit code 0 only when every section passed. Keys start with "php:" so several clients can share one cluster.
+// phpredis answers most error replies with false and keeps the message in getLastError(), which mismatch messages
+// include; some error replies (CROSSSLOT among them) throw RedisException instead.
+
+declare(strict_types=1);
+
+const PREFIX = 'php:';
+// php:m:0 .. php:m:39 land on every shard of a 3-primary cluster; the xunit test asserts that.
+const MULTI_KEY_COUNT = 40;
+const PIPELINE_ROUNDS = 60; // 4 commands per round: 240 commands in one pipeline
+const CROSSSLOT_ERROR = "CROSSSLOT Keys in request don't hash to the same slot";
+
+final class Mismatch extends Exception
+{
+}
+
+/** @var array<string, true> keys this run created and did not delete; the last section checks them. */
+$liveKeys = [];
+
+function expect(Redis $r, mixed $actual, mixed $expected, string $what): void
+{
+    if ($actual !== $expected) {
+        $error = $r->getLastError();
+        throw new Mismatch(sprintf('%s: expected %s, got %s%s', $what, var_export($expected, true), var_export($actual, true),
+            $error === null ? '' : " (last error: $error)"));
+    }
+}
+
+function expectTrue(Redis $r, bool $condition, string $what): void
+{
+    expect($r, $condition, true, $what);
+}
+
+/**
+ * phpredis throws RedisException for error replies other than ERR and the like (CROSSSLOT among them); the exception's
+ * message is the reply without "-". (getLastError() then holds the same text with a trailing space in phpredis 5.3.7,
+ * against Redis itself too, so the exception is what we compare.)
+ */
+function expectError(Redis $r, callable $call, string $message, string $what): void
+{
+    try {
+        $reply = $call();
+    } catch (RedisException $error) {
+        expect($r, $error->getMessage(), $message, $what);
+        $r->clearLastError();
+        return;
+    }
+    throw new Mismatch(sprintf('%s: expected error %s, got reply %s (last error %s)', $what, var_export($message, true),
+        var_export($reply, true), var_export($r->getLastError(), true)));
+}
+
+/** Deletes leftovers of an earlier run and returns the prefixed key names. */
+function fresh(Redis $r, string ...$names): array
+{
+    global $liveKeys;
+    $keys = array_map(fn (string $name) => PREFIX . $name, $names);
+    $r->del($keys);
+    foreach ($keys as $key) {
+        unset($liveKeys[$key]);
+    }
+    return $keys;
+}
+
+function keep(string ...$keys): void
+{
+    global $liveKeys;
+    foreach ($keys as $key) {
+        $liveKeys[$key] = true;
+    }
+}
+
+function section_connection(Redis $r): void
+{
+    expect($r, $r->ping(), true, 'PING');
+    expect($r, $r->echo('hello slotgate'), 'hello slotgate', 'ECHO');
+    expect($r, $r->select(0), true, 'SELECT 0');
+    expect($r, $r->client('setname', 'php-check'), true, 'CLIENT SETNAME');
+    expect($r, $r->client('getname'), 'php-check', 'CLIENT GETNAME');
+    $info = $r->info();
+    expect($r, $info['redis_mode'] ?? null, 'standalone', 'INFO redis_mode');
+}
+
+function section_strings(Redis $r): void
+{
+    [$text, $counter, $appended, $binary] = fresh($r, 'str:text', 'str:counter', 'str:append', 'str:binary');
+    expect($r, $r->set($text, 'héllo wörld'), true, 'SET');
+    expect($r, $r->get($text), 'héllo wörld', 'GET');
+    expect($r, $r->get(PREFIX . 'str:missing'), false, 'GET missing key');
+    expect($r, $r->strlen($text), strlen('héllo wörld'), 'STRLEN counts bytes');
+    expect($r, $r->set($text, 'other', ['nx']), false, 'SET NX on an existing key');
+    expect($r, $r->incr($counter), 1, 'INCR');
+    expect($r, $r->incrBy($counter, 41), 42, 'INCRBY');
+    expect($r, $r->decr($counter), 41, 'DECR');
+    expect($r, $r->incrByFloat($counter, 0.5), 41.5, 'INCRBYFLOAT');
+    expect($r, $r->append($appended, 'hello'), 5, 'APPEND to a new key');
+    expect($r, $r->append($appended, ' world'), 11, 'APPEND');
+    expect($r, $r->getRange($appended, 6, -1), 'world', 'GETRANGE');
+    expect($r, $r->setRange($appended, 0, 'HELLO'), 11, 'SETRANGE');
+    expect($r, $r->get($appended), 'HELLO world', 'GET after SETRANGE');
+    $blob = implode('', array_map('chr', range(0, 255))) . "\r\n\$-1\r\n*3\r\n";
+    expect($r, $r->set($binary, $blob), true, 'SET binary value with CRLF and RESP bytes');
+    expect($r, $r->get($binary), $blob, 'GET binary value');
+    keep($text, $counter, $appended, $binary);
+}
+
+function section_expiry(Redis $r): void
+{
+    [$ttlKey, $short] = fresh($r, 'exp:ttl', 'exp:short');
+    expect($r, $r->set($ttlKey, 'x', ['ex' => 100]), true, 'SET EX');
+    $ttl = $r->ttl($ttlKey);
+    expectTrue($r, $ttl >= 90 && $ttl <= 100, "TTL after SET EX 100: expected 90..100, got $ttl");
+    $pttl = $r->pttl($ttlKey);
+    expectTrue($r, $pttl >= 90000 && $pttl <= 100000, "PTTL after SET EX 100: expected 90000..100000, got $pttl");
+    expect($r, $r->persist($ttlKey), true, 'PERSIST');
+    expect($r, $r->ttl($ttlKey), -1, 'TTL after PERSIST');
+    expect($r, $r->persist($ttlKey), false, 'PERSIST on a key without expiry');
+    expect($r, $r->expire($ttlKey, 50), true, 'EXPIRE');
+    $ttl = $r->ttl($ttlKey);
+    expectTrue($r, $ttl >= 40 && $ttl <= 50, "TTL after EXPIRE 50: expected 40..50, got $ttl");
+    expect($r, $r->ttl(PREFIX . 'exp:missing'), -2, 'TTL of a missing key');
+    expect($r, $r->set($short, 'x', ['px' => 50]), true, 'SET PX 50');
+    usleep(200_000);
+    expect($r, $r->exists($short), 0, 'EXISTS after the key expired');
+    expect($r, $r->get($short), false, 'GET after the key expired');
+    keep($ttlKey);
+}
+
+function section_hashes(Redis $r): void
+{
+    [$h] = fresh($r, 'hash');
+    expect($r, $r->hSet($h, 'a', '1'), 1, 'HSET');
+    expect($r, $r->hMSet($h, ['b' => '2', 'c' => '3']), true, 'HMSET');
+    expect($r, $r->hGet($h, 'b'), '2', 'HGET');
+    expect($r, $r->hMGet($h, ['a', 'missing', 'c']), ['a' => '1', 'missing' => false, 'c' => '3'], 'HMGET');
+    expect($r, $r->hIncrBy($h, 'a', 10), 11, 'HINCRBY');
+    expect($r, $r->hGetAll($h), ['a' => '11', 'b' => '2', 'c' => '3'], 'HGETALL');
+    expect($r, $r->hExists($h, 'c'), true, 'HEXISTS');
+    expect($r, $r->hDel($h, 'c', 'missing'), 1, 'HDEL');
+    expect($r, $r->hLen($h), 2, 'HLEN');
+    $fields = $r->hKeys($h);
+    sort($fields);
+    expect($r, $fields, ['a', 'b'], 'HKEYS');
+    keep($h);
+}
+
+function section_lists(Redis $r): void
+{
+    [$list] = fresh($r, 'list');
+    expect($r, $r->rPush($list, 'b', 'c', 'd'), 3, 'RPUSH');
+    expect($r, $r->lPush($list, 'a'), 4, 'LPUSH');
+    expect($r, $r->lRange($list, 0, -1), ['a', 'b', 'c', 'd'], 'LRANGE');
+    expect($r, $r->lIndex($list, 2), 'c', 'LINDEX');
+    expect($r, $r->lPop($list), 'a', 'LPOP');
+    expect($r, $r->rPop($list), 'd', 'RPOP');
+    expect($r, $r->lLen($list), 2, 'LLEN');
+    expect($r, $r->lRange($list, 0, -1), ['b', 'c'], 'LRANGE after pops');
+    keep($list);
+}
+
+function section_sets(Redis $r): void
+{
+    [$set] = fresh($r, 'set');
+    expect($r, $r->sAdd($set, 'p', 'q', 'r'), 3, 'SADD');
+    expect($r, $r->sAdd($set, 'q'), 0, 'SADD an existing member');
+    expect($r, $r->sIsMember($set, 'q'), true, 'SISMEMBER');
+    expect($r, $r->sIsMember($set, 'z'), false, 'SISMEMBER missing member');
+    $members = $r->sMembers($set);
+    sort($members);
+    expect($r, $members, ['p', 'q', 'r'], 'SMEMBERS');
+    expect($r, $r->sRem($set, 'p'), 1, 'SREM');
+    expect($r, $r->sCard($set), 2, 'SCARD');
+    keep($set);
+}
+
+function section_sorted_sets(Redis $r): void
+{
+    [$z] = fresh($r, 'zset');
+    expect($r, $r->zAdd($z, 1, 'low', 5, 'mid', 10, 'high'), 3, 'ZADD');
+    expect($r, $r->zRange($z, 0, -1), ['low', 'mid', 'high'], 'ZRANGE');
+    expect($r, $r->zRange($z, 0, -1, true), ['low' => 1.0, 'mid' => 5.0, 'high' => 10.0], 'ZRANGE WITHSCORES');
+    expect($r, $r->zScore($z, 'mid'), 5.0, 'ZSCORE');
+    expect($r, $r->zIncrBy($z, 20, 'low'), 21.0, 'ZINCRBY');
+    expect($r, $r->zRank($z, 'low'), 2, 'ZRANK after ZINCRBY');
+    expect($r, $r->zRangeByScore($z, '4', '11'), ['mid', 'high'], 'ZRANGEBYSCORE');
+    expect($r, $r->zCard($z), 3, 'ZCARD');
+    keep($z);
+}
+
+function section_hyperloglog(Redis $r): void
+{
+    [$a, $b, $merged] = fresh($r, '{hll}:a', '{hll}:b', '{hll}:merged');
+    expect($r, $r->pfAdd($a, ['x', 'y', 'z']), 1, 'PFADD');
+    expect($r, $r->pfAdd($a, ['x']), 0, 'PFADD an existing element');
+    expect($r, $r->pfCount($a), 3, 'PFCOUNT');
+    expect($r, $r->pfAdd($b, ['z', 'w']), 1, 'PFADD second');
+    expect($r, $r->pfMerge($merged, [$a, $b]), true, 'PFMERGE with one hashtag');
+    expect($r, $r->pfCount($merged), 4, 'PFCOUNT after PFMERGE');
+    keep($a, $b, $merged);
+}
+
+function section_streams(Redis $r): void
+{
+    [$stream] = fresh($r, 'stream');
+    $first = $r->xAdd($stream, '*', ['field' => 'one']);
+    $second = $r->xAdd($stream, '*', ['field' => 'two']);
+    expectTrue($r, is_string($first) && is_string($second), 'XADD returns entry ids');
+    expect($r, $r->xLen($stream), 2, 'XLEN');
+    expect($r, $r->xRange($stream, '-', '+'), [$first => ['field' => 'one'], $second => ['field' => 'two']], 'XRANGE');
+    expect($r, $r->xGroup('CREATE', $stream, 'group', '0'), true, 'XGROUP CREATE');
+    expect($r, $r->xReadGroup('group', 'consumer', [$stream => '>'], 10),
+        [$stream => [$first => ['field' => 'one'], $second => ['field' => 'two']]], 'XREADGROUP without BLOCK');
+    expect($r, $r->xPending($stream, 'group')[0] ?? null, 2, 'XPENDING before XACK');
+    expect($r, $r->xAck($stream, 'group', [$first, $second]), 2, 'XACK');
+    expect($r, $r->xPending($stream, 'group')[0] ?? null, 0, 'XPENDING after XACK');
+    keep($stream);
+}
+
+function section_multi_key(Redis $r): void
+{
+    $keys = fresh($r, ...array_map(fn (int $i) => "m:$i", range(0, MULTI_KEY_COUNT - 1)));
+    $values = array_map(fn (int $i) => "value $i", range(0, MULTI_KEY_COUNT - 1));
+    $missing = PREFIX . 'm:missing';
+    expect($r, $r->mSet(array_combine($keys, $values)), true, 'MSET across shards');
+    expect($r, $r->mGet($keys), $values, 'MGET across shards, in order');
+    $withGap = array_merge(array_slice($keys, 0, 10), [$missing], array_slice($keys, 10));
+    $expected = array_merge(array_slice($values, 0, 10), [false], array_slice($values, 10));
+    expect($r, $r->mGet($withGap), $expected, 'MGET with a missing key in the middle');
+    expect($r, $r->exists(...$keys, ...[$missing]), MULTI_KEY_COUNT, 'EXISTS across shards');
+    expect($r, $r->del(array_merge(array_slice($keys, 0, 20), [$missing])), 20, 'DEL across shards');
+    expect($r, $r->mGet(array_slice($keys, 0, 20)), array_fill(0, 20, false), 'MGET of deleted keys');
+    expect($r, $r->exists(...$keys), MULTI_KEY_COUNT - 20, 'EXISTS after DEL');
+    keep(...array_slice($keys, 20));
+}
+
+function section_pipeline(Redis $r): void
+{
+    $names = array_map(fn (int $i) => "pipe:$i", range(0, PIPELINE_ROUNDS - 1));
+    $keys = fresh($r, ...$names);
+    [$counter] = fresh($r, 'pipe:counter');
+    $r->pipeline();
+    foreach ($keys as $i => $key) {
+        $r->set($key, "v$i");
+        $r->incr($counter);
+        $r->get($key);
+        $r->append($key, '!');
+    }
+    $replies = $r->exec();
+    expectTrue($r, is_array($replies), 'pipeline exec returns an array');
+    expect($r, count($replies), 4 * PIPELINE_ROUNDS, 'number of pipeline replies');
+    foreach ($keys as $i => $key) {
+        expect($r, array_slice($replies, 4 * $i, 4), [true, $i + 1, "v$i", strlen("v$i!")], "pipeline replies of round $i");
+    }
+    expect($r, $r->mGet($keys), array_map(fn (int $i) => "v$i!", range(0, PIPELINE_ROUNDS - 1)), 'values written by the pipeline');
+    keep(...$keys, ...[$counter]);
+}
+
+function section_hashtag_and_crossslot(Redis $r): void
+{
+    [$a, $b, $dst] = fresh($r, '{t}:a', '{t}:b', '{t}:dst');
+    $r->sAdd($a, '1', '2');
+    $r->sAdd($b, '2', '3');
+    expect($r, $r->sUnionStore($dst, $a, $b), 3, 'SUNIONSTORE within one hashtag');
+    $members = $r->sMembers($dst);
+    sort($members);
+    expect($r, $members, ['1', '2', '3'], 'SMEMBERS of the union');
+    keep($a, $b, $dst);
+    // php:cross:dst, php:cross:a and php:cross:b hash to slots 108, 4604 and 8607.
+    [$crossDst, $crossA, $crossB] = fresh($r, 'cross:dst', 'cross:a', 'cross:b');
+    expectError($r, fn () => $r->sUnionStore($crossDst, $crossA, $crossB), CROSSSLOT_ERROR, 'SUNIONSTORE across slots');
+}
+
+function section_keyspace(Redis $r): void
+{
+    global $liveKeys;
+    $keys = array_keys($liveKeys);
+    expect($r, $r->exists(...$keys), count($keys), 'EXISTS of every key this run left behind');
+    $size = $r->dbSize();
+    expectTrue($r, $size >= count($keys), sprintf('DBSIZE: expected at least %d, got %s', count($keys), var_export($size, true)));
+}
+
+// Later: section_transactions (MULTI/EXEC), section_pubsub, section_blocking_pops, section_scripts, once Slotgate
+// supports them. The keyspace section stays last: it counts what the others left behind.
+const SECTIONS = [
+    'section_connection',
+    'section_strings',
+    'section_expiry',
+    'section_hashes',
+    'section_lists',
+    'section_sets',
+    'section_sorted_sets',
+    'section_hyperloglog',
+    'section_streams',
+    'section_multi_key',
+    'section_pipeline',
+    'section_hashtag_and_crossslot',
+    'section_keyspace',
+];
+
+function main(array $argv): int
+{
+    $host = $argv[1] ?? (getenv('SLOTGATE_HOST') ?: '127.0.0.1');
+    $port = (int) ($argv[2] ?? (getenv('SLOTGATE_PORT') ?: '7000'));
+    printf("phpredis %s on PHP %s against %s:%d\n", phpversion('redis'), PHP_VERSION, $host, $port);
+    $r = new Redis();
+    $r->connect($host, $port, 10.0);
+    $r->setOption(Redis::OPT_READ_TIMEOUT, 10.0);
+    $failed = [];
+    foreach (SECTIONS as $section) {
+        $name = substr($section, strlen('section_'));
+        $started = hrtime(true);
+        $r->clearLastError();
+        try {
+            $section($r);
+            printf("PASS %s (%d ms)\n", $name, (hrtime(true) - $started) / 1e6);
+        } catch (Mismatch $mismatch) {
+            $failed[] = $name;
+            printf("FAIL %s: %s\n", $name, $mismatch->getMessage());
+        } catch (Throwable $error) { // a library error is a failure of this section, not of the whole run
+            $failed[] = $name;
+            printf("FAIL %s: unexpected %s\n", $name, $error);
+            if ($r->getMode() !== Redis::ATOMIC) {
+                $r->discard();
+            }
+        }
+    }
+    $r->close();
+    printf("%d sections passed, %d failed%s\n", count(SECTIONS) - count($failed), count($failed),
+        $failed === [] ? '' : ': ' . implode(', ', $failed));
+    return $failed === [] ? 0 : 1;
+}
+
+exit(main($argv));

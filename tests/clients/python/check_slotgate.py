@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""Checks that redis-py, configured for one standalone server, works against a whole Redis Cluster through Slotgate.
+
+Usage: check_slotgate.py [HOST [PORT]]  (defaults: $SLOTGATE_HOST or 127.0.0.1, $SLOTGATE_PORT or 7000)
+
+Every section is a function in SECTIONS; each runs even when an earlier one failed, so one run reports every mismatch.
+Exit code 0 only when every section passed. Keys start with "py:" so several clients can share one cluster.
+"""
+
+import os
+import sys
+import time
+import traceback
+
+import redis
+
+PREFIX = "py:"
+# MULTI_KEY_COUNT keys named py:m:0 .. py:m:39 land on every shard of a 3-primary cluster; the xunit test asserts that.
+MULTI_KEY_COUNT = 40
+PIPELINE_ROUNDS = 60  # 4 commands per round: 240 commands in one pipeline
+CROSSSLOT_ERROR = "CROSSSLOT Keys in request don't hash to the same slot"
+
+# Keys this run created and did not delete; the last section checks them with EXISTS and DBSIZE.
+live_keys = set()
+
+
+class Mismatch(Exception):
+    pass
+
+
+def expect(actual, expected, what):
+    if actual != expected:
+        raise Mismatch(f"{what}: expected {expected!r}, got {actual!r}")
+
+
+def expect_true(condition, what):
+    if not condition:
+        raise Mismatch(what)
+
+
+def expect_error(call, message, what):
+    try:
+        reply = call()
+    except redis.ResponseError as error:
+        expect(str(error), message, what)
+        return
+    raise Mismatch(f"{what}: expected error {message!r}, got reply {reply!r}")
+
+
+def fresh(r, *names):
+    """Deletes leftovers of an earlier run and returns the prefixed key names."""
+    keys = [PREFIX + name for name in names]
+    r.delete(*keys)
+    live_keys.difference_update(keys)
+    return keys
+
+
+def section_connection(r):
+    expect(r.ping(), True, "PING")
+    expect(r.echo("hello slotgate"), "hello slotgate", "ECHO")
+    expect(r.execute_command("SELECT", 0), True, "SELECT 0")
+    expect(r.client_setname("py-check"), True, "CLIENT SETNAME")
+    expect(r.client_getname(), "py-check", "CLIENT GETNAME")
+    info = r.info()
+    expect(info.get("redis_mode"), "standalone", "INFO redis_mode")
+
+
+def section_strings(r):
+    text, counter, appended, binary = fresh(r, "str:text", "str:counter", "str:append", "str:binary")
+    expect(r.set(text, "héllo wörld"), True, "SET")
+    expect(r.get(text), "héllo wörld", "GET")
+    expect(r.get(PREFIX + "str:missing"), None, "GET missing key")
+    expect(r.strlen(text), len("héllo wörld".encode()), "STRLEN counts bytes")
+    expect(r.set(text, "other", nx=True), None, "SET NX on an existing key")
+    expect(r.incr(counter), 1, "INCR")
+    expect(r.incrby(counter, 41), 42, "INCRBY")
+    expect(r.decr(counter), 41, "DECR")
+    expect(r.incrbyfloat(counter, 0.5), 41.5, "INCRBYFLOAT")
+    expect(r.append(appended, "hello"), 5, "APPEND to a new key")
+    expect(r.append(appended, " world"), 11, "APPEND")
+    expect(r.getrange(appended, 6, -1), "world", "GETRANGE")
+    expect(r.setrange(appended, 0, "HELLO"), 11, "SETRANGE")
+    expect(r.get(appended), "HELLO world", "GET after SETRANGE")
+    blob = bytes(range(256)) + b"\r\n$-1\r\n*3\r\n"
+    settings = r.connection_pool.connection_kwargs
+    raw = redis.Redis(host=settings["host"], port=settings["port"], socket_timeout=10)  # replies as bytes
+    expect(raw.set(binary, blob), True, "SET binary value with CRLF and RESP bytes")
+    expect(raw.get(binary), blob, "GET binary value")
+    raw.close()
+    live_keys.update([text, counter, appended, binary])
+
+
+def section_expiry(r):
+    ttl_key, short = fresh(r, "exp:ttl", "exp:short")
+    expect(r.set(ttl_key, "x", ex=100), True, "SET EX")
+    ttl = r.ttl(ttl_key)
+    expect_true(90 <= ttl <= 100, f"TTL after SET EX 100: expected 90..100, got {ttl}")
+    pttl = r.pttl(ttl_key)
+    expect_true(90_000 <= pttl <= 100_000, f"PTTL after SET EX 100: expected 90000..100000, got {pttl}")
+    expect(r.persist(ttl_key), True, "PERSIST")
+    expect(r.ttl(ttl_key), -1, "TTL after PERSIST")
+    expect(r.persist(ttl_key), False, "PERSIST on a key without expiry")
+    expect(r.expire(ttl_key, 50), True, "EXPIRE")
+    expect_true(40 <= r.ttl(ttl_key) <= 50, "TTL after EXPIRE 50")
+    expect(r.ttl(PREFIX + "exp:missing"), -2, "TTL of a missing key")
+    expect(r.set(short, "x", px=50), True, "SET PX 50")
+    time.sleep(0.2)
+    expect(r.exists(short), 0, "EXISTS after the key expired")
+    expect(r.get(short), None, "GET after the key expired")
+    live_keys.add(ttl_key)
+
+
+def section_hashes(r):
+    (h,) = fresh(r, "hash")
+    expect(r.hset(h, mapping={"a": "1", "b": "2", "c": "3"}), 3, "HSET three fields")
+    expect(r.hget(h, "b"), "2", "HGET")
+    expect(r.hmget(h, ["a", "missing", "c"]), ["1", None, "3"], "HMGET")
+    expect(r.hincrby(h, "a", 10), 11, "HINCRBY")
+    expect(r.hgetall(h), {"a": "11", "b": "2", "c": "3"}, "HGETALL")
+    expect(r.hexists(h, "c"), True, "HEXISTS")
+    expect(r.hdel(h, "c", "missing"), 1, "HDEL")
+    expect(r.hlen(h), 2, "HLEN")
+    expect(sorted(r.hkeys(h)), ["a", "b"], "HKEYS")
+    live_keys.add(h)
+
+
+def section_lists(r):
+    (lst,) = fresh(r, "list")
+    expect(r.rpush(lst, "b", "c", "d"), 3, "RPUSH")
+    expect(r.lpush(lst, "a"), 4, "LPUSH")
+    expect(r.lrange(lst, 0, -1), ["a", "b", "c", "d"], "LRANGE")
+    expect(r.lindex(lst, 2), "c", "LINDEX")
+    expect(r.lpop(lst), "a", "LPOP")
+    expect(r.rpop(lst), "d", "RPOP")
+    expect(r.llen(lst), 2, "LLEN")
+    expect(r.lrange(lst, 0, -1), ["b", "c"], "LRANGE after pops")
+    live_keys.add(lst)
+
+
+def section_sets(r):
+    (s,) = fresh(r, "set")
+    expect(r.sadd(s, "p", "q", "r"), 3, "SADD")
+    expect(r.sadd(s, "q"), 0, "SADD an existing member")
+    expect(r.sismember(s, "q"), True, "SISMEMBER")
+    expect(r.sismember(s, "z"), False, "SISMEMBER missing member")
+    expect(r.smembers(s), {"p", "q", "r"}, "SMEMBERS")
+    expect(r.srem(s, "p"), 1, "SREM")
+    expect(r.scard(s), 2, "SCARD")
+    live_keys.add(s)
+
+
+def section_sorted_sets(r):
+    (z,) = fresh(r, "zset")
+    expect(r.zadd(z, {"low": 1, "mid": 5, "high": 10}), 3, "ZADD")
+    expect(r.zrange(z, 0, -1), ["low", "mid", "high"], "ZRANGE")
+    expect(r.zrange(z, 0, -1, withscores=True), [("low", 1.0), ("mid", 5.0), ("high", 10.0)], "ZRANGE WITHSCORES")
+    expect(r.zscore(z, "mid"), 5.0, "ZSCORE")
+    expect(r.zincrby(z, 20, "low"), 21.0, "ZINCRBY")
+    expect(r.zrank(z, "low"), 2, "ZRANK after ZINCRBY")
+    expect(r.zrangebyscore(z, 4, 11), ["mid", "high"], "ZRANGEBYSCORE")
+    expect(r.zcard(z), 3, "ZCARD")
+    live_keys.add(z)
+
+
+def section_hyperloglog(r):
+    a, b, merged = fresh(r, "{hll}:a", "{hll}:b", "{hll}:merged")
+    expect(r.pfadd(a, "x", "y", "z"), 1, "PFADD")
+    expect(r.pfadd(a, "x"), 0, "PFADD an existing element")
+    expect(r.pfcount(a), 3, "PFCOUNT")
+    expect(r.pfadd(b, "z", "w"), 1, "PFADD second")
+    expect(r.pfmerge(merged, a, b), True, "PFMERGE with one hashtag")
+    expect(r.pfcount(merged), 4, "PFCOUNT after PFMERGE")
+    live_keys.update([a, b, merged])
+
+
+def section_streams(r):
+    (stream,) = fresh(r, "stream")
+    first = r.xadd(stream, {"field": "one"})
+    second = r.xadd(stream, {"field": "two"})
+    expect(r.xlen(stream), 2, "XLEN")
+    expect(r.xrange(stream), [(first, {"field": "one"}), (second, {"field": "two"})], "XRANGE")
+    expect(r.xgroup_create(stream, "group", id="0"), True, "XGROUP CREATE")
+    read = r.xreadgroup("group", "consumer", {stream: ">"}, count=10)
+    expect(read, [[stream, [(first, {"field": "one"}), (second, {"field": "two"})]]], "XREADGROUP without BLOCK")
+    expect(r.xpending(stream, "group")["pending"], 2, "XPENDING before XACK")
+    expect(r.xack(stream, "group", first, second), 2, "XACK")
+    expect(r.xpending(stream, "group")["pending"], 0, "XPENDING after XACK")
+    live_keys.add(stream)
+
+
+def section_multi_key(r):
+    keys = fresh(r, *[f"m:{i}" for i in range(MULTI_KEY_COUNT)])
+    missing = PREFIX + "m:missing"
+    expect(r.mset({key: f"value {i}" for i, key in enumerate(keys)}), True, "MSET across shards")
+    expect(r.mget(keys), [f"value {i}" for i in range(MULTI_KEY_COUNT)], "MGET across shards, in order")
+    with_gap = keys[:10] + [missing] + keys[10:]
+    expect(r.mget(with_gap), [f"value {i}" for i in range(10)] + [None] + [f"value {i}" for i in range(10, MULTI_KEY_COUNT)],
+           "MGET with a missing key in the middle")
+    expect(r.exists(*keys, missing), MULTI_KEY_COUNT, "EXISTS across shards")
+    expect(r.delete(*keys[:20], missing), 20, "DEL across shards")
+    expect(r.mget(keys[:20]), [None] * 20, "MGET of deleted keys")
+    expect(r.exists(*keys), MULTI_KEY_COUNT - 20, "EXISTS after DEL")
+    live_keys.update(keys[20:])
+
+
+def section_pipeline(r):
+    counter = PREFIX + "pipe:counter"
+    keys = fresh(r, *[f"pipe:{i}" for i in range(PIPELINE_ROUNDS)], "pipe:counter")[:-1]
+    pipe = r.pipeline(transaction=False)
+    for i, key in enumerate(keys):
+        pipe.set(key, f"v{i}")
+        pipe.incr(counter)
+        pipe.get(key)
+        pipe.append(key, "!")
+    replies = pipe.execute()
+    expect(len(replies), 4 * PIPELINE_ROUNDS, "number of pipeline replies")
+    for i, key in enumerate(keys):
+        expect(replies[4 * i: 4 * i + 4], [True, i + 1, f"v{i}", len(f"v{i}!")], f"pipeline replies of round {i}")
+    expect(r.mget(keys), [f"v{i}!" for i in range(PIPELINE_ROUNDS)], "values written by the pipeline")
+    live_keys.update(keys + [counter])
+
+
+def section_hashtag_and_crossslot(r):
+    a, b, dst = fresh(r, "{t}:a", "{t}:b", "{t}:dst")
+    r.sadd(a, "1", "2")
+    r.sadd(b, "2", "3")
+    expect(r.sunionstore(dst, a, b), 3, "SUNIONSTORE within one hashtag")
+    expect(r.smembers(dst), {"1", "2", "3"}, "SMEMBERS of the union")
+    live_keys.update([a, b, dst])
+    # py:cross:dst, py:cross:a and py:cross:b hash to slots 14175, 13935 and 1548.
+    cross = fresh(r, "cross:dst", "cross:a", "cross:b")
+    expect_error(lambda: r.sunionstore(*cross), CROSSSLOT_ERROR, "SUNIONSTORE across slots")
+
+
+def section_keyspace(r):
+    keys = sorted(live_keys)
+    expect(r.exists(*keys), len(keys), "EXISTS of every key this run left behind")
+    size = r.dbsize()
+    expect_true(size >= len(keys), f"DBSIZE: expected at least {len(keys)}, got {size}")
+
+
+# Later: section_transactions (MULTI/EXEC), section_pubsub, section_blocking_pops, section_scripts, once Slotgate
+# supports them. The keyspace section stays last: it counts what the others left behind.
+SECTIONS = [
+    section_connection,
+    section_strings,
+    section_expiry,
+    section_hashes,
+    section_lists,
+    section_sets,
+    section_sorted_sets,
+    section_hyperloglog,
+    section_streams,
+    section_multi_key,
+    section_pipeline,
+    section_hashtag_and_crossslot,
+    section_keyspace,
+]
+
+
+def main(argv):
+    host = argv[1] if len(argv) > 1 else os.environ.get("SLOTGATE_HOST", "127.0.0.1")
+    port = int(argv[2] if len(argv) > 2 else os.environ.get("SLOTGATE_PORT", "7000"))
+    print(f"redis-py {redis.__version__} against {host}:{port}")
+    r = redis.Redis(host=host, port=port, decode_responses=True, socket_timeout=10, socket_connect_timeout=10)
+    failed = []
+    for section in SECTIONS:
+        name = section.__name__.removeprefix("section_")
+        started = time.monotonic()
+        try:
+            section(r)
+            print(f"PASS {name} ({(time.monotonic() - started) * 1000:.0f} ms)")
+        except Mismatch as mismatch:
+            failed.append(name)
+            print(f"FAIL {name}: {mismatch}")
+        except Exception:  # a library error is a failure of this section, not of the whole run
+            failed.append(name)
+            print(f"FAIL {name}: unexpected exception\n{traceback.format_exc()}")
+    r.close()
+    print(f"{len(SECTIONS) - len(failed)} sections passed, {len(failed)} failed" + (f": {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
