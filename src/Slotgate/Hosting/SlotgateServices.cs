@@ -61,11 +61,12 @@ internal static class SlotgateServices
         services.AddSingleton<ClusterEmulation>();
         services.AddSingleton<LocalCommands>();
         services.AddSingleton<DedicatedConnections>();
+        services.AddSingleton<PubSubService>();
         services.AddSingleton(sp => new BlockingCommands(
             sp.GetRequiredService<DedicatedConnections>(), sp.GetRequiredService<Router>(), options.Limits.MaxBlockedClients));
         services.AddSingleton(sp => new CommandDispatcher(
             sp.GetRequiredService<CommandTable>(), sp.GetRequiredService<Router>(), sp.GetRequiredService<LocalCommands>(),
-            sp.GetRequiredService<BlockingCommands>(),
+            sp.GetRequiredService<BlockingCommands>(), sp.GetRequiredService<PubSubService>(),
             sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
             sp.GetRequiredService<ILogger<CommandDispatcher>>()));
         return services;

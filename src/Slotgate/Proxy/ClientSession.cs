@@ -22,11 +22,12 @@ internal sealed class ClientSession
     private readonly RequestParser _parser;
     private readonly RequestPool _pool = RequestPool.Shared;
     private readonly Channel<ProxyRequest> _replies = Channel.CreateUnbounded<ProxyRequest>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = true, AllowSynchronousContinuations = false });
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
     private readonly PipelineLimit _pendingLimit;
     private volatile bool _closing;
     private Transaction? _transaction;
     private List<PinnedForward>? _pinned;
+    private Subscriptions? _subscriptions;
 
     public ClientSession(IDuplexPipe transport, CommandDispatcher dispatcher, ClientInfo info, ILogger logger)
     {
@@ -42,6 +43,25 @@ internal sealed class ClientSession
 
     /// <summary>This client's WATCH/MULTI state, created on first use (most clients never use transactions).</summary>
     public Transaction Transaction => _transaction ??= _dispatcher.CreateTransaction();
+
+    /// <summary>This client's pub/sub state, created on first use.</summary>
+    public Subscriptions Subscriptions => _subscriptions ??= _dispatcher.CreateSubscriptions(this);
+
+    /// <summary>True while the client has subscriptions (Redis's subscribed mode).</summary>
+    public bool Subscribed => _subscriptions is { Active: true };
+
+    /// <summary>
+    /// Sends a published message to the client, between replies (it is not an answer to any command, so it takes no
+    /// pipeline slot). Called on the pub/sub connection's reader thread.
+    /// </summary>
+    public void Push(in ReadOnlySequence<byte> message)
+    {
+        ProxyRequest push = _pool.Rent();
+        push.SetReply(message);
+        push.Unsolicited = true;
+        _replies.Writer.TryWrite(push);
+        push.Complete();
+    }
 
     /// <summary>True while the client is between MULTI and EXEC/DISCARD.</summary>
     public bool InMulti => _transaction is { InMulti: true };
@@ -81,6 +101,7 @@ internal sealed class ClientSession
             // The client is gone or leaving: a blocking command could wait forever, so cut it off; every other queued
             // command is answered or failed (operation timeouts guarantee it), so the writer drains in bounded time.
             AbortPinned();
+            _subscriptions?.Close();
             await writer.ConfigureAwait(false);
             _transaction?.Close();
             await _transport.Input.CompleteAsync().ConfigureAwait(false);
@@ -197,8 +218,12 @@ internal sealed class ClientSession
                     output.Write(head.Reply.Span);
                     unflushed = true;
                 }
+                bool counted = !head.Unsolicited;
                 _pool.Return(head);
-                _pendingLimit.Release();
+                if (counted)
+                {
+                    _pendingLimit.Release();
+                }
                 if (close)
                 {
                     if (!broken)

@@ -18,11 +18,13 @@ internal sealed class CommandDispatcher
     private readonly Router _router;
     private readonly LocalCommands _local;
     private readonly BlockingCommands _blocking;
+    private readonly PubSubService _pubSub;
     private readonly ILogger _logger;
     private readonly Dictionary<CommandInfo, CommandRoute> _routes = new(ReferenceEqualityComparer.Instance);
 
-    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, RespLimits limits, int maxPendingCommands, ILogger<CommandDispatcher> logger)
+    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, ILogger<CommandDispatcher> logger)
     {
+        _pubSub = pubSub;
         _blocking = blocking;
         _commands = commands;
         _router = router;
@@ -51,6 +53,9 @@ internal sealed class CommandDispatcher
     /// <summary>A fresh transaction state for a session that uses WATCH or MULTI.</summary>
     public Transaction CreateTransaction() => new(_blocking.Connections, _router);
 
+    /// <summary>A fresh pub/sub state for a session that subscribes.</summary>
+    public Subscriptions CreateSubscriptions(ClientSession session) => new(session, _pubSub);
+
     public void Execute(ClientSession session, ProxyRequest request)
     {
         RequestFrame frame = request.Frame;
@@ -70,6 +75,10 @@ internal sealed class CommandDispatcher
         {
             route = ResolveRoute(command);
         }
+        if (session.Subscribed && route.Kind != RouteKind.PubSub && !AllowedWhileSubscribed(request, command))
+        {
+            return;
+        }
         if (session.InMulti && route.Kind != RouteKind.Transaction)
         {
             QueueInTransaction(session, request, command);
@@ -82,6 +91,9 @@ internal sealed class CommandDispatcher
                 break;
             case RouteKind.Blocking:
                 ExecuteBlocking(session, request, command);
+                break;
+            case RouteKind.PubSub:
+                session.Subscriptions.Execute(request, command.Name);
                 break;
             case RouteKind.BySlotArgument:
                 int slot = ClusterEmulation.ParseSlot(frame.Arg(2));
@@ -166,6 +178,29 @@ internal sealed class CommandDispatcher
         }
     }
 
+    /// <summary>
+    /// Redis's subscribed mode (RESP2): only (un)subscribe commands, PING, QUIT and RESET. PING answers as a pub/sub
+    /// frame. Returns false when the command has been answered here.
+    /// </summary>
+    private static bool AllowedWhileSubscribed(ProxyRequest request, CommandInfo command)
+    {
+        switch (command.Name)
+        {
+            case "quit":
+            case "reset":
+                return true;
+            case "ping":
+                RespWriter.WriteArrayHeader(request.ReplyWriter, 2);
+                RespWriter.WriteBulkString(request.ReplyWriter, "pong"u8);
+                RespWriter.WriteBulkString(request.ReplyWriter, request.Frame.ArgCount > 1 ? request.Frame.Arg(1) : default);
+                request.Complete();
+                return false;
+            default:
+                Fail(request, $"ERR Can't execute '{command.Name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
+                return false;
+        }
+    }
+
     /// <summary>Inside MULTI: queue the command if Redis would, or answer its error and doom the EXEC.</summary>
     private void QueueInTransaction(ClientSession session, ProxyRequest request, CommandInfo command)
     {
@@ -199,6 +234,12 @@ internal sealed class CommandDispatcher
     private void Forward(ClientSession session, ProxyRequest request, CommandInfo command)
     {
         int slot = SlotOfKeys(request.Frame, command, out bool hasKeys);
+        if (command.Name == "spublish")
+        {
+            // A shard channel is not a key, but it lives in its slot's shard (Redis Cluster sharded pub/sub).
+            slot = HashSlot.Of(request.Frame.Arg(1));
+            hasKeys = true;
+        }
         if (slot != HashSlot.Multiple && IsBlockingVariant(command, request.Frame))
         {
             // XREAD/XREADGROUP with BLOCK: may wait, so it gets a connection of its own.

@@ -14,7 +14,7 @@ internal static class CommandRoutes
     private static readonly FrozenDictionary<string, CommandRoute> Routes = Build();
 
     /// <summary>Keyless commands any primary can answer for the whole cluster.</summary>
-    public static FrozenSet<string> AnyPrimary { get; } = new[] { "TIME", "LOLWUT" }.ToFrozenSet(StringComparer.Ordinal);
+    public static FrozenSet<string> AnyPrimary { get; } = new[] { "TIME", "LOLWUT", "PUBLISH" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The explicit route for <paramref name="fullName"/>, or null to apply the default.</summary>
     public static CommandRoute? Find(string fullName) => Routes.GetValueOrDefault(fullName);
@@ -58,8 +58,11 @@ internal static class CommandRoutes
         {
             routes[name] = new(RouteKind.Blocking);
         }
-        Refuse(routes, "pub/sub", "SUBSCRIBE", "PSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "PUBLISH", "SSUBSCRIBE",
-            "SUNSUBSCRIBE", "SPUBLISH", "PUBSUB|CHANNELS", "PUBSUB|NUMSUB", "PUBSUB|NUMPAT", "PUBSUB|SHARDCHANNELS",
+        foreach (string name in new[] { "SUBSCRIBE", "PSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SSUBSCRIBE", "SUNSUBSCRIBE" })
+        {
+            routes[name] = new(RouteKind.PubSub);
+        }
+        Refuse(routes, "pub/sub introspection", "PUBSUB|CHANNELS", "PUBSUB|NUMSUB", "PUBSUB|NUMPAT", "PUBSUB|SHARDCHANNELS",
             "PUBSUB|SHARDNUMSUB");
         Refuse(routes, "replication acknowledgement across shards", "WAIT", "WAITAOF");
         Refuse(routes, "cluster-wide key iteration", "SCAN", "KEYS", "RANDOMKEY");

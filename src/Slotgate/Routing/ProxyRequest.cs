@@ -43,6 +43,9 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     /// <summary>MOVED/ASK/TRYAGAIN redirects followed so far.</summary>
     public int Redirects { get; set; }
 
+    /// <summary>A pushed pub/sub message rather than a reply to a client command (it holds no pipeline slot).</summary>
+    public bool Unsolicited { get; set; }
+
     /// <summary>Close the client connection once this reply is written (QUIT, protocol errors).</summary>
     public bool CloseAfterReply { get; set; }
 
@@ -172,6 +175,7 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         Asking = false;
         SentTo = null;
         CloseAfterReply = false;
+        Unsolicited = false;
         Merge = MergeKind.None;
         InfoPrefix = null;
         KeyPositionCount = 0;

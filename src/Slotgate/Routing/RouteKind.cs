@@ -33,6 +33,9 @@ internal enum RouteKind
     /// <summary>A blocking command (BLPOP...): forwarded on a dedicated connection so it blocks only its client.</summary>
     Blocking,
 
+    /// <summary>SUBSCRIBE and friends: the session's pub/sub connections.</summary>
+    PubSub,
+
     /// <summary>CLUSTER COUNTKEYSINSLOT/GETKEYSINSLOT: sent to the primary of the slot given as argument 2.</summary>
     BySlotArgument,
 

@@ -1,0 +1,134 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.Extensions.Logging;
+using Slotgate.Protocol;
+
+namespace Slotgate.Backend;
+
+/// <summary>
+/// A connection whose incoming frames are not replies to requests in order but a stream: the pub/sub connection of one
+/// subscribed client. Every complete frame (subscription confirmations and published messages alike) is handed to
+/// <see cref="IPushHandler.OnFrame"/> on the reader thread; writes are serialised by a lock.
+/// </summary>
+internal sealed class PushConnection
+{
+    private readonly IBackendConnector _connector;
+    private readonly BackendSettings _settings;
+    private readonly ILogger _logger;
+    private readonly IPushHandler _handler;
+    private readonly object _writeLock = new();
+    private readonly List<byte[]> _beforeConnect = [];
+    private BackendTransport? _transport;
+    private int _closed;
+
+    public PushConnection(string endpoint, IBackendConnector connector, BackendSettings settings, ILogger logger, IPushHandler handler)
+    {
+        Endpoint = endpoint;
+        _connector = connector;
+        _settings = settings;
+        _logger = logger;
+        _handler = handler;
+    }
+
+    public string Endpoint { get; }
+
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    public void Start() => _ = RunAsync();
+
+    /// <summary>Writes one encoded command (queued until connected). Never blocks.</summary>
+    public void Send(ReadOnlySpan<byte> command)
+    {
+        lock (_writeLock)
+        {
+            if (IsClosed)
+            {
+                return;
+            }
+            if (_transport is null)
+            {
+                _beforeConnect.Add(command.ToArray());
+                return;
+            }
+            _transport.Output.Write(command);
+            _ = _transport.Output.FlushAsync();
+        }
+    }
+
+    public void Close()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            _transport?.Abort();
+        }
+    }
+
+    private async Task RunAsync()
+    {
+        string reason = "connection closed";
+        try
+        {
+            using var timeout = new CancellationTokenSource(_settings.ConnectTimeout);
+            BackendTransport transport = await _connector.ConnectAsync(Endpoint, timeout.Token).ConfigureAwait(false);
+            lock (_writeLock)
+            {
+                _transport = transport;
+                if (IsClosed)
+                {
+                    transport.Abort();
+                    return;
+                }
+                if (_settings.Password is { Length: > 0 } password)
+                {
+                    var auth = new RequestFrame();
+                    string[] args = _settings.Username is { Length: > 0 } user ? ["AUTH", user, password] : ["AUTH", password];
+                    auth.Begin(args.Length);
+                    foreach (string arg in args)
+                    {
+                        auth.AppendArg(System.Text.Encoding.UTF8.GetBytes(arg));
+                    }
+                    // Its reply is the first frame; the handler was told to skip it (see HasHandshake).
+                    transport.Output.Write(auth.Bytes);
+                }
+                foreach (byte[] command in _beforeConnect)
+                {
+                    transport.Output.Write(command);
+                }
+                _beforeConnect.Clear();
+                _ = transport.Output.FlushAsync();
+            }
+            await ReadLoopAsync(transport).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            reason = ex.Message;
+        }
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            _transport?.Abort();
+            _logger.LogDebug("Pub/sub connection to {Endpoint} lost: {Reason}", Endpoint, reason);
+            _handler.OnClosed(this, $"ERR Slotgate: pub/sub connection to node {Endpoint} lost ({reason})");
+        }
+    }
+
+    private async Task ReadLoopAsync(BackendTransport transport)
+    {
+        while (true)
+        {
+            ReadResult result = await transport.Input.ReadAsync().ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            var reader = new SequenceReader<byte>(buffer);
+            SequencePosition start = reader.Position;
+            while (RespScanner.TrySkipValue(ref reader))
+            {
+                _handler.OnFrame(this, buffer.Slice(start, reader.Position));
+                start = reader.Position;
+            }
+            transport.Input.AdvanceTo(start, buffer.End);
+            if (result.IsCompleted || result.IsCanceled || IsClosed)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,414 @@
+using System.Buffers;
+using System.Text;
+using Slotgate.Backend;
+using Slotgate.Cluster;
+using Slotgate.Protocol;
+using Slotgate.Routing;
+
+namespace Slotgate.Proxy;
+
+/// <summary>
+/// One client's pub/sub state. Channel and pattern subscriptions go on one connection to any primary: Redis Cluster
+/// propagates PUBLISH to every node, so one node sees every message. Shard channels (SSUBSCRIBE) go to the primary that
+/// owns the channel's slot, one connection per node. Confirmations are matched to the client's commands so replies keep
+/// their order; published messages are passed to the client as they arrive. When a node fails, the subscriptions are
+/// re-established on another one (messages published during the gap are lost, as with any Redis reconnect).
+/// </summary>
+internal sealed class Subscriptions(ClientSession session, PubSubService service) : IPushHandler
+{
+    private readonly object _gate = new();
+    private readonly HashSet<string> _channels = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _patterns = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _shardChannels = new(StringComparer.Ordinal); // channel → endpoint
+    private readonly Dictionary<PushConnection, Queue<PendingPubSubReply>> _pending = [];
+    private readonly Dictionary<PushConnection, int> _handshakes = [];
+    private readonly Dictionary<string, PushConnection> _shardConnections = new(StringComparer.OrdinalIgnoreCase);
+    private PushConnection? _main;
+    private bool _closed;
+
+    /// <summary>True while the client has any subscription: Redis's subscribed mode (RESP2 restricts commands then).</summary>
+    public bool Active
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _channels.Count + _patterns.Count + _shardChannels.Count > 0;
+            }
+        }
+    }
+
+    public void Execute(ProxyRequest request, string command)
+    {
+        RequestFrame frame = request.Frame;
+        var names = new List<string>(frame.ArgCount - 1);
+        for (int i = 1; i < frame.ArgCount; i++)
+        {
+            names.Add(Encoding.UTF8.GetString(frame.Arg(i)));
+        }
+        lock (_gate)
+        {
+            switch (command)
+            {
+                case "subscribe":
+                    _channels.UnionWith(names);
+                    Send(EnsureMain(), request, names.Count);
+                    break;
+                case "psubscribe":
+                    _patterns.UnionWith(names);
+                    Send(EnsureMain(), request, names.Count);
+                    break;
+                case "unsubscribe":
+                    Unsubscribe(request, names, _channels, "unsubscribe");
+                    break;
+                case "punsubscribe":
+                    Unsubscribe(request, names, _patterns, "punsubscribe");
+                    break;
+                case "ssubscribe":
+                    ShardSubscribe(request, names);
+                    break;
+                case "sunsubscribe":
+                    ShardUnsubscribe(request, names);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The client left: close its pub/sub connections.</summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            _main?.Close();
+            foreach (PushConnection connection in _shardConnections.Values)
+            {
+                connection.Close();
+            }
+        }
+    }
+
+    public void OnFrame(PushConnection connection, in ReadOnlySequence<byte> frame)
+    {
+        lock (_gate)
+        {
+            if (_handshakes.TryGetValue(connection, out int skip) && skip > 0)
+            {
+                _handshakes[connection] = skip - 1;
+                return;
+            }
+            string kind = FrameKind(frame);
+            if (kind is "message" or "pmessage" or "smessage")
+            {
+                session.Push(frame);
+                return;
+            }
+            if (!_pending.TryGetValue(connection, out Queue<PendingPubSubReply>? queue) || !queue.TryPeek(out PendingPubSubReply? pending))
+            {
+                return; // a confirmation nobody waits for (e.g. after the client unsubscribed during a reconnect)
+            }
+            if (kind == "-" && service.Router.ReadRedirect(frame, connection.Endpoint, out _, out string endpoint) is RedirectKind.Moved or RedirectKind.Ask)
+            {
+                // SSUBSCRIBE/SUNSUBSCRIBE sent where the slot no longer lives: send it where it does.
+                queue.Dequeue();
+                PushConnection target = EnsureShard(endpoint);
+                Enqueue(target, pending);
+                target.Send(pending.Command);
+                return;
+            }
+            pending.Request?.ReplyWriter.Write(frame.IsSingleSegment ? frame.FirstSpan : frame.ToArray());
+            if (--pending.Remaining <= 0 || kind == "-")
+            {
+                queue.Dequeue();
+                pending.Request?.Complete();
+            }
+        }
+    }
+
+    public void OnClosed(PushConnection connection, string error)
+    {
+        lock (_gate)
+        {
+            if (_pending.Remove(connection, out Queue<PendingPubSubReply>? queue))
+            {
+                foreach (PendingPubSubReply pending in queue)
+                {
+                    if (pending.Request is { } request)
+                    {
+                        request.SetError(error);
+                        request.Complete();
+                    }
+                }
+            }
+            if (_closed)
+            {
+                return;
+            }
+            if (connection == _main)
+            {
+                _main = null;
+                if (_channels.Count + _patterns.Count > 0)
+                {
+                    _ = ResubscribeLaterAsync();
+                }
+            }
+            else
+            {
+                foreach (var (endpoint, shard) in _shardConnections)
+                {
+                    if (shard == connection)
+                    {
+                        _shardConnections.Remove(endpoint);
+                        break;
+                    }
+                }
+                if (_shardChannels.Count > 0)
+                {
+                    _ = ResubscribeLaterAsync();
+                }
+            }
+        }
+    }
+
+    private async Task ResubscribeLaterAsync()
+    {
+        // Give the cluster a moment to promote a replica and Slotgate to learn of it.
+        service.Router.Topology.RequestRefresh("a pub/sub connection failed");
+        await Task.Delay(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
+        lock (_gate)
+        {
+            if (_closed)
+            {
+                return;
+            }
+            if (_main is null && _channels.Count + _patterns.Count > 0)
+            {
+                PushConnection main = EnsureMain();
+                Resend(main, "SUBSCRIBE", _channels);
+                Resend(main, "PSUBSCRIBE", _patterns);
+            }
+            foreach (IGrouping<string, string> group in _shardChannels.Keys.GroupBy(c => service.Router.PrimaryFor(HashSlot.Of(Encoding.UTF8.GetBytes(c))) ?? string.Empty).ToList())
+            {
+                foreach (string channel in group)
+                {
+                    _shardChannels[channel] = group.Key;
+                }
+                if (group.Key.Length > 0 && !_shardConnections.ContainsKey(group.Key))
+                {
+                    Resend(EnsureShard(group.Key), "SSUBSCRIBE", group);
+                }
+            }
+        }
+    }
+
+    private void Resend(PushConnection connection, string command, IEnumerable<string> names)
+    {
+        foreach (string name in names)
+        {
+            byte[] encoded = Encode(command, [name]);
+            Enqueue(connection, new PendingPubSubReply(null, 1, encoded));
+            connection.Send(encoded);
+        }
+    }
+
+    private void Unsubscribe(ProxyRequest request, List<string> names, HashSet<string> set, string kind)
+    {
+        int frames = names.Count > 0 ? names.Count : Math.Max(1, set.Count);
+        if (names.Count > 0)
+        {
+            set.ExceptWith(names);
+        }
+        else
+        {
+            set.Clear();
+        }
+        if (_main is null)
+        {
+            // Never subscribed: Redis's own answer, one frame per channel (or one with a nil channel) and count 0.
+            WriteLocalConfirmations(request, kind, names);
+            request.Complete();
+            return;
+        }
+        Send(_main, request, frames);
+    }
+
+    private void ShardSubscribe(ProxyRequest request, List<string> names)
+    {
+        string? endpoint = EndpointForChannels(request, names);
+        if (endpoint is null)
+        {
+            return;
+        }
+        foreach (string name in names)
+        {
+            _shardChannels[name] = endpoint;
+        }
+        Send(EnsureShard(endpoint), request, names.Count);
+    }
+
+    private void ShardUnsubscribe(ProxyRequest request, List<string> names)
+    {
+        if (names.Count > 0)
+        {
+            string? endpoint = EndpointForChannels(request, names);
+            if (endpoint is null)
+            {
+                return;
+            }
+            foreach (string name in names)
+            {
+                _shardChannels.Remove(name);
+            }
+            if (_shardConnections.TryGetValue(endpoint, out PushConnection? connection))
+            {
+                Send(connection, request, names.Count);
+            }
+            else
+            {
+                WriteLocalConfirmations(request, "sunsubscribe", names);
+                request.Complete();
+            }
+            return;
+        }
+        // No arguments: every shard connection answers for its own channels; the reply is all of them together.
+        var byConnection = _shardChannels.GroupBy(pair => pair.Value).Where(g => _shardConnections.ContainsKey(g.Key)).ToList();
+        _shardChannels.Clear();
+        if (byConnection.Count == 0)
+        {
+            WriteLocalConfirmations(request, "sunsubscribe", []);
+            request.Complete();
+            return;
+        }
+        var pending = new PendingPubSubReply(request, byConnection.Sum(g => g.Count()), Encode("SUNSUBSCRIBE", []));
+        foreach (IGrouping<string, KeyValuePair<string, string>> group in byConnection)
+        {
+            PushConnection connection = _shardConnections[group.Key];
+            Enqueue(connection, pending);
+            connection.Send(Encode("SUNSUBSCRIBE", group.Select(p => p.Key).ToList()));
+        }
+    }
+
+    /// <summary>Shard channels of one command must share a slot, as keys do; returns the owner or answers the error.</summary>
+    private string? EndpointForChannels(ProxyRequest request, List<string> names)
+    {
+        int slot = HashSlot.None;
+        foreach (string name in names)
+        {
+            slot = HashSlot.Combine(slot, HashSlot.Of(Encoding.UTF8.GetBytes(name)));
+        }
+        if (slot == HashSlot.Multiple)
+        {
+            request.SetError("CROSSSLOT Keys in request don't hash to the same slot");
+            request.Complete();
+            return null;
+        }
+        string? endpoint = service.Router.PrimaryFor(slot);
+        if (endpoint is null)
+        {
+            request.SetError("CLUSTERDOWN Hash slot not served");
+            request.Complete();
+        }
+        return endpoint;
+    }
+
+    private void Send(PushConnection connection, ProxyRequest request, int frames)
+    {
+        var pending = new PendingPubSubReply(request, frames, request.Frame.Bytes.ToArray());
+        Enqueue(connection, pending);
+        connection.Send(request.Frame.Bytes);
+    }
+
+    private void Enqueue(PushConnection connection, PendingPubSubReply pending)
+    {
+        if (!_pending.TryGetValue(connection, out Queue<PendingPubSubReply>? queue))
+        {
+            queue = new Queue<PendingPubSubReply>();
+            _pending[connection] = queue;
+        }
+        queue.Enqueue(pending);
+    }
+
+    private PushConnection EnsureMain()
+    {
+        if (_main is { IsClosed: false } main)
+        {
+            return main;
+        }
+        string endpoint = service.Router.PrimaryFor(HashSlot.None) ?? throw new InvalidOperationException("no primary is known");
+        _main = Connect(endpoint);
+        return _main;
+    }
+
+    private PushConnection EnsureShard(string endpoint)
+    {
+        if (_shardConnections.TryGetValue(endpoint, out PushConnection? connection) && !connection.IsClosed)
+        {
+            return connection;
+        }
+        connection = Connect(endpoint);
+        _shardConnections[endpoint] = connection;
+        return connection;
+    }
+
+    private PushConnection Connect(string endpoint)
+    {
+        PushConnection connection = service.Connect(endpoint, this);
+        if (service.HasHandshake)
+        {
+            _handshakes[connection] = 1;
+        }
+        return connection;
+    }
+
+    private void WriteLocalConfirmations(ProxyRequest request, string kind, List<string> names)
+    {
+        int remaining = _channels.Count + _patterns.Count;
+        if (kind == "sunsubscribe")
+        {
+            remaining = _shardChannels.Count;
+        }
+        IBufferWriter<byte> reply = request.ReplyWriter;
+        if (names.Count == 0)
+        {
+            RespWriter.WriteArrayHeader(reply, 3);
+            RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(kind));
+            RespWriter.WriteNullBulk(reply);
+            RespWriter.WriteInteger(reply, remaining);
+            return;
+        }
+        foreach (string name in names)
+        {
+            RespWriter.WriteArrayHeader(reply, 3);
+            RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(kind));
+            RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(name));
+            RespWriter.WriteInteger(reply, remaining);
+        }
+    }
+
+    private static byte[] Encode(string command, IReadOnlyCollection<string> names)
+    {
+        var frame = new RequestFrame();
+        frame.Begin(names.Count + 1);
+        frame.AppendArg(Encoding.ASCII.GetBytes(command));
+        foreach (string name in names)
+        {
+            frame.AppendArg(Encoding.UTF8.GetBytes(name));
+        }
+        return frame.Bytes.ToArray();
+    }
+
+    /// <summary>"-" for an error, otherwise the first element of a push array (message, subscribe, ...), lower case.</summary>
+    private static string FrameKind(in ReadOnlySequence<byte> frame)
+    {
+        if (frame.FirstSpan[0] == (byte)'-')
+        {
+            return "-";
+        }
+        RespArrayReader items = RespReplyReader.ReadArray(frame);
+        if (!items.MoveNext() || !RespReplyReader.TryGetBulkString(items.Current, out ReadOnlySequence<byte> name) || name.Length > 16)
+        {
+            return string.Empty;
+        }
+        return Encoding.ASCII.GetString(name).ToLowerInvariant();
+    }
+}

@@ -1,0 +1,116 @@
+using System.Text;
+using Slotgate.Cluster;
+using Slotgate.Protocol;
+using Slotgate.Tests.Support;
+
+namespace Slotgate.Tests.Proxy;
+
+/// <summary>Pub/sub through Slotgate: messages published on any shard reach subscribers; RESP2 subscribed-mode rules.</summary>
+[Collection(ProxyCollection.Name)]
+public class PubSubTests(ProxyFixture fixture)
+{
+    [Fact]
+    public async Task Subscribe_PublishedThroughEveryShard_ReceivesAll()
+    {
+        await using var subscriber = await fixture.ConnectRawAsync();
+        await using var publisher = await fixture.ConnectRawAsync();
+        RespValue confirm = await subscriber.CallAsync("SUBSCRIBE", "news", "alerts");
+        Assert.Equal(["subscribe", "news", "1"], confirm.Items!.Select(i => i.ToString()));
+        RespValue second = await subscriber.ReadAsync();
+        Assert.Equal(["subscribe", "alerts", "2"], second.Items!.Select(i => i.ToString()));
+
+        // PUBLISH goes to some primary; Redis Cluster propagates it to every node, so the subscriber sees all.
+        for (int i = 0; i < 6; i++)
+        {
+            Assert.True((await publisher.CallAsync("PUBLISH", "news", $"n{i}")).Integer >= 1);
+        }
+        for (int i = 0; i < 6; i++)
+        {
+            RespValue message = await subscriber.ReadAsync();
+            Assert.Equal(["message", "news", $"n{i}"], message.Items!.Select(m => m.ToString()));
+        }
+    }
+
+    [Fact]
+    public async Task Psubscribe_PatternMessage_DeliveredAsPmessage()
+    {
+        await using var subscriber = await fixture.ConnectRawAsync();
+        await using var publisher = await fixture.ConnectRawAsync();
+        Assert.Equal("psubscribe", (await subscriber.CallAsync("PSUBSCRIBE", "orders.*")).Items![0].Text);
+        await publisher.CallAsync("PUBLISH", "orders.eu", "o-1");
+        RespValue message = await subscriber.ReadAsync();
+        Assert.Equal(["pmessage", "orders.*", "orders.eu", "o-1"], message.Items!.Select(m => m.ToString()));
+    }
+
+    [Fact]
+    public async Task SubscribedMode_OtherCommandsRefused_PingAnswersAsPubSub_UnsubscribeLeaves()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        await client.CallAsync("SUBSCRIBE", "mode-test");
+        RespValue get = await client.CallAsync("GET", "x");
+        Assert.Equal("ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", get.Text);
+        RespValue ping = await client.CallAsync("PING");
+        Assert.Equal(["pong", ""], ping.Items!.Select(i => i.Text));
+        RespValue unsubscribe = await client.CallAsync("UNSUBSCRIBE");
+        Assert.Equal(["unsubscribe", "mode-test", "0"], unsubscribe.Items!.Select(i => i.ToString()));
+        Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
+        Assert.Equal("OK", (await client.CallAsync("SET", "pubsub:after", "1")).Text);
+    }
+
+    [Fact]
+    public async Task Unsubscribe_NeverSubscribed_RedisReply()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        RespValue reply = await client.CallAsync("UNSUBSCRIBE");
+        Assert.Equal("unsubscribe", reply.Items![0].Text);
+        Assert.True(reply.Items[1].IsNull);
+        Assert.Equal(0, reply.Items[2].Integer);
+    }
+
+    [Fact]
+    public async Task Ssubscribe_ShardChannelsOnEveryShard_SpublishReachesThem()
+    {
+        await using var subscriber = await fixture.ConnectRawAsync();
+        await using var publisher = await fixture.ConnectRawAsync();
+        // One shard channel per primary.
+        var channels = new List<string>();
+        var owners = new HashSet<string>();
+        for (int i = 0; channels.Count < 3; i++)
+        {
+            string channel = $"shardch:{i}";
+            string owner = fixture.Server.Topology.Current.GetShard(HashSlot.Of(Encoding.UTF8.GetBytes(channel)))!.Primary.Endpoint;
+            if (owners.Add(owner))
+            {
+                channels.Add(channel);
+            }
+        }
+        foreach (string channel in channels)
+        {
+            RespValue confirm = await subscriber.CallAsync("SSUBSCRIBE", channel);
+            Assert.Equal("ssubscribe", confirm.Items![0].Text);
+        }
+        foreach (string channel in channels)
+        {
+            Assert.Equal(1, (await publisher.CallAsync("SPUBLISH", channel, "hello " + channel)).Integer);
+        }
+        var received = new List<string>();
+        for (int i = 0; i < channels.Count; i++)
+        {
+            RespValue message = await subscriber.ReadAsync();
+            Assert.Equal("smessage", message.Items![0].Text);
+            received.Add(message.Items[2].Text!);
+        }
+        Assert.Equal(channels.Select(c => "hello " + c).Order(), received.Order());
+        Assert.Equal("CROSSSLOT Keys in request don't hash to the same slot", (await subscriber.CallAsync("SSUBSCRIBE", channels[0], channels[1])).Text);
+    }
+
+    [Fact]
+    public async Task StackExchangeRedis_SubscribeAndPublish_Works()
+    {
+        var received = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        StackExchange.Redis.ISubscriber sub = fixture.Redis.GetSubscriber();
+        await sub.SubscribeAsync(StackExchange.Redis.RedisChannel.Literal("se-events"), (_, value) => received.TrySetResult(value!));
+        await fixture.Db.PublishAsync(StackExchange.Redis.RedisChannel.Literal("se-events"), "hello");
+        Assert.Equal("hello", await received.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+}
