@@ -14,7 +14,7 @@ internal static class CommandRoutes
     private static readonly FrozenDictionary<string, CommandRoute> Routes = Build();
 
     /// <summary>Keyless commands any primary can answer for the whole cluster.</summary>
-    public static FrozenSet<string> AnyPrimary { get; } = new[] { "TIME", "LOLWUT" }.ToFrozenSet(StringComparer.Ordinal);
+    public static FrozenSet<string> AnyPrimary { get; } = new[] { "TIME", "LOLWUT", "FUNCTION|LIST" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The explicit route for <paramref name="fullName"/>, or null to apply the default.</summary>
     public static CommandRoute? Find(string fullName) => Routes.GetValueOrDefault(fullName);
@@ -53,10 +53,8 @@ internal static class CommandRoutes
             "PUBSUB|SHARDNUMSUB");
         Refuse(routes, "blocking commands", "BLPOP", "BRPOP", "BLMOVE", "BRPOPLPUSH", "BLMPOP", "BZPOPMIN", "BZPOPMAX",
             "BZMPOP", "WAIT", "WAITAOF");
-        Refuse(routes, "cluster-wide key iteration", "SCAN", "KEYS", "RANDOMKEY");
-        Refuse(routes, "scripts broadcast", "SCRIPT|LOAD", "SCRIPT|EXISTS", "SCRIPT|FLUSH", "SCRIPT|KILL",
-            "FUNCTION|LOAD", "FUNCTION|DELETE", "FUNCTION|FLUSH", "FUNCTION|LIST", "FUNCTION|DUMP", "FUNCTION|RESTORE",
-            "FUNCTION|KILL", "FUNCTION|STATS");
+        KeyspaceRoutes.Add(routes);
+        Refuse(routes, "scripts broadcast", "SCRIPT|KILL", "FUNCTION|DUMP", "FUNCTION|RESTORE", "FUNCTION|KILL", "FUNCTION|STATS");
         Refuse(routes, "server introspection", "CLIENT|KILL", "CLIENT|PAUSE", "CLIENT|UNPAUSE", "CLIENT|UNBLOCK",
             "CLIENT|REPLY", "CLIENT|TRACKING", "CLIENT|TRACKINGINFO", "CLIENT|GETREDIR", "CLIENT|CACHING", "MONITOR", "SLOWLOG",
             "LATENCY");
