@@ -148,6 +148,11 @@ internal static class ClusterScan
             {
                 request.Pool.Return(check);
             }
+            if (request.Reply.IsEmpty)
+            {
+                // Whatever went wrong, the client must get exactly one reply or its later replies would be misread.
+                request.SetError("ERR Slotgate: SCAN failed");
+            }
             request.Complete();
         }
     }
