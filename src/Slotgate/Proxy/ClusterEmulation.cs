@@ -10,7 +10,7 @@ namespace Slotgate.Proxy;
 /// <summary>
 /// Answers the CLUSTER introspection commands as a healthy one-node cluster: Slotgate itself, at the address the client
 /// connected to, owning all 16384 slots. A cluster-aware client pointed at Slotgate therefore sends everything to
-/// Slotgate and keeps working; Slotgate does the real routing behind it.
+/// Slotgate and keeps working; Slotgate does the real routing behind it. CLUSTER NODES is the exception (see there).
 /// </summary>
 internal sealed class ClusterEmulation(ServerIdentity identity, TopologyRefresher topology)
 {
@@ -30,8 +30,10 @@ internal sealed class ClusterEmulation(ServerIdentity identity, TopologyRefreshe
                 RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(Info()));
                 break;
             case "cluster|nodes":
-                RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(
-                    $"{identity.RunId} {host}:{port}@0 myself,master - 0 0 1 connected 0-16383\n"));
+                // Deliberately a standalone server's answer: clients that auto-detect cluster mode from CLUSTER NODES
+                // (StackExchange.Redis) would otherwise switch to cluster mode and refuse cross-slot MGET/MSET/DEL
+                // themselves, which Slotgate exists to allow. Clients that ask for CLUSTER SLOTS/SHARDS get the view.
+                request.SetError("ERR This instance has cluster support disabled");
                 break;
             case "cluster|slots":
                 RespWriter.WriteArrayHeader(reply, 1);

@@ -133,6 +133,12 @@ internal sealed class CommandDispatcher
             case RouteKind.FanOutAllOk:
                 FanOut(request, MergeKind.AllOk);
                 break;
+            case RouteKind.FanOut:
+                FanOut(request, route.Merge);
+                break;
+            case RouteKind.Scan:
+                ClusterScan.Execute(_router, request);
+                break;
             case RouteKind.Info:
                 _local.Info(session, request);
                 if (request.Children.Count > 0)

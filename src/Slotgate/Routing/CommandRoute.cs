@@ -1,7 +1,10 @@
 namespace Slotgate.Routing;
 
-/// <summary>A command's route and, for unsupported commands, the error its client gets.</summary>
-internal sealed record CommandRoute(RouteKind Kind, string? Error = null)
+/// <summary>
+/// A command's route; for unsupported commands the error its client gets, for <see cref="RouteKind.FanOut"/> how the
+/// primaries' replies are combined.
+/// </summary>
+internal sealed record CommandRoute(RouteKind Kind, string? Error = null, MergeKind Merge = MergeKind.None)
 {
     public static CommandRoute Forward { get; } = new(RouteKind.Forward);
 

@@ -14,7 +14,7 @@ internal static class CommandRoutes
     private static readonly FrozenDictionary<string, CommandRoute> Routes = Build();
 
     /// <summary>Keyless commands any primary can answer for the whole cluster.</summary>
-    public static FrozenSet<string> AnyPrimary { get; } = new[] { "TIME", "LOLWUT", "PUBLISH" }.ToFrozenSet(StringComparer.Ordinal);
+    public static FrozenSet<string> AnyPrimary { get; } = new[] { "TIME", "LOLWUT", "PUBLISH", "FUNCTION|LIST" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The explicit route for <paramref name="fullName"/>, or null to apply the default.</summary>
     public static CommandRoute? Find(string fullName) => Routes.GetValueOrDefault(fullName);
@@ -65,10 +65,8 @@ internal static class CommandRoutes
         Refuse(routes, "pub/sub introspection", "PUBSUB|CHANNELS", "PUBSUB|NUMSUB", "PUBSUB|NUMPAT", "PUBSUB|SHARDCHANNELS",
             "PUBSUB|SHARDNUMSUB");
         Refuse(routes, "replication acknowledgement across shards", "WAIT", "WAITAOF");
-        Refuse(routes, "cluster-wide key iteration", "SCAN", "KEYS", "RANDOMKEY");
-        Refuse(routes, "scripts broadcast", "SCRIPT|LOAD", "SCRIPT|EXISTS", "SCRIPT|FLUSH", "SCRIPT|KILL",
-            "FUNCTION|LOAD", "FUNCTION|DELETE", "FUNCTION|FLUSH", "FUNCTION|LIST", "FUNCTION|DUMP", "FUNCTION|RESTORE",
-            "FUNCTION|KILL", "FUNCTION|STATS");
+        KeyspaceRoutes.Add(routes);
+        Refuse(routes, "scripts broadcast", "SCRIPT|KILL", "FUNCTION|DUMP", "FUNCTION|RESTORE", "FUNCTION|KILL", "FUNCTION|STATS");
         Refuse(routes, "server introspection", "CLIENT|KILL", "CLIENT|PAUSE", "CLIENT|UNPAUSE", "CLIENT|UNBLOCK",
             "CLIENT|REPLY", "CLIENT|TRACKING", "CLIENT|TRACKINGINFO", "CLIENT|GETREDIR", "CLIENT|CACHING", "MONITOR", "SLOWLOG",
             "LATENCY");

@@ -14,6 +14,21 @@ internal enum MergeKind
     /// <summary>DEL, UNLINK, EXISTS, TOUCH, DBSIZE: the sum of the integer replies.</summary>
     Sum,
 
+    /// <summary>SCRIPT LOAD, FUNCTION LOAD: every primary's reply must be the same (the SHA1, the library name); that reply.</summary>
+    Same,
+
+    /// <summary>SCRIPT EXISTS: element-wise AND of the 0/1 arrays (a script exists only if every primary has it).</summary>
+    AllExist,
+
+    /// <summary>KEYS: the arrays concatenated, primaries in order.</summary>
+    Concat,
+
+    /// <summary>RANDOMKEY: one primary's key chosen at random among those that returned one; null only when all are empty.</summary>
+    AnyNonNull,
+
+    /// <summary>LASTSAVE: the smallest integer (the oldest save across primaries).</summary>
+    Min,
+
     /// <summary>INFO: Slotgate's own sections (<see cref="ProxyRequest.InfoPrefix"/>) and the keyspace summed over primaries.</summary>
     Info,
 }

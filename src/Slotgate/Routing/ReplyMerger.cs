@@ -41,7 +41,8 @@ internal static class ReplyMerger
                 MergeInfo(parent, output);
                 break;
             default:
-                throw new InvalidOperationException($"No merge for {parent.Merge}");
+                BroadcastMerger.Merge(parent, output);
+                break;
         }
     }
 

@@ -24,6 +24,12 @@ internal enum RouteKind
     /// <summary>Sent to every primary, OK when all are OK (FLUSHALL, FLUSHDB).</summary>
     FanOutAllOk,
 
+    /// <summary>Sent to every primary, replies combined by the route's <see cref="CommandRoute.Merge"/> (KEYS, SCRIPT, FUNCTION...).</summary>
+    FanOut,
+
+    /// <summary>SCAN: one primary at a time, the cursor naming which (see <see cref="ClusterScan"/>).</summary>
+    Scan,
+
     /// <summary>INFO: Slotgate's own sections plus the keyspace summed over every primary.</summary>
     Info,
 

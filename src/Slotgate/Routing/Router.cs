@@ -37,7 +37,9 @@ internal sealed partial class Router
         string? endpoint = request.Target;
         if (endpoint is null)
         {
-            endpoint = PrimaryFor(request.Slot);
+            // Keyless commands stay on one primary per client (by affinity), so e.g. one client's PUBLISHes are
+            // delivered in the order it sent them, as from a single Redis.
+            endpoint = request.Slot < 0 ? AnyPrimary(request.Affinity) : PrimaryFor(request.Slot);
             if (endpoint is null)
             {
                 request.OnFailure(request.Slot < 0 ? "CLUSTERDOWN No primary is known yet" : "CLUSTERDOWN Hash slot not served");
@@ -123,7 +125,7 @@ internal sealed partial class Router
     }
 
     /// <summary>The primary serving <paramref name="slot"/> (any primary for <see cref="HashSlot.None"/>), or null.</summary>
-    public string? PrimaryFor(int slot) => slot < 0 ? AnyPrimary() : _topology.Current.GetShard(slot)?.Primary.Endpoint;
+    public string? PrimaryFor(int slot) => slot < 0 ? AnyPrimary(Environment.CurrentManagedThreadId) : _topology.Current.GetShard(slot)?.Primary.Endpoint;
 
     public RoutingSettings Settings => _settings;
 
@@ -135,10 +137,10 @@ internal sealed partial class Router
         Dispatch(request);
     }
 
-    private string? AnyPrimary()
+    private string? AnyPrimary(int spread)
     {
         IReadOnlyList<Shard> shards = _topology.Current.Shards;
-        return shards.Count == 0 ? null : shards[Environment.CurrentManagedThreadId % shards.Count].Primary.Endpoint;
+        return shards.Count == 0 ? null : shards[(int)((uint)spread % (uint)shards.Count)].Primary.Endpoint;
     }
 
     /// <summary>Parses <c>-MOVED slot host:port</c> / <c>-ASK slot host:port</c>; an empty host means the replying node's host.</summary>

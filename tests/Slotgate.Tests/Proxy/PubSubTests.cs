@@ -19,10 +19,11 @@ public class PubSubTests(ProxyFixture fixture)
         RespValue second = await subscriber.ReadAsync();
         Assert.Equal(["subscribe", "alerts", "2"], second.Items!.Select(i => i.ToString()));
 
-        // PUBLISH goes to some primary; Redis Cluster propagates it to every node, so the subscriber sees all.
+        // PUBLISH goes to some primary; Redis Cluster propagates it to every node, so the subscriber sees all. (Its
+        // integer reply counts only that node's own subscribers, as in Redis Cluster, so it is not checked.)
         for (int i = 0; i < 6; i++)
         {
-            Assert.True((await publisher.CallAsync("PUBLISH", "news", $"n{i}")).Integer >= 1);
+            Assert.Equal(':', (await publisher.CallAsync("PUBLISH", "news", $"n{i}")).Type);
         }
         for (int i = 0; i < 6; i++)
         {
