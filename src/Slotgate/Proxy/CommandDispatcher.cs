@@ -134,7 +134,7 @@ internal sealed class CommandDispatcher
                 FanOut(request, MergeKind.AllOk);
                 break;
             case RouteKind.FanOut:
-                FanOut(request, route.Merge);
+                FanOut(request, route.Merge, route.AllNodes);
                 break;
             case RouteKind.Scan:
                 ClusterScan.Execute(_router, request);
@@ -333,7 +333,7 @@ internal sealed class CommandDispatcher
         _router.DispatchChildren(request);
     }
 
-    private void FanOut(ProxyRequest request, MergeKind merge)
+    private void FanOut(ProxyRequest request, MergeKind merge, bool allNodes = false)
     {
         IReadOnlyList<Shard> shards = _router.Shards;
         if (shards.Count == 0)
@@ -344,12 +344,27 @@ internal sealed class CommandDispatcher
         request.Merge = merge;
         foreach (Shard shard in shards)
         {
-            ProxyRequest child = request.Pool.Rent();
-            child.Frame.CopyFrom(request.Frame);
-            child.Target = shard.Primary.Endpoint;
-            request.AddChild(child);
+            AddFanOutChild(request, shard.Primary.Endpoint);
+            if (allNodes)
+            {
+                foreach (ClusterNode replica in shard.Replicas)
+                {
+                    if (replica.Healthy)
+                    {
+                        AddFanOutChild(request, replica.Endpoint);
+                    }
+                }
+            }
         }
         _router.DispatchChildren(request);
+    }
+
+    private static void AddFanOutChild(ProxyRequest request, string endpoint)
+    {
+        ProxyRequest child = request.Pool.Rent();
+        child.Frame.CopyFrom(request.Frame);
+        child.Target = endpoint;
+        request.AddChild(child);
     }
 
     private int SlotOfKeys(RequestFrame frame, CommandInfo command, out bool hasKeys)

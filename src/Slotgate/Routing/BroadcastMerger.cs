@@ -22,6 +22,12 @@ internal static class BroadcastMerger
             case MergeKind.AllExist:
                 MergeAllExist(parent, output);
                 break;
+            case MergeKind.Union:
+                MergeUnion(parent, output);
+                break;
+            case MergeKind.PairSum:
+                MergePairSum(parent, output);
+                break;
             case MergeKind.Concat:
                 MergeConcat(parent, output);
                 break;
@@ -83,6 +89,46 @@ internal static class BroadcastMerger
         foreach (bool flag in exists)
         {
             RespWriter.WriteInteger(output, flag ? 1 : 0);
+        }
+    }
+
+    private static void MergeUnion(ProxyRequest parent, IBufferWriter<byte> output)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (ProxyRequest child in parent.Children)
+        {
+            foreach (RespValue item in RespValue.Parse(new ReadOnlySequence<byte>(child.Reply)).Items ?? [])
+            {
+                names.Add(item.Text ?? string.Empty);
+            }
+        }
+        RespWriter.WriteArrayHeader(output, names.Count);
+        foreach (string name in names)
+        {
+            RespWriter.WriteBulkString(output, System.Text.Encoding.UTF8.GetBytes(name));
+        }
+    }
+
+    private static void MergePairSum(ProxyRequest parent, IBufferWriter<byte> output)
+    {
+        List<string>? order = null;
+        var sums = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (ProxyRequest child in parent.Children)
+        {
+            IReadOnlyList<RespValue> items = RespValue.Parse(new ReadOnlySequence<byte>(child.Reply)).Items ?? [];
+            order ??= [.. Enumerable.Range(0, items.Count / 2).Select(i => items[2 * i].Text ?? string.Empty)];
+            for (int i = 0; i + 1 < items.Count; i += 2)
+            {
+                string channel = items[i].Text ?? string.Empty;
+                sums[channel] = sums.GetValueOrDefault(channel) + items[i + 1].Integer;
+            }
+        }
+        order ??= [];
+        RespWriter.WriteArrayHeader(output, order.Count * 2);
+        foreach (string channel in order)
+        {
+            RespWriter.WriteBulkString(output, System.Text.Encoding.UTF8.GetBytes(channel));
+            RespWriter.WriteInteger(output, sums.GetValueOrDefault(channel));
         }
     }
 

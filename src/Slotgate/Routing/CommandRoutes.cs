@@ -62,8 +62,6 @@ internal static class CommandRoutes
         {
             routes[name] = new(RouteKind.PubSub);
         }
-        Refuse(routes, "pub/sub introspection", "PUBSUB|CHANNELS", "PUBSUB|NUMSUB", "PUBSUB|NUMPAT", "PUBSUB|SHARDCHANNELS",
-            "PUBSUB|SHARDNUMSUB");
         Refuse(routes, "replication acknowledgement across shards", "WAIT", "WAITAOF");
         KeyspaceRoutes.Add(routes);
         Refuse(routes, "scripts broadcast", "SCRIPT|KILL", "FUNCTION|DUMP", "FUNCTION|RESTORE", "FUNCTION|KILL", "FUNCTION|STATS");

@@ -19,5 +19,11 @@ internal static class KeyspaceRoutes
         routes["FUNCTION|LOAD"] = new(RouteKind.FanOut, Merge: MergeKind.Same);
         routes["FUNCTION|DELETE"] = new(RouteKind.FanOut, Merge: MergeKind.AllOk);
         routes["FUNCTION|FLUSH"] = new(RouteKind.FanOut, Merge: MergeKind.AllOk);
+        // Subscriptions are local to the node a subscriber is connected to, primary or replica: ask every node.
+        routes["PUBSUB|CHANNELS"] = new(RouteKind.FanOut, Merge: MergeKind.Union, AllNodes: true);
+        routes["PUBSUB|SHARDCHANNELS"] = new(RouteKind.FanOut, Merge: MergeKind.Union, AllNodes: true);
+        routes["PUBSUB|NUMSUB"] = new(RouteKind.FanOut, Merge: MergeKind.PairSum, AllNodes: true);
+        routes["PUBSUB|SHARDNUMSUB"] = new(RouteKind.FanOut, Merge: MergeKind.PairSum, AllNodes: true);
+        routes["PUBSUB|NUMPAT"] = new(RouteKind.FanOut, Merge: MergeKind.Sum, AllNodes: true);
     }
 }

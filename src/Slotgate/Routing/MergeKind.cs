@@ -31,4 +31,10 @@ internal enum MergeKind
 
     /// <summary>INFO: Slotgate's own sections (<see cref="ProxyRequest.InfoPrefix"/>) and the keyspace summed over primaries.</summary>
     Info,
+
+    /// <summary>PUBSUB CHANNELS/SHARDCHANNELS: every node's channels, each once.</summary>
+    Union,
+
+    /// <summary>PUBSUB NUMSUB/SHARDNUMSUB: [channel, count, ...] with each channel's counts summed over the nodes.</summary>
+    PairSum,
 }

@@ -114,4 +114,26 @@ public class PubSubTests(ProxyFixture fixture)
         await fixture.Db.PublishAsync(StackExchange.Redis.RedisChannel.Literal("se-events"), "hello");
         Assert.Equal("hello", await received.Task.WaitAsync(TimeSpan.FromSeconds(10)));
     }
+
+    [Fact]
+    public async Task PubsubIntrospection_SubscribersOnProxyAndReplica_AggregatedOverAllNodes()
+    {
+        // The replicas must be in Slotgate's map (they are learned once attached and in sync).
+        await SlotMigrationTests.WaitUntilAsync(
+            () => fixture.Server.Topology.Current.Shards.All(s => s.Replicas.Any(r => r.Healthy)), TimeSpan.FromSeconds(15));
+        await using var viaProxy = await fixture.ConnectRawAsync();
+        await viaProxy.CallAsync("SUBSCRIBE", "introspect-a");
+        await viaProxy.CallAsync("PSUBSCRIBE", "introspect-*");
+        // A subscriber connected straight to a replica, as another application might be.
+        var replica = fixture.Cluster.Replicas[0];
+        await using var direct = await RespTestClient.ConnectAsync(System.Net.IPEndPoint.Parse(replica.Endpoint));
+        await direct.CallAsync("SUBSCRIBE", "introspect-a");
+
+        await using var client = await fixture.ConnectRawAsync();
+        RespValue channels = await client.CallAsync("PUBSUB", "CHANNELS", "introspect-*");
+        Assert.Equal(["introspect-a"], channels.Items!.Select(c => c.Text));
+        RespValue numsub = await client.CallAsync("PUBSUB", "NUMSUB", "introspect-a", "introspect-none");
+        Assert.Equal(["introspect-a", "2", "introspect-none", "0"], numsub.Items!.Select(i => i.ToString()));
+        Assert.True((await client.CallAsync("PUBSUB", "NUMPAT")).Integer >= 1);
+    }
 }
