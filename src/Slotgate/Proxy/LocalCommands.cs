@@ -56,6 +56,7 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
                 break;
             case "READONLY":
             case "READWRITE":
+            case "ASKING":
                 reply.Write("+OK\r\n"u8);
                 break;
             case "RESET":

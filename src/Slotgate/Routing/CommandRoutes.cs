@@ -21,14 +21,14 @@ internal static class CommandRoutes
 
     /// <summary>The error for a keyless command Slotgate does not run.</summary>
     public static string KeylessError(string displayName) =>
-        $"ERR Slotgate: '{displayName}' is not supported through the proxy (it has no key to route by)";
+        $"ERR Slotgate: '{displayName}' is a per-node server command with no key to route by; run it on the Redis nodes directly";
 
     private static FrozenDictionary<string, CommandRoute> Build()
     {
         var routes = new Dictionary<string, CommandRoute>(StringComparer.Ordinal);
         foreach (string name in new[]
         {
-            "PING", "ECHO", "QUIT", "SELECT", "HELLO", "AUTH", "RESET", "READONLY", "READWRITE",
+            "PING", "ECHO", "QUIT", "SELECT", "HELLO", "AUTH", "RESET", "READONLY", "READWRITE", "ASKING",
             "CLIENT|SETNAME", "CLIENT|GETNAME", "CLIENT|ID", "CLIENT|SETINFO", "CLIENT|INFO", "CLIENT|LIST",
             "CLIENT|NO-EVICT", "CLIENT|NO-TOUCH", "CLIENT|HELP",
             "CONFIG|GET", "CLUSTER|INFO", "CLUSTER|SLOTS", "CLUSTER|SHARDS", "CLUSTER|NODES", "CLUSTER|MYID", "CLUSTER|KEYSLOT",

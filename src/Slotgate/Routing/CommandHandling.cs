@@ -1,0 +1,53 @@
+using Slotgate.Commands;
+
+namespace Slotgate.Routing;
+
+/// <summary>
+/// What Slotgate does with each command, in words: the source of the command table in docs/commands.md, derived from
+/// the same routes and rules the dispatcher uses, so the document cannot drift from the code.
+/// </summary>
+internal static class CommandHandling
+{
+    public static string Describe(CommandInfo command)
+    {
+        string name = command.Name.ToUpperInvariant();
+        CommandRoute? route = CommandRoutes.Find(name);
+        bool keyed = !command.KeySpecs.IsEmpty || command.FirstKey != 0;
+        return route?.Kind switch
+        {
+            RouteKind.Local => "answered by Slotgate",
+            RouteKind.SplitValues => "split by hash slot, values merged in key order",
+            RouteKind.SplitPairs => "split by hash slot (key/value pairs), OK when all parts are",
+            RouteKind.SplitSum => "split by hash slot, counts summed",
+            RouteKind.FanOutSum => "every primary, integers summed",
+            RouteKind.FanOutAllOk => "every primary, OK when all are",
+            RouteKind.FanOut => route.AllNodes ? $"every node ({MergeWords(route.Merge)})" : $"every primary ({MergeWords(route.Merge)})",
+            RouteKind.Scan => "every primary in turn, cursor encodes which",
+            RouteKind.Info => "Slotgate's sections plus the keyspace summed over primaries",
+            RouteKind.Transaction => "transaction state; runs on a dedicated connection",
+            RouteKind.Blocking => "dedicated connection to the key's primary (blocks only its client)",
+            RouteKind.PubSub => "the client's pub/sub connections",
+            RouteKind.BySlotArgument => "primary of the slot given as argument",
+            RouteKind.NotSupported => "refused: " + route.Error,
+            RouteKind.Forward or null when keyed => (command.Flags & CommandFlags.MayBlock) != 0
+                ? "key's primary; with BLOCK, a dedicated connection"
+                : "key's primary (keys must share a slot)",
+            RouteKind.Forward or null when CommandRoutes.AnyPrimary.Contains(name) => "any primary",
+            _ => "refused: " + CommandRoutes.KeylessError(name.Replace('|', ' ')),
+        };
+    }
+
+    private static string MergeWords(MergeKind merge) => merge switch
+    {
+        MergeKind.Concat => "replies concatenated",
+        MergeKind.AnyNonNull => "a non-empty primary's reply",
+        MergeKind.Min => "the smallest",
+        MergeKind.Same => "the common reply",
+        MergeKind.AllExist => "element-wise AND",
+        MergeKind.AllOk => "OK when all are",
+        MergeKind.Sum => "summed",
+        MergeKind.Union => "union",
+        MergeKind.PairSum => "counts summed per channel",
+        _ => merge.ToString(),
+    };
+}
