@@ -56,6 +56,7 @@ internal static class SlotgateServices
         services.AddSingleton<TopologyRefresher>(sp => new TopologyRefresher(
             sp.GetRequiredService<BackendPool>(), sp.GetRequiredService<TopologySettings>(),
             sp.GetRequiredService<ILogger<TopologyRefresher>>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<ScriptCache>(_ => new ScriptCache());
         services.AddSingleton<Router>();
         services.AddSingleton<ServerIdentity>();
         services.AddSingleton<ClusterEmulation>();

@@ -134,6 +134,10 @@ internal sealed class CommandDispatcher
                 FanOut(request, MergeKind.AllOk);
                 break;
             case RouteKind.FanOut:
+                if (command.Name == "script|load")
+                {
+                    _router.Scripts.Remember(frame.Arg(2));
+                }
                 FanOut(request, route.Merge, route.AllNodes);
                 break;
             case RouteKind.Scan:
@@ -239,6 +243,11 @@ internal sealed class CommandDispatcher
 
     private void Forward(ClientSession session, ProxyRequest request, CommandInfo command)
     {
+        if (command.Name is "eval" or "eval_ro")
+        {
+            // Remember the body, so an EVALSHA of it can be repaired on a node that lacks it.
+            _router.Scripts.Remember(request.Frame.Arg(1));
+        }
         int slot = SlotOfKeys(request.Frame, command, out bool hasKeys);
         if (command.Name == "spublish")
         {

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Slotgate.Backend;
 using Slotgate.Cluster;
+using Slotgate.Protocol;
 
 namespace Slotgate.Routing;
 
@@ -20,8 +21,11 @@ internal sealed partial class Router
     private readonly RoutingSettings _settings;
     private readonly ILogger _logger;
 
-    public Router(TopologyRefresher topology, BackendPool pool, RoutingSettings settings, ILogger<Router> logger)
+    private readonly ScriptCache _scripts;
+
+    public Router(TopologyRefresher topology, BackendPool pool, RoutingSettings settings, ScriptCache scripts, ILogger<Router> logger)
     {
+        _scripts = scripts;
         _topology = topology;
         _pool = pool;
         _settings = settings;
@@ -77,7 +81,11 @@ internal sealed partial class Router
     public bool TryRedirect(ProxyRequest request, in ReadOnlySequence<byte> reply)
     {
         RedirectKind kind = ReadRedirect(reply, request.SentTo, out int slot, out string endpoint);
-        if (kind == RedirectKind.None || ++request.Redirects > _settings.MaxRedirects)
+        if (kind == RedirectKind.None)
+        {
+            return TryRepairNoScript(request, reply);
+        }
+        if (++request.Redirects > _settings.MaxRedirects)
         {
             return false;
         }
@@ -89,6 +97,32 @@ internal sealed partial class Router
         request.Asking = kind == RedirectKind.Ask;
         _pool.GetNode(endpoint).Send(request, request.Affinity);
         return true;
+    }
+
+    /// <summary>
+    /// EVALSHA met <c>-NOSCRIPT</c>: if Slotgate knows the body, load it on that node and send the EVALSHA again on the same
+    /// connection (so the load runs first).
+    /// </summary>
+    private bool TryRepairNoScript(ProxyRequest request, in ReadOnlySequence<byte> reply)
+    {
+        RequestFrame frame = request.Frame;
+        if (frame.ArgCount < 2 || request.SentTo is not { } node || reply.Length < 9 || !IsNoScript(reply) ||
+            !(Ascii.EqualsIgnoreCase(frame.Arg(0), "EVALSHA"u8) || Ascii.EqualsIgnoreCase(frame.Arg(0), "EVALSHA_RO"u8)) ||
+            !_scripts.TryGet(frame.Arg(1), out byte[]? body) || ++request.Redirects > _settings.MaxRedirects)
+        {
+            return false;
+        }
+        BackendNode backend = _pool.GetNode(node);
+        backend.Send(new FireAndForgetRequest("SCRIPT"u8.ToArray(), "LOAD"u8.ToArray(), body!), request.Affinity);
+        backend.Send(request, request.Affinity);
+        return true;
+    }
+
+    private static bool IsNoScript(in ReadOnlySequence<byte> reply)
+    {
+        Span<byte> head = stackalloc byte[9];
+        reply.Slice(0, 9).CopyTo(head);
+        return head.SequenceEqual("-NOSCRIPT"u8);
     }
 
     /// <summary>
@@ -128,6 +162,9 @@ internal sealed partial class Router
     public string? PrimaryFor(int slot) => slot < 0 ? AnyPrimary(Environment.CurrentManagedThreadId) : _topology.Current.GetShard(slot)?.Primary.Endpoint;
 
     public RoutingSettings Settings => _settings;
+
+    /// <summary>Script bodies seen, for repairing NOSCRIPT.</summary>
+    public ScriptCache Scripts => _scripts;
 
     private async Task RetryLaterAsync(ProxyRequest request)
     {
