@@ -31,8 +31,9 @@ internal sealed class BackendConnection
     private int _failed;
     private string? _failure;
 
-    public BackendConnection(string endpoint, IBackendConnector connector, BackendSettings settings, ILogger logger, bool readOnly = false)
+    public BackendConnection(string endpoint, IBackendConnector connector, BackendSettings settings, ILogger logger, bool readOnly = false, bool resp3 = false)
     {
+        Resp3 = resp3;
         Endpoint = endpoint;
         _connector = connector;
         _settings = settings;
@@ -43,6 +44,9 @@ internal sealed class BackendConnection
     public string Endpoint { get; }
 
     public bool ReadOnly { get; }
+
+    /// <summary>Speaks RESP3 (HELLO 3 at connect): serves RESP3 clients, whose replies are then forwarded as they are.</summary>
+    public bool Resp3 { get; }
 
     /// <summary>True once the connection has failed; it accepts no more requests.</summary>
     public bool IsFailed => Volatile.Read(ref _failed) != 0;
@@ -145,6 +149,12 @@ internal sealed class BackendConnection
                 : new HandshakeRequest(this, "AUTH", password);
             _inflight.Enqueue(auth);
             output.Write(auth.Frame.Bytes);
+        }
+        if (Resp3)
+        {
+            var hello = new HandshakeRequest(this, "HELLO", "3");
+            _inflight.Enqueue(hello);
+            output.Write(hello.Frame.Bytes);
         }
         if (ReadOnly)
         {

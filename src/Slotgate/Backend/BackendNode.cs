@@ -18,8 +18,9 @@ internal sealed class BackendNode
     private readonly TimeSpan[] _backoff;
     private readonly object _gate = new();
 
-    public BackendNode(string endpoint, IBackendConnector connector, BackendSettings settings, ILogger logger, bool readOnly = false)
+    public BackendNode(string endpoint, IBackendConnector connector, BackendSettings settings, ILogger logger, bool readOnly = false, bool resp3 = false)
     {
+        Resp3 = resp3;
         _connector = connector;
         Endpoint = endpoint;
         ReadOnly = readOnly;
@@ -33,6 +34,8 @@ internal sealed class BackendNode
     public string Endpoint { get; }
 
     public bool ReadOnly { get; }
+
+    public bool Resp3 { get; }
 
     /// <summary>Raised when one of this node's connections fails (the topology may have changed).</summary>
     public event Action<BackendNode, string>? ConnectionFailed;
@@ -114,7 +117,7 @@ internal sealed class BackendNode
                 error = current?.Failure ?? $"ERR Slotgate: node {Endpoint} unavailable";
                 return null;
             }
-            var connection = new BackendConnection(Endpoint, _connector, _settings, _logger, ReadOnly);
+            var connection = new BackendConnection(Endpoint, _connector, _settings, _logger, ReadOnly, Resp3);
             connection.Failed += (failed, wasConnected) => OnFailed(index, failed, wasConnected);
             _connections[index] = connection;
             connection.Start();

@@ -14,6 +14,7 @@ internal sealed class BackendPool : IAsyncDisposable
     private readonly BackendSettings _settings;
     private readonly IBackendConnector _connector;
     private readonly ILogger _logger;
+    private const string Resp3Suffix = "#resp3";
     private readonly Timer _timeoutSweep;
     private BackendNode[] _nodeList = [];
 
@@ -33,8 +34,15 @@ internal sealed class BackendPool : IAsyncDisposable
 
     public IReadOnlyList<BackendNode> Nodes => Volatile.Read(ref _nodeList);
 
-    public BackendNode GetNode(string endpoint) =>
-        _nodes.TryGetValue(endpoint, out BackendNode? node) ? node : _nodes.GetOrAdd(endpoint, CreateNode);
+    /// <summary>The node's shared connections; RESP3 clients get connections of their own protocol.</summary>
+    public BackendNode GetNode(string endpoint, bool resp3 = false)
+    {
+        if (resp3)
+        {
+            return _nodes.TryGetValue(endpoint + Resp3Suffix, out BackendNode? node3) ? node3 : _nodes.GetOrAdd(endpoint + Resp3Suffix, CreateNode);
+        }
+        return _nodes.TryGetValue(endpoint, out BackendNode? node) ? node : _nodes.GetOrAdd(endpoint, CreateNode);
+    }
 
     /// <summary>Sends a control command to <paramref name="endpoint"/> and decodes its reply.</summary>
     public async Task<Protocol.RespValue> ExecuteAsync(string endpoint, TimeSpan timeout, params string[] args)
@@ -55,9 +63,11 @@ internal sealed class BackendPool : IAsyncDisposable
         await Task.WhenAll(closing).ConfigureAwait(false);
     }
 
-    private BackendNode CreateNode(string endpoint)
+    private BackendNode CreateNode(string key)
     {
-        var node = new BackendNode(endpoint, _connector, _settings, _logger);
+        bool resp3 = key.EndsWith(Resp3Suffix, StringComparison.Ordinal);
+        string endpoint = resp3 ? key[..^Resp3Suffix.Length] : key;
+        var node = new BackendNode(endpoint, _connector, _settings, _logger, readOnly: false, resp3);
         node.ConnectionFailed += (failed, error) => ConnectionFailed?.Invoke(failed, error);
         lock (_nodes)
         {

@@ -44,11 +44,11 @@ internal sealed class DedicatedConnections : IAsyncDisposable
     }
 
     /// <summary>A connection to <paramref name="endpoint"/> for one client's exclusive use; give it back with <see cref="Return"/>.</summary>
-    public BackendConnection Rent(string endpoint)
+    public BackendConnection Rent(string endpoint, bool resp3 = false)
     {
         lock (_idle)
         {
-            if (_idle.TryGetValue(endpoint, out Stack<BackendConnection>? stack))
+            if (_idle.TryGetValue(IdleKey(endpoint, resp3), out Stack<BackendConnection>? stack))
             {
                 while (stack.TryPop(out BackendConnection? idle))
                 {
@@ -62,7 +62,7 @@ internal sealed class DedicatedConnections : IAsyncDisposable
             {
                 throw new ObjectDisposedException(nameof(DedicatedConnections));
             }
-            var connection = new BackendConnection(endpoint, _connector, _settings, _logger);
+            var connection = new BackendConnection(endpoint, _connector, _settings, _logger, readOnly: false, resp3);
             connection.Failed += (failed, _) => Forget(failed);
             _all.Add(connection);
             _sweepList = [.. _all];
@@ -83,10 +83,11 @@ internal sealed class DedicatedConnections : IAsyncDisposable
             {
                 if (!_disposed)
                 {
-                    if (!_idle.TryGetValue(connection.Endpoint, out Stack<BackendConnection>? stack))
+                    string key = IdleKey(connection.Endpoint, connection.Resp3);
+                    if (!_idle.TryGetValue(key, out Stack<BackendConnection>? stack))
                     {
                         stack = new Stack<BackendConnection>();
-                        _idle[connection.Endpoint] = stack;
+                        _idle[key] = stack;
                     }
                     if (stack.Count < MaxIdlePerNode)
                     {
@@ -119,6 +120,8 @@ internal sealed class DedicatedConnections : IAsyncDisposable
         }
         await Task.WhenAll(all.Select(c => c.Finished)).ConfigureAwait(false);
     }
+
+    private static string IdleKey(string endpoint, bool resp3) => resp3 ? endpoint + "#resp3" : endpoint;
 
     private void Forget(BackendConnection connection)
     {

@@ -20,9 +20,11 @@ internal sealed class PushConnection
     private readonly List<byte[]> _beforeConnect = [];
     private BackendTransport? _transport;
     private int _closed;
+    private readonly bool _resp3;
 
-    public PushConnection(string endpoint, IBackendConnector connector, BackendSettings settings, ILogger logger, IPushHandler handler)
+    public PushConnection(string endpoint, IBackendConnector connector, BackendSettings settings, ILogger logger, IPushHandler handler, bool resp3 = false)
     {
+        _resp3 = resp3;
         Endpoint = endpoint;
         _connector = connector;
         _settings = settings;
@@ -89,6 +91,11 @@ internal sealed class PushConnection
                     }
                     // Its reply is the first frame; the handler was told to skip it (see HasHandshake).
                     transport.Output.Write(auth.Bytes);
+                }
+                if (_resp3)
+                {
+                    // Its reply is skipped by the handler too (see HasHandshake).
+                    transport.Output.Write("*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n"u8);
                 }
                 foreach (byte[] command in _beforeConnect)
                 {

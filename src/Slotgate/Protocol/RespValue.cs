@@ -4,7 +4,7 @@ using System.Text;
 namespace Slotgate.Protocol;
 
 /// <summary>
-/// A decoded RESP2 reply as a small tree. Control-plane only (topology discovery, INFO aggregation): it allocates,
+/// A decoded RESP2 or RESP3 reply as a small tree. Control-plane only (topology discovery, INFO aggregation): it allocates,
 /// so the command hot path never uses it and forwards raw bytes instead.
 /// </summary>
 internal sealed class RespValue
@@ -17,7 +17,10 @@ internal sealed class RespValue
         Items = items;
     }
 
-    /// <summary>The RESP type byte: '+', '-', ':', '$' or '*'. Null bulk and null array have null <see cref="Text"/>/<see cref="Items"/>.</summary>
+    /// <summary>
+    /// The RESP type byte: '+', '-', ':', '$', '*' and, for RESP3, '_', ',', '#', '(', '=', '!', '%', '~', '>'. Maps
+    /// keep their pairs as a flat <see cref="Items"/> list. Null bulk and null array have null <see cref="Text"/>/<see cref="Items"/>.
+    /// </summary>
     public char Type { get; }
 
     public string? Text { get; }
@@ -28,7 +31,7 @@ internal sealed class RespValue
 
     public bool IsError => Type == '-';
 
-    public bool IsNull => (Type == '$' && Text is null) || (Type == '*' && Items is null);
+    public bool IsNull => Type == '_' || (Type is '$' or '=' && Text is null) || (Type == '*' && Items is null);
 
     public override string ToString() => Type switch
     {
@@ -57,15 +60,22 @@ internal sealed class RespValue
         {
             case (byte)'+':
             case (byte)'-':
+            case (byte)',':
+            case (byte)'#':
+            case (byte)'(':
                 return new RespValue((char)type, line, 0, null);
+            case (byte)'_':
+                return new RespValue('_', null, 0, null);
             case (byte)':':
                 return new RespValue(':', null, ParseInt(line), null);
             case (byte)'$':
+            case (byte)'=':
+            case (byte)'!':
             {
                 long length = ParseInt(line);
                 if (length < 0)
                 {
-                    return new RespValue('$', null, 0, null);
+                    return new RespValue((char)type, null, 0, null);
                 }
                 if (reader.Remaining < length + 2)
                 {
@@ -73,21 +83,36 @@ internal sealed class RespValue
                 }
                 ReadOnlySequence<byte> payload = reader.Sequence.Slice(reader.Position, length);
                 reader.Advance(length + 2);
-                return new RespValue('$', Encoding.UTF8.GetString(payload), 0, null);
+                string text = Encoding.UTF8.GetString(payload);
+                // A verbatim string carries a three-letter format and a colon ("txt:") before its text.
+                return new RespValue((char)type, type == (byte)'=' && text.Length >= 4 ? text[4..] : text, 0, null);
             }
             case (byte)'*':
+            case (byte)'>':
+            case (byte)'~':
+            case (byte)'%':
+            case (byte)'|':
             {
                 long count = ParseInt(line);
                 if (count < 0)
                 {
                     return new RespValue('*', null, 0, null);
                 }
+                // Maps and attributes are kept as flat key/value lists.
+                if (type is (byte)'%' or (byte)'|')
+                {
+                    count *= 2;
+                }
                 var items = new RespValue[count];
                 for (int i = 0; i < count; i++)
                 {
                     items[i] = Read(ref reader, depth + 1);
                 }
-                return new RespValue('*', null, 0, items);
+                if (type == (byte)'|')
+                {
+                    return Read(ref reader, depth + 1); // attributes describe the value that follows; the value is what counts
+                }
+                return new RespValue((char)type, null, 0, items);
             }
             default:
                 throw new RespProtocolException($"Protocol error: unexpected reply type '{(char)type}'");

@@ -16,6 +16,9 @@ internal sealed class ClientInfo(long id, string remoteEndpoint, string localEnd
 
     public string? Name { get; set; }
 
+    /// <summary>The protocol the client chose with HELLO: RESP3 when true, RESP2 otherwise.</summary>
+    public bool Resp3 { get; set; }
+
     public string? LibraryName { get; set; }
 
     public string? LibraryVersion { get; set; }

@@ -48,7 +48,7 @@ internal sealed class ClientSession
     public Subscriptions Subscriptions => _subscriptions ??= _dispatcher.CreateSubscriptions(this);
 
     /// <summary>True while the client has subscriptions (Redis's subscribed mode).</summary>
-    public bool Subscribed => _subscriptions is { Active: true };
+    public bool Subscribed => _subscriptions is { Active: true } && !Info.Resp3;
 
     /// <summary>
     /// Sends a published message to the client, between replies (it is not an answer to any command, so it takes no
@@ -183,6 +183,7 @@ internal sealed class ClientSession
     private void Enqueue(ProxyRequest request)
     {
         request.Affinity = Info.Affinity;
+        request.Resp3 = Info.Resp3;
         _replies.Writer.TryWrite(request);
     }
 

@@ -49,7 +49,7 @@ internal sealed class ExecForward : BackendRequest
                 Finish("CLUSTERDOWN Hash slot not served", reusable: false);
                 return;
             }
-            _connection = _connections.Rent(endpoint);
+            _connection = _connections.Rent(endpoint, _client.Resp3);
         }
         _redirected = false;
         _tryLater = false;

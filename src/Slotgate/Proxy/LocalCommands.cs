@@ -77,6 +77,10 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
                 {
                     RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(name));
                 }
+                else if (session.Info.Resp3)
+                {
+                    RespWriter.WriteNull(reply);
+                }
                 else
                 {
                     RespWriter.WriteNullBulk(reply);
@@ -214,9 +218,9 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
                 request.SetError("ERR Protocol version is not an integer or out of range");
                 return;
             }
-            if (version != 2)
+            if (version is not (2 or 3))
             {
-                // RESP3 is not spoken yet; this is Redis's own reply for an unsupported protocol version.
+                // Redis's own reply for an unknown protocol version.
                 request.SetError("NOPROTO sorry, this protocol version is not supported.");
                 return;
             }
@@ -245,14 +249,26 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
                 return;
             }
         }
+        if (frame.ArgCount > 1)
+        {
+            // The switch happens only once every option was accepted, as in Redis.
+            session.Info.Resp3 = frame.Arg(1)[0] == (byte)'3';
+        }
         IBufferWriter<byte> reply = request.ReplyWriter;
-        RespWriter.WriteArrayHeader(reply, 14);
+        if (session.Info.Resp3)
+        {
+            RespWriter.WriteMapHeader(reply, 7);
+        }
+        else
+        {
+            RespWriter.WriteArrayHeader(reply, 14);
+        }
         RespWriter.WriteBulkString(reply, "server"u8);
         RespWriter.WriteBulkString(reply, "redis"u8);
         RespWriter.WriteBulkString(reply, "version"u8);
         RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(ServerIdentity.RedisVersion));
         RespWriter.WriteBulkString(reply, "proto"u8);
-        RespWriter.WriteInteger(reply, 2);
+        RespWriter.WriteInteger(reply, session.Info.Resp3 ? 3 : 2);
         RespWriter.WriteBulkString(reply, "id"u8);
         RespWriter.WriteInteger(reply, session.Info.Id);
         RespWriter.WriteBulkString(reply, "mode"u8);
@@ -370,6 +386,6 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
     {
         long age = (long)(DateTimeOffset.UtcNow - info.ConnectedAt).TotalSeconds;
         return string.Create(CultureInfo.InvariantCulture,
-            $"id={info.Id} addr={info.RemoteEndpoint} laddr={info.LocalEndpoint} fd=-1 name={info.Name} age={age} idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 cmd=client|info user=default lib-name={info.LibraryName} lib-ver={info.LibraryVersion} resp=2");
+            $"id={info.Id} addr={info.RemoteEndpoint} laddr={info.LocalEndpoint} fd=-1 name={info.Name} age={age} idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 cmd=client|info user=default lib-name={info.LibraryName} lib-ver={info.LibraryVersion} resp={(info.Resp3 ? 3 : 2)}");
     }
 }

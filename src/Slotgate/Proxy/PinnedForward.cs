@@ -67,7 +67,7 @@ internal sealed class PinnedForward : BackendRequest
     {
         try
         {
-            _connection = _owner.Connections.Rent(endpoint);
+            _connection = _owner.Connections.Rent(endpoint, _client.Resp3);
         }
         catch (ObjectDisposedException)
         {

@@ -10,11 +10,11 @@ internal sealed class PubSubService(IBackendConnector connector, BackendSettings
     public Router Router => router;
 
     /// <summary>True when connections start with AUTH, whose reply the subscriber must skip.</summary>
-    public bool HasHandshake => settings.Password is { Length: > 0 };
+    public int HandshakeReplies(bool resp3) => (settings.Password is { Length: > 0 } ? 1 : 0) + (resp3 ? 1 : 0);
 
-    public PushConnection Connect(string endpoint, IPushHandler handler)
+    public PushConnection Connect(string endpoint, IPushHandler handler, bool resp3)
     {
-        var connection = new PushConnection(endpoint, connector, settings, logger, handler);
+        var connection = new PushConnection(endpoint, connector, settings, logger, handler, resp3);
         connection.Start();
         return connection;
     }

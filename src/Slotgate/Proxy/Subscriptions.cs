@@ -352,10 +352,11 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
 
     private PushConnection Connect(string endpoint)
     {
-        PushConnection connection = service.Connect(endpoint, this);
-        if (service.HasHandshake)
+        bool resp3 = session.Info.Resp3;
+        PushConnection connection = service.Connect(endpoint, this, resp3);
+        if (service.HandshakeReplies(resp3) is > 0 and int replies)
         {
-            _handshakes[connection] = 1;
+            _handshakes[connection] = replies;
         }
         return connection;
     }
@@ -368,9 +369,10 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
             remaining = _shardChannels.Count;
         }
         IBufferWriter<byte> reply = request.ReplyWriter;
+        bool push = session.Info.Resp3;
         if (names.Count == 0)
         {
-            RespWriter.WriteArrayHeader(reply, 3);
+            Header(reply, push);
             RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(kind));
             RespWriter.WriteNullBulk(reply);
             RespWriter.WriteInteger(reply, remaining);
@@ -378,12 +380,16 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
         }
         foreach (string name in names)
         {
-            RespWriter.WriteArrayHeader(reply, 3);
+            Header(reply, push);
             RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(kind));
             RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(name));
             RespWriter.WriteInteger(reply, remaining);
         }
     }
+
+    /// <summary>A three-element confirmation: an array in RESP2, a push frame in RESP3 (as Redis sends them).</summary>
+    private static void Header(IBufferWriter<byte> reply, bool push) =>
+        reply.Write(push ? ">3\r\n"u8 : "*3\r\n"u8);
 
     private static byte[] Encode(string command, IReadOnlyCollection<string> names)
     {
@@ -403,6 +409,10 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
         if (frame.FirstSpan[0] == (byte)'-')
         {
             return "-";
+        }
+        if (frame.FirstSpan[0] is not ((byte)'*' or (byte)'>'))
+        {
+            return string.Empty;
         }
         RespArrayReader items = RespReplyReader.ReadArray(frame);
         if (!items.MoveNext() || !RespReplyReader.TryGetBulkString(items.Current, out ReadOnlySequence<byte> name) || name.Length > 16)

@@ -144,7 +144,7 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
                 request.Complete();
                 return;
             }
-            _watched = connections.Rent(endpoint);
+            _watched = connections.Rent(endpoint, request.Resp3);
         }
         _slot = combined;
         _watched.Send(new WatchForward(this, router, request));

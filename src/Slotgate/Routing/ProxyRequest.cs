@@ -40,6 +40,9 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     /// <summary>Picks the backend connection, so one client's commands to a node share a connection and stay in order.</summary>
     public int Affinity { get; set; }
 
+    /// <summary>The client speaks RESP3: forwarded on RESP3 backend connections, whose replies pass through as they are.</summary>
+    public bool Resp3 { get; set; }
+
     /// <summary>MOVED/ASK/TRYAGAIN redirects followed so far.</summary>
     public int Redirects { get; set; }
 
@@ -87,6 +90,8 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     {
         child.Parent = this;
         child.Affinity = Affinity;
+        // Parts of split and fanned-out commands speak RESP2: the mergers build the reply from RESP2 parts.
+        child.Resp3 = false;
         child.Router = Router;
         Children.Add(child);
     }
@@ -172,6 +177,7 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         Target = null;
         Slot = Cluster.HashSlot.None;
         Redirects = 0;
+        Resp3 = false;
         Asking = false;
         SentTo = null;
         CloseAfterReply = false;

@@ -54,7 +54,7 @@ internal sealed partial class Router
         {
             LogRoute(request, endpoint);
         }
-        _pool.GetNode(endpoint).Send(request, request.Affinity);
+        _pool.GetNode(endpoint, request.Resp3).Send(request, request.Affinity);
     }
 
     /// <summary>Sends every child of a split or fan-out request.</summary>
@@ -95,7 +95,7 @@ internal sealed partial class Router
             return true;
         }
         request.Asking = kind == RedirectKind.Ask;
-        _pool.GetNode(endpoint).Send(request, request.Affinity);
+        _pool.GetNode(endpoint, request.Resp3).Send(request, request.Affinity);
         return true;
     }
 
@@ -112,7 +112,7 @@ internal sealed partial class Router
         {
             return false;
         }
-        BackendNode backend = _pool.GetNode(node);
+        BackendNode backend = _pool.GetNode(node, request.Resp3);
         backend.Send(new FireAndForgetRequest("SCRIPT"u8.ToArray(), "LOAD"u8.ToArray(), body!), request.Affinity);
         backend.Send(request, request.Affinity);
         return true;

@@ -56,14 +56,15 @@ public class LocalCommandTests(ProxyFixture fixture)
     }
 
     [Fact]
-    public async Task Hello_Version2AndNone_ReturnsServerMap_Version3IsRefused()
+    public async Task Hello_Version2AndNone_ReturnsServerMap_UnknownVersionIsRefused()
     {
         await using var client = await fixture.ConnectRawAsync();
         RespValue hello = await client.CallAsync("HELLO", "2", "SETNAME", "app-1");
         Assert.Equal("server", hello.Items![0].Text);
         Assert.Equal(2, hello.Items[5].Integer);
         Assert.Equal("app-1", (await client.CallAsync("CLIENT", "GETNAME")).Text);
-        Assert.StartsWith("NOPROTO", (await client.CallAsync("HELLO", "3")).Text);
+        Assert.Equal("NOPROTO sorry, this protocol version is not supported.", (await client.CallAsync("HELLO", "4")).Text);
+        Assert.Equal('*', (await client.CallAsync("HELLO")).Type);
     }
 
     [Fact]
