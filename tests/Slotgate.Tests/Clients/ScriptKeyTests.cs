@@ -37,4 +37,16 @@ public class ScriptKeyTests(ProxyFixture fixture)
         int[] slots = names.Select(name => HashSlot.Of(Encoding.UTF8.GetBytes(prefix + name))).ToArray();
         Assert.Equal(slots.Length, slots.Distinct().Count());
     }
+
+    [Theory]
+    [InlineData("py:")]
+    [InlineData("php:")]
+    [InlineData("node:")]
+    public void TransactionCrossKey_LanguagePrefix_HashesToAnotherSlotThanTheTransaction(string prefix)
+    {
+        // The transactions section queues a command on "{prefix tx}:a", then one on TX_CROSS_KEY ("prefix tx:cross").
+        int transaction = HashSlot.Of(Encoding.UTF8.GetBytes($"{{{prefix}tx}}:a"));
+        int cross = HashSlot.Of(Encoding.UTF8.GetBytes($"{prefix}tx:cross"));
+        Assert.NotEqual(transaction, cross);
+    }
 }

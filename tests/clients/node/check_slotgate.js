@@ -15,6 +15,11 @@ const PREFIX = 'node:';
 const MULTI_KEY_COUNT = 40;
 const PIPELINE_ROUNDS = 60; // 4 commands per round: 240 commands in one pipeline
 const CROSSSLOT_ERROR = "CROSSSLOT Keys in request don't hash to the same slot";
+const EXECABORT_ERROR = 'EXECABORT Transaction discarded because of previous errors.';
+// TX_CROSS_KEY hashes to another slot than the {node:tx} keys; the xunit test asserts that.
+const TX_CROSS_KEY = PREFIX + 'tx:cross';
+const PROMPT_LIMIT_MS = 300; // how long a command may take while another connection is blocked on the same hashtag
+const BLOCK_DELAY_MS = 300; // how long the other connection waits before it releases a blocked command
 
 // Keys this run created and did not delete; the last section checks them with EXISTS and DBSIZE.
 const liveKeys = new Set();
@@ -61,6 +66,32 @@ async function fresh(r, ...names) {
 
 function keep(...keys) {
   keys.forEach((key) => liveKeys.add(key));
+}
+
+/** Like fresh, for keys on one hashtag: {node:tag}:name. */
+async function tagged(r, tag, ...names) {
+  const keys = names.map((name) => `{${PREFIX}${tag}}:${name}`);
+  await r.del(...keys);
+  keys.forEach((key) => liveKeys.delete(key));
+  return keys;
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Awaits a promise and returns its reply and how long it took from when it was started, in ms. */
+async function timed(start) {
+  const started = process.hrtime.bigint();
+  const reply = await start();
+  return [reply, Number(process.hrtime.bigint() - started) / 1e6];
+}
+
+/** A second client with a connection of its own, set up like the first. */
+async function secondClient(r) {
+  const client = new Redis({ ...r.options, lazyConnect: true });
+  await client.connect();
+  return client;
 }
 
 async function sectionConnection(r) {
@@ -241,6 +272,106 @@ async function sectionHashtagAndCrossSlot(r) {
   await expectError(r.sunionstore(...cross), CROSSSLOT_ERROR, 'SUNIONSTORE across slots');
 }
 
+async function sectionTransactions(r) {
+  const [a, b, c, watched] = await tagged(r, 'tx', 'a', 'b', 'c', 'watched');
+  await r.del(TX_CROSS_KEY);
+  const results = await r.multi().set(a, '1').incr(a).rpush(b, 'x', 'y').get(a).lrange(b, 0, -1).hset(c, 'f', 'v')
+    .hgetall(c).exec();
+  expect(results, [[null, 'OK'], [null, 2], [null, 2], [null, '2'], [null, ['x', 'y']], [null, 1], [null, { f: 'v' }]],
+    'MULTI/EXEC replies, in order');
+
+  const other = await secondClient(r);
+  try {
+    // multi({ pipeline: false }) sends MULTI and every command at once, so DISCARD really goes to the server.
+    expect(await other.multi({ pipeline: false }), 'OK', 'MULTI');
+    expect(await other.append(a, 'discarded'), 'QUEUED', 'APPEND inside MULTI');
+    expect(await other.rpop(b), 'QUEUED', 'RPOP inside MULTI');
+    expect(await other.discard(), 'OK', 'DISCARD');
+    expect(await r.get(a), '2', 'value after DISCARD');
+    expect(await r.lrange(b, 0, -1), ['x', 'y'], 'list after DISCARD');
+
+    // WATCH: another connection changes the watched key between WATCH and EXEC, so EXEC answers nil.
+    await r.set(watched, '10');
+    expect(await r.watch(watched), 'OK', 'WATCH');
+    const current = await r.get(watched);
+    expect(await other.set(watched, 'changed'), 'OK', 'SET of the watched key from another connection');
+    expect(await r.multi().set(watched, `${Number(current) + 1}`).exec(), null, 'EXEC after the watched key changed');
+    expect(await r.get(watched), 'changed', 'watched key after the aborted EXEC');
+    expect(await r.watch(watched), 'OK', 'WATCH again');
+    const unchanged = await r.get(watched);
+    expect(await r.multi().set(watched, `${unchanged}+1`).get(watched).exec(), [[null, 'OK'], [null, 'changed+1']],
+      'WATCH/MULTI/EXEC without interference');
+
+    // Keys in two slots: the second command is refused when queued and EXEC aborts the whole transaction.
+    let replies;
+    try {
+      replies = await r.multi().set(a, 'cross').set(TX_CROSS_KEY, 'cross').exec();
+    } catch (error) {
+      if (error.name !== 'ReplyError') {
+        throw error;
+      }
+      expect(error.message, EXECABORT_ERROR, 'EXEC of a transaction across slots');
+      expect((error.previousErrors ?? []).map((e) => e.message), [CROSSSLOT_ERROR], 'queued errors of a transaction across slots');
+    }
+    expect(replies, undefined, 'EXEC of a transaction across slots');
+    expect(await r.get(a), '2', 'value after the aborted transaction');
+    expect(await r.exists(TX_CROSS_KEY), 0, 'key in the other slot after the aborted transaction');
+  } finally {
+    other.disconnect();
+  }
+  keep(a, b, c, watched);
+}
+
+async function sectionBlocking(r) {
+  const [empty, q, otherKey, src, dst, stream] = await tagged(r, 'blk', 'empty', 'q', 'other', 'src', 'dst', 'stream');
+  const blocker = await secondClient(r);
+  try {
+    const [timedOut, waited] = await timed(() => blocker.blpop(empty, 1));
+    expect(timedOut, null, 'BLPOP with timeout 1 on an empty list');
+    expectTrue(waited >= 900 && waited <= 3000, `BLPOP with timeout 1 answered after ${waited.toFixed(0)} ms, expected about 1 s`);
+
+    // While blocker waits on {node:blk}:q, r's commands on the same hashtag answer at once.
+    const pop = timed(() => blocker.blpop(q, 5));
+    await sleep(BLOCK_DELAY_MS);
+    for (const [what, call, expected] of [
+      ['SET', () => r.set(otherKey, '1'), 'OK'],
+      ['INCR', () => r.incr(otherKey), 2],
+      ['GET', () => r.get(otherKey), '2'],
+      ['LLEN of the list BLPOP waits on', () => r.llen(q), 0],
+      ['PING', () => r.ping(), 'PONG'],
+    ]) {
+      const [reply, elapsed] = await timed(call);
+      expect(reply, expected, `${what} while another connection is blocked`);
+      expectTrue(elapsed < PROMPT_LIMIT_MS, `${what} while another connection is blocked on the same hashtag took ` +
+        `${elapsed.toFixed(0)} ms, expected < ${PROMPT_LIMIT_MS} ms`);
+    }
+    expect(await r.rpush(q, 'hello'), 1, 'RPUSH that releases BLPOP');
+    const [popped, blockedFor] = await pop;
+    expect(popped, [q, 'hello'], 'BLPOP released by RPUSH from another connection');
+    expectTrue(blockedFor >= BLOCK_DELAY_MS, `BLPOP answered after ${blockedFor.toFixed(0)} ms, before the RPUSH`);
+
+    const brpoplpush = blocker.brpoplpush(src, dst, 5);
+    await sleep(BLOCK_DELAY_MS);
+    expect(await r.rpush(src, 'first'), 1, 'RPUSH that releases BRPOPLPUSH');
+    expect(await brpoplpush, 'first', 'BRPOPLPUSH released by RPUSH');
+    const blmove = blocker.blmove(src, dst, 'LEFT', 'LEFT', 5);
+    await sleep(BLOCK_DELAY_MS);
+    expect(await r.rpush(src, 'second'), 1, 'RPUSH that releases BLMOVE');
+    expect(await blmove, 'second', 'BLMOVE released by RPUSH');
+    expect(await r.lrange(dst, 0, -1), ['second', 'first'], 'destination list after BRPOPLPUSH and BLMOVE');
+    expect(await r.llen(src), 0, 'source list after BRPOPLPUSH and BLMOVE');
+
+    await r.xadd(stream, '*', 'field', 'old');
+    const read = blocker.xread('BLOCK', 5000, 'STREAMS', stream, '$');
+    await sleep(BLOCK_DELAY_MS);
+    const added = await r.xadd(stream, '*', 'field', 'new');
+    expect(await read, [[stream, [[added, ['field', 'new']]]]], 'XREAD BLOCK receives the entry XADD added');
+  } finally {
+    blocker.disconnect();
+  }
+  keep(otherKey, dst, stream);
+}
+
 async function sectionKeyspace(r) {
   const keys = [...liveKeys];
   expect(await r.exists(...keys), keys.length, 'EXISTS of every key this run left behind');
@@ -248,8 +379,7 @@ async function sectionKeyspace(r) {
   expectTrue(size >= keys.length, `DBSIZE: expected at least ${keys.length}, got ${size}`);
 }
 
-// Later: sectionTransactions (MULTI/EXEC), sectionPubSub, sectionBlockingPops, sectionScripts, once Slotgate supports
-// them. The keyspace section stays last: it counts what the others left behind.
+// Later: sectionPubSub, sectionScripts, once Slotgate supports them. The keyspace section stays last: it counts what the others left behind.
 const SECTIONS = {
   connection: sectionConnection,
   strings: sectionStrings,
@@ -263,6 +393,8 @@ const SECTIONS = {
   multi_key: sectionMultiKey,
   pipeline: sectionPipeline,
   hashtag_and_crossslot: sectionHashtagAndCrossSlot,
+  transactions: sectionTransactions,
+  blocking: sectionBlocking,
   keyspace: sectionKeyspace,
 };
 

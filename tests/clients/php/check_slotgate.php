@@ -15,6 +15,11 @@ const PREFIX = 'php:';
 const MULTI_KEY_COUNT = 40;
 const PIPELINE_ROUNDS = 60; // 4 commands per round: 240 commands in one pipeline
 const CROSSSLOT_ERROR = "CROSSSLOT Keys in request don't hash to the same slot";
+const EXECABORT_ERROR = 'EXECABORT Transaction discarded because of previous errors.';
+// TX_CROSS_KEY hashes to another slot than the {php:tx} keys; the xunit test asserts that.
+const TX_CROSS_KEY = PREFIX . 'tx:cross';
+const PROMPT_LIMIT_MS = 300; // how long a command may take while another connection is blocked on the same hashtag
+const BLOCK_DELAY_US = 300_000; // how long the other connection waits before it releases a blocked command
 
 final class Mismatch extends Exception
 {
@@ -73,6 +78,85 @@ function keep(string ...$keys): void
     foreach ($keys as $key) {
         $liveKeys[$key] = true;
     }
+}
+
+/** Like fresh, for keys on one hashtag: {php:tag}:name. */
+function tagged(Redis $r, string $tag, string ...$names): array
+{
+    global $liveKeys;
+    $keys = array_map(fn (string $name) => '{' . PREFIX . "$tag}:$name", $names);
+    $r->del($keys);
+    foreach ($keys as $key) {
+        unset($liveKeys[$key]);
+    }
+    return $keys;
+}
+
+/** Another connection to the same address as $r. */
+function connectLike(Redis $r): Redis
+{
+    $other = new Redis();
+    $other->connect($r->getHost(), $r->getPort(), 10.0);
+    $other->setOption(Redis::OPT_READ_TIMEOUT, 10.0);
+    return $other;
+}
+
+/** Runs $call and returns its reply and how long it took, in ms. */
+function timed(callable $call): array
+{
+    $started = hrtime(true);
+    $reply = $call();
+    return [$reply, (hrtime(true) - $started) / 1e6];
+}
+
+/**
+ * phpredis waits for every reply, so a blocking command runs in a forked child with a connection of its own while
+ * this process goes on with $r. The child sends back its reply and how long the call took; waitForChild() reads them.
+ */
+function startInChild(Redis $r, callable $call): array
+{
+    [$parentEnd, $childEnd] = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, STREAM_IPPROTO_IP);
+    $pid = pcntl_fork();
+    if ($pid === -1) {
+        throw new RuntimeException('pcntl_fork failed');
+    }
+    if ($pid === 0) {
+        fclose($parentEnd);
+        try {
+            $blocker = connectLike($r);
+            [$reply, $elapsed] = timed(fn () => $call($blocker));
+            $result = ['reply' => $reply, 'elapsed' => $elapsed];
+        } catch (Throwable $error) {
+            $result = ['error' => get_class($error) . ': ' . $error->getMessage()];
+        }
+        fwrite($childEnd, serialize($result));
+        fclose($childEnd);
+        // No shutdown functions or destructors: $r's socket is shared with the parent.
+        posix_kill(posix_getpid(), SIGKILL);
+    }
+    fclose($childEnd);
+    return [$pid, $parentEnd];
+}
+
+function waitForChild(array $child, string $what): array
+{
+    [$pid, $pipe] = $child;
+    stream_set_timeout($pipe, 10);
+    $data = stream_get_contents($pipe);
+    $timedOut = stream_get_meta_data($pipe)['timed_out'];
+    fclose($pipe);
+    if ($timedOut) {
+        posix_kill($pid, SIGKILL);
+    }
+    pcntl_waitpid($pid, $status);
+    if ($timedOut || $data === '' || $data === false) {
+        throw new Mismatch("$what: no reply from the blocked connection within 10 s");
+    }
+    $result = unserialize($data);
+    if (isset($result['error'])) {
+        throw new Mismatch("$what: {$result['error']}");
+    }
+    return [$result['reply'], $result['elapsed']];
 }
 
 function section_connection(Redis $r): void
@@ -275,6 +359,115 @@ function section_hashtag_and_crossslot(Redis $r): void
     expectError($r, fn () => $r->sUnionStore($crossDst, $crossA, $crossB), CROSSSLOT_ERROR, 'SUNIONSTORE across slots');
 }
 
+function section_transactions(Redis $r): void
+{
+    [$a, $b, $c, $watched] = tagged($r, 'tx', 'a', 'b', 'c', 'watched');
+    $r->del(TX_CROSS_KEY);
+    $replies = $r->multi()->set($a, '1')->incr($a)->rPush($b, 'x', 'y')->get($a)->lRange($b, 0, -1)->hSet($c, 'f', 'v')
+        ->hGetAll($c)->exec();
+    expect($r, $replies, [true, 2, 2, '2', ['x', 'y'], 1, ['f' => 'v']], 'MULTI/EXEC replies, in order');
+
+    $r->multi();
+    $r->append($a, 'discarded');
+    $r->rPop($b);
+    expect($r, $r->discard(), true, 'DISCARD');
+    expect($r, $r->get($a), '2', 'value after DISCARD');
+    expect($r, $r->lRange($b, 0, -1), ['x', 'y'], 'list after DISCARD');
+
+    // WATCH: another connection changes the watched key between WATCH and EXEC, so EXEC answers nil (false).
+    $other = connectLike($r);
+    $r->set($watched, '10');
+    expect($r, $r->watch($watched), true, 'WATCH');
+    $current = (int) $r->get($watched);
+    expect($r, $other->set($watched, 'changed'), true, 'SET of the watched key from another connection');
+    expect($r, $r->multi()->set($watched, (string) ($current + 1))->exec(), false, 'EXEC after the watched key changed');
+    expect($r, $r->get($watched), 'changed', 'watched key after the aborted EXEC');
+    expect($r, $r->watch($watched), true, 'WATCH again');
+    $unchanged = $r->get($watched);
+    expect($r, $r->multi()->set($watched, "$unchanged+1")->get($watched)->exec(), [true, 'changed+1'],
+        'WATCH/MULTI/EXEC without interference');
+
+    $other->close();
+
+    // Keys in two slots: the second command is refused when queued and EXEC aborts the whole transaction. phpredis
+    // throws the queued CROSSSLOT; its exec() then waits out the read timeout and throws "read error on connection"
+    // (phpredis 5.3.7 does the same against Redis itself after any queued error), so the EXECABORT text is read with
+    // rawCommand on another connection.
+    $crossing = connectLike($r);
+    $crossing->setOption(Redis::OPT_READ_TIMEOUT, 1.0);
+    $crossing->multi();
+    $crossing->set($a, 'cross');
+    expectError($crossing, fn () => $crossing->set(TX_CROSS_KEY, 'cross'), CROSSSLOT_ERROR, 'SET of a key in another slot inside multi()');
+    try {
+        $execReply = $crossing->exec();
+    } catch (RedisException $error) {
+        $execReply = null;
+    }
+    expectTrue($r, !is_array($execReply), 'exec() after CROSSSLOT returns no results, got ' . var_export($execReply, true));
+    $crossing->close();
+    $raw = connectLike($r);
+    expect($raw, $raw->rawCommand('MULTI'), true, 'MULTI');
+    expect($raw, $raw->rawCommand('APPEND', $a, 'cross'), true, 'APPEND inside MULTI (QUEUED)');
+    expectError($raw, fn () => $raw->rawCommand('APPEND', TX_CROSS_KEY, 'cross'), CROSSSLOT_ERROR,
+        'APPEND to a key in another slot inside MULTI');
+    expectError($raw, fn () => $raw->rawCommand('EXEC'), EXECABORT_ERROR, 'EXEC after CROSSSLOT');
+    $raw->close();
+    expect($r, $r->get($a), '2', 'value after the aborted transactions');
+    expect($r, $r->exists(TX_CROSS_KEY), 0, 'key in the other slot after the aborted transactions');
+    keep($a, $b, $c, $watched);
+}
+
+function section_blocking(Redis $r): void
+{
+    [$empty, $q, $other, $src, $dst, $stream] = tagged($r, 'blk', 'empty', 'q', 'other', 'src', 'dst', 'stream');
+    $blocker = connectLike($r);
+    [$reply, $elapsed] = timed(fn () => $blocker->blPop([$empty], 1));
+    $blocker->close();
+    // phpredis answers a BLPOP timeout (nil) with an empty array.
+    expect($r, $reply, [], 'BLPOP with timeout 1 on an empty list');
+    expectTrue($r, $elapsed >= 900 && $elapsed <= 3000, sprintf('BLPOP with timeout 1 answered after %.0f ms, expected about 1 s', $elapsed));
+
+    // While a child's connection waits on {php:blk}:q, $r's commands on the same hashtag answer at once.
+    $pop = startInChild($r, fn (Redis $blocker) => $blocker->blPop([$q], 5));
+    usleep(BLOCK_DELAY_US);
+    $checks = [
+        ['SET', fn () => $r->set($other, '1'), true],
+        ['INCR', fn () => $r->incr($other), 2],
+        ['GET', fn () => $r->get($other), '2'],
+        ['LLEN of the list BLPOP waits on', fn () => $r->lLen($q), 0],
+        ['PING', fn () => $r->ping(), true],
+    ];
+    foreach ($checks as [$what, $call, $expected]) {
+        [$reply, $elapsed] = timed($call);
+        expect($r, $reply, $expected, "$what while another connection is blocked");
+        expectTrue($r, $elapsed < PROMPT_LIMIT_MS, sprintf('%s while another connection is blocked on the same hashtag took %.0f ms, expected < %d ms',
+            $what, $elapsed, PROMPT_LIMIT_MS));
+    }
+    expect($r, $r->rPush($q, 'hello'), 1, 'RPUSH that releases BLPOP');
+    [$popped, $blockedFor] = waitForChild($pop, 'BLPOP released by RPUSH');
+    expect($r, $popped, [$q, 'hello'], 'BLPOP released by RPUSH from another connection');
+    expectTrue($r, $blockedFor >= BLOCK_DELAY_US / 1000, sprintf('BLPOP answered after %.0f ms, before the RPUSH', $blockedFor));
+
+    $move = startInChild($r, fn (Redis $blocker) => $blocker->brpoplpush($src, $dst, 5));
+    usleep(BLOCK_DELAY_US);
+    expect($r, $r->rPush($src, 'first'), 1, 'RPUSH that releases BRPOPLPUSH');
+    expect($r, waitForChild($move, 'BRPOPLPUSH released by RPUSH')[0], 'first', 'BRPOPLPUSH released by RPUSH');
+    $move = startInChild($r, fn (Redis $blocker) => $blocker->rawCommand('BLMOVE', $src, $dst, 'LEFT', 'LEFT', '5'));
+    usleep(BLOCK_DELAY_US);
+    expect($r, $r->rPush($src, 'second'), 1, 'RPUSH that releases BLMOVE');
+    expect($r, waitForChild($move, 'BLMOVE released by RPUSH')[0], 'second', 'BLMOVE released by RPUSH');
+    expect($r, $r->lRange($dst, 0, -1), ['second', 'first'], 'destination list after BRPOPLPUSH and BLMOVE');
+    expect($r, $r->lLen($src), 0, 'source list after BRPOPLPUSH and BLMOVE');
+
+    $r->xAdd($stream, '*', ['field' => 'old']);
+    $read = startInChild($r, fn (Redis $blocker) => $blocker->xRead([$stream => '$'], -1, 5000));
+    usleep(BLOCK_DELAY_US);
+    $added = $r->xAdd($stream, '*', ['field' => 'new']);
+    expect($r, waitForChild($read, 'XREAD BLOCK released by XADD')[0], [$stream => [$added => ['field' => 'new']]],
+        'XREAD BLOCK receives the entry XADD added');
+    keep($other, $dst, $stream);
+}
+
 function section_keyspace(Redis $r): void
 {
     global $liveKeys;
@@ -284,8 +477,7 @@ function section_keyspace(Redis $r): void
     expectTrue($r, $size >= count($keys), sprintf('DBSIZE: expected at least %d, got %s', count($keys), var_export($size, true)));
 }
 
-// Later: section_transactions (MULTI/EXEC), section_pubsub, section_blocking_pops, section_scripts, once Slotgate
-// supports them. The keyspace section stays last: it counts what the others left behind.
+// Later: section_pubsub, section_scripts, once Slotgate supports them. The keyspace section stays last: it counts what the others left behind.
 const SECTIONS = [
     'section_connection',
     'section_strings',
@@ -299,6 +491,8 @@ const SECTIONS = [
     'section_multi_key',
     'section_pipeline',
     'section_hashtag_and_crossslot',
+    'section_transactions',
+    'section_blocking',
     'section_keyspace',
 ];
 

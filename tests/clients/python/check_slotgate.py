@@ -9,6 +9,7 @@ Exit code 0 only when every section passed. Keys start with "py:" so several cli
 
 import os
 import sys
+import threading
 import time
 import traceback
 
@@ -19,6 +20,12 @@ PREFIX = "py:"
 MULTI_KEY_COUNT = 40
 PIPELINE_ROUNDS = 60  # 4 commands per round: 240 commands in one pipeline
 CROSSSLOT_ERROR = "CROSSSLOT Keys in request don't hash to the same slot"
+# redis-py strips the EXECABORT code from the message and raises ExecAbortError.
+EXECABORT_MESSAGE = "Transaction discarded because of previous errors."
+# TX_CROSS_KEY hashes to another slot than the {py:tx} keys; the xunit test asserts that.
+TX_CROSS_KEY = PREFIX + "tx:cross"
+PROMPT_LIMIT = 0.3  # seconds a command may take while another connection is blocked on the same hashtag
+BLOCK_DELAY = 0.3  # seconds the other connection waits before it releases a blocked command
 
 # Keys this run created and did not delete; the last section checks them with EXISTS and DBSIZE.
 live_keys = set()
@@ -53,6 +60,52 @@ def fresh(r, *names):
     r.delete(*keys)
     live_keys.difference_update(keys)
     return keys
+
+
+def tagged(r, tag, *names):
+    """Like fresh, for keys on one hashtag: {py:tag}:name."""
+    keys = [f"{{{PREFIX}{tag}}}:{name}" for name in names]
+    r.delete(*keys)
+    live_keys.difference_update(keys)
+    return keys
+
+
+def second_client(r):
+    """A client with one connection of its own, so it never shares a socket with r."""
+    settings = r.connection_pool.connection_kwargs
+    return redis.Redis(host=settings["host"], port=settings["port"], decode_responses=True, socket_timeout=10,
+                       socket_connect_timeout=10, single_connection_client=True)
+
+
+def timed(call):
+    started = time.monotonic()
+    reply = call()
+    return reply, time.monotonic() - started
+
+
+class Background:
+    """Runs a (blocking) call on a thread; join() returns its reply and how long it took."""
+
+    def __init__(self, call):
+        self.reply, self.error, self.elapsed = None, None, None
+        self.thread = threading.Thread(target=self._run, args=(call,), daemon=True)
+        self.thread.start()
+
+    def _run(self, call):
+        started = time.monotonic()
+        try:
+            self.reply = call()
+        except Exception as error:  # reported by join()
+            self.error = error
+        self.elapsed = time.monotonic() - started
+
+    def join(self, what, timeout=10):
+        self.thread.join(timeout)
+        if self.thread.is_alive():
+            raise Mismatch(f"{what}: still blocked after {timeout} s")
+        if self.error is not None:
+            raise Mismatch(f"{what}: raised {self.error!r}")
+        return self.reply, self.elapsed
 
 
 def section_connection(r):
@@ -232,6 +285,118 @@ def section_hashtag_and_crossslot(r):
     expect_error(lambda: r.sunionstore(*cross), CROSSSLOT_ERROR, "SUNIONSTORE across slots")
 
 
+def section_transactions(r):
+    a, b, c, watched = tagged(r, "tx", "a", "b", "c", "watched")
+    r.delete(TX_CROSS_KEY)
+    # redis-py's default pipeline is a transaction: MULTI, the commands and EXEC in one round trip.
+    pipe = r.pipeline()
+    pipe.set(a, "1").incr(a).rpush(b, "x", "y").get(a).lrange(b, 0, -1).hset(c, "f", "v").hgetall(c)
+    expect(pipe.execute(), [True, 2, 2, "2", ["x", "y"], 1, {"f": "v"}], "MULTI/EXEC replies, in order")
+
+    raw = second_client(r)
+    try:
+        expect(raw.execute_command("MULTI"), "OK", "MULTI")
+        expect(raw.execute_command("APPEND", a, "discarded"), "QUEUED", "APPEND inside MULTI")
+        expect(raw.execute_command("RPOP", b), "QUEUED", "RPOP inside MULTI")
+        expect(raw.execute_command("DISCARD"), "OK", "DISCARD")
+        expect(r.get(a), "2", "value after DISCARD")
+        expect(r.lrange(b, 0, -1), ["x", "y"], "list after DISCARD")
+
+        # WATCH: another connection changes the watched key between WATCH and EXEC, so EXEC answers nil.
+        r.set(watched, "10")
+        with r.pipeline() as tx:
+            tx.watch(watched)
+            current = int(tx.get(watched))
+            expect(raw.set(watched, "changed"), True, "SET of the watched key from another connection")
+            tx.multi()
+            tx.set(watched, str(current + 1))
+            try:
+                replies = tx.execute()
+                raise Mismatch(f"EXEC after the watched key changed: expected WatchError, got {replies!r}")
+            except redis.WatchError:
+                pass
+        expect(r.get(watched), "changed", "watched key after the aborted EXEC")
+        with r.pipeline() as tx:
+            tx.watch(watched)
+            current = tx.get(watched)
+            tx.multi()
+            tx.set(watched, current + "+1")
+            tx.get(watched)
+            expect(tx.execute(), [True, "changed+1"], "WATCH/MULTI/EXEC without interference")
+
+        # Keys in two slots: the second command is refused when queued and EXEC aborts the whole transaction.
+        pipe = r.pipeline()
+        pipe.set(a, "cross").set(TX_CROSS_KEY, "cross")
+        try:
+            replies = pipe.execute()
+            raise Mismatch(f"transaction across slots: expected CROSSSLOT, got {replies!r}")
+        except redis.ResponseError as error:  # redis-py raises the first queued error, annotated
+            expect_true(str(error).endswith(CROSSSLOT_ERROR), f"transaction across slots: got {str(error)!r}")
+        expect(raw.execute_command("MULTI"), "OK", "MULTI before keys in two slots")
+        expect(raw.execute_command("APPEND", a, "cross"), "QUEUED", "APPEND inside MULTI")
+        expect_error(lambda: raw.execute_command("APPEND", TX_CROSS_KEY, "cross"), CROSSSLOT_ERROR,
+                     "APPEND to a key in another slot inside MULTI")
+        try:
+            reply = raw.execute_command("EXEC")
+            raise Mismatch(f"EXEC after CROSSSLOT: expected EXECABORT, got {reply!r}")
+        except redis.exceptions.ExecAbortError as error:
+            expect(str(error), EXECABORT_MESSAGE, "EXEC after CROSSSLOT")
+        expect(r.get(a), "2", "value after the aborted transaction")
+        expect(r.exists(TX_CROSS_KEY), 0, "key in the other slot after the aborted transaction")
+    finally:
+        raw.close()
+    live_keys.update([a, b, c, watched])
+
+
+def section_blocking(r):
+    empty, q, other, src, dst, stream = tagged(r, "blk", "empty", "q", "other", "src", "dst", "stream")
+    blocker = second_client(r)
+    try:
+        reply, elapsed = timed(lambda: blocker.blpop([empty], timeout=1))
+        expect(reply, None, "BLPOP with timeout 1 on an empty list")
+        expect_true(0.9 <= elapsed <= 3, f"BLPOP with timeout 1 answered after {elapsed:.2f} s, expected about 1 s")
+
+        # While blocker waits on {py:blk}:q, r's commands on the same hashtag answer at once.
+        pop = Background(lambda: blocker.blpop([q], timeout=10))
+        time.sleep(BLOCK_DELAY)
+        for what, call, expected in [
+            ("SET", lambda: r.set(other, "1"), True),
+            ("INCR", lambda: r.incr(other), 2),
+            ("GET", lambda: r.get(other), "2"),
+            ("LLEN of the list BLPOP waits on", lambda: r.llen(q), 0),
+            ("PING", lambda: r.ping(), True),
+        ]:
+            reply, elapsed = timed(call)
+            expect(reply, expected, f"{what} while another connection is blocked")
+            expect_true(elapsed < PROMPT_LIMIT, f"{what} while another connection is blocked on the same hashtag took "
+                        f"{elapsed * 1000:.0f} ms, expected < {PROMPT_LIMIT * 1000:.0f} ms")
+        expect(r.rpush(q, "hello"), 1, "RPUSH that releases BLPOP")
+        reply, elapsed = pop.join("BLPOP released by RPUSH")
+        expect(reply, (q, "hello"), "BLPOP released by RPUSH from another connection")
+        expect_true(elapsed >= BLOCK_DELAY, f"BLPOP answered after {elapsed:.2f} s, before the RPUSH")
+
+        move = Background(lambda: blocker.brpoplpush(src, dst, timeout=10))
+        time.sleep(BLOCK_DELAY)
+        expect(r.rpush(src, "first"), 1, "RPUSH that releases BRPOPLPUSH")
+        expect(move.join("BRPOPLPUSH released by RPUSH")[0], "first", "BRPOPLPUSH released by RPUSH")
+        move = Background(lambda: blocker.blmove(src, dst, 10, "LEFT", "LEFT"))
+        time.sleep(BLOCK_DELAY)
+        expect(r.rpush(src, "second"), 1, "RPUSH that releases BLMOVE")
+        expect(move.join("BLMOVE released by RPUSH")[0], "second", "BLMOVE released by RPUSH")
+        expect(r.lrange(dst, 0, -1), ["second", "first"], "destination list after BRPOPLPUSH and BLMOVE")
+        expect(r.llen(src), 0, "source list after BRPOPLPUSH and BLMOVE")
+
+        r.xadd(stream, {"field": "old"})
+        read = Background(lambda: blocker.xread({stream: "$"}, block=10_000))
+        time.sleep(BLOCK_DELAY)
+        added = r.xadd(stream, {"field": "new"})
+        reply, elapsed = read.join("XREAD BLOCK released by XADD")
+        expect(reply, [[stream, [(added, {"field": "new"})]]], "XREAD BLOCK receives the entry XADD added")
+    finally:
+        blocker.close()
+    live_keys.update([other, dst, stream])
+
+
 def section_keyspace(r):
     keys = sorted(live_keys)
     expect(r.exists(*keys), len(keys), "EXISTS of every key this run left behind")
@@ -239,8 +404,7 @@ def section_keyspace(r):
     expect_true(size >= len(keys), f"DBSIZE: expected at least {len(keys)}, got {size}")
 
 
-# Later: section_transactions (MULTI/EXEC), section_pubsub, section_blocking_pops, section_scripts, once Slotgate
-# supports them. The keyspace section stays last: it counts what the others left behind.
+# Later: section_pubsub, section_scripts, once Slotgate supports them. The keyspace section stays last: it counts what the others left behind.
 SECTIONS = [
     section_connection,
     section_strings,
@@ -254,6 +418,8 @@ SECTIONS = [
     section_multi_key,
     section_pipeline,
     section_hashtag_and_crossslot,
+    section_transactions,
+    section_blocking,
     section_keyspace,
 ]
 
