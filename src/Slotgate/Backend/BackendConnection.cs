@@ -45,6 +45,12 @@ internal sealed class BackendConnection
 
     public bool ReadOnly { get; }
 
+    /// <summary>Ask the node for this connection's client id at connect (dedicated connections, for CLIENT UNBLOCK).</summary>
+    public bool LearnClientId { get; init; }
+
+    /// <summary>The node's id for this connection (CLIENT ID), once learned; 0 before.</summary>
+    public long NodeClientId { get; private set; }
+
     /// <summary>Speaks RESP3 (HELLO 3 at connect): serves RESP3 clients, whose replies are then forwarded as they are.</summary>
     public bool Resp3 { get; }
 
@@ -155,6 +161,12 @@ internal sealed class BackendConnection
             var hello = new HandshakeRequest(this, "HELLO", "3");
             _inflight.Enqueue(hello);
             output.Write(hello.Frame.Bytes);
+        }
+        if (LearnClientId)
+        {
+            var clientId = new HandshakeRequest(this, "CLIENT", "ID");
+            _inflight.Enqueue(clientId);
+            output.Write(clientId.Frame.Bytes);
         }
         if (ReadOnly)
         {
@@ -311,7 +323,11 @@ internal sealed class BackendConnection
 
         public override void OnReply(in ReadOnlySequence<byte> reply)
         {
-            if (reply.FirstSpan[0] == (byte)'-')
+            if (reply.FirstSpan[0] == (byte)':' && RespReplyReader.TryReadInteger(reply, out long id))
+            {
+                _connection.NodeClientId = id;
+            }
+            else if (reply.FirstSpan[0] == (byte)'-')
             {
                 string text = System.Text.Encoding.UTF8.GetString(reply.ToArray()).TrimEnd();
                 _connection.Fail(_connection.ConnectionError($"{System.Text.Encoding.UTF8.GetString(Frame.Arg(0))} failed: {text[1..]}"));

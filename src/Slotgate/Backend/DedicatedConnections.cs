@@ -62,7 +62,7 @@ internal sealed class DedicatedConnections : IAsyncDisposable
             {
                 throw new ObjectDisposedException(nameof(DedicatedConnections));
             }
-            var connection = new BackendConnection(endpoint, _connector, _settings, _logger, readOnly: false, resp3);
+            var connection = new BackendConnection(endpoint, _connector, _settings, _logger, readOnly: false, resp3) { LearnClientId = true };
             connection.Failed += (failed, _) => Forget(failed);
             _all.Add(connection);
             _sweepList = [.. _all];

@@ -66,6 +66,18 @@ internal sealed class ClientSession
     /// <summary>True while the client is between MULTI and EXEC/DISCARD.</summary>
     public bool InMulti => _transaction is { InMulti: true };
 
+    /// <summary>The connection this client is blocked on right now, if any (for CLIENT UNBLOCK).</summary>
+    public Backend.BackendConnection? BlockedOn
+    {
+        get
+        {
+            lock (this)
+            {
+                return _pinned is { Count: > 0 } pinned ? pinned[0].Connection : null;
+            }
+        }
+    }
+
     /// <summary>Remembers a blocking command in progress, so it can be cut off if the client leaves.</summary>
     public void TrackPinned(PinnedForward forward)
     {
@@ -86,6 +98,7 @@ internal sealed class ClientSession
     /// <summary>Serves the connection until the client leaves, sends QUIT, or breaks the protocol.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        _dispatcher.Clients.Add(this);
         Task writer = WriteLoopAsync();
         try
         {
@@ -103,6 +116,7 @@ internal sealed class ClientSession
             AbortPinned();
             _subscriptions?.Close();
             await writer.ConfigureAwait(false);
+            _dispatcher.Clients.Remove(this);
             _transaction?.Close();
             await _transport.Input.CompleteAsync().ConfigureAwait(false);
         }

@@ -48,6 +48,9 @@ internal sealed class CommandDispatcher
 
     public CommandTable Commands => _commands;
 
+    /// <summary>Every connected client, by id.</summary>
+    public ClientRegistry Clients { get; } = new();
+
     public Router Router => _router;
 
     /// <summary>A fresh transaction state for a session that uses WATCH or MULTI.</summary>
@@ -94,6 +97,9 @@ internal sealed class CommandDispatcher
                 break;
             case RouteKind.PubSub:
                 session.Subscriptions.Execute(request, command.Name);
+                break;
+            case RouteKind.ClientUnblock:
+                ClientUnblock(request);
                 break;
             case RouteKind.BySlotArgument:
                 int slot = ClusterEmulation.ParseSlot(frame.Arg(2));
@@ -227,6 +233,34 @@ internal sealed class CommandDispatcher
             return;
         }
         transaction.Queue(request, slot);
+    }
+
+    /// <summary>
+    /// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ids are Slotgate's; the blocked command waits on a dedicated connection whose
+    /// node-side id Slotgate learned at connect, so the unblock is relayed there and its reply (1 or 0) returned.
+    /// </summary>
+    private void ClientUnblock(ProxyRequest request)
+    {
+        RequestFrame frame = request.Frame;
+        if (!System.Buffers.Text.Utf8Parser.TryParse(frame.Arg(2), out long id, out int used) || used != frame.Arg(2).Length)
+        {
+            Fail(request, "ERR value is not an integer or out of range");
+            return;
+        }
+        string mode = frame.ArgCount > 3 ? Encoding.ASCII.GetString(frame.Arg(3)).ToUpperInvariant() : "TIMEOUT";
+        if (mode is not ("TIMEOUT" or "ERROR") || frame.ArgCount > 4)
+        {
+            Fail(request, "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+            return;
+        }
+        if (Clients.Find(id)?.BlockedOn is not { NodeClientId: > 0 } connection)
+        {
+            RespWriter.WriteInteger(request.ReplyWriter, 0);
+            request.Complete();
+            return;
+        }
+        var relay = new RelayRequest(request, "CLIENT", "UNBLOCK", connection.NodeClientId.ToString(System.Globalization.CultureInfo.InvariantCulture), mode);
+        _router.Pool.GetNode(connection.Endpoint).Send(relay, request.Affinity);
     }
 
     private void ExecuteBlocking(ClientSession session, ProxyRequest request, CommandInfo command)

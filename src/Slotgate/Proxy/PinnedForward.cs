@@ -39,6 +39,9 @@ internal sealed class PinnedForward : BackendRequest
         SendTo(endpoint);
     }
 
+    /// <summary>The dedicated connection the command waits on (null before it is sent or after it finished).</summary>
+    public BackendConnection? Connection => _connection;
+
     /// <summary>The client went away while this command waits: close its connection so Redis forgets the wait.</summary>
     public void Abort() => _connection?.Close("the client disconnected while blocked");
 

@@ -65,7 +65,8 @@ internal static class CommandRoutes
         Refuse(routes, "replication acknowledgement across shards", "WAIT", "WAITAOF");
         KeyspaceRoutes.Add(routes);
         Refuse(routes, "scripts broadcast", "SCRIPT|KILL", "FUNCTION|DUMP", "FUNCTION|RESTORE", "FUNCTION|KILL", "FUNCTION|STATS");
-        Refuse(routes, "server introspection", "CLIENT|KILL", "CLIENT|PAUSE", "CLIENT|UNPAUSE", "CLIENT|UNBLOCK",
+        routes["CLIENT|UNBLOCK"] = new(RouteKind.ClientUnblock);
+        Refuse(routes, "server introspection", "CLIENT|KILL", "CLIENT|PAUSE", "CLIENT|UNPAUSE",
             "CLIENT|REPLY", "CLIENT|TRACKING", "CLIENT|TRACKINGINFO", "CLIENT|GETREDIR", "CLIENT|CACHING", "MONITOR", "SLOWLOG",
             "LATENCY");
         return routes.ToFrozenDictionary(StringComparer.Ordinal);

@@ -42,6 +42,9 @@ internal enum RouteKind
     /// <summary>SUBSCRIBE and friends: the session's pub/sub connections.</summary>
     PubSub,
 
+    /// <summary>CLIENT UNBLOCK: relayed to the node where the named client's blocking command waits.</summary>
+    ClientUnblock,
+
     /// <summary>CLUSTER COUNTKEYSINSLOT/GETKEYSINSLOT: sent to the primary of the slot given as argument 2.</summary>
     BySlotArgument,
 

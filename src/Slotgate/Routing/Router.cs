@@ -34,6 +34,8 @@ internal sealed partial class Router
 
     public TopologyRefresher Topology => _topology;
 
+    public BackendPool Pool => _pool;
+
     /// <summary>Sends a single-slot (or targeted) request. Completes it with an error if no node can take it.</summary>
     public void Dispatch(ProxyRequest request)
     {

@@ -95,4 +95,26 @@ public class BlockingCommandTests(ProxyFixture fixture)
         var reply = await fixture.Db.ExecuteAsync("BLPOP", "{blk6}:q", "1");
         Assert.Equal("item", (string?)((StackExchange.Redis.RedisResult[])reply!)[1]);
     }
+
+    [Fact]
+    public async Task ClientUnblock_BlockedClientById_TimeoutOrError()
+    {
+        await using var blocked = await fixture.ConnectRawAsync();
+        await using var other = await fixture.ConnectRawAsync();
+        long id = (await blocked.CallAsync("CLIENT", "ID")).Integer;
+        Assert.Equal(0, (await other.CallAsync("CLIENT", "UNBLOCK", id.ToString(System.Globalization.CultureInfo.InvariantCulture))).Integer);
+
+        await blocked.SendAsync("BLPOP", "{blk7}:q", "0");
+        var blocking = fixture.Server.Services.GetRequiredService<Slotgate.Proxy.BlockingCommands>();
+        await SlotMigrationTests.WaitUntilAsync(() => blocking.Blocked >= 1, TimeSpan.FromSeconds(5));
+        await Task.Delay(100);
+        Assert.Equal(1, (await other.CallAsync("CLIENT", "UNBLOCK", id.ToString(System.Globalization.CultureInfo.InvariantCulture))).Integer);
+        Assert.True((await blocked.ReadAsync(TimeSpan.FromSeconds(5))).IsNull);
+
+        await blocked.SendAsync("BLPOP", "{blk7}:q", "0");
+        await Task.Delay(300);
+        Assert.Equal(1, (await other.CallAsync("CLIENT", "UNBLOCK", id.ToString(System.Globalization.CultureInfo.InvariantCulture), "ERROR")).Integer);
+        Assert.StartsWith("UNBLOCKED", (await blocked.ReadAsync(TimeSpan.FromSeconds(5))).Text);
+        Assert.Equal("PONG", (await blocked.CallAsync("PING")).Text);
+    }
 }

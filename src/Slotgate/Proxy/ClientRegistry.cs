@@ -1,0 +1,17 @@
+using System.Collections.Concurrent;
+
+namespace Slotgate.Proxy;
+
+/// <summary>Every connected client by id, for commands that name another client (CLIENT UNBLOCK).</summary>
+internal sealed class ClientRegistry
+{
+    private readonly ConcurrentDictionary<long, ClientSession> _sessions = new();
+
+    public int Count => _sessions.Count;
+
+    public void Add(ClientSession session) => _sessions[session.Info.Id] = session;
+
+    public void Remove(ClientSession session) => _sessions.TryRemove(session.Info.Id, out _);
+
+    public ClientSession? Find(long id) => _sessions.GetValueOrDefault(id);
+}
