@@ -185,23 +185,29 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
                 .Append(CultureInfo.InvariantCulture, $"slotgate_shards:{map.Shards.Count}\r\n")
                 .Append(CultureInfo.InvariantCulture, $"slotgate_slots_covered:{map.CoveredSlots}\r\n\r\n");
         }
-        if (all || sections.Contains("keyspace"))
+        // Memory, Stats and Keyspace describe the data: gathered from every primary and added up.
+        var gathered = InfoAggregator.Sections.Where(section => all || sections.Contains(section)).ToList();
+        if (gathered.Count > 0 && topology.Current.Shards.Count > 0)
         {
             request.InfoPrefix = text.ToString();
+            request.InfoKeyspace = gathered.Contains("keyspace");
             request.Merge = MergeKind.Info;
             foreach (Shard shard in topology.Current.Shards)
             {
                 ProxyRequest child = request.Pool.Rent();
-                child.Frame.Begin(2);
+                child.Frame.Begin(gathered.Count + 1);
                 child.Frame.AppendArg("INFO"u8);
-                child.Frame.AppendArg("keyspace"u8);
+                foreach (string section in gathered)
+                {
+                    child.Frame.AppendArg(Encoding.ASCII.GetBytes(section));
+                }
                 child.Target = shard.Primary.Endpoint;
                 request.AddChild(child);
             }
-            if (request.Children.Count > 0)
-            {
-                return;
-            }
+            return;
+        }
+        if (gathered.Contains("keyspace"))
+        {
             text.Append("# Keyspace\r\n");
         }
         RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(text.ToString()));

@@ -58,6 +58,9 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     /// <summary>INFO only: the sections Slotgate answers itself, written before the merged keyspace section.</summary>
     public string? InfoPrefix { get; set; }
 
+    /// <summary>INFO only: whether the merged reply includes the Keyspace section.</summary>
+    public bool InfoKeyspace { get; set; }
+
     public ProxyRequest? Parent { get; private set; }
 
     public List<ProxyRequest> Children { get; } = [];
@@ -184,6 +187,7 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         Unsolicited = false;
         Merge = MergeKind.None;
         InfoPrefix = null;
+        InfoKeyspace = false;
         KeyPositionCount = 0;
         IsCompleted = false;
         _pendingChildren = 0;

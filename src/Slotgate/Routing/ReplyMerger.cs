@@ -38,7 +38,7 @@ internal static class ReplyMerger
                 RespWriter.WriteSimpleString(output, "OK"u8);
                 break;
             case MergeKind.Info:
-                MergeInfo(parent, output);
+                InfoAggregator.Merge(parent, output);
                 break;
             default:
                 BroadcastMerger.Merge(parent, output);
@@ -89,46 +89,6 @@ internal static class ReplyMerger
         {
             ArrayPool<(int, int, int)>.Shared.Return(elements);
         }
-    }
-
-    /// <summary>INFO: sum the <c>db0:keys=..,expires=..</c> lines of every primary's keyspace section.</summary>
-    private static void MergeInfo(ProxyRequest parent, IBufferWriter<byte> output)
-    {
-        long keys = 0;
-        long expires = 0;
-        foreach (ProxyRequest child in parent.Children)
-        {
-            RespValue value = RespValue.Parse(new ReadOnlySequence<byte>(child.Reply));
-            foreach (string line in (value.Text ?? string.Empty).Split('\n'))
-            {
-                if (!line.StartsWith("db0:", StringComparison.Ordinal))
-                {
-                    continue;
-                }
-                foreach (string field in line[4..].TrimEnd('\r').Split(','))
-                {
-                    int eq = field.IndexOf('=', StringComparison.Ordinal);
-                    if (eq > 0 && long.TryParse(field.AsSpan(eq + 1), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out long n))
-                    {
-                        if (field.StartsWith("keys=", StringComparison.Ordinal))
-                        {
-                            keys += n;
-                        }
-                        else if (field.StartsWith("expires=", StringComparison.Ordinal))
-                        {
-                            expires += n;
-                        }
-                    }
-                }
-            }
-        }
-        var text = new System.Text.StringBuilder(parent.InfoPrefix);
-        text.Append("# Keyspace\r\n");
-        if (keys > 0)
-        {
-            text.Append(System.Globalization.CultureInfo.InvariantCulture, $"db0:keys={keys},expires={expires},avg_ttl=0\r\n");
-        }
-        RespWriter.WriteBulkString(output, System.Text.Encoding.UTF8.GetBytes(text.ToString()));
     }
 
     private static long ReadInteger(ReadOnlySpan<byte> reply)

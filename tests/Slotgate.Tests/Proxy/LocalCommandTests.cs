@@ -153,4 +153,36 @@ public class LocalCommandTests(ProxyFixture fixture)
         Assert.Contains($"db0:keys={dbsize},", keyspace, StringComparison.Ordinal);
         Assert.DoesNotContain("# Server", keyspace, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task InfoMemoryAndStats_SummedOverPrimaries()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        string memory = (await client.CallAsync("INFO", "memory")).Text!;
+        Assert.StartsWith("# Memory", memory, StringComparison.Ordinal);
+        Assert.DoesNotContain("_human:", memory, StringComparison.Ordinal);
+        long proxied = FieldOf(memory, "used_memory");
+        long largest = 0;
+        foreach (var primary in fixture.Cluster.Primaries)
+        {
+            largest = Math.Max(largest, FieldOf(await fixture.Cluster.ExecuteAsync(primary, "INFO", "memory"), "used_memory"));
+        }
+        Assert.True(proxied > largest * 2, $"used_memory through Slotgate {proxied} should be the sum over 3 primaries (largest single {largest})");
+        string all = (await client.CallAsync("INFO")).Text!;
+        Assert.Contains("# Stats", all, StringComparison.Ordinal);
+        Assert.Contains("total_commands_processed:", all, StringComparison.Ordinal);
+        Assert.Contains("# Server", all, StringComparison.Ordinal);
+    }
+
+    private static long FieldOf(string info, string field)
+    {
+        foreach (string line in info.Split('\n'))
+        {
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+            {
+                return long.Parse(line[(field.Length + 1)..].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+        throw new InvalidOperationException($"{field} not in INFO");
+    }
 }
