@@ -23,7 +23,7 @@ internal static class CommandHandling
             RouteKind.FanOutAllOk => "every primary, OK when all are",
             RouteKind.FanOut => route.AllNodes ? $"every node ({MergeWords(route.Merge)})" : $"every primary ({MergeWords(route.Merge)})",
             RouteKind.Scan => "every primary in turn, cursor encodes which",
-            RouteKind.Info => "Slotgate's sections plus the keyspace summed over primaries",
+            RouteKind.Info => "Slotgate's own sections; memory, stats and keyspace summed over primaries",
             RouteKind.Transaction => "transaction state; runs on a dedicated connection",
             RouteKind.Blocking => "dedicated connection to the key's primary (blocks only its client)",
             RouteKind.PubSub => "the client's pub/sub connections",
