@@ -85,6 +85,19 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
             {
                 connection.Close();
             }
+            // Confirmations that will never come now: answer them, so the session's writer can finish.
+            foreach (Queue<PendingPubSubReply> queue in _pending.Values)
+            {
+                foreach (PendingPubSubReply pending in queue)
+                {
+                    if (pending.Request is { } request && !request.IsCompleted)
+                    {
+                        request.SetError("ERR Slotgate: connection closing");
+                        request.Complete();
+                    }
+                }
+            }
+            _pending.Clear();
         }
     }
 

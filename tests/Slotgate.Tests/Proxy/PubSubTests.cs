@@ -136,4 +136,19 @@ public class PubSubTests(ProxyFixture fixture)
         Assert.Equal(["introspect-a", "2", "introspect-none", "0"], numsub.Items!.Select(i => i.ToString()));
         Assert.True((await client.CallAsync("PUBSUB", "NUMPAT")).Integer >= 1);
     }
+
+    [Fact]
+    public async Task SubscriberDisconnectsAtOnce_SessionEnds()
+    {
+        var clients = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Slotgate.Proxy.CommandDispatcher>(fixture.Server.Services).Clients;
+        int before = clients.Count;
+        for (int i = 0; i < 20; i++)
+        {
+            var client = await fixture.ConnectRawAsync();
+            await client.SendAsync("SUBSCRIBE", $"gone-{i}", "gone-b");
+            await client.DisposeAsync();
+        }
+        await SlotMigrationTests.WaitUntilAsync(() => clients.Count <= before, TimeSpan.FromSeconds(10));
+    }
 }
