@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Slotgate.Protocol;
 
 namespace Slotgate.Demo;
 
@@ -64,7 +65,7 @@ internal static class ClusterConvergence
                 return ($"{node.Endpoint} disagrees with {running[0].Endpoint} about node roles", []);
             }
 
-            LocalRedisReply slotsReply = await node.SendAsync(["CLUSTER", "SLOTS"], ct).ConfigureAwait(false);
+            RespValue slotsReply = await node.SendAsync(["CLUSTER", "SLOTS"], ct).ConfigureAwait(false);
             (string slots, string? slotProblem) = NormalizeSlots(slotsReply, runningPorts);
             if (slotProblem is not null)
             {
@@ -113,21 +114,22 @@ internal static class ClusterConvergence
     /// CLUSTER SLOTS as a canonical string: ranges sorted by start, each with its primary port and sorted replica ports.
     /// Redis lists ranges and replicas in its own dictionary order, which differs between nodes that agree completely.
     /// </summary>
-    public static (string Normalized, string? Problem) NormalizeSlots(LocalRedisReply reply, IReadOnlySet<int> runningPorts)
+    public static (string Normalized, string? Problem) NormalizeSlots(RespValue reply, IReadOnlySet<int> runningPorts)
     {
         var ranges = new List<(long Start, string Text)>();
         long covered = 0;
-        foreach (LocalRedisReply range in reply.Items)
+        foreach (RespValue range in reply.ItemsOrEmpty)
         {
-            long start = range.Items[0].Integer;
-            long end = range.Items[1].Integer;
+            IReadOnlyList<RespValue> fields = range.ItemsOrEmpty;
+            long start = fields[0].Integer;
+            long end = fields[1].Integer;
             covered += end - start + 1;
-            int primaryPort = (int)range.Items[2].Items[1].Integer;
+            int primaryPort = (int)fields[2].ItemsOrEmpty[1].Integer;
             if (!runningPorts.Contains(primaryPort))
             {
                 return (string.Empty, $"slots {start}-{end} are owned by :{primaryPort}, which is not running");
             }
-            IEnumerable<long> replicaPorts = range.Items.Skip(3).Select(r => r.Items[1].Integer).Order();
+            IEnumerable<long> replicaPorts = fields.Skip(3).Select(r => r.ItemsOrEmpty[1].Integer).Order();
             ranges.Add((start, string.Create(CultureInfo.InvariantCulture, $"{start}-{end}:{primaryPort}[{string.Join(',', replicaPorts)}]")));
         }
         if (covered != SlotCount)

@@ -1,7 +1,9 @@
-using System.Globalization;
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Slotgate.Protocol;
 
 namespace Slotgate.Demo;
 
@@ -9,12 +11,13 @@ namespace Slotgate.Demo;
 /// The smallest RESP2 client that can drive cluster set-up: one TCP connection per command. A fresh connection
 /// each time costs well under a millisecond on loopback and means a killed or restarted node can never leave a
 /// half-read reply behind on a pooled connection. It does not depend on <c>redis-cli</c>, so the launcher needs
-/// only the <c>redis-server</c> package.
+/// only the <c>redis-server</c> package. Encoding and decoding are the protocol layer's (<see cref="RequestFrame"/>,
+/// <see cref="RespScanner"/>, <see cref="RespValue"/>).
 /// </summary>
 internal static class LocalRedisClient
 {
     /// <summary>Sends <paramref name="args"/> to 127.0.0.1:<paramref name="port"/> and returns the reply; RESP errors are returned, not thrown.</summary>
-    public static async Task<LocalRedisReply> SendAsync(int port, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct)
+    public static async Task<RespValue> SendAsync(int port, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct)
     {
         ArgumentOutOfRangeException.ThrowIfZero(args.Count);
         using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -25,8 +28,7 @@ internal static class LocalRedisClient
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), timeoutCts.Token).ConfigureAwait(false);
             await using var stream = new NetworkStream(socket, ownsSocket: false);
             await stream.WriteAsync(Encode(args), timeoutCts.Token).ConfigureAwait(false);
-            var reader = new LocalRedisReplyReader(stream);
-            return await reader.ReadAsync(timeoutCts.Token).ConfigureAwait(false);
+            return await ReadReplyAsync(stream, timeoutCts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
@@ -34,15 +36,66 @@ internal static class LocalRedisClient
         }
     }
 
-    private static byte[] Encode(IReadOnlyList<string> args)
+    /// <summary>
+    /// Reads one complete reply from <paramref name="stream"/>. A connection that closes mid-reply or bytes that are not
+    /// RESP throw <see cref="IOException"/>, which the launcher treats like any other failed connection.
+    /// </summary>
+    public static async Task<RespValue> ReadReplyAsync(Stream stream, CancellationToken ct)
     {
-        var builder = new StringBuilder();
-        builder.Append('*').Append(args.Count.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+        PipeReader reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync(ct).ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                if (TryParse(buffer, out RespValue? reply, out SequencePosition end))
+                {
+                    reader.AdvanceTo(end);
+                    return reply;
+                }
+                if (result.IsCompleted)
+                {
+                    throw new IOException("Connection closed before the reply was complete.");
+                }
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static bool TryParse(ReadOnlySequence<byte> buffer, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out RespValue? reply, out SequencePosition end)
+    {
+        var scanner = new SequenceReader<byte>(buffer);
+        try
+        {
+            if (!RespScanner.TrySkipValue(ref scanner))
+            {
+                reply = null;
+                end = buffer.Start;
+                return false;
+            }
+            end = scanner.Position;
+            reply = RespValue.Parse(buffer.Slice(buffer.Start, end));
+            return true;
+        }
+        catch (RespProtocolException ex)
+        {
+            throw new IOException(ex.Message, ex);
+        }
+    }
+
+    private static ReadOnlyMemory<byte> Encode(IReadOnlyList<string> args)
+    {
+        var frame = new RequestFrame();
+        frame.Begin(args.Count);
         foreach (string arg in args)
         {
-            builder.Append('$').Append(Encoding.UTF8.GetByteCount(arg).ToString(CultureInfo.InvariantCulture)).Append("\r\n");
-            builder.Append(arg).Append("\r\n");
+            frame.AppendArg(Encoding.UTF8.GetBytes(arg));
         }
-        return Encoding.UTF8.GetBytes(builder.ToString());
+        return frame.Memory;
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Slotgate.Protocol;
 
 namespace Slotgate.Demo;
 
@@ -162,12 +163,13 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(slot);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, ClusterConvergence.SlotCount);
         LocalRedisNode viewer = Nodes.FirstOrDefault(n => n.IsRunning) ?? throw new LocalClusterException("find slot owner: no node is running.");
-        LocalRedisReply slots = await viewer.SendAsync(["CLUSTER", "SLOTS"], ct).ConfigureAwait(false);
-        foreach (LocalRedisReply range in slots.Items)
+        RespValue slots = await viewer.SendAsync(["CLUSTER", "SLOTS"], ct).ConfigureAwait(false);
+        foreach (RespValue range in slots.ItemsOrEmpty)
         {
-            if (range.Items[0].Integer <= slot && slot <= range.Items[1].Integer)
+            IReadOnlyList<RespValue> fields = range.ItemsOrEmpty;
+            if (fields[0].Integer <= slot && slot <= fields[1].Integer)
             {
-                return GetNodeByPort((int)range.Items[2].Items[1].Integer);
+                return GetNodeByPort((int)fields[2].ItemsOrEmpty[1].Integer);
             }
         }
         throw new LocalClusterException($"find slot owner: {viewer.Endpoint} reports no owner for slot {slot}.");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Slotgate.Protocol;
 
 namespace Slotgate.Demo;
 
@@ -142,15 +143,15 @@ internal sealed class LocalRedisNode
     /// <summary>Runs one command and returns its reply as redis-cli would print it; a RESP error throws <see cref="RedisErrorReplyException"/>.</summary>
     public async Task<string> ExecuteAsync(IReadOnlyList<string> args, CancellationToken ct = default)
     {
-        LocalRedisReply reply = await SendAsync(args, ct).ConfigureAwait(false);
-        return reply.ToText();
+        RespValue reply = await SendAsync(args, ct).ConfigureAwait(false);
+        return RedisCliText.Format(reply);
     }
 
     /// <summary>Runs one command and returns the decoded reply; a RESP error throws <see cref="RedisErrorReplyException"/>.</summary>
-    public async Task<LocalRedisReply> SendAsync(IReadOnlyList<string> args, CancellationToken ct = default)
+    public async Task<RespValue> SendAsync(IReadOnlyList<string> args, CancellationToken ct = default)
     {
-        LocalRedisReply reply = await LocalRedisClient.SendAsync(Port, args, _commandTimeout, ct).ConfigureAwait(false);
-        if (reply.Kind == LocalRedisReplyKind.Error)
+        RespValue reply = await LocalRedisClient.SendAsync(Port, args, _commandTimeout, ct).ConfigureAwait(false);
+        if (reply.IsError)
         {
             throw new RedisErrorReplyException(Port, string.Join(' ', args.Take(3)), reply.Text ?? string.Empty);
         }
@@ -225,12 +226,12 @@ internal sealed class LocalRedisNode
             }
             try
             {
-                LocalRedisReply reply = await LocalRedisClient.SendAsync(Port, ["PING"], _commandTimeout, ct).ConfigureAwait(false);
-                if (reply.Kind == LocalRedisReplyKind.SimpleString && reply.Text == "PONG")
+                RespValue reply = await LocalRedisClient.SendAsync(Port, ["PING"], _commandTimeout, ct).ConfigureAwait(false);
+                if (reply.Type == '+' && reply.Text == "PONG")
                 {
                     return;
                 }
-                last = reply.ToText();
+                last = RedisCliText.Format(reply);
             }
             catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or TimeoutException or OperationCanceledException)
             {

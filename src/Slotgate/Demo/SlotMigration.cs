@@ -1,4 +1,5 @@
 using System.Globalization;
+using Slotgate.Protocol;
 
 namespace Slotgate.Demo;
 
@@ -43,9 +44,9 @@ internal sealed class SlotMigration
         while (moved < maxKeys)
         {
             int want = Math.Min(batchSize, maxKeys - moved);
-            LocalRedisReply keys = await SendStepAsync($"GETKEYSINSLOT on {Source.Endpoint}", Source,
-                ["CLUSTER", "GETKEYSINSLOT", slotText, want.ToString(CultureInfo.InvariantCulture)], ct).ConfigureAwait(false);
-            if (keys.Items.Count == 0)
+            IReadOnlyList<RespValue> keys = (await SendStepAsync($"GETKEYSINSLOT on {Source.Endpoint}", Source,
+                ["CLUSTER", "GETKEYSINSLOT", slotText, want.ToString(CultureInfo.InvariantCulture)], ct).ConfigureAwait(false)).ItemsOrEmpty;
+            if (keys.Count == 0)
             {
                 break;
             }
@@ -54,10 +55,10 @@ internal sealed class SlotMigration
                 "MIGRATE", Target.Host, Target.Port.ToString(CultureInfo.InvariantCulture), string.Empty, "0",
                 ((long)_cluster.Options.CommandTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture), "KEYS",
             };
-            migrate.AddRange(keys.Items.Select(k => k.Text ?? string.Empty));
-            await SendStepAsync($"MIGRATE {keys.Items.Count} keys from {Source.Endpoint} to {Target.Endpoint}", Source, migrate, ct).ConfigureAwait(false);
-            moved += keys.Items.Count;
-            KeysMoved += keys.Items.Count;
+            migrate.AddRange(keys.Select(k => k.Text ?? string.Empty));
+            await SendStepAsync($"MIGRATE {keys.Count} keys from {Source.Endpoint} to {Target.Endpoint}", Source, migrate, ct).ConfigureAwait(false);
+            moved += keys.Count;
+            KeysMoved += keys.Count;
         }
         return moved;
     }
@@ -99,7 +100,7 @@ internal sealed class SlotMigration
         IsCompleted = true;
     }
 
-    private async Task<LocalRedisReply> SendStepAsync(string step, LocalRedisNode node, IReadOnlyList<string> args, CancellationToken ct)
+    private async Task<RespValue> SendStepAsync(string step, LocalRedisNode node, IReadOnlyList<string> args, CancellationToken ct)
     {
         try
         {

@@ -29,6 +29,9 @@ internal sealed class RespValue
 
     public IReadOnlyList<RespValue>? Items { get; }
 
+    /// <summary><see cref="Items"/>, or an empty list for scalars and null aggregates.</summary>
+    public IReadOnlyList<RespValue> ItemsOrEmpty => Items ?? [];
+
     public bool IsError => Type == '-';
 
     public bool IsNull => Type == '_' || (Type is '$' or '=' && Text is null) || (Type == '*' && Items is null);

@@ -1,4 +1,5 @@
 using Slotgate.Demo;
+using Slotgate.Protocol;
 using Slotgate.Tests.Infrastructure;
 
 namespace Slotgate.Tests.Demo;
@@ -93,8 +94,8 @@ public sealed class LocalRedisClusterTopologyTests
 
     private static async Task<LocalRedisNode> GetOwnerSeenByAsync(LocalRedisCluster cluster, LocalRedisNode viewer, int slot)
     {
-        LocalRedisReply slots = await viewer.SendAsync(["CLUSTER", "SLOTS"]);
-        LocalRedisReply range = slots.Items.Single(r => r.Items[0].Integer <= slot && slot <= r.Items[1].Integer);
-        return cluster.GetNodeByPort((int)range.Items[2].Items[1].Integer);
+        RespValue slots = await viewer.SendAsync(["CLUSTER", "SLOTS"]);
+        IReadOnlyList<RespValue> range = slots.ItemsOrEmpty.Select(r => r.ItemsOrEmpty).Single(r => r[0].Integer <= slot && slot <= r[1].Integer);
+        return cluster.GetNodeByPort((int)range[2].ItemsOrEmpty[1].Integer);
     }
 }
