@@ -45,10 +45,17 @@ internal sealed class BackendPool : IAsyncDisposable
     }
 
     /// <summary>Sends a control command to <paramref name="endpoint"/> and decodes its reply.</summary>
-    public async Task<Protocol.RespValue> ExecuteAsync(string endpoint, TimeSpan timeout, params string[] args)
+    public Task<Protocol.RespValue> ExecuteAsync(string endpoint, TimeSpan timeout, params string[] args) =>
+        ExecuteAsync(endpoint, affinity: 0, timeout, args);
+
+    /// <summary>
+    /// Like <see cref="ExecuteAsync(string, TimeSpan, string[])"/> on the connection chosen by <paramref name="affinity"/>:
+    /// a client's own connection, so the command runs after everything that client sent to the node before.
+    /// </summary>
+    public async Task<Protocol.RespValue> ExecuteAsync(string endpoint, int affinity, TimeSpan timeout, params string[] args)
     {
         var request = new ControlRequest(args);
-        GetNode(endpoint).Send(request, affinity: 0);
+        GetNode(endpoint).Send(request, affinity);
         return await request.Reply.WaitAsync(timeout).ConfigureAwait(false);
     }
 

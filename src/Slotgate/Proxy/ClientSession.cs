@@ -28,6 +28,7 @@ internal sealed class ClientSession
     private Transaction? _transaction;
     private List<PinnedForward>? _pinned;
     private Subscriptions? _subscriptions;
+    private List<(int Slot, Cluster.Shard Shard)>? _touched;
 
     public ClientSession(IDuplexPipe transport, CommandDispatcher dispatcher, ClientInfo info, ILogger logger)
     {
@@ -43,6 +44,42 @@ internal sealed class ClientSession
 
     /// <summary>This client's WATCH/MULTI state, created on first use (most clients never use transactions).</summary>
     public Transaction Transaction => _transaction ??= _dispatcher.CreateTransaction();
+
+    /// <summary>Notes that this client wrote to <paramref name="shard"/> (reached through <paramref name="slot"/>), for WAIT.</summary>
+    public void Touch(int slot, Cluster.Shard? shard)
+    {
+        if (shard is null)
+        {
+            return;
+        }
+        _touched ??= [];
+        foreach ((int _, Cluster.Shard known) in _touched)
+        {
+            if (ReferenceEquals(known, shard))
+            {
+                return;
+            }
+        }
+        _touched.Add((slot, shard));
+    }
+
+    /// <summary>The current primaries of the shards this client wrote to.</summary>
+    public IReadOnlyList<string> TouchedPrimaries()
+    {
+        if (_touched is null)
+        {
+            return [];
+        }
+        var endpoints = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach ((int slot, Cluster.Shard _) in _touched)
+        {
+            if (_dispatcher.Router.PrimaryFor(slot) is { } endpoint)
+            {
+                endpoints.Add(endpoint);
+            }
+        }
+        return [.. endpoints];
+    }
 
     /// <summary>This client's pub/sub state, created on first use.</summary>
     public Subscriptions Subscriptions => _subscriptions ??= _dispatcher.CreateSubscriptions(this);

@@ -19,12 +19,14 @@ internal sealed class CommandDispatcher
     private readonly LocalCommands _local;
     private readonly BlockingCommands _blocking;
     private readonly PubSubService _pubSub;
+    private readonly WaitCommand _wait;
     private readonly ILogger _logger;
     private readonly Dictionary<CommandInfo, CommandRoute> _routes = new(ReferenceEqualityComparer.Instance);
 
     public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, ILogger<CommandDispatcher> logger)
     {
         _pubSub = pubSub;
+        _wait = new WaitCommand(router.Pool, router.Topology);
         _blocking = blocking;
         _commands = commands;
         _router = router;
@@ -98,6 +100,9 @@ internal sealed class CommandDispatcher
             case RouteKind.PubSub:
                 session.Subscriptions.Execute(request, command.Name);
                 break;
+            case RouteKind.Wait:
+                _wait.Execute(session, request);
+                break;
             case RouteKind.ClientUnblock:
                 ClientUnblock(request);
                 break;
@@ -122,16 +127,16 @@ internal sealed class CommandDispatcher
                 Forward(session, request, command);
                 break;
             case RouteKind.SplitValues:
-                Split(request, command, keyStep: 1, MergeKind.Values);
+                Split(session, request, command, keyStep: 1, MergeKind.Values);
                 break;
             case RouteKind.SplitPairs when frame.ArgCount % 2 == 0:
                 Fail(request, $"ERR wrong number of arguments for '{command.Name.ToLowerInvariant()}' command");
                 break;
             case RouteKind.SplitPairs:
-                Split(request, command, keyStep: 2, MergeKind.AllOk);
+                Split(session, request, command, keyStep: 2, MergeKind.AllOk);
                 break;
             case RouteKind.SplitSum:
-                Split(request, command, keyStep: 1, MergeKind.Sum);
+                Split(session, request, command, keyStep: 1, MergeKind.Sum);
                 break;
             case RouteKind.FanOutSum:
                 FanOut(request, MergeKind.Sum);
@@ -307,6 +312,10 @@ internal sealed class CommandDispatcher
             return;
         }
         request.Slot = slot;
+        if (slot >= 0 && (command.Flags & CommandFlags.Write) != 0)
+        {
+            session.Touch(slot, _router.Topology.Current.GetShard(slot));
+        }
         _router.Dispatch(request);
     }
 
@@ -315,7 +324,7 @@ internal sealed class CommandDispatcher
     /// rejects keys of different slots in one command, even on the same node, so a slot is the largest unit).
     /// A command whose keys already share a slot is forwarded unchanged.
     /// </summary>
-    private void Split(ProxyRequest request, CommandInfo command, int keyStep, MergeKind merge)
+    private void Split(ClientSession session, ProxyRequest request, CommandInfo command, int keyStep, MergeKind merge)
     {
         RequestFrame frame = request.Frame;
         int slot = HashSlot.None;
@@ -323,9 +332,14 @@ internal sealed class CommandDispatcher
         {
             slot = HashSlot.Combine(slot, HashSlot.Of(frame.Arg(i)));
         }
+        bool write = (command.Flags & CommandFlags.Write) != 0;
         if (slot != HashSlot.Multiple)
         {
             request.Slot = slot;
+            if (write)
+            {
+                session.Touch(slot, _router.Topology.Current.GetShard(slot));
+            }
             _router.Dispatch(request);
             return;
         }
@@ -371,8 +385,11 @@ internal sealed class CommandDispatcher
                 slots[j] = -1;
             }
             request.AddChild(child);
+            if (write)
+            {
+                session.Touch(groupSlot, _router.Topology.Current.GetShard(groupSlot));
+            }
         }
-        _ = command;
         _router.DispatchChildren(request);
     }
 

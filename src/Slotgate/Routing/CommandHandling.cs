@@ -28,6 +28,7 @@ internal static class CommandHandling
             RouteKind.Blocking => "dedicated connection to the key's primary (blocks only its client)",
             RouteKind.PubSub => "the client's pub/sub connections",
             RouteKind.BySlotArgument => "primary of the slot given as argument",
+            RouteKind.Wait => "replication offsets of the shards the client wrote to, until enough replicas acknowledge",
             RouteKind.ClientUnblock => "relayed to the node where that client's blocking command waits",
             RouteKind.NotSupported => "refused: " + route.Error,
             RouteKind.Forward or null when keyed => (command.Flags & CommandFlags.MayBlock) != 0

@@ -62,7 +62,8 @@ internal static class CommandRoutes
         {
             routes[name] = new(RouteKind.PubSub);
         }
-        Refuse(routes, "replication acknowledgement across shards", "WAIT", "WAITAOF");
+        routes["WAIT"] = new(RouteKind.Wait);
+        Refuse(routes, "AOF acknowledgement across shards", "WAITAOF");
         KeyspaceRoutes.Add(routes);
         Refuse(routes, "scripts broadcast", "SCRIPT|KILL", "FUNCTION|DUMP", "FUNCTION|RESTORE", "FUNCTION|KILL", "FUNCTION|STATS");
         routes["CLIENT|UNBLOCK"] = new(RouteKind.ClientUnblock);

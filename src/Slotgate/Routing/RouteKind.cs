@@ -42,6 +42,9 @@ internal enum RouteKind
     /// <summary>SUBSCRIBE and friends: the session's pub/sub connections.</summary>
     PubSub,
 
+    /// <summary>WAIT: replication acknowledgements on the shards the client wrote to.</summary>
+    Wait,
+
     /// <summary>CLIENT UNBLOCK: relayed to the node where the named client's blocking command waits.</summary>
     ClientUnblock,
 

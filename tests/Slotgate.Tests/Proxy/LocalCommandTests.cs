@@ -102,11 +102,11 @@ public class LocalCommandTests(ProxyFixture fixture)
     }
 
     [Fact]
-    public async Task NotYetSupported_Wait_ClearErrorNamingIt()
+    public async Task NotSupported_WaitaofAndConfigSet_ClearErrorNamingIt()
     {
         await using var client = await fixture.ConnectRawAsync();
-        RespValue wait = await client.CallAsync("WAIT", "1", "100");
-        Assert.Contains("WAIT", wait.Text, StringComparison.Ordinal);
+        RespValue waitaof = await client.CallAsync("WAITAOF", "1", "0", "100");
+        Assert.Contains("WAITAOF", waitaof.Text, StringComparison.Ordinal);
         RespValue config = await client.CallAsync("CONFIG", "SET", "maxmemory", "1");
         Assert.True(config.IsError);
         Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
