@@ -34,6 +34,7 @@ internal static class OptionsRenderer
         yaml.Append("routing:\n");
         Scalar(yaml, 1, "maxRedirects", Number(options.Routing.MaxRedirects));
         Scalar(yaml, 1, "tryAgainDelay", Duration(options.Routing.TryAgainDelay));
+        List(yaml, 1, "disabledCommands", options.Routing.DisabledCommands);
 
         var limits = options.Limits;
         yaml.Append("limits:\n");

@@ -1,3 +1,4 @@
+using Slotgate.Commands;
 using System.Globalization;
 
 namespace Slotgate.Configuration;
@@ -101,6 +102,14 @@ internal static class OptionsValidator
 
     private static void ValidateRouting(RoutingOptions routing, List<string> errors)
     {
+        for (int i = 0; i < routing.DisabledCommands.Count; i++)
+        {
+            string name = routing.DisabledCommands[i];
+            if (string.IsNullOrWhiteSpace(name) || CommandTable.BuiltIn.Find(name.Trim().Replace(' ', '|')) is null)
+            {
+                errors.Add($"routing.disabledCommands[{i}]: '{name}' is not a Redis command");
+            }
+        }
         if (routing.MaxRedirects is < 0 or > RoutingOptions.MaxMaxRedirects)
         {
             errors.Add($"routing.maxRedirects: must be between 0 and {RoutingOptions.MaxMaxRedirects}, got {routing.MaxRedirects}");

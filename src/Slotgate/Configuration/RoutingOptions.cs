@@ -13,4 +13,10 @@ internal sealed record RoutingOptions
 
     /// <summary>Pause before retrying after TRYAGAIN, which Redis sends while a multi-key command's keys are mid-migration.</summary>
     public TimeSpan TryAgainDelay { get; init; } = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>
+    /// Commands refused for everyone (e.g. FLUSHALL, FLUSHDB, KEYS on a shared cluster), by name or as
+    /// <c>CONTAINER|SUBCOMMAND</c> / <c>"CONTAINER SUBCOMMAND"</c>. Empty by default.
+    /// </summary>
+    public IReadOnlyList<string> DisabledCommands { get; init; } = [];
 }

@@ -23,7 +23,7 @@ internal sealed class CommandDispatcher
     private readonly ILogger _logger;
     private readonly Dictionary<CommandInfo, CommandRoute> _routes = new(ReferenceEqualityComparer.Instance);
 
-    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, ILogger<CommandDispatcher> logger)
+    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, ILogger<CommandDispatcher> logger, IReadOnlyList<string>? disabledCommands = null)
     {
         _pubSub = pubSub;
         _wait = new WaitCommand(router.Pool, router.Topology);
@@ -40,6 +40,14 @@ internal sealed class CommandDispatcher
             foreach (CommandInfo subcommand in command.Subcommands)
             {
                 _routes[subcommand] = ResolveRoute(subcommand);
+            }
+        }
+        foreach (string name in disabledCommands ?? [])
+        {
+            if (commands.Find(name.Trim().Replace(' ', '|')) is { } disabled)
+            {
+                string display = disabled.Name.ToUpperInvariant().Replace('|', ' ');
+                _routes[disabled] = new CommandRoute(RouteKind.NotSupported, $"ERR Slotgate: '{display}' is disabled by configuration (routing.disabledCommands)");
             }
         }
     }

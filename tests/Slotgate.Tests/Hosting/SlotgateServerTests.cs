@@ -37,6 +37,26 @@ public class SlotgateServerTests(ProxyFixture fixture)
     }
 
     [Fact]
+    public async Task DisabledCommands_Configured_RefusedWithReasonOthersWork()
+    {
+        var options = new SlotgateOptions
+        {
+            Listen = ["127.0.0.1:0"],
+            Cluster = new ClusterOptions { Seeds = [fixture.Cluster.SeedEndpoints[0]] },
+            Routing = new RoutingOptions { DisabledCommands = ["FLUSHALL", "flushdb", "SCRIPT FLUSH"] },
+        };
+        await using SlotgateServer server = await SlotgateServer.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        Assert.Equal("ERR Slotgate: 'FLUSHALL' is disabled by configuration (routing.disabledCommands)", (await client.CallAsync("FLUSHALL")).Text);
+        Assert.Equal("ERR Slotgate: 'FLUSHDB' is disabled by configuration (routing.disabledCommands)", (await client.CallAsync("FLUSHDB")).Text);
+        Assert.Equal("ERR Slotgate: 'SCRIPT FLUSH' is disabled by configuration (routing.disabledCommands)", (await client.CallAsync("SCRIPT", "FLUSH")).Text);
+        Assert.Equal("OK", (await client.CallAsync("SET", "disabled:other", "1")).Text);
+
+        Assert.Contains(SlotgateConfiguration.Validate(options with { Routing = new RoutingOptions { DisabledCommands = ["FLUSHAL"] } }),
+            error => error == "routing.disabledCommands[0]: 'FLUSHAL' is not a Redis command");
+    }
+
+    [Fact]
     public async Task RunAsync_InvalidConfiguration_ReportsEveryErrorAndExits2()
     {
         var error = new StringWriter();
