@@ -6,7 +6,8 @@ namespace Slotgate.Tests.Clients;
 
 /// <summary>
 /// Preconditions of the client scripts' key names, checked against the proxy's own slot map so a script's "across
-/// shards" and "CROSSSLOT" sections really test what they claim. The names and counts mirror the scripts.
+/// shards", "CROSSSLOT", sharded pub/sub and scripts sections really test what they claim. The names and counts mirror
+/// the scripts.
 /// </summary>
 [Collection(ProxyCollection.Name)]
 public class ScriptKeyTests(ProxyFixture fixture)
@@ -49,4 +50,33 @@ public class ScriptKeyTests(ProxyFixture fixture)
         int cross = HashSlot.Of(Encoding.UTF8.GetBytes($"{prefix}tx:cross"));
         Assert.NotEqual(transaction, cross);
     }
+
+    [Theory]
+    [InlineData("{py:sh:a}:chan", "{py:sh:b}:chan", "{py:sh:c}:chan")]
+    [InlineData("{php:sh:a}:chan", "{php:sh:b}:chan", "{php:sh:d}:chan")]
+    [InlineData("{node:sh:a}:chan", "{node:sh:b}:chan", "{node:sh:c}:chan")]
+    public void ShardChannels_EachLanguage_LiveOnEveryPrimary(params string[] channels)
+    {
+        // SHARD_CHANNELS in each script: the pub/sub section's SSUBSCRIBE/SPUBLISH go to three different primaries.
+        Assert.Equal(Primaries(), channels.Select(PrimaryOf).Order());
+    }
+
+    [Theory]
+    [InlineData("py:")]
+    [InlineData("php:")]
+    [InlineData("node:")]
+    public void ScriptKeyTags_LanguagePrefix_CoverEveryPrimary(string prefix)
+    {
+        // The scripts section runs EVALSHA, EVAL and FCALL on keys "{prefix lua:0}:k" .. "{prefix lua:5}:k".
+        var primaries = Enumerable.Range(0, ScriptTagCount).Select(i => PrimaryOf($"{{{prefix}lua:{i}}}:k")).ToHashSet();
+        Assert.Equal(Primaries(), primaries.Order());
+    }
+
+    /// <summary>SCRIPT_TAGS / SCRIPT_TAG_COUNT in every script.</summary>
+    private const int ScriptTagCount = 6;
+
+    private string?[] Primaries() => fixture.Server.Topology.Current.Shards.Select(s => (string?)s.Primary.Endpoint).Order().ToArray();
+
+    private string? PrimaryOf(string key) =>
+        fixture.Server.Topology.Current.GetShard(HashSlot.Of(Encoding.UTF8.GetBytes(key)))?.Primary.Endpoint;
 }

@@ -7,6 +7,7 @@
 // Every section is a function in SECTIONS; each runs even when an earlier one failed, so one run reports every mismatch.
 // Exit code 0 only when every section passed. Keys start with "node:" so several clients can share one cluster.
 
+const crypto = require('node:crypto');
 const util = require('node:util');
 const Redis = require('ioredis');
 
@@ -20,6 +21,30 @@ const EXECABORT_ERROR = 'EXECABORT Transaction discarded because of previous err
 const TX_CROSS_KEY = PREFIX + 'tx:cross';
 const PROMPT_LIMIT_MS = 300; // how long a command may take while another connection is blocked on the same hashtag
 const BLOCK_DELAY_MS = 300; // how long the other connection waits before it releases a blocked command
+const PUBSUB_MESSAGES = 12; // messages published to each channel
+const PUBSUB_WAIT_MS = 5000; // how long the subscriber waits for every message
+const CHANNELS = [PREFIX + 'ps:news', PREFIX + 'ps:sport'];
+const PATTERN = PREFIX + 'ps:evt:*';
+const PATTERN_CHANNELS = [PREFIX + 'ps:evt:a', PREFIX + 'ps:evt:b'];
+// Slotgate puts each subscriber on some primary; with several, some are most likely on different primaries.
+const EXTRA_PATTERN_SUBSCRIBERS = 3;
+// The shard channels' slots belong to three different primaries; the xunit test asserts that.
+const SHARD_CHANNELS = ['{node:sh:a}:chan', '{node:sh:b}:chan', '{node:sh:c}:chan'];
+// Keys {node:lua:0}:... .. {node:lua:5}:... land on every primary; the xunit test asserts that.
+const SCRIPT_TAGS = range(6).map((i) => `{${PREFIX}lua:${i}}`);
+const SET_AND_GET = "redis.call('SET', KEYS[1], ARGV[1]) return {KEYS[1], redis.call('GET', KEYS[1])}";
+const PUSH_TWO = "redis.call('RPUSH', KEYS[1], ARGV[1]) redis.call('RPUSH', KEYS[2], ARGV[2]) " +
+  "return redis.call('LLEN', KEYS[1]) + redis.call('LLEN', KEYS[2])";
+const NO_KEYS = "return {ARGV[1], 42, 'lua'}";
+const INCR_BY = "return redis.call('INCRBY', KEYS[1], ARGV[1])";
+const LIBRARY_NAME = 'nodelib';
+const LIBRARY = `#!lua name=${LIBRARY_NAME}
+redis.register_function('node_swap', function(keys, args)
+  local old = redis.call('GET', keys[1])
+  redis.call('SET', keys[1], args[1])
+  return old or ''
+end)
+`;
 
 // Keys this run created and did not delete; the last section checks them with EXISTS and DBSIZE.
 const liveKeys = new Set();
@@ -372,6 +397,179 @@ async function sectionBlocking(r) {
   keep(otherKey, dst, stream);
 }
 
+/** Collects a client's pub/sub events; waitFor() resolves once count of them arrived, or fails after PUBSUB_WAIT_MS. */
+function collect(client, ...events) {
+  const received = [];
+  for (const event of events) {
+    client.on(event, (...args) => received.push([event, ...args]));
+  }
+  return {
+    received,
+    async waitFor(count, what) {
+      const deadline = Date.now() + PUBSUB_WAIT_MS;
+      while (received.length < count && Date.now() < deadline) {
+        await sleep(10);
+      }
+      expectTrue(received.length === count,
+        `${what}: expected ${count} messages within ${PUBSUB_WAIT_MS} ms, got ${received.length}: ${util.inspect(received)}`);
+      return received.splice(0, count);
+    },
+  };
+}
+
+async function sectionPubSub(r) {
+  const numpatBefore = await r.pubsub('NUMPAT');
+  let numpatShared;
+  const subscriber = await secondClient(r);
+  try {
+    const messages = collect(subscriber, 'message', 'pmessage');
+    expect(await subscriber.subscribe(...CHANNELS), 2, 'SUBSCRIBE to two channels (subscription count)');
+    expect(await subscriber.psubscribe(PATTERN), 3, 'PSUBSCRIBE (subscription count)');
+
+    expect((await r.pubsub('CHANNELS', PREFIX + 'ps:*')).sort(), CHANNELS, 'PUBSUB CHANNELS while subscribed');
+    const missing = PREFIX + 'ps:nobody';
+    expect(await r.pubsub('NUMSUB', ...CHANNELS, missing), [CHANNELS[0], 1, CHANNELS[1], 1, missing, 0],
+      'PUBSUB NUMSUB while subscribed (summed over every node)');
+    expect(await r.pubsub('NUMPAT'), numpatBefore + 1, 'PUBSUB NUMPAT while subscribed');
+    // NUMPAT counts distinct patterns, as Redis does: more subscribers of the same pattern do not change it.
+    const others = [];
+    try {
+      for (let i = 0; i < EXTRA_PATTERN_SUBSCRIBERS; i++) {
+        others.push(await secondClient(r));
+        expect(await others[i].psubscribe(PATTERN), 1, 'PSUBSCRIBE of another subscriber (subscription count)');
+      }
+      numpatShared = await r.pubsub('NUMPAT'); // compared at the end, so a wrong count hides no other check
+    } finally {
+      others.forEach((other) => other.disconnect());
+    }
+
+    // Interleaved publishes from one connection; each channel's messages must arrive in publish order.
+    // (PUBLISH's own reply is not checked: a Redis Cluster node counts only the subscribers connected to it.)
+    const published = [...CHANNELS, ...PATTERN_CHANNELS];
+    for (let i = 0; i < PUBSUB_MESSAGES; i++) {
+      for (const channel of published) {
+        await r.publish(channel, `${channel} #${i}`);
+      }
+    }
+    const byChannel = Object.fromEntries(published.map((channel) => [channel, []]));
+    for (const event of await messages.waitFor(published.length * PUBSUB_MESSAGES, 'published messages')) {
+      const channel = event[0] === 'pmessage' ? event[2] : event[1];
+      expectTrue(channel in byChannel, `message on an unexpected channel: ${util.inspect(event)}`);
+      byChannel[channel].push(event);
+    }
+    for (const channel of CHANNELS) {
+      expect(byChannel[channel], range(PUBSUB_MESSAGES).map((i) => ['message', channel, `${channel} #${i}`]),
+        `messages on ${channel}, in publish order`);
+    }
+    for (const channel of PATTERN_CHANNELS) {
+      expect(byChannel[channel], range(PUBSUB_MESSAGES).map((i) => ['pmessage', PATTERN, channel, `${channel} #${i}`]),
+        `pattern messages on ${channel}, in publish order`);
+    }
+
+    expect(await subscriber.unsubscribe(CHANNELS[0]), 2, `UNSUBSCRIBE ${CHANNELS[0]} (subscription count)`);
+    expect(await subscriber.punsubscribe(PATTERN), 1, 'PUNSUBSCRIBE (subscription count)');
+    expect(await subscriber.unsubscribe(CHANNELS[1]), 0, `UNSUBSCRIBE ${CHANNELS[1]} (subscription count)`);
+    expect(await r.pubsub('CHANNELS', PREFIX + 'ps:*'), [], 'PUBSUB CHANNELS after UNSUBSCRIBE');
+    expect(await r.pubsub('NUMSUB', ...CHANNELS), [CHANNELS[0], 0, CHANNELS[1], 0], 'PUBSUB NUMSUB after UNSUBSCRIBE');
+    expect(await r.pubsub('NUMPAT'), numpatBefore, 'PUBSUB NUMPAT after PUNSUBSCRIBE');
+  } finally {
+    subscriber.disconnect();
+  }
+
+  // Sharded pub/sub: one SSUBSCRIBE per channel (their slots differ). As from one Redis server, each reply counts
+  // all of this connection's shard channels; the counts are compared after the messages, so a wrong count does not
+  // hide whether delivery works.
+  let shardCounts;
+  const shard = await secondClient(r);
+  try {
+    const messages = collect(shard, 'smessage');
+    const counts = [];
+    for (const channel of SHARD_CHANNELS) {
+      counts.push(['ssubscribe', channel, await shard.ssubscribe(channel)]);
+    }
+    expect(await r.pubsub('SHARDNUMSUB', ...SHARD_CHANNELS), SHARD_CHANNELS.flatMap((channel) => [channel, 1]),
+      'PUBSUB SHARDNUMSUB while subscribed');
+    for (let i = 0; i < PUBSUB_MESSAGES; i++) {
+      for (const channel of SHARD_CHANNELS) {
+        expect(await r.spublish(channel, `${channel} #${i}`), 1, `SPUBLISH to ${channel}`);
+      }
+    }
+    const byChannel = Object.fromEntries(SHARD_CHANNELS.map((channel) => [channel, []]));
+    for (const [, channel, message] of await messages.waitFor(SHARD_CHANNELS.length * PUBSUB_MESSAGES, 'shard messages')) {
+      expectTrue(channel in byChannel, `shard message on an unexpected channel: ${channel}`);
+      byChannel[channel].push(message);
+    }
+    for (const channel of SHARD_CHANNELS) {
+      expect(byChannel[channel], range(PUBSUB_MESSAGES).map((i) => `${channel} #${i}`), `shard messages on ${channel}, in publish order`);
+    }
+    for (const channel of SHARD_CHANNELS) {
+      counts.push(['sunsubscribe', channel, await shard.sunsubscribe(channel)]);
+    }
+    expect(await r.pubsub('SHARDNUMSUB', ...SHARD_CHANNELS), SHARD_CHANNELS.flatMap((channel) => [channel, 0]),
+      'PUBSUB SHARDNUMSUB after SUNSUBSCRIBE');
+    shardCounts = [counts, [...SHARD_CHANNELS.map((channel, i) => ['ssubscribe', channel, i + 1]),
+      ...SHARD_CHANNELS.map((channel, i) => ['sunsubscribe', channel, SHARD_CHANNELS.length - i - 1])],
+    'SSUBSCRIBE and SUNSUBSCRIBE subscription counts, one channel each'];
+  } finally {
+    shard.disconnect();
+  }
+  const mismatches = [[numpatShared, numpatBefore + 1, `PUBSUB NUMPAT with ${1 + EXTRA_PATTERN_SUBSCRIBERS} subscribers of one pattern`], shardCounts]
+    .filter(([actual, expected]) => !util.isDeepStrictEqual(actual, expected))
+    .map(([actual, expected, what]) => `${what}: expected ${util.inspect(expected)}, got ${util.inspect(actual)}`);
+  expectTrue(mismatches.length === 0, mismatches.join('; '));
+}
+
+async function sectionScripts(r) {
+  const keys = SCRIPT_TAGS.map((tag) => `${tag}:k`);
+  const lists = SCRIPT_TAGS.map((tag) => [`${tag}:l1`, `${tag}:l2`]);
+  const counters = SCRIPT_TAGS.map((tag) => `${tag}:n`);
+  const swapped = SCRIPT_TAGS.map((tag) => `${tag}:f`);
+  await r.del(...keys, ...lists.flat(), ...counters, ...swapped);
+
+  const sha = await r.script('LOAD', SET_AND_GET);
+  expect(sha, crypto.createHash('sha1').update(SET_AND_GET).digest('hex'), "SCRIPT LOAD answers the script's SHA1");
+  expect(await r.script('EXISTS', sha, '0'.repeat(40)), [1, 0], 'SCRIPT EXISTS of the loaded script and an unknown one');
+  for (const [i, key] of keys.entries()) {
+    expect(await r.evalsha(sha, 1, key, `v${i}`), [key, `v${i}`], `EVALSHA on ${key}`);
+  }
+  expect(await r.mget(keys), keys.map((_, i) => `v${i}`), 'values the EVALSHAs set');
+  for (const [first, second] of lists) {
+    expect(await r.eval(PUSH_TWO, 2, first, second, 'a', 'b'), 2, `EVAL with keys ${first} ${second}`);
+  }
+  expect(await r.eval(NO_KEYS, 0, 'no keys'), ['no keys', 42, 'lua'], 'EVAL with 0 keys');
+
+  // ioredis's own helper: EVALSHA, and EVAL when the server answers NOSCRIPT.
+  r.defineCommand('nodeIncrBy', { numberOfKeys: 1, lua: INCR_BY });
+  for (const key of counters) {
+    expect(await r.nodeIncrBy(key, 5), 5, `defineCommand on ${key}`);
+    expect(await r.nodeIncrBy(key, 2), 7, `defineCommand again on ${key}`);
+  }
+  const incrSha = crypto.createHash('sha1').update(INCR_BY).digest('hex');
+  expect(await r.script('EXISTS', incrSha), [1], 'SCRIPT EXISTS of the defineCommand script');
+
+  expect(await r.function('LOAD', 'REPLACE', LIBRARY), LIBRARY_NAME, 'FUNCTION LOAD REPLACE');
+  expect(await r.function('LOAD', 'REPLACE', LIBRARY), LIBRARY_NAME, 'FUNCTION LOAD REPLACE of a loaded library');
+  try {
+    for (const [i, key] of swapped.entries()) {
+      expect(await r.fcall('node_swap', 1, key, `first ${i}`), '', `FCALL on ${key} (no old value)`);
+      expect(await r.fcall('node_swap', 1, key, `second ${i}`), `first ${i}`, `FCALL again on ${key}`);
+    }
+  } finally {
+    expect(await r.function('DELETE', LIBRARY_NAME), 'OK', 'FUNCTION DELETE');
+  }
+  let reply;
+  try {
+    reply = await r.fcall('node_swap', 1, swapped[0], 'x');
+  } catch (error) {
+    if (error.name !== 'ReplyError') {
+      throw error;
+    }
+    expectTrue(error.message.includes('Function not found'), `FCALL after FUNCTION DELETE: got ${util.inspect(error.message)}`);
+  }
+  expect(reply, undefined, 'FCALL after FUNCTION DELETE');
+  keep(...keys, ...lists.flat(), ...counters, ...swapped);
+}
+
 async function sectionKeyspace(r) {
   const keys = [...liveKeys];
   expect(await r.exists(...keys), keys.length, 'EXISTS of every key this run left behind');
@@ -379,7 +577,7 @@ async function sectionKeyspace(r) {
   expectTrue(size >= keys.length, `DBSIZE: expected at least ${keys.length}, got ${size}`);
 }
 
-// Later: sectionPubSub, sectionScripts, once Slotgate supports them. The keyspace section stays last: it counts what the others left behind.
+// The keyspace section stays last: it counts what the others left behind.
 const SECTIONS = {
   connection: sectionConnection,
   strings: sectionStrings,
@@ -395,6 +593,8 @@ const SECTIONS = {
   hashtag_and_crossslot: sectionHashtagAndCrossSlot,
   transactions: sectionTransactions,
   blocking: sectionBlocking,
+  pubsub: sectionPubSub,
+  scripts: sectionScripts,
   keyspace: sectionKeyspace,
 };
 

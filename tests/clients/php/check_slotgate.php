@@ -20,6 +20,31 @@ const EXECABORT_ERROR = 'EXECABORT Transaction discarded because of previous err
 const TX_CROSS_KEY = PREFIX . 'tx:cross';
 const PROMPT_LIMIT_MS = 300; // how long a command may take while another connection is blocked on the same hashtag
 const BLOCK_DELAY_US = 300_000; // how long the other connection waits before it releases a blocked command
+const PUBSUB_MESSAGES = 12; // messages published to each channel
+const PUBSUB_WAIT_S = 5; // how long a subscriber waits for every message
+const CHANNELS = [PREFIX . 'ps:news', PREFIX . 'ps:sport'];
+const PATTERN = PREFIX . 'ps:evt:*';
+const PATTERN_CHANNELS = [PREFIX . 'ps:evt:a', PREFIX . 'ps:evt:b'];
+// Slotgate puts each subscriber on some primary; with several, some are most likely on different primaries.
+const EXTRA_PATTERN_SUBSCRIBERS = 3;
+// Matches PATTERN; published to until a forked phpredis subscriber shows it has subscribed.
+const PROBE_CHANNEL = PREFIX . 'ps:evt:probe';
+// The shard channels' slots belong to three different primaries; the xunit test asserts that.
+const SHARD_CHANNELS = ['{php:sh:a}:chan', '{php:sh:b}:chan', '{php:sh:d}:chan'];
+// Keys {php:lua:0}:... .. {php:lua:5}:... land on every primary; the xunit test asserts that.
+const SCRIPT_TAG_COUNT = 6;
+const SET_AND_GET = "redis.call('SET', KEYS[1], ARGV[1]) return {KEYS[1], redis.call('GET', KEYS[1])}";
+const PUSH_TWO = "redis.call('RPUSH', KEYS[1], ARGV[1]) redis.call('RPUSH', KEYS[2], ARGV[2]) "
+    . "return redis.call('LLEN', KEYS[1]) + redis.call('LLEN', KEYS[2])";
+const NO_KEYS = "return {ARGV[1], 42, 'lua'}";
+const LIBRARY_NAME = 'phplib';
+const LIBRARY = "#!lua name=" . LIBRARY_NAME . "
+redis.register_function('php_swap', function(keys, args)
+  local old = redis.call('GET', keys[1])
+  redis.call('SET', keys[1], args[1])
+  return old or ''
+end)
+";
 
 final class Mismatch extends Exception
 {
@@ -468,6 +493,309 @@ function section_blocking(Redis $r): void
     keep($other, $dst, $stream);
 }
 
+/**
+ * A plain RESP2 connection. phpredis 5.3.7 hides subscription counts, cannot SUBSCRIBE and PSUBSCRIBE on one
+ * connection (subscribe() blocks until the connection fails) and has no ssubscribe(), so the pub/sub section's main
+ * subscriber speaks RESP itself; phpredis's own subscribe()/psubscribe() run in forked children beside it.
+ */
+final class RespConnection
+{
+    /** @var resource */
+    private $stream;
+
+    public function __construct(string $host, int $port)
+    {
+        $stream = stream_socket_client("tcp://$host:$port", $errno, $error, 10.0);
+        if ($stream === false) {
+            throw new RuntimeException("connect to $host:$port: $error");
+        }
+        stream_set_timeout($stream, PUBSUB_WAIT_S);
+        $this->stream = $stream;
+    }
+
+    public function send(string ...$args): void
+    {
+        $command = '*' . count($args) . "\r\n";
+        foreach ($args as $arg) {
+            $command .= '$' . strlen($arg) . "\r\n$arg\r\n";
+        }
+        fwrite($this->stream, $command);
+    }
+
+    /** The next reply; an error reply comes back as ['error' => message]. */
+    public function read(): mixed
+    {
+        $line = fgets($this->stream);
+        if ($line === false) {
+            throw new Mismatch('no reply within ' . PUBSUB_WAIT_S . ' s');
+        }
+        $rest = substr($line, 1, -2);
+        switch ($line[0]) {
+            case '+':
+                return $rest;
+            case '-':
+                return ['error' => $rest];
+            case ':':
+                return (int) $rest;
+            case '$':
+                return $rest === '-1' ? null : substr(stream_get_contents($this->stream, (int) $rest + 2), 0, -2);
+            case '*':
+                return $rest === '-1' ? null : array_map(fn () => $this->read(), range(1, (int) $rest));
+        }
+        throw new Mismatch('unexpected reply ' . var_export($line, true));
+    }
+
+    public function close(): void
+    {
+        fclose($this->stream);
+    }
+}
+
+/**
+ * Runs phpredis's blocking $subscribe in a forked child until it received $count messages, then unsubscribes with
+ * $unsubscribe. phpredis 5.3.7's subscribe() returns only when the connection fails, so after unsubscribing the
+ * callback shortens the read timeout and the read error that follows ends it. Messages on PROBE_CHANNEL are not
+ * counted: the first one makes the child write a line to the returned stream, which tells the parent it subscribed.
+ */
+function subscribeInChild(Redis $r, string $subscribe, string $unsubscribe, array $targets, int $count): array
+{
+    [$readyParent, $readyChild] = stream_socket_pair(STREAM_PF_UNIX, STREAM_SOCK_STREAM, STREAM_IPPROTO_IP);
+    $child = startInChild($r, function (Redis $sub) use ($subscribe, $unsubscribe, $targets, $count, $readyChild) {
+        $messages = [];
+        $left = null;
+        $callback = function (Redis $redis, string ...$args) use (&$messages, &$left, $unsubscribe, $targets, $count, $readyChild) {
+            if (in_array(PROBE_CHANNEL, $args, true)) {
+                fwrite($readyChild, "ready\n");
+                return;
+            }
+            $messages[] = $args;
+            if (count($messages) === $count) {
+                $left = $redis->$unsubscribe($targets);
+                $redis->setOption(Redis::OPT_READ_TIMEOUT, 0.2);
+            }
+        };
+        try {
+            $sub->$subscribe($targets, $callback);
+        } catch (RedisException $error) {
+            if ($left === null) {
+                throw $error;
+            }
+        }
+        return ['messages' => $messages, 'unsubscribe' => $left];
+    });
+    fclose($readyChild);
+    return [$child, $readyParent];
+}
+
+/** Publishes to PROBE_CHANNEL until the child of subscribeInChild() has seen it. */
+function waitUntilSubscribed(Redis $r, $ready, string $what): void
+{
+    $deadline = microtime(true) + PUBSUB_WAIT_S;
+    do {
+        $r->publish(PROBE_CHANNEL, 'probe');
+        $read = [$ready];
+        $none = [];
+    } while (stream_select($read, $none, $none, 0, 50_000) === 0 && microtime(true) < $deadline);
+    expectTrue($r, fgets($ready) === "ready\n", "$what: no message on " . PROBE_CHANNEL . ' within ' . PUBSUB_WAIT_S . ' s');
+    fclose($ready);
+}
+
+function section_pubsub(Redis $r): void
+{
+    $numpatBefore = $r->pubsub('numpat');
+    $published = array_merge(CHANNELS, PATTERN_CHANNELS);
+    $expected = [];
+    foreach ($published as $channel) {
+        $expected[$channel] = array_map(fn (int $i) => "$channel #$i", range(0, PUBSUB_MESSAGES - 1));
+    }
+
+    $sub = new RespConnection($r->getHost(), $r->getPort());
+    [$channelsChild, $channelsReady] = subscribeInChild($r, 'subscribe', 'unsubscribe', CHANNELS, count(CHANNELS) * PUBSUB_MESSAGES);
+    [$patternChild, $patternReady] = subscribeInChild($r, 'psubscribe', 'punsubscribe', [PATTERN], count(PATTERN_CHANNELS) * PUBSUB_MESSAGES);
+    fclose($channelsReady); // its subscriptions show in PUBSUB NUMSUB
+    try {
+        $sub->send('SUBSCRIBE', ...CHANNELS);
+        $sub->send('PSUBSCRIBE', PATTERN);
+        expect($r, [$sub->read(), $sub->read(), $sub->read()],
+            [['subscribe', CHANNELS[0], 1], ['subscribe', CHANNELS[1], 2], ['psubscribe', PATTERN, 3]],
+            'SUBSCRIBE and PSUBSCRIBE confirmations');
+
+        // Two subscribers per channel and per pattern: this connection and the children's, once they subscribed.
+        waitUntilSubscribed($r, $patternReady, 'phpredis psubscribe()');
+        $deadline = microtime(true) + PUBSUB_WAIT_S;
+        while (($numsub = $r->pubsub('numsub', CHANNELS)) !== [CHANNELS[0] => 2, CHANNELS[1] => 2] && microtime(true) < $deadline) {
+            usleep(20_000);
+        }
+        expect($r, $numsub, [CHANNELS[0] => 2, CHANNELS[1] => 2], 'PUBSUB NUMSUB with two subscribers per channel (summed over every node)');
+        // NUMPAT counts distinct patterns, as Redis does: more subscribers of one pattern count once. Compared at the
+        // end of the section, so a wrong count does not hide the checks after it.
+        $others = [];
+        for ($i = 0; $i < EXTRA_PATTERN_SUBSCRIBERS - 1; $i++) { // the phpredis child is one of them
+            $others[] = $other = new RespConnection($r->getHost(), $r->getPort());
+            $other->send('PSUBSCRIBE', PATTERN);
+            expect($r, $other->read(), ['psubscribe', PATTERN, 1], 'PSUBSCRIBE confirmation of another subscriber');
+        }
+        $numpatShared = $r->pubsub('numpat');
+        array_walk($others, fn (RespConnection $other) => $other->close());
+        $channels = $r->pubsub('channels', PREFIX . 'ps:*');
+        sort($channels);
+        expect($r, $channels, CHANNELS, 'PUBSUB CHANNELS while subscribed');
+        expect($r, $r->pubsub('numsub', [PREFIX . 'ps:nobody']), [PREFIX . 'ps:nobody' => 0], 'PUBSUB NUMSUB of a channel nobody subscribed');
+        // Interleaved publishes from one connection; each channel's messages must arrive in publish order.
+        // (PUBLISH's own reply is not checked: a Redis Cluster node counts only the subscribers connected to it.)
+        for ($i = 0; $i < PUBSUB_MESSAGES; $i++) {
+            foreach ($published as $channel) {
+                $r->publish($channel, "$channel #$i");
+            }
+        }
+        $received = array_fill_keys($published, []);
+        for ($i = 0; $i < count($published) * PUBSUB_MESSAGES;) {
+            $message = $sub->read();
+            $channel = ($message[0] ?? null) === 'pmessage' ? $message[2] : ($message[1] ?? null);
+            if ($channel === PROBE_CHANNEL) {
+                continue; // this connection matches the probes too
+            }
+            $i++;
+            expectTrue($r, isset($received[$channel]), 'message on an unexpected channel: ' . var_export($message, true));
+            $received[$channel][] = $message;
+        }
+        foreach (CHANNELS as $channel) {
+            expect($r, $received[$channel], array_map(fn (string $m) => ['message', $channel, $m], $expected[$channel]),
+                "messages on $channel, in publish order");
+        }
+        foreach (PATTERN_CHANNELS as $channel) {
+            expect($r, $received[$channel], array_map(fn (string $m) => ['pmessage', PATTERN, $channel, $m], $expected[$channel]),
+                "pattern messages on $channel, in publish order");
+        }
+
+        [$child] = waitForChild($channelsChild, 'phpredis subscribe()');
+        $byChannel = array_fill_keys(CHANNELS, []);
+        foreach ($child['messages'] as [$channel, $message]) {
+            $byChannel[$channel][] = $message;
+        }
+        foreach (CHANNELS as $channel) {
+            expect($r, $byChannel[$channel] ?? null, $expected[$channel], "phpredis subscribe() messages on $channel, in publish order");
+        }
+        expect($r, $child['unsubscribe'], array_fill_keys(CHANNELS, true), 'phpredis unsubscribe()');
+        [$child] = waitForChild($patternChild, 'phpredis psubscribe()');
+        $byChannel = array_fill_keys(PATTERN_CHANNELS, []);
+        foreach ($child['messages'] as [$pattern, $channel, $message]) {
+            expect($r, $pattern, PATTERN, 'pattern of a phpredis psubscribe() message');
+            $byChannel[$channel][] = $message;
+        }
+        foreach (PATTERN_CHANNELS as $channel) {
+            expect($r, $byChannel[$channel] ?? null, $expected[$channel], "phpredis psubscribe() messages on $channel, in publish order");
+        }
+        expect($r, $child['unsubscribe'], [PATTERN => true], 'phpredis punsubscribe()');
+
+        $sub->send('UNSUBSCRIBE', CHANNELS[0]);
+        $sub->send('PUNSUBSCRIBE', PATTERN);
+        $sub->send('UNSUBSCRIBE', CHANNELS[1]);
+        expect($r, [$sub->read(), $sub->read(), $sub->read()],
+            [['unsubscribe', CHANNELS[0], 2], ['punsubscribe', PATTERN, 1], ['unsubscribe', CHANNELS[1], 0]],
+            'UNSUBSCRIBE and PUNSUBSCRIBE confirmations');
+        expect($r, $r->pubsub('channels', PREFIX . 'ps:*'), [], 'PUBSUB CHANNELS after UNSUBSCRIBE');
+        expect($r, $r->pubsub('numsub', CHANNELS), [CHANNELS[0] => 0, CHANNELS[1] => 0], 'PUBSUB NUMSUB after UNSUBSCRIBE');
+        expect($r, $r->pubsub('numpat'), $numpatBefore, 'PUBSUB NUMPAT after PUNSUBSCRIBE');
+    } finally {
+        $sub->close();
+    }
+
+    // Sharded pub/sub: one SSUBSCRIBE per channel (their slots differ). As from one Redis server, each reply counts all
+    // of this connection's shard channels; the counts are compared after the messages, so a wrong count does not hide
+    // whether delivery works.
+    $shard = new RespConnection($r->getHost(), $r->getPort());
+    try {
+        $confirmations = [];
+        foreach (SHARD_CHANNELS as $channel) {
+            $shard->send('SSUBSCRIBE', $channel);
+            $confirmations[] = $shard->read();
+        }
+        $numsub = array_merge(...array_map(fn (string $channel) => [$channel, 1], SHARD_CHANNELS));
+        expect($r, $r->rawCommand('PUBSUB', 'SHARDNUMSUB', ...SHARD_CHANNELS), $numsub, 'PUBSUB SHARDNUMSUB while subscribed');
+        for ($i = 0; $i < PUBSUB_MESSAGES; $i++) {
+            foreach (SHARD_CHANNELS as $channel) {
+                expect($r, $r->rawCommand('SPUBLISH', $channel, "$channel #$i"), 1, "SPUBLISH to $channel");
+            }
+        }
+        $received = array_fill_keys(SHARD_CHANNELS, []);
+        for ($i = 0; $i < count(SHARD_CHANNELS) * PUBSUB_MESSAGES; $i++) {
+            $message = $shard->read();
+            expectTrue($r, is_array($message) && count($message) === 3 && $message[0] === 'smessage' && isset($received[$message[1]]),
+                'expected an smessage, got ' . var_export($message, true));
+            $received[$message[1]][] = $message[2];
+        }
+        foreach (SHARD_CHANNELS as $channel) {
+            expect($r, $received[$channel], array_map(fn (int $i) => "$channel #$i", range(0, PUBSUB_MESSAGES - 1)),
+                "shard messages on $channel, in publish order");
+        }
+        foreach (SHARD_CHANNELS as $channel) {
+            $shard->send('SUNSUBSCRIBE', $channel);
+            $confirmations[] = $shard->read();
+        }
+        $numsub = array_merge(...array_map(fn (string $channel) => [$channel, 0], SHARD_CHANNELS));
+        expect($r, $r->rawCommand('PUBSUB', 'SHARDNUMSUB', ...SHARD_CHANNELS), $numsub, 'PUBSUB SHARDNUMSUB after SUNSUBSCRIBE');
+        $count = count(SHARD_CHANNELS);
+        $shardCounts = [$confirmations, array_merge(
+            array_map(fn (string $channel, int $i) => ['ssubscribe', $channel, $i + 1], SHARD_CHANNELS, range(0, $count - 1)),
+            array_map(fn (string $channel, int $i) => ['sunsubscribe', $channel, $count - $i - 1], SHARD_CHANNELS, range(0, $count - 1))),
+            'SSUBSCRIBE and SUNSUBSCRIBE confirmations, one channel each'];
+    } finally {
+        $shard->close();
+    }
+    $mismatches = [];
+    foreach ([[$numpatShared, $numpatBefore + 1, sprintf('PUBSUB NUMPAT with %d subscribers of one pattern', 1 + EXTRA_PATTERN_SUBSCRIBERS)], $shardCounts] as [$actual, $expected, $what]) {
+        if ($actual !== $expected) {
+            $mismatches[] = sprintf('%s: expected %s, got %s', $what, json_encode($expected), json_encode($actual));
+        }
+    }
+    expectTrue($r, $mismatches === [], implode('; ', $mismatches));
+}
+
+function section_scripts(Redis $r): void
+{
+    $tags = array_map(fn (int $i) => '{' . PREFIX . "lua:$i}", range(0, SCRIPT_TAG_COUNT - 1));
+    $keys = array_map(fn (string $tag) => "$tag:k", $tags);
+    $lists = array_map(fn (string $tag) => ["$tag:l1", "$tag:l2"], $tags);
+    $swapped = array_map(fn (string $tag) => "$tag:f", $tags);
+    $r->del(array_merge($keys, array_merge(...$lists), $swapped));
+
+    $sha = $r->script('load', SET_AND_GET);
+    expect($r, $sha, sha1(SET_AND_GET), "SCRIPT LOAD answers the script's SHA1");
+    expect($r, $r->script('exists', $sha, str_repeat('0', 40)), [1, 0], 'SCRIPT EXISTS of the loaded script and an unknown one');
+    foreach ($keys as $i => $key) {
+        expect($r, $r->evalSha($sha, [$key, "v$i"], 1), [$key, "v$i"], "EVALSHA on $key");
+    }
+    expect($r, $r->mGet($keys), array_map(fn (int $i) => "v$i", array_keys($keys)), 'values the EVALSHAs set');
+    foreach ($lists as [$first, $second]) {
+        expect($r, $r->eval(PUSH_TWO, [$first, $second, 'a', 'b'], 2), 2, "EVAL with keys $first $second");
+    }
+    expect($r, $r->eval(NO_KEYS, ['no keys'], 0), ['no keys', 42, 'lua'], 'EVAL with 0 keys');
+
+    expect($r, $r->rawCommand('FUNCTION', 'LOAD', 'REPLACE', LIBRARY), LIBRARY_NAME, 'FUNCTION LOAD REPLACE');
+    expect($r, $r->rawCommand('FUNCTION', 'LOAD', 'REPLACE', LIBRARY), LIBRARY_NAME, 'FUNCTION LOAD REPLACE of a loaded library');
+    try {
+        foreach ($swapped as $i => $key) {
+            expect($r, $r->rawCommand('FCALL', 'php_swap', '1', $key, "first $i"), '', "FCALL on $key (no old value)");
+            expect($r, $r->rawCommand('FCALL', 'php_swap', '1', $key, "second $i"), "first $i", "FCALL again on $key");
+        }
+    } finally {
+        expect($r, $r->rawCommand('FUNCTION', 'DELETE', LIBRARY_NAME), true, 'FUNCTION DELETE');
+    }
+    $r->clearLastError();
+    try {
+        $reply = $r->rawCommand('FCALL', 'php_swap', '1', $swapped[0], 'x');
+        $error = $r->getLastError();
+    } catch (RedisException $exception) {
+        $reply = false;
+        $error = $exception->getMessage();
+    }
+    expectTrue($r, $reply === false && str_contains((string) $error, 'Function not found'),
+        'FCALL after FUNCTION DELETE: expected an error, got ' . var_export($reply, true) . ' (error ' . var_export($error, true) . ')');
+    $r->clearLastError();
+    keep(...$keys, ...array_merge(...$lists), ...$swapped);
+}
+
 function section_keyspace(Redis $r): void
 {
     global $liveKeys;
@@ -477,7 +805,7 @@ function section_keyspace(Redis $r): void
     expectTrue($r, $size >= count($keys), sprintf('DBSIZE: expected at least %d, got %s', count($keys), var_export($size, true)));
 }
 
-// Later: section_pubsub, section_scripts, once Slotgate supports them. The keyspace section stays last: it counts what the others left behind.
+// The keyspace section stays last: it counts what the others left behind.
 const SECTIONS = [
     'section_connection',
     'section_strings',
@@ -493,6 +821,8 @@ const SECTIONS = [
     'section_hashtag_and_crossslot',
     'section_transactions',
     'section_blocking',
+    'section_pubsub',
+    'section_scripts',
     'section_keyspace',
 ];
 

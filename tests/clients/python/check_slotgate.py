@@ -7,6 +7,7 @@ Every section is a function in SECTIONS; each runs even when an earlier one fail
 Exit code 0 only when every section passed. Keys start with "py:" so several clients can share one cluster.
 """
 
+import hashlib
 import os
 import sys
 import threading
@@ -26,6 +27,30 @@ EXECABORT_MESSAGE = "Transaction discarded because of previous errors."
 TX_CROSS_KEY = PREFIX + "tx:cross"
 PROMPT_LIMIT = 0.3  # seconds a command may take while another connection is blocked on the same hashtag
 BLOCK_DELAY = 0.3  # seconds the other connection waits before it releases a blocked command
+PUBSUB_MESSAGES = 12  # messages published to each channel
+PUBSUB_WAIT = 5  # seconds the subscriber waits for every message
+CHANNELS = [PREFIX + "ps:news", PREFIX + "ps:sport"]
+PATTERN = PREFIX + "ps:evt:*"
+PATTERN_CHANNELS = [PREFIX + "ps:evt:a", PREFIX + "ps:evt:b"]
+# Slotgate puts each subscriber on some primary; with several, some are most likely on different primaries.
+EXTRA_PATTERN_SUBSCRIBERS = 3
+# The shard channels' slots belong to three different primaries; the xunit test asserts that.
+SHARD_CHANNELS = ["{py:sh:a}:chan", "{py:sh:b}:chan", "{py:sh:c}:chan"]
+# Keys {py:lua:0}:... .. {py:lua:5}:... land on every primary; the xunit test asserts that.
+SCRIPT_TAGS = [f"{{{PREFIX}lua:{i}}}" for i in range(6)]
+SET_AND_GET = "redis.call('SET', KEYS[1], ARGV[1]) return {KEYS[1], redis.call('GET', KEYS[1])}"
+PUSH_TWO = "redis.call('RPUSH', KEYS[1], ARGV[1]) redis.call('RPUSH', KEYS[2], ARGV[2]) " \
+           "return redis.call('LLEN', KEYS[1]) + redis.call('LLEN', KEYS[2])"
+NO_KEYS = "return {ARGV[1], 42, 'lua'}"
+INCR_BY = "return redis.call('INCRBY', KEYS[1], ARGV[1])"
+LIBRARY_NAME = "pylib"
+LIBRARY = f"""#!lua name={LIBRARY_NAME}
+redis.register_function('py_swap', function(keys, args)
+  local old = redis.call('GET', keys[1])
+  redis.call('SET', keys[1], args[1])
+  return old or ''
+end)
+"""
 
 # Keys this run created and did not delete; the last section checks them with EXISTS and DBSIZE.
 live_keys = set()
@@ -397,6 +422,162 @@ def section_blocking(r):
     live_keys.update([other, dst, stream])
 
 
+def read_messages(subscriber, count, what):
+    """Reads count pub/sub messages (subscribe confirmations included) within PUBSUB_WAIT seconds."""
+    messages = []
+    deadline = time.monotonic() + PUBSUB_WAIT
+    while len(messages) < count and time.monotonic() < deadline:
+        message = subscriber.get_message(timeout=max(0.0, deadline - time.monotonic()))
+        if message is not None:
+            messages.append(message)
+    expect_true(len(messages) == count, f"{what}: expected {count} messages within {PUBSUB_WAIT} s, got {len(messages)}: "
+                f"{messages!r}")
+    return messages
+
+
+def section_pubsub(r):
+    numpat_before = r.pubsub_numpat()
+    subscriber = r.pubsub()
+    try:
+        subscriber.subscribe(*CHANNELS)
+        subscriber.psubscribe(PATTERN)
+        expect(read_messages(subscriber, 3, "subscribe confirmations"), [
+            {"type": "subscribe", "pattern": None, "channel": CHANNELS[0], "data": 1},
+            {"type": "subscribe", "pattern": None, "channel": CHANNELS[1], "data": 2},
+            {"type": "psubscribe", "pattern": None, "channel": PATTERN, "data": 3},
+        ], "SUBSCRIBE and PSUBSCRIBE confirmations")
+
+        expect(sorted(r.pubsub_channels(PREFIX + "ps:*")), CHANNELS, "PUBSUB CHANNELS while subscribed")
+        missing = PREFIX + "ps:nobody"
+        expect(r.pubsub_numsub(*CHANNELS, missing), [(CHANNELS[0], 1), (CHANNELS[1], 1), (missing, 0)],
+               "PUBSUB NUMSUB while subscribed (summed over every node)")
+        expect(r.pubsub_numpat(), numpat_before + 1, "PUBSUB NUMPAT while subscribed")
+        # NUMPAT counts distinct patterns, as Redis does: more subscribers of the same pattern do not change it.
+        others = [r.pubsub() for _ in range(EXTRA_PATTERN_SUBSCRIBERS)]
+        try:
+            for other in others:
+                other.psubscribe(PATTERN)
+                expect(read_messages(other, 1, "PSUBSCRIBE confirmation of another subscriber"),
+                       [{"type": "psubscribe", "pattern": None, "channel": PATTERN, "data": 1}],
+                       "PSUBSCRIBE confirmation of another subscriber")
+            numpat_shared = r.pubsub_numpat()  # compared at the end, so a wrong count hides no other check
+        finally:
+            for other in others:
+                other.close()
+
+        # Interleaved publishes from one connection; each channel's messages must arrive in publish order.
+        # (PUBLISH's own reply is not checked: a Redis Cluster node counts only the subscribers connected to it.)
+        published = CHANNELS + PATTERN_CHANNELS
+        for i in range(PUBSUB_MESSAGES):
+            for channel in published:
+                r.publish(channel, f"{channel} #{i}")
+        received = {channel: [] for channel in published}
+        for message in read_messages(subscriber, len(published) * PUBSUB_MESSAGES, "published messages"):
+            expect_true(message["channel"] in received, f"message on an unexpected channel: {message!r}")
+            received[message["channel"]].append(message)
+        for channel in CHANNELS:
+            expect(received[channel], [{"type": "message", "pattern": None, "channel": channel, "data": f"{channel} #{i}"}
+                                       for i in range(PUBSUB_MESSAGES)], f"messages on {channel}, in publish order")
+        for channel in PATTERN_CHANNELS:
+            expect(received[channel], [{"type": "pmessage", "pattern": PATTERN, "channel": channel, "data": f"{channel} #{i}"}
+                                       for i in range(PUBSUB_MESSAGES)], f"pattern messages on {channel}, in publish order")
+
+        subscriber.unsubscribe(CHANNELS[0])
+        subscriber.punsubscribe(PATTERN)
+        subscriber.unsubscribe(CHANNELS[1])
+        expect(read_messages(subscriber, 3, "unsubscribe confirmations"), [
+            {"type": "unsubscribe", "pattern": None, "channel": CHANNELS[0], "data": 2},
+            {"type": "punsubscribe", "pattern": None, "channel": PATTERN, "data": 1},
+            {"type": "unsubscribe", "pattern": None, "channel": CHANNELS[1], "data": 0},
+        ], "UNSUBSCRIBE and PUNSUBSCRIBE confirmations")
+        expect(r.pubsub_channels(PREFIX + "ps:*"), [], "PUBSUB CHANNELS after UNSUBSCRIBE")
+        expect(r.pubsub_numsub(*CHANNELS), [(CHANNELS[0], 0), (CHANNELS[1], 0)], "PUBSUB NUMSUB after UNSUBSCRIBE")
+        expect(r.pubsub_numpat(), numpat_before, "PUBSUB NUMPAT after PUNSUBSCRIBE")
+    finally:
+        subscriber.close()
+
+    # Sharded pub/sub: redis-py 4.3 has no ssubscribe(), so the subscriber is a redis-py Connection of its own that
+    # sends SSUBSCRIBE (one per channel: their slots differ) and reads the replies with the library's parser.
+    settings = r.connection_pool.connection_kwargs
+    shard = redis.Connection(host=settings["host"], port=settings["port"], decode_responses=True, socket_timeout=PUBSUB_WAIT)
+    try:
+        # As from one Redis server, each confirmation counts all of this connection's shard channels. The counts are
+        # compared after the messages, so a wrong count does not hide whether delivery works.
+        confirmations = []
+        for channel in SHARD_CHANNELS:
+            shard.send_command("SSUBSCRIBE", channel)
+            confirmations.append(shard.read_response())
+        expect(r.execute_command("PUBSUB", "SHARDNUMSUB", *SHARD_CHANNELS),
+               [item for channel in SHARD_CHANNELS for item in (channel, 1)], "PUBSUB SHARDNUMSUB while subscribed")
+        for i in range(PUBSUB_MESSAGES):
+            for channel in SHARD_CHANNELS:
+                expect(r.execute_command("SPUBLISH", channel, f"{channel} #{i}"), 1, f"SPUBLISH to {channel}")
+        received = {channel: [] for channel in SHARD_CHANNELS}
+        for _ in range(len(SHARD_CHANNELS) * PUBSUB_MESSAGES):
+            message = shard.read_response()
+            expect_true(isinstance(message, list) and len(message) == 3 and message[0] == "smessage"
+                        and message[1] in received, f"expected an smessage, got {message!r}")
+            received[message[1]].append(message[2])
+        for channel in SHARD_CHANNELS:
+            expect(received[channel], [f"{channel} #{i}" for i in range(PUBSUB_MESSAGES)],
+                   f"shard messages on {channel}, in publish order")
+        for channel in SHARD_CHANNELS:
+            shard.send_command("SUNSUBSCRIBE", channel)
+            confirmations.append(shard.read_response())
+        expect(r.execute_command("PUBSUB", "SHARDNUMSUB", *SHARD_CHANNELS),
+               [item for channel in SHARD_CHANNELS for item in (channel, 0)], "PUBSUB SHARDNUMSUB after SUNSUBSCRIBE")
+        count = len(SHARD_CHANNELS)
+        shard_counts = (confirmations, [["ssubscribe", channel, i + 1] for i, channel in enumerate(SHARD_CHANNELS)]
+                        + [["sunsubscribe", channel, count - i - 1] for i, channel in enumerate(SHARD_CHANNELS)],
+                        "SSUBSCRIBE and SUNSUBSCRIBE confirmations, one channel each")
+    finally:
+        shard.disconnect()
+    mismatches = [f"{what}: expected {expected!r}, got {actual!r}" for actual, expected, what in [
+        (numpat_shared, numpat_before + 1, f"PUBSUB NUMPAT with {1 + EXTRA_PATTERN_SUBSCRIBERS} subscribers of one pattern"), shard_counts]
+        if actual != expected]
+    expect_true(not mismatches, "; ".join(mismatches))
+
+
+def section_scripts(r):
+    keys = [f"{tag}:k" for tag in SCRIPT_TAGS]
+    lists = [(f"{tag}:l1", f"{tag}:l2") for tag in SCRIPT_TAGS]
+    counters = [f"{tag}:n" for tag in SCRIPT_TAGS]
+    swapped = [f"{tag}:f" for tag in SCRIPT_TAGS]
+    r.delete(*keys, *[key for pair in lists for key in pair], *counters, *swapped)
+
+    sha = r.script_load(SET_AND_GET)
+    expect(sha, hashlib.sha1(SET_AND_GET.encode()).hexdigest(), "SCRIPT LOAD answers the script's SHA1")
+    expect(r.script_exists(sha, "0" * 40), [True, False], "SCRIPT EXISTS of the loaded script and an unknown one")
+    for i, key in enumerate(keys):
+        expect(r.evalsha(sha, 1, key, f"v{i}"), [key, f"v{i}"], f"EVALSHA on {key}")
+    expect(r.mget(keys), [f"v{i}" for i in range(len(keys))], "values the EVALSHAs set")
+    for first, second in lists:
+        expect(r.eval(PUSH_TWO, 2, first, second, "a", "b"), 2, f"EVAL with keys {first} {second}")
+    expect(r.eval(NO_KEYS, 0, "no keys"), ["no keys", 42, "lua"], "EVAL with 0 keys")
+
+    # redis-py's own helper: EVALSHA, and SCRIPT LOAD then EVALSHA again when the server answers NOSCRIPT.
+    incr_by = r.register_script(INCR_BY)
+    for key in counters:
+        expect(incr_by(keys=[key], args=[5]), 5, f"register_script on {key}")
+        expect(incr_by(keys=[key], args=[2]), 7, f"register_script again on {key}")
+    expect(r.script_exists(incr_by.sha), [True], "SCRIPT EXISTS of the register_script script")
+
+    expect(r.function_load(LIBRARY, replace=True), LIBRARY_NAME, "FUNCTION LOAD REPLACE")
+    expect(r.function_load(LIBRARY, replace=True), LIBRARY_NAME, "FUNCTION LOAD REPLACE of a loaded library")
+    try:
+        for i, key in enumerate(swapped):
+            expect(r.fcall("py_swap", 1, key, f"first {i}"), "", f"FCALL on {key} (no old value)")
+            expect(r.fcall("py_swap", 1, key, f"second {i}"), f"first {i}", f"FCALL again on {key}")
+    finally:
+        expect(r.function_delete(LIBRARY_NAME), True, "FUNCTION DELETE")
+    try:
+        reply = r.fcall("py_swap", 1, swapped[0], "x")
+        raise Mismatch(f"FCALL after FUNCTION DELETE: expected an error, got {reply!r}")
+    except redis.ResponseError as error:
+        expect_true("Function not found" in str(error), f"FCALL after FUNCTION DELETE: got {str(error)!r}")
+    live_keys.update(keys + [key for pair in lists for key in pair] + counters + swapped)
+
+
 def section_keyspace(r):
     keys = sorted(live_keys)
     expect(r.exists(*keys), len(keys), "EXISTS of every key this run left behind")
@@ -404,7 +585,7 @@ def section_keyspace(r):
     expect_true(size >= len(keys), f"DBSIZE: expected at least {len(keys)}, got {size}")
 
 
-# Later: section_pubsub, section_scripts, once Slotgate supports them. The keyspace section stays last: it counts what the others left behind.
+# The keyspace section stays last: it counts what the others left behind.
 SECTIONS = [
     section_connection,
     section_strings,
@@ -420,6 +601,8 @@ SECTIONS = [
     section_hashtag_and_crossslot,
     section_transactions,
     section_blocking,
+    section_pubsub,
+    section_scripts,
     section_keyspace,
 ]
 
