@@ -14,7 +14,7 @@ namespace Slotgate.Proxy;
 /// connection-level commands (PING, ECHO, SELECT 0, HELLO, CLIENT SETNAME...) and server metadata (COMMAND, INFO)
 /// describe Slotgate and the session, not whichever node a forwarded copy would reach.
 /// </summary>
-internal sealed class LocalCommands(CommandTable commands, ServerIdentity identity, TopologyRefresher topology, ClusterEmulation cluster)
+internal sealed class LocalCommands(CommandTable commands, ServerIdentity identity, TopologyRefresher topology, ClusterEmulation cluster, PubSubService pubSub)
 {
     public void Execute(ClientSession session, ProxyRequest request, CommandInfo command)
     {
@@ -123,6 +123,9 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
             case "CLUSTER|MYID":
             case "CLUSTER|KEYSLOT":
                 cluster.Execute(session, request, command.Name);
+                break;
+            case "PUBSUB|NUMPAT":
+                RespWriter.WriteInteger(reply, pubSub.PatternCount);
                 break;
             case "CONFIG|GET":
                 // Slotgate exposes no Redis configuration parameters: the empty list Redis gives for unknown names.

@@ -7,7 +7,28 @@ namespace Slotgate.Proxy;
 /// <summary>What every session's <see cref="Subscriptions"/> needs: how to reach nodes and where channels live.</summary>
 internal sealed class PubSubService(IBackendConnector connector, BackendSettings settings, Router router, ILogger<PubSubService> logger)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _patterns = new(StringComparer.Ordinal);
+
     public Router Router => router;
+
+    /// <summary>
+    /// Distinct patterns subscribed through this Slotgate. PUBSUB NUMPAT answers from it: each node only counts its own
+    /// patterns, so summing nodes would count a pattern once per node its subscribers happen to be on.
+    /// </summary>
+    public int PatternCount => _patterns.Count;
+
+    public void PatternAdded(string pattern) => _patterns.AddOrUpdate(pattern, 1, (_, count) => count + 1);
+
+    public void PatternRemoved(string pattern)
+    {
+        while (_patterns.TryGetValue(pattern, out int count))
+        {
+            if (count <= 1 ? _patterns.TryRemove(new KeyValuePair<string, int>(pattern, count)) : _patterns.TryUpdate(pattern, count - 1, count))
+            {
+                return;
+            }
+        }
+    }
 
     /// <summary>True when connections start with AUTH, whose reply the subscriber must skip.</summary>
     public int HandshakeReplies(bool resp3) => (settings.Password is { Length: > 0 } ? 1 : 0) + (resp3 ? 1 : 0);

@@ -23,6 +23,7 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
     private readonly Dictionary<PushConnection, Queue<PendingPubSubReply>> _pending = [];
     private readonly Dictionary<PushConnection, int> _handshakes = [];
     private readonly Dictionary<string, PushConnection> _shardConnections = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<string> _confirmedShardChannels = new(StringComparer.Ordinal);
     private PushConnection? _main;
     private bool _closed;
 
@@ -55,13 +56,23 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
                     Send(EnsureMain(), request, names.Count);
                     break;
                 case "psubscribe":
-                    _patterns.UnionWith(names);
+                    foreach (string name in names)
+                    {
+                        if (_patterns.Add(name))
+                        {
+                            service.PatternAdded(name);
+                        }
+                    }
                     Send(EnsureMain(), request, names.Count);
                     break;
                 case "unsubscribe":
                     Unsubscribe(request, names, _channels, "unsubscribe");
                     break;
                 case "punsubscribe":
+                    foreach (string pattern in names.Count > 0 ? names.Where(_patterns.Contains).ToList() : [.. _patterns])
+                    {
+                        service.PatternRemoved(pattern);
+                    }
                     Unsubscribe(request, names, _patterns, "punsubscribe");
                     break;
                 case "ssubscribe":
@@ -80,6 +91,10 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
         lock (_gate)
         {
             _closed = true;
+            foreach (string pattern in _patterns)
+            {
+                service.PatternRemoved(pattern);
+            }
             _main?.Close();
             foreach (PushConnection connection in _shardConnections.Values)
             {
@@ -129,7 +144,15 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
                 target.Send(pending.Command);
                 return;
             }
-            pending.Request?.ReplyWriter.Write(frame.IsSingleSegment ? frame.FirstSpan : frame.ToArray());
+            if (kind is "ssubscribe" or "sunsubscribe" && pending.Request is { } shardRequest)
+            {
+                // Each node counts only its own shard channels; the client must see its total, as from one Redis.
+                WriteShardConfirmation(shardRequest, frame, kind);
+            }
+            else
+            {
+                pending.Request?.ReplyWriter.Write(frame.IsSingleSegment ? frame.FirstSpan : frame.ToArray());
+            }
             if (--pending.Remaining <= 0 || kind == "-")
             {
                 queue.Dequeue();
@@ -372,6 +395,35 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
             _handshakes[connection] = replies;
         }
         return connection;
+    }
+
+    private void WriteShardConfirmation(ProxyRequest request, in ReadOnlySequence<byte> frame, string kind)
+    {
+        RespValue value = RespValue.Parse(frame);
+        string? channel = value.Items is { Count: >= 2 } items ? items[1].Text : null;
+        if (channel is not null)
+        {
+            if (kind == "ssubscribe")
+            {
+                _confirmedShardChannels.Add(channel);
+            }
+            else
+            {
+                _confirmedShardChannels.Remove(channel);
+            }
+        }
+        IBufferWriter<byte> reply = request.ReplyWriter;
+        Header(reply, session.Info.Resp3);
+        RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(kind));
+        if (channel is null)
+        {
+            RespWriter.WriteNullBulk(reply);
+        }
+        else
+        {
+            RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(channel));
+        }
+        RespWriter.WriteInteger(reply, _confirmedShardChannels.Count);
     }
 
     private void WriteLocalConfirmations(ProxyRequest request, string kind, List<string> names)

@@ -24,6 +24,6 @@ internal static class KeyspaceRoutes
         routes["PUBSUB|SHARDCHANNELS"] = new(RouteKind.FanOut, Merge: MergeKind.Union, AllNodes: true);
         routes["PUBSUB|NUMSUB"] = new(RouteKind.FanOut, Merge: MergeKind.PairSum, AllNodes: true);
         routes["PUBSUB|SHARDNUMSUB"] = new(RouteKind.FanOut, Merge: MergeKind.PairSum, AllNodes: true);
-        routes["PUBSUB|NUMPAT"] = new(RouteKind.FanOut, Merge: MergeKind.Sum, AllNodes: true);
+        routes["PUBSUB|NUMPAT"] = new(RouteKind.Local);
     }
 }
