@@ -69,7 +69,7 @@ internal static class SlotgateServices
             sp.GetRequiredService<CommandTable>(), sp.GetRequiredService<Router>(), sp.GetRequiredService<LocalCommands>(),
             sp.GetRequiredService<BlockingCommands>(), sp.GetRequiredService<PubSubService>(),
             sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
-            sp.GetRequiredService<ILogger<CommandDispatcher>>(), options.Routing.DisabledCommands));
+            options.Routing.DisabledCommands));
         return services;
     }
 }

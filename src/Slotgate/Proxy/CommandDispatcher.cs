@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Logging;
 using Slotgate.Cluster;
 using Slotgate.Commands;
 using Slotgate.Protocol;
@@ -20,10 +19,9 @@ internal sealed class CommandDispatcher
     private readonly BlockingCommands _blocking;
     private readonly PubSubService _pubSub;
     private readonly WaitCommand _wait;
-    private readonly ILogger _logger;
     private readonly Dictionary<CommandInfo, CommandRoute> _routes = new(ReferenceEqualityComparer.Instance);
 
-    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, ILogger<CommandDispatcher> logger, IReadOnlyList<string>? disabledCommands = null)
+    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, IReadOnlyList<string>? disabledCommands = null)
     {
         _pubSub = pubSub;
         _wait = new WaitCommand(router.Pool, router.Topology);
@@ -31,7 +29,6 @@ internal sealed class CommandDispatcher
         _commands = commands;
         _router = router;
         _local = local;
-        _logger = logger;
         Limits = limits;
         MaxPendingCommands = maxPendingCommands;
         foreach (CommandInfo command in commands.Commands)
@@ -94,13 +91,13 @@ internal sealed class CommandDispatcher
         }
         if (session.InMulti && route.Kind != RouteKind.Transaction)
         {
-            QueueInTransaction(session, request, command);
+            session.Transaction.QueueOrRefuse(request, command);
             return;
         }
         switch (route.Kind)
         {
             case RouteKind.Transaction:
-                ExecuteTransactionCommand(session, request, command);
+                session.Transaction.Dispatch(request, command);
                 break;
             case RouteKind.Blocking:
                 ExecuteBlocking(session, request, command);
@@ -176,37 +173,6 @@ internal sealed class CommandDispatcher
         }
     }
 
-    private void ExecuteTransactionCommand(ClientSession session, ProxyRequest request, CommandInfo command)
-    {
-        Transaction transaction = session.Transaction;
-        switch (command.Name)
-        {
-            case "multi":
-                transaction.Multi(request);
-                break;
-            case "exec":
-                transaction.Exec(request);
-                break;
-            case "discard":
-                transaction.Discard(request);
-                break;
-            case "unwatch":
-                if (transaction.InMulti)
-                {
-                    QueueInTransaction(session, request, command);
-                }
-                else
-                {
-                    transaction.Unwatch(request);
-                }
-                break;
-            default:
-                int slot = SlotOfKeys(request.Frame, command, out _);
-                transaction.Watch(request, slot);
-                break;
-        }
-    }
-
     /// <summary>
     /// Redis's subscribed mode (RESP2): only (un)subscribe commands, PING, QUIT and RESET. PING answers as a pub/sub
     /// frame. Returns false when the command has been answered here.
@@ -228,24 +194,6 @@ internal sealed class CommandDispatcher
                 Fail(request, $"ERR Can't execute '{command.Name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
                 return false;
         }
-    }
-
-    /// <summary>Inside MULTI: queue the command if Redis would, or answer its error and doom the EXEC.</summary>
-    private void QueueInTransaction(ClientSession session, ProxyRequest request, CommandInfo command)
-    {
-        Transaction transaction = session.Transaction;
-        if ((command.Flags & CommandFlags.NoMulti) != 0)
-        {
-            transaction.Fail(request, "ERR Command not allowed inside a transaction");
-            return;
-        }
-        int slot = SlotOfKeys(request.Frame, command, out _);
-        if (slot == HashSlot.Multiple)
-        {
-            transaction.Fail(request, "CROSSSLOT Keys in request don't hash to the same slot");
-            return;
-        }
-        transaction.Queue(request, slot);
     }
 
     /// <summary>
@@ -278,7 +226,7 @@ internal sealed class CommandDispatcher
 
     private void ExecuteBlocking(ClientSession session, ProxyRequest request, CommandInfo command)
     {
-        int slot = SlotOfKeys(request.Frame, command, out _);
+        int slot = KeySlots.Of(request.Frame, command, out _);
         if (slot == HashSlot.Multiple)
         {
             Fail(request, "CROSSSLOT Keys in request don't hash to the same slot");
@@ -295,7 +243,7 @@ internal sealed class CommandDispatcher
             // Remember the body, so an EVALSHA of it can be repaired on a node that lacks it.
             _router.Scripts.Remember(request.Frame.Arg(1));
         }
-        int slot = SlotOfKeys(request.Frame, command, out bool hasKeys);
+        int slot = KeySlots.Of(request.Frame, command, out bool hasKeys);
         if (command.Name == "spublish")
         {
             // A shard channel is not a key, but it lives in its slot's shard (Redis Cluster sharded pub/sub).
@@ -433,27 +381,6 @@ internal sealed class CommandDispatcher
         child.Frame.CopyFrom(request.Frame);
         child.Target = endpoint;
         request.AddChild(child);
-    }
-
-    private int SlotOfKeys(RequestFrame frame, CommandInfo command, out bool hasKeys)
-    {
-        Span<int> keys = stackalloc int[64];
-        int count = command.FindKeys(frame, keys);
-        if (count > keys.Length)
-        {
-            keys = new int[count];
-            count = command.FindKeys(frame, keys);
-        }
-        // Arguments that contradict the key specs (e.g. EVAL with numkeys larger than the argument count) are sent to
-        // any primary, so the client gets Redis's own error for them.
-        count = Math.Max(count, 0);
-        hasKeys = count > 0;
-        int slot = HashSlot.None;
-        for (int i = 0; i < count && slot != HashSlot.Multiple; i++)
-        {
-            slot = HashSlot.Combine(slot, HashSlot.Of(frame.Arg(keys[i])));
-        }
-        return slot;
     }
 
     /// <summary>XREAD/XREADGROUP block only with a BLOCK option; they cannot share a pipelined connection then.</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Slotgate.Backend;
 using Slotgate.Cluster;
+using Slotgate.Commands;
 using Slotgate.Protocol;
 using Slotgate.Routing;
 
@@ -25,7 +26,55 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
     /// <summary>Set (from a backend thread) when a WATCH could not be placed where the keys live.</summary>
     public volatile bool WatchBroken;
 
-    public void Multi(ProxyRequest request)
+    /// <summary>MULTI, EXEC, DISCARD, WATCH or UNWATCH from the client.</summary>
+    public void Dispatch(ProxyRequest request, CommandInfo command)
+    {
+        switch (command.Name)
+        {
+            case "multi":
+                Multi(request);
+                break;
+            case "exec":
+                Exec(request);
+                break;
+            case "discard":
+                Discard(request);
+                break;
+            case "unwatch":
+                if (InMulti)
+                {
+                    QueueOrRefuse(request, command);
+                }
+                else
+                {
+                    Unwatch(request);
+                }
+                break;
+            default:
+                int slot = KeySlots.Of(request.Frame, command, out _);
+                Watch(request, slot);
+                break;
+        }
+    }
+
+    /// <summary>Inside MULTI: queue the command if Redis would, or answer its error and doom the EXEC.</summary>
+    public void QueueOrRefuse(ProxyRequest request, CommandInfo command)
+    {
+        if ((command.Flags & CommandFlags.NoMulti) != 0)
+        {
+            Fail(request, "ERR Command not allowed inside a transaction");
+            return;
+        }
+        int slot = KeySlots.Of(request.Frame, command, out _);
+        if (slot == HashSlot.Multiple)
+        {
+            Fail(request, "CROSSSLOT Keys in request don't hash to the same slot");
+            return;
+        }
+        Queue(request, slot);
+    }
+
+    private void Multi(ProxyRequest request)
     {
         if (InMulti)
         {
@@ -41,7 +90,7 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
     }
 
     /// <summary>Queues a command inside MULTI; <paramref name="slot"/> is the slot of its keys (or None).</summary>
-    public void Queue(ProxyRequest request, int slot)
+    private void Queue(ProxyRequest request, int slot)
     {
         int combined = HashSlot.Combine(_slot, slot);
         if (combined == HashSlot.Multiple)
@@ -65,7 +114,7 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
         request.Complete();
     }
 
-    public void Exec(ProxyRequest request)
+    private void Exec(ProxyRequest request)
     {
         if (!InMulti)
         {
@@ -105,7 +154,7 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
         }
     }
 
-    public void Discard(ProxyRequest request)
+    private void Discard(ProxyRequest request)
     {
         if (!InMulti)
         {
@@ -120,7 +169,7 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
     }
 
     /// <summary>WATCH keys in <paramref name="slot"/>: sent on a connection pinned to that slot's primary until EXEC, DISCARD or UNWATCH.</summary>
-    public void Watch(ProxyRequest request, int slot)
+    private void Watch(ProxyRequest request, int slot)
     {
         if (InMulti)
         {
@@ -150,7 +199,7 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
         _watched.Send(new WatchForward(this, router, request));
     }
 
-    public void Unwatch(ProxyRequest request)
+    private void Unwatch(ProxyRequest request)
     {
         if (!InMulti)
         {
