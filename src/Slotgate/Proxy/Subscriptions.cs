@@ -105,8 +105,9 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
             {
                 foreach (PendingPubSubReply pending in queue)
                 {
-                    if (pending.Request is { } request && !request.IsCompleted)
+                    if (!pending.Owner.Done && pending.Owner.Request is { } request)
                     {
+                        pending.Owner.Done = true;
                         request.SetError("ERR Slotgate: connection closing");
                         request.Complete();
                     }
@@ -144,19 +145,32 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
                 target.Send(pending.Command);
                 return;
             }
-            if (kind is "ssubscribe" or "sunsubscribe" && pending.Request is { } shardRequest)
+            PendingPubSubReply owner = pending.Owner;
+            if (owner.Done)
+            {
+                // The request was already answered (an error ended it early): drop the rest of its frames.
+            }
+            else if (kind is "ssubscribe" or "sunsubscribe" && owner.Request is { } shardRequest)
             {
                 // Each node counts only its own shard channels; the client must see its total, as from one Redis.
                 WriteShardConfirmation(shardRequest, frame, kind);
             }
             else
             {
-                pending.Request?.ReplyWriter.Write(frame.IsSingleSegment ? frame.FirstSpan : frame.ToArray());
+                owner.Request?.ReplyWriter.Write(frame.IsSingleSegment ? frame.FirstSpan : frame.ToArray());
             }
             if (--pending.Remaining <= 0 || kind == "-")
             {
                 queue.Dequeue();
-                pending.Request?.Complete();
+            }
+            if (pending.Parent is { } parent)
+            {
+                parent.Remaining--;
+            }
+            if ((owner.Remaining <= 0 || kind == "-") && !owner.Done)
+            {
+                owner.Done = true;
+                owner.Request?.Complete();
             }
         }
     }
@@ -169,8 +183,9 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
             {
                 foreach (PendingPubSubReply pending in queue)
                 {
-                    if (pending.Request is { } request)
+                    if (!pending.Owner.Done && pending.Owner.Request is { } request)
                     {
+                        pending.Owner.Done = true;
                         request.SetError(error);
                         request.Complete();
                     }
@@ -315,12 +330,13 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
             request.Complete();
             return;
         }
-        var pending = new PendingPubSubReply(request, byConnection.Sum(g => g.Count()), Encode("SUNSUBSCRIBE", []));
+        var whole = new PendingPubSubReply(request, byConnection.Sum(g => g.Count()), Encode("SUNSUBSCRIBE", []));
         foreach (IGrouping<string, KeyValuePair<string, string>> group in byConnection)
         {
             PushConnection connection = _shardConnections[group.Key];
-            Enqueue(connection, pending);
-            connection.Send(Encode("SUNSUBSCRIBE", group.Select(p => p.Key).ToList()));
+            byte[] command = Encode("SUNSUBSCRIBE", group.Select(p => p.Key).ToList());
+            Enqueue(connection, new PendingPubSubReply(null, group.Count(), command) { Parent = whole });
+            connection.Send(command);
         }
     }
 

@@ -163,4 +163,37 @@ public class PubSubTests(ProxyFixture fixture)
         }
         await SlotMigrationTests.WaitUntilAsync(() => clients.Count <= before, TimeSpan.FromSeconds(10));
     }
+
+    [Fact]
+    public async Task Sunsubscribe_AllOverSeveralShards_CountsDownThenConnectionsReused()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        var channels = new List<string>();
+        var owners = new HashSet<string>();
+        for (int i = 0; channels.Count < 3; i++)
+        {
+            string channel = $"sunsub:{i}";
+            if (owners.Add(fixture.Server.Topology.Current.GetShard(HashSlot.Of(Encoding.UTF8.GetBytes(channel)))!.Primary.Endpoint))
+            {
+                channels.Add(channel);
+            }
+        }
+        for (int i = 0; i < channels.Count; i++)
+        {
+            Assert.Equal(i + 1, (await client.CallAsync("SSUBSCRIBE", channels[i])).Items![2].Integer);
+        }
+        await client.SendAsync("SUNSUBSCRIBE");
+        var counts = new List<long>();
+        for (int i = 0; i < channels.Count; i++)
+        {
+            RespValue frame = await client.ReadAsync();
+            Assert.Equal("sunsubscribe", frame.Items![0].Text);
+            counts.Add(frame.Items[2].Integer);
+        }
+        Assert.Equal([2, 1, 0], counts);
+        // The shard connections are used again: a new subscription is confirmed with the right count.
+        Assert.Equal(1, (await client.CallAsync("SSUBSCRIBE", channels[0])).Items![2].Integer);
+        Assert.Equal(0, (await client.CallAsync("SUNSUBSCRIBE", channels[0])).Items![2].Integer);
+        Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
+    }
 }
