@@ -314,11 +314,7 @@ internal sealed class BackendConnection
         public HandshakeRequest(BackendConnection connection, params string[] args)
         {
             _connection = connection;
-            Frame.Begin(args.Length);
-            foreach (string arg in args)
-            {
-                Frame.AppendArg(System.Text.Encoding.UTF8.GetBytes(arg));
-            }
+            Frame.Set(args);
         }
 
         public override void OnReply(in ReadOnlySequence<byte> reply)

@@ -10,11 +10,7 @@ internal sealed class ControlRequest : BackendRequest
 
     public ControlRequest(params string[] args)
     {
-        Frame.Begin(args.Length);
-        foreach (string arg in args)
-        {
-            Frame.AppendArg(System.Text.Encoding.UTF8.GetBytes(arg));
-        }
+        Frame.Set(args);
     }
 
     public Task<RespValue> Reply => _reply.Task;

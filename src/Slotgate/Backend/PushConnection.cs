@@ -83,18 +83,13 @@ internal sealed class PushConnection
                 if (_settings.Password is { Length: > 0 } password)
                 {
                     var auth = new RequestFrame();
-                    string[] args = _settings.Username is { Length: > 0 } user ? ["AUTH", user, password] : ["AUTH", password];
-                    auth.Begin(args.Length);
-                    foreach (string arg in args)
-                    {
-                        auth.AppendArg(System.Text.Encoding.UTF8.GetBytes(arg));
-                    }
-                    // Its reply is the first frame; the handler was told to skip it (see HasHandshake).
+                    auth.Set(_settings.Username is { Length: > 0 } user ? ["AUTH", user, password] : ["AUTH", password]);
+                    // Its reply is the first frame; the handler was told to skip it (see PubSubService.HandshakeReplies).
                     transport.Output.Write(auth.Bytes);
                 }
                 if (_resp3)
                 {
-                    // Its reply is skipped by the handler too (see HasHandshake).
+                    // Its reply is skipped by the handler too (see PubSubService.HandshakeReplies).
                     transport.Output.Write("*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n"u8);
                 }
                 foreach (byte[] command in _beforeConnect)

@@ -133,6 +133,28 @@ internal sealed class RequestFrame
         }
     }
 
+    /// <summary>Sets the frame to a command given as text arguments (control-plane commands Slotgate sends itself).</summary>
+    public void Set(params ReadOnlySpan<string> args)
+    {
+        Begin(args.Length);
+        Span<byte> scratch = stackalloc byte[256];
+        foreach (string arg in args)
+        {
+            int length = System.Text.Encoding.UTF8.GetByteCount(arg);
+            Span<byte> bytes = length <= scratch.Length ? scratch[..length] : new byte[length];
+            System.Text.Encoding.UTF8.GetBytes(arg, bytes);
+            AppendArg(bytes);
+        }
+    }
+
+    /// <summary>A new frame holding <paramref name="args"/>, encoded.</summary>
+    public static byte[] Encode(params ReadOnlySpan<string> args)
+    {
+        var frame = new RequestFrame();
+        frame.Set(args);
+        return frame.Bytes.ToArray();
+    }
+
     /// <summary>Copies another frame (used when a command is re-sent or re-targeted).</summary>
     public void CopyFrom(RequestFrame other)
     {

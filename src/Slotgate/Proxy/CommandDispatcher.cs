@@ -283,10 +283,12 @@ internal sealed class CommandDispatcher
     private void Split(ClientSession session, ProxyRequest request, CommandInfo command, int keyStep, MergeKind merge)
     {
         RequestFrame frame = request.Frame;
+        Span<int> slots = frame.ArgCount <= 512 ? stackalloc int[frame.ArgCount] : new int[frame.ArgCount];
         int slot = HashSlot.None;
         for (int i = 1; i < frame.ArgCount; i += keyStep)
         {
-            slot = HashSlot.Combine(slot, HashSlot.Of(frame.Arg(i)));
+            slots[i] = HashSlot.Of(frame.Arg(i));
+            slot = HashSlot.Combine(slot, slots[i]);
         }
         bool write = (command.Flags & CommandFlags.Write) != 0;
         if (slot != HashSlot.Multiple)
@@ -300,11 +302,6 @@ internal sealed class CommandDispatcher
             return;
         }
         request.Merge = merge;
-        Span<int> slots = frame.ArgCount <= 512 ? stackalloc int[frame.ArgCount] : new int[frame.ArgCount];
-        for (int i = 1; i < frame.ArgCount; i += keyStep)
-        {
-            slots[i] = HashSlot.Of(frame.Arg(i));
-        }
         ReadOnlySpan<byte> name = frame.Arg(0);
         // Group keys by slot, keeping each slot's keys in the client's order. Slots are visited in order of first
         // appearance; the quadratic scan is over distinct slots only, which is small for real commands.

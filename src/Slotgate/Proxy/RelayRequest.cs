@@ -12,11 +12,7 @@ internal sealed class RelayRequest : BackendRequest
     public RelayRequest(ProxyRequest client, params ReadOnlySpan<string> args)
     {
         _client = client;
-        Frame.Begin(args.Length);
-        foreach (string arg in args)
-        {
-            Frame.AppendArg(System.Text.Encoding.UTF8.GetBytes(arg));
-        }
+        Frame.Set(args);
     }
 
     public override void OnReply(in ReadOnlySequence<byte> reply)

@@ -472,17 +472,7 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
     private static void Header(IBufferWriter<byte> reply, bool push) =>
         reply.Write(push ? ">3\r\n"u8 : "*3\r\n"u8);
 
-    private static byte[] Encode(string command, IReadOnlyCollection<string> names)
-    {
-        var frame = new RequestFrame();
-        frame.Begin(names.Count + 1);
-        frame.AppendArg(Encoding.ASCII.GetBytes(command));
-        foreach (string name in names)
-        {
-            frame.AppendArg(Encoding.UTF8.GetBytes(name));
-        }
-        return frame.Bytes.ToArray();
-    }
+    private static byte[] Encode(string command, IReadOnlyCollection<string> names) => RequestFrame.Encode([command, .. names]);
 
     /// <summary>"-" for an error, otherwise the first element of a push array (message, subscribe, ...), lower case.</summary>
     private static string FrameKind(in ReadOnlySequence<byte> frame)

@@ -26,16 +26,7 @@ internal sealed class RespTestClient : IAsyncDisposable
         return new RespTestClient(socket);
     }
 
-    public static byte[] Encode(params string[] args)
-    {
-        var frame = new RequestFrame();
-        frame.Begin(args.Length);
-        foreach (string arg in args)
-        {
-            frame.AppendArg(Encoding.UTF8.GetBytes(arg));
-        }
-        return frame.Bytes.ToArray();
-    }
+    public static byte[] Encode(params string[] args) => RequestFrame.Encode(args);
 
     public Task SendRawAsync(string text) => SendRawAsync(Encoding.UTF8.GetBytes(text));
 
