@@ -135,13 +135,17 @@ public class TransactionTests(ProxyFixture fixture)
     {
         var dedicated = fixture.Server.Services.GetRequiredService<DedicatedConnections>();
         await using var client = await fixture.ConnectRawAsync();
+        await client.CallAsync("MULTI");
+        await client.CallAsync("INCR", "{tx7}:warm");
+        await client.CallAsync("EXEC");
+        int before = dedicated.Count; // other tests may have left idle connections in the shared pool
         for (int i = 0; i < 30; i++)
         {
             await client.CallAsync("MULTI");
             await client.CallAsync("INCR", "{tx7}:n");
             Assert.Equal(i + 1, (await client.CallAsync("EXEC")).Items![0].Integer);
         }
-        Assert.InRange(dedicated.Count, 1, 6);
+        Assert.InRange(dedicated.Count, 1, before);
     }
 
     [Fact]
