@@ -18,7 +18,7 @@ const CROSSSLOT_ERROR = "CROSSSLOT Keys in request don't hash to the same slot";
 const EXECABORT_ERROR = 'EXECABORT Transaction discarded because of previous errors.';
 // TX_CROSS_KEY hashes to another slot than the {php:tx} keys; the xunit test asserts that.
 const TX_CROSS_KEY = PREFIX . 'tx:cross';
-const PROMPT_LIMIT_MS = 300; // how long a command may take while another connection is blocked on the same hashtag
+const PROMPT_LIMIT_MS = 1000; // how long a command may take while another connection is blocked on the same hashtag (generous: CI machines are loaded; a command queued behind the BLPOP would never answer before the release)
 const BLOCK_DELAY_US = 300_000; // how long the other connection waits before it releases a blocked command
 const PUBSUB_MESSAGES = 12; // messages published to each channel
 const PUBSUB_WAIT_S = 5; // how long a subscriber waits for every message
