@@ -25,6 +25,7 @@ internal sealed class ClientSession
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
     private readonly PipelineLimit _pendingLimit;
     private volatile bool _closing;
+    private bool _afterPinned;
     private Transaction? _transaction;
     private List<PinnedForward>? _pinned;
     private Subscriptions? _subscriptions;
@@ -183,7 +184,20 @@ internal sealed class ClientSession
                         await _pendingLimit.WaitAsync().ConfigureAwait(false);
                     }
                     Enqueue(request);
-                    _dispatcher.Execute(this, request);
+                    if (_afterPinned)
+                    {
+                        // The previous command ran on a connection of its own (EXEC, WATCH, a blocking command): nothing
+                        // may overtake it, as on one Redis connection.
+                        await DrainEarlierAsync(cancellationToken).ConfigureAwait(false);
+                        _afterPinned = false;
+                    }
+                    if (_dispatcher.Execute(this, request))
+                    {
+                        // This one runs on a connection of its own: it must see everything this client sent before it.
+                        await DrainEarlierAsync(cancellationToken).ConfigureAwait(false);
+                        _dispatcher.ExecutePinned(this, request);
+                        _afterPinned = true;
+                    }
                 }
             }
             catch (RespProtocolException ex)
@@ -228,6 +242,24 @@ internal sealed class ClientSession
         foreach (PinnedForward forward in pinned)
         {
             forward.Abort();
+        }
+    }
+
+    /// <summary>Waits until this client's only pending command is the newest one.</summary>
+    private async ValueTask DrainEarlierAsync(CancellationToken cancellationToken)
+    {
+        while (!_pendingLimit.IsAtMost(1))
+        {
+            ValueTask wait = _pendingLimit.WaitUntilAtMostAsync(1);
+            if (cancellationToken.CanBeCanceled && !wait.IsCompleted)
+            {
+                // Rare path (after EXEC or a blocking command): also give up when the client goes away.
+                await wait.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await wait.ConfigureAwait(false);
+            }
         }
     }
 

@@ -66,7 +66,11 @@ internal sealed class CommandDispatcher
     /// <summary>A fresh pub/sub state for a session that subscribes.</summary>
     public Subscriptions CreateSubscriptions(ClientSession session) => new(session, _pubSub);
 
-    public void Execute(ClientSession session, ProxyRequest request)
+    /// <summary>
+    /// Handles one command. Returns true for a command that must run on a dedicated connection (EXEC, WATCH, blocking
+    /// commands): the session then waits until its earlier commands completed and calls <see cref="ExecutePinned"/>.
+    /// </summary>
+    public bool Execute(ClientSession session, ProxyRequest request)
     {
         RequestFrame frame = request.Frame;
         CommandInfo? command = _commands.Find(frame);
@@ -74,12 +78,12 @@ internal sealed class CommandDispatcher
         {
             // A container (CLIENT, CONFIG...) comes back itself when its subcommand is unknown.
             Fail(session, request, UnknownCommandError(frame));
-            return;
+            return false;
         }
         if (!command.HasValidArity(frame.ArgCount))
         {
             Fail(session, request, $"ERR wrong number of arguments for '{command.Name.ToLowerInvariant()}' command");
-            return;
+            return false;
         }
         if (!_routes.TryGetValue(command, out CommandRoute? route))
         {
@@ -87,20 +91,21 @@ internal sealed class CommandDispatcher
         }
         if (session.Subscribed && route.Kind != RouteKind.PubSub && !AllowedWhileSubscribed(request, command))
         {
-            return;
+            return false;
         }
         if (session.InMulti && route.Kind != RouteKind.Transaction)
         {
             session.Transaction.QueueOrRefuse(request, command);
-            return;
+            return false;
         }
         switch (route.Kind)
         {
+            case RouteKind.Transaction when command.Name is "exec" or "watch":
+            case RouteKind.Blocking:
+            case RouteKind.Forward when IsBlockingVariant(command, frame):
+                return true;
             case RouteKind.Transaction:
                 session.Transaction.Dispatch(request, command);
-                break;
-            case RouteKind.Blocking:
-                ExecuteBlocking(session, request, command);
                 break;
             case RouteKind.PubSub:
                 session.Subscriptions.Execute(request, command.Name);
@@ -169,6 +174,25 @@ internal sealed class CommandDispatcher
                 {
                     request.Complete();
                 }
+                break;
+        }
+        return false;
+    }
+
+    /// <summary>Runs a command <see cref="Execute"/> deferred, once the client's earlier commands have completed.</summary>
+    public void ExecutePinned(ClientSession session, ProxyRequest request)
+    {
+        CommandInfo command = _commands.Find(request.Frame)!;
+        switch (_routes[command].Kind)
+        {
+            case RouteKind.Transaction:
+                session.Transaction.Dispatch(request, command);
+                break;
+            case RouteKind.Blocking:
+                ExecuteBlocking(session, request, command);
+                break;
+            default:
+                Forward(session, request, command);
                 break;
         }
     }

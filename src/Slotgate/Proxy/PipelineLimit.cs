@@ -14,6 +14,7 @@ internal sealed class PipelineLimit : IValueTaskSource
     private ManualResetValueTaskSourceCore<bool> _space = new() { RunContinuationsAsynchronously = true };
     private int _pending;
     private int _waiting;
+    private int _threshold;
 
     public PipelineLimit(int max) => _max = Math.Max(1, max);
 
@@ -33,12 +34,23 @@ internal sealed class PipelineLimit : IValueTaskSource
     /// Callers loop <c>while (!TryAcquire()) await WaitAsync();</c> inside their own long-lived async method, so waiting
     /// allocates no state machine of its own.
     /// </summary>
-    public ValueTask WaitAsync()
+    public ValueTask WaitAsync() => WaitUntilAtMostAsync(_max / 2);
+
+    /// <summary>True when at most <paramref name="count"/> commands are pending.</summary>
+    public bool IsAtMost(int count) => Volatile.Read(ref _pending) <= count;
+
+    /// <summary>
+    /// Completes once at most <paramref name="count"/> commands are pending (callers loop on <see cref="IsAtMost"/>).
+    /// Used with the half-limit for back-pressure, and with 1 and 0 to let a command that runs on a connection of its own
+    /// (EXEC, a blocking command) start only after everything the client sent before it, and finish before anything after.
+    /// </summary>
+    public ValueTask WaitUntilAtMostAsync(int count)
     {
         _space.Reset();
+        Volatile.Write(ref _threshold, count);
         Volatile.Write(ref _waiting, 1);
         // Re-check after announcing the wait: a release that ran before it saw no waiter and woke nobody.
-        if (Volatile.Read(ref _pending) < _max && Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
+        if (Volatile.Read(ref _pending) <= count && Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
         {
             return ValueTask.CompletedTask;
         }
@@ -49,7 +61,7 @@ internal sealed class PipelineLimit : IValueTaskSource
     public void Release()
     {
         int pending = Interlocked.Decrement(ref _pending);
-        if (pending <= _max / 2 && Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
+        if (pending <= Volatile.Read(ref _threshold) && Interlocked.CompareExchange(ref _waiting, 0, 1) == 1)
         {
             _space.SetResult(true);
         }

@@ -166,4 +166,32 @@ public class TransactionTests(ProxyFixture fixture)
         Assert.False(await failing.ExecuteAsync());
         Assert.Equal("2", (string?)await db.StringGetAsync("{tx8}:k"));
     }
+
+    [Fact]
+    public async Task Pipelined_WritesAroundTransactionAndBlockingPop_SeeEachOtherInOrder()
+    {
+        // On one Redis a client's commands run in order; through Slotgate the transaction and the blocking pop run on
+        // connections of their own, and must still see what was sent before them and be seen by what follows.
+        await using var client = await fixture.ConnectRawAsync();
+        for (int round = 0; round < 20; round++)
+        {
+            string key = $"{{tx9}}:n{round}";
+            string list = $"{{tx9}}:l{round}";
+            await client.SendRawAsync([
+                .. RespTestClient.Encode("SET", key, "10"),
+                .. RespTestClient.Encode("MULTI"), .. RespTestClient.Encode("INCR", key), .. RespTestClient.Encode("EXEC"),
+                .. RespTestClient.Encode("GET", key),
+                .. RespTestClient.Encode("RPUSH", list, "job"),
+                .. RespTestClient.Encode("BLPOP", list, "0"),
+                .. RespTestClient.Encode("LLEN", list)]);
+            Assert.Equal("OK", (await client.ReadAsync()).Text);
+            Assert.Equal("OK", (await client.ReadAsync()).Text);
+            Assert.Equal("QUEUED", (await client.ReadAsync()).Text);
+            Assert.Equal(11, (await client.ReadAsync()).Items![0].Integer);
+            Assert.Equal("11", (await client.ReadAsync()).Text);
+            Assert.Equal(1, (await client.ReadAsync()).Integer);
+            Assert.Equal("job", (await client.ReadAsync(TimeSpan.FromSeconds(5))).Items![1].Text);
+            Assert.Equal(0, (await client.ReadAsync()).Integer);
+        }
+    }
 }
