@@ -10,11 +10,11 @@ namespace Slotgate.Backend;
 /// </summary>
 internal sealed class BackendPool : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, BackendNode> _nodes = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, BackendNode>[] _nodes =
+        [new(StringComparer.OrdinalIgnoreCase), new(StringComparer.OrdinalIgnoreCase), new(StringComparer.OrdinalIgnoreCase), new(StringComparer.OrdinalIgnoreCase)];
     private readonly BackendSettings _settings;
     private readonly IBackendConnector _connector;
     private readonly ILogger _logger;
-    private const string Resp3Suffix = "#resp3";
     private readonly Timer _timeoutSweep;
     private BackendNode[] _nodeList = [];
 
@@ -34,14 +34,16 @@ internal sealed class BackendPool : IAsyncDisposable
 
     public IReadOnlyList<BackendNode> Nodes => Volatile.Read(ref _nodeList);
 
-    /// <summary>The node's shared connections; RESP3 clients get connections of their own protocol.</summary>
-    public BackendNode GetNode(string endpoint, bool resp3 = false)
+    /// <summary>
+    /// The node's shared connections. RESP3 clients get connections of their own protocol, and reads sent to replicas
+    /// get connections that said READONLY; each kind has its own table, so finding a node never builds a key string.
+    /// </summary>
+    public BackendNode GetNode(string endpoint, bool resp3 = false, bool readOnly = false)
     {
-        if (resp3)
-        {
-            return _nodes.TryGetValue(endpoint + Resp3Suffix, out BackendNode? node3) ? node3 : _nodes.GetOrAdd(endpoint + Resp3Suffix, CreateNode);
-        }
-        return _nodes.TryGetValue(endpoint, out BackendNode? node) ? node : _nodes.GetOrAdd(endpoint, CreateNode);
+        ConcurrentDictionary<string, BackendNode> nodes = _nodes[(resp3 ? 1 : 0) | (readOnly ? 2 : 0)];
+        return nodes.TryGetValue(endpoint, out BackendNode? node)
+            ? node
+            : nodes.GetOrAdd(endpoint, static (key, state) => state.Pool.CreateNode(key, state.Resp3, state.ReadOnly), (Pool: this, Resp3: resp3, ReadOnly: readOnly));
     }
 
     /// <summary>Sends a control command to <paramref name="endpoint"/> and decodes its reply.</summary>
@@ -63,18 +65,16 @@ internal sealed class BackendPool : IAsyncDisposable
     {
         await _timeoutSweep.DisposeAsync().ConfigureAwait(false);
         var closing = new List<Task>();
-        foreach (BackendNode node in _nodes.Values)
+        foreach (BackendNode node in Volatile.Read(ref _nodeList))
         {
             closing.Add(node.CloseAsync());
         }
         await Task.WhenAll(closing).ConfigureAwait(false);
     }
 
-    private BackendNode CreateNode(string key)
+    private BackendNode CreateNode(string endpoint, bool resp3, bool readOnly)
     {
-        bool resp3 = key.EndsWith(Resp3Suffix, StringComparison.Ordinal);
-        string endpoint = resp3 ? key[..^Resp3Suffix.Length] : key;
-        var node = new BackendNode(endpoint, _connector, _settings, _logger, readOnly: false, resp3);
+        var node = new BackendNode(endpoint, _connector, _settings, _logger, readOnly, resp3);
         node.ConnectionFailed += (failed, error) => ConnectionFailed?.Invoke(failed, error);
         lock (_nodes)
         {
