@@ -35,6 +35,7 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "maxRedirects", Number(options.Routing.MaxRedirects));
         Scalar(yaml, 1, "tryAgainDelay", Duration(options.Routing.TryAgainDelay));
         List(yaml, 1, "disabledCommands", options.Routing.DisabledCommands);
+        Scalar(yaml, 1, "readFrom", options.Routing.ReadFrom);
 
         var limits = options.Limits;
         yaml.Append("limits:\n");

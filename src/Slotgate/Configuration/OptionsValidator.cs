@@ -102,6 +102,10 @@ internal static class OptionsValidator
 
     private static void ValidateRouting(RoutingOptions routing, List<string> errors)
     {
+        if (!RoutingOptions.ReadPolicies.Contains(routing.ReadFrom))
+        {
+            errors.Add($"routing.readFrom: must be one of {string.Join(", ", RoutingOptions.ReadPolicies)}, got '{routing.ReadFrom}'");
+        }
         for (int i = 0; i < routing.DisabledCommands.Count; i++)
         {
             string name = routing.DisabledCommands[i];

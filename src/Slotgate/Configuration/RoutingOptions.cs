@@ -19,4 +19,14 @@ internal sealed record RoutingOptions
     /// <c>CONTAINER|SUBCOMMAND</c> / <c>"CONTAINER SUBCOMMAND"</c>. Empty by default.
     /// </summary>
     public IReadOnlyList<string> DisabledCommands { get; init; } = [];
+
+    /// <summary>The read policies, as Envoy's redis_proxy names them (kebab case).</summary>
+    public static IReadOnlyList<string> ReadPolicies { get; } = ["primary", "prefer-primary", "replica", "prefer-replica", "any"];
+
+    /// <summary>
+    /// Where read-only commands go: <c>primary</c> (default), <c>prefer-primary</c> (a replica only while the primary is
+    /// down), <c>replica</c> (replicas only), <c>prefer-replica</c> (the primary only while no replica is up), <c>any</c>.
+    /// Writes always go to the primary.
+    /// </summary>
+    public string ReadFrom { get; init; } = "primary";
 }

@@ -43,6 +43,14 @@ internal static class SlotgateServices
         {
             MaxRedirects = options.Routing.MaxRedirects,
             TryAgainDelay = options.Routing.TryAgainDelay,
+            ReadFrom = options.Routing.ReadFrom switch
+            {
+                "prefer-primary" => ReadPolicy.PreferPrimary,
+                "replica" => ReadPolicy.Replica,
+                "prefer-replica" => ReadPolicy.PreferReplica,
+                "any" => ReadPolicy.Any,
+                _ => ReadPolicy.Primary,
+            },
         });
         services.AddSingleton(new RespLimits
         {

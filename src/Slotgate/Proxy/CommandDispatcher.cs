@@ -296,6 +296,7 @@ internal sealed class CommandDispatcher
         {
             session.Touch(slot, _router.Topology.Current.GetShard(slot));
         }
+        request.ReadOnly = (command.Flags & CommandFlags.ReadOnly) != 0;
         _router.Dispatch(request);
     }
 

@@ -43,6 +43,9 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     /// <summary>The client speaks RESP3: forwarded on RESP3 backend connections, whose replies pass through as they are.</summary>
     public bool Resp3 { get; set; }
 
+    /// <summary>A read-only command, which the read policy may send to a replica.</summary>
+    public bool ReadOnly { get; set; }
+
     /// <summary>MOVED/ASK/TRYAGAIN redirects followed so far.</summary>
     public int Redirects { get; set; }
 
@@ -181,6 +184,7 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         Slot = Cluster.HashSlot.None;
         Redirects = 0;
         Resp3 = false;
+        ReadOnly = false;
         Asking = false;
         SentTo = null;
         CloseAfterReply = false;

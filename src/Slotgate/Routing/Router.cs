@@ -41,6 +41,11 @@ internal sealed partial class Router
     {
         request.Router = this;
         string? endpoint = request.Target;
+        if (endpoint is null && request.ReadOnly && request.Slot >= 0 && _settings.ReadFrom != ReadPolicy.Primary)
+        {
+            DispatchRead(request);
+            return;
+        }
         if (endpoint is null)
         {
             // Keyless commands stay on one primary per client (by affinity), so e.g. one client's PUBLISHes are
@@ -57,6 +62,60 @@ internal sealed partial class Router
             LogRoute(request, endpoint);
         }
         _pool.GetNode(endpoint, request.Resp3).Send(request, request.Affinity);
+    }
+
+    /// <summary>
+    /// A read under a replica-reading policy: picks the shard's node by policy (replicas chosen by client affinity, so a
+    /// client keeps reading from one replica) and sends it on a READONLY connection when that node is a replica.
+    /// </summary>
+    private void DispatchRead(ProxyRequest request)
+    {
+        Shard? shard = _topology.Current.GetShard(request.Slot);
+        if (shard is null)
+        {
+            request.OnFailure("CLUSTERDOWN Hash slot not served");
+            return;
+        }
+        ClusterNode? replica = null;
+        int healthy = 0;
+        foreach (ClusterNode candidate in shard.Replicas)
+        {
+            if (candidate.Healthy)
+            {
+                healthy++;
+            }
+        }
+        if (healthy > 0)
+        {
+            int pick = (int)((uint)request.Affinity % (uint)healthy);
+            foreach (ClusterNode candidate in shard.Replicas)
+            {
+                if (candidate.Healthy && pick-- == 0)
+                {
+                    replica = candidate;
+                    break;
+                }
+            }
+        }
+        bool primaryUp = shard.Primary.Healthy;
+        ClusterNode? target = _settings.ReadFrom switch
+        {
+            ReadPolicy.PreferPrimary => primaryUp || replica is null ? shard.Primary : replica,
+            ReadPolicy.Replica => replica,
+            ReadPolicy.PreferReplica => replica ?? shard.Primary,
+            _ => (request.Affinity & 1) == 0 || replica is null ? shard.Primary : replica,
+        };
+        if (target is null)
+        {
+            request.OnFailure($"CLUSTERDOWN Slotgate: no replica is up for hash slot {request.Slot} (routing.readFrom = replica)");
+            return;
+        }
+        bool toReplica = !ReferenceEquals(target, shard.Primary);
+        if (_logger.IsEnabled(LogLevel.Debug))
+        {
+            LogRoute(request, target.Endpoint);
+        }
+        _pool.GetNode(target.Endpoint, request.Resp3, readOnly: toReplica).Send(request, request.Affinity);
     }
 
     /// <summary>Sends every child of a split or fan-out request.</summary>

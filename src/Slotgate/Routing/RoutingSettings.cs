@@ -8,4 +8,7 @@ internal sealed record RoutingSettings
 
     /// <summary>Pause before retrying a command that got <c>-TRYAGAIN</c> (keys of a multi-key command mid-migration).</summary>
     public TimeSpan TryAgainDelay { get; init; } = TimeSpan.FromMilliseconds(25);
+
+    /// <summary>Where read-only commands go.</summary>
+    public ReadPolicy ReadFrom { get; init; } = ReadPolicy.Primary;
 }

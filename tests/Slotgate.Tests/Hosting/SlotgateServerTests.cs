@@ -57,6 +57,44 @@ public class SlotgateServerTests(ProxyFixture fixture)
     }
 
     [Fact]
+    public async Task ReadFromReplica_Reads_ServedByReplicasOnReadOnlyConnections_WritesByPrimaries()
+    {
+        // The replicas must be known (they are learned once attached and in sync).
+        await Proxy.SlotMigrationTests.WaitUntilAsync(
+            () => fixture.Server.Topology.Current.Shards.All(s => s.Replicas.Any(r => r.Healthy)), TimeSpan.FromSeconds(15));
+        var options = new SlotgateOptions
+        {
+            Listen = ["127.0.0.1:0"],
+            Cluster = new ClusterOptions { Seeds = [fixture.Cluster.SeedEndpoints[0]] },
+            Routing = new RoutingOptions { ReadFrom = "replica" },
+        };
+        await using SlotgateServer server = await SlotgateServer.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        await Proxy.SlotMigrationTests.WaitUntilAsync(
+            () => server.Topology.Current.Shards.All(s => s.Replicas.Any(r => r.Healthy)), TimeSpan.FromSeconds(15));
+        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        for (int i = 0; i < 12; i++)
+        {
+            Assert.Equal("OK", (await client.CallAsync("SET", $"replica-read:{i}", $"v{i}")).Text);
+        }
+        Assert.True((await client.CallAsync("WAIT", "1", "5000")).Integer >= 1);
+        for (int i = 0; i < 12; i++)
+        {
+            Assert.Equal($"v{i}", (await client.CallAsync("GET", $"replica-read:{i}")).Text);
+        }
+        // The replicas see READONLY clients (flags=r): Slotgate's read connections.
+        int readOnlyClients = 0;
+        foreach (var replica in fixture.Cluster.Replicas)
+        {
+            string clients = await fixture.Cluster.ExecuteAsync(replica, "CLIENT", "LIST");
+            readOnlyClients += clients.Split('\n').Count(line => line.Contains(" flags=r ", StringComparison.Ordinal));
+        }
+        Assert.True(readOnlyClients >= 1, "no READONLY connection on any replica");
+
+        Assert.Contains(SlotgateConfiguration.Validate(options with { Routing = new RoutingOptions { ReadFrom = "sometimes" } }),
+            error => error.StartsWith("routing.readFrom: must be one of primary, prefer-primary, replica, prefer-replica, any", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RunAsync_InvalidConfiguration_ReportsEveryErrorAndExits2()
     {
         var error = new StringWriter();
