@@ -117,6 +117,10 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
 
     public override void OnFailure(string error)
     {
+        if (ReadOnly && Router is { } router && router.TryReadFromPrimaryInstead(this))
+        {
+            return;
+        }
         SetError(error);
         Complete();
     }

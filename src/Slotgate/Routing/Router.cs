@@ -118,6 +118,23 @@ internal sealed partial class Router
         _pool.GetNode(target.Endpoint, request.Resp3, readOnly: toReplica).Send(request, request.Affinity);
     }
 
+    /// <summary>
+    /// A read sent to a replica failed (the replica is down or unreachable): under a policy that may use the primary,
+    /// send it there instead, once, so the client never sees the replica's failure.
+    /// </summary>
+    public bool TryReadFromPrimaryInstead(ProxyRequest request)
+    {
+        if (_settings.ReadFrom is ReadPolicy.Primary or ReadPolicy.Replica || request.Slot < 0 ||
+            _topology.Current.GetShard(request.Slot)?.Primary.Endpoint is not { } primary ||
+            string.Equals(request.SentTo, primary, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+        request.ReadOnly = false; // from now on an ordinary request to the primary
+        _pool.GetNode(primary, request.Resp3).Send(request, request.Affinity);
+        return true;
+    }
+
     /// <summary>Sends every child of a split or fan-out request.</summary>
     public void DispatchChildren(ProxyRequest parent)
     {
