@@ -15,7 +15,7 @@ internal sealed class OptionsReader
     private static readonly string[] ClusterKeys = ["seeds", "refreshInterval", "refreshMinInterval", "username", "password"];
     private static readonly string[] BackendKeys =
         ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax"];
-    private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom"];
+    private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom", "failoverWait"];
     private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient", "maxBlockedClients"];
     private static readonly string[] LoggingKeys = ["logLevel", "json"];
 
@@ -105,6 +105,7 @@ internal sealed class OptionsReader
             {
                 "maxRedirects" => o with { MaxRedirects = ReadInt(child, childPath, o.MaxRedirects) },
                 "disabledCommands" => o with { DisabledCommands = ReadList(child, childPath) },
+                "failoverWait" => o with { FailoverWait = ReadDuration(child, childPath, o.FailoverWait) },
                 "readFrom" => o with { ReadFrom = child.Value?.Trim().ToLowerInvariant() ?? o.ReadFrom },
                 "tryAgainDelay" => o with { TryAgainDelay = ReadDuration(child, childPath, o.TryAgainDelay) },
                 _ => Unknown(o, child, path, RoutingKeys),

@@ -36,6 +36,7 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "tryAgainDelay", Duration(options.Routing.TryAgainDelay));
         List(yaml, 1, "disabledCommands", options.Routing.DisabledCommands);
         Scalar(yaml, 1, "readFrom", options.Routing.ReadFrom);
+        Scalar(yaml, 1, "failoverWait", Duration(options.Routing.FailoverWait));
 
         var limits = options.Limits;
         yaml.Append("limits:\n");

@@ -29,4 +29,11 @@ internal sealed record RoutingOptions
     /// Writes always go to the primary.
     /// </summary>
     public string ReadFrom { get; init; } = "primary";
+
+    /// <summary>
+    /// How long a command for a shard whose primary is unreachable may wait for the cluster to promote a replica before
+    /// failing. Zero (the default) fails at once with an error naming the node. Only commands that were never written
+    /// to the dead node wait, so nothing is applied twice.
+    /// </summary>
+    public TimeSpan FailoverWait { get; init; } = TimeSpan.Zero;
 }

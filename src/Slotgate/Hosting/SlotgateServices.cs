@@ -43,6 +43,7 @@ internal static class SlotgateServices
         {
             MaxRedirects = options.Routing.MaxRedirects,
             TryAgainDelay = options.Routing.TryAgainDelay,
+            FailoverWait = options.Routing.FailoverWait,
             ReadFrom = options.Routing.ReadFrom switch
             {
                 "prefer-primary" => ReadPolicy.PreferPrimary,

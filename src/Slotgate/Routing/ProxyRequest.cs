@@ -46,6 +46,9 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     /// <summary>A read-only command, which the read policy may send to a replica.</summary>
     public bool ReadOnly { get; set; }
 
+    /// <summary><see cref="System.Diagnostics.Stopwatch"/> time until which the request may wait for a failover (0: not waiting yet).</summary>
+    public long FailoverDeadline { get; set; }
+
     /// <summary>MOVED/ASK/TRYAGAIN redirects followed so far.</summary>
     public int Redirects { get; set; }
 
@@ -121,6 +124,10 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         {
             return;
         }
+        if (SentTo is null && Router is { } waiting && waiting.TryWaitForFailover(this))
+        {
+            return;
+        }
         SetError(error);
         Complete();
     }
@@ -189,6 +196,7 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         Redirects = 0;
         Resp3 = false;
         ReadOnly = false;
+        FailoverDeadline = 0;
         Asking = false;
         SentTo = null;
         CloseAfterReply = false;

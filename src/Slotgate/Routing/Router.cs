@@ -135,6 +135,37 @@ internal sealed partial class Router
         return true;
     }
 
+    /// <summary>
+    /// A command that was never written failed because its node is unreachable: with <see cref="RoutingSettings.FailoverWait"/>
+    /// set, keep it and try again as the topology refreshes, until the slot's primary is reachable (typically a promoted
+    /// replica) or the wait is over. Commands already written are not retried: they may have been applied.
+    /// </summary>
+    public bool TryWaitForFailover(ProxyRequest request)
+    {
+        if (_settings.FailoverWait <= TimeSpan.Zero || request.Slot < 0 || request.Target is not null || request.Parent is not null)
+        {
+            return false;
+        }
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        if (request.FailoverDeadline == 0)
+        {
+            request.FailoverDeadline = now + (long)(_settings.FailoverWait.TotalSeconds * System.Diagnostics.Stopwatch.Frequency);
+        }
+        else if (now >= request.FailoverDeadline)
+        {
+            return false;
+        }
+        _topology.RequestRefresh("a command waits for a failover");
+        _ = RetryAfterAsync(request, TimeSpan.FromMilliseconds(100));
+        return true;
+    }
+
+    private async Task RetryAfterAsync(ProxyRequest request, TimeSpan delay)
+    {
+        await Task.Delay(delay).ConfigureAwait(false);
+        Dispatch(request);
+    }
+
     /// <summary>Sends every child of a split or fan-out request.</summary>
     public void DispatchChildren(ProxyRequest parent)
     {

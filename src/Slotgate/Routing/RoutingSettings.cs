@@ -11,4 +11,7 @@ internal sealed record RoutingSettings
 
     /// <summary>Where read-only commands go.</summary>
     public ReadPolicy ReadFrom { get; init; } = ReadPolicy.Primary;
+
+    /// <summary>How long a command for an unreachable primary may wait for a promoted replica (zero: fail at once).</summary>
+    public TimeSpan FailoverWait { get; init; } = TimeSpan.Zero;
 }

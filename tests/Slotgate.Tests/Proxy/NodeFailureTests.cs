@@ -64,4 +64,23 @@ public class NodeFailureTests
         Assert.Equal("after", (await client.CallAsync("GET", victimKey)).Text);
         Assert.Equal("fine", (await client.CallAsync("GET", otherKey)).Text);
     }
+
+    [Fact]
+    public async Task FailoverWait_PrimaryKilled_CommandsWaitForPromotedReplicaInsteadOfFailing()
+    {
+        await using LocalRedisCluster cluster = await LocalRedisCluster.StartAsync(TestClusterOptions.Fast);
+        await using var server = await ProxyFixture.StartProxyAsync(cluster, o => o with { Routing = o.Routing with { FailoverWait = TimeSpan.FromSeconds(30) } });
+        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        LocalRedisNode victim = cluster.Primaries[0];
+        string key = TestKeys.OwnedBy(server, victim.Endpoint, "waited");
+        Assert.Equal("OK", (await client.CallAsync("SET", key, "before")).Text);
+        await cluster.ExecuteAsync(victim, "WAIT", "1", "2000");
+
+        await victim.StopAsync();
+        // No error: the commands wait until the replica is promoted and then run there.
+        Assert.Equal("before", (await client.CallAsync("GET", key)).Text);
+        Assert.Equal("OK", (await client.CallAsync("SET", key, "after")).Text);
+        Assert.Equal("after", (await client.CallAsync("GET", key)).Text);
+        Assert.NotEqual(victim.Endpoint, server.Topology.Current.GetShard(Slotgate.Cluster.HashSlot.Of(System.Text.Encoding.UTF8.GetBytes(key)))!.Primary.Endpoint);
+    }
 }
