@@ -24,15 +24,17 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
         Options = options;
         WorkingDirectory = directory;
         _ownsDirectory = ownsDirectory;
-        Nodes = nodes;
+        _nodes = [.. nodes];
     }
+
+    private readonly List<LocalRedisNode> _nodes;
 
     public LocalClusterOptions Options { get; }
 
     public string WorkingDirectory { get; }
 
     /// <summary>All nodes in port order. Initially the first <c>Primaries</c> are primaries and the rest their replicas.</summary>
-    public IReadOnlyList<LocalRedisNode> Nodes { get; }
+    public IReadOnlyList<LocalRedisNode> Nodes => _nodes;
 
     public IReadOnlyList<LocalRedisNode> Primaries => [.. Nodes.Where(n => n.Role == LocalNodeRole.Primary)];
 
@@ -204,6 +206,55 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
         await migration.CompleteAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Starts one more node and joins it to the cluster as a primary without slots (as <c>redis-cli --cluster add-node</c>
+    /// does); move slots to it with <see cref="MigrateSlotAsync"/>.
+    /// </summary>
+    public async Task<LocalRedisNode> AddPrimaryAsync(CancellationToken ct = default)
+    {
+        int port = LocalPortAllocator.ReserveRedisPorts(1);
+        string nodeDir = Path.Combine(WorkingDirectory, string.Create(CultureInfo.InvariantCulture, $"node-{port}"));
+        var node = new LocalRedisNode(_nodes.Count, port, nodeDir, RedisServerLocator.Locate(Options.RedisServerPath), Options.CommandTimeout);
+        node.WriteConfig(Options.NodeTimeout);
+        await node.StartAsync(ct).ConfigureAwait(false);
+        node.NodeId = (await node.ExecuteAsync(["CLUSTER", "MYID"], ct).ConfigureAwait(false)).Trim();
+        LocalRedisNode introducer = _nodes.First(n => n.IsRunning);
+        await RunStepAsync($"add node: MEET {node.Endpoint} from {introducer.Endpoint}", introducer,
+            ["CLUSTER", "MEET", node.Host, port.ToString(CultureInfo.InvariantCulture)], ct).ConfigureAwait(false);
+        _nodes.Add(node);
+        await WaitUntilAllKnowAsync("add node", Options.OperationTimeout, ct).ConfigureAwait(false);
+        await WaitForConvergenceAsync($"add node {node.Endpoint}: wait for convergence", Options.OperationTimeout, ct).ConfigureAwait(false);
+        return node;
+    }
+
+    /// <summary>Removes a primary that serves no slots: every other node forgets it, then it is stopped.</summary>
+    public async Task RemoveNodeAsync(LocalRedisNode node, CancellationToken ct = default)
+    {
+        _nodes.Remove(node);
+        foreach (LocalRedisNode other in _nodes.Where(n => n.IsRunning))
+        {
+            await RunStepAsync($"remove node: FORGET {node.Endpoint} on {other.Endpoint}", other,
+                ["CLUSTER", "FORGET", node.NodeId], ct).ConfigureAwait(false);
+        }
+        await node.StopAsync(ct).ConfigureAwait(false);
+        await WaitUntilAllKnowAsync("remove node", Options.OperationTimeout, ct).ConfigureAwait(false);
+    }
+
+    private Task WaitUntilAllKnowAsync(string step, TimeSpan timeout, CancellationToken ct) =>
+        PollAsync($"{step}: wait for every node to know every other", timeout, async token =>
+        {
+            foreach (LocalRedisNode node in _nodes.Where(n => n.IsRunning))
+            {
+                IReadOnlyList<ClusterNodesEntry> view = ClusterNodesEntry.ParseAll(await node.ExecuteAsync(["CLUSTER", "NODES"], token).ConfigureAwait(false));
+                int known = view.Count(e => !e.Flags.Contains("handshake"));
+                if (known != _nodes.Count)
+                {
+                    return $"{node.Endpoint} knows {known} of {_nodes.Count} nodes";
+                }
+            }
+            return null;
+        }, ct);
+
     /// <summary>FLUSHALL on every running primary; replicas follow through replication.</summary>
     public async Task FlushAllAsync(CancellationToken ct = default)
     {
@@ -343,19 +394,7 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
             await RunStepAsync($"create cluster: MEET {node.Endpoint} from {Nodes[0].Endpoint}", Nodes[0],
                 ["CLUSTER", "MEET", node.Host, node.Port.ToString(CultureInfo.InvariantCulture)], ct).ConfigureAwait(false);
         }
-        await PollAsync("create cluster: wait for every node to know every other", Options.StartTimeout, async token =>
-        {
-            foreach (LocalRedisNode node in Nodes)
-            {
-                IReadOnlyList<ClusterNodesEntry> view = ClusterNodesEntry.ParseAll(await node.ExecuteAsync(["CLUSTER", "NODES"], token).ConfigureAwait(false));
-                int known = view.Count(e => !e.Flags.Contains("handshake"));
-                if (known != Nodes.Count)
-                {
-                    return $"{node.Endpoint} knows {known} of {Nodes.Count} nodes";
-                }
-            }
-            return null;
-        }, ct).ConfigureAwait(false);
+        await WaitUntilAllKnowAsync("create cluster", Options.StartTimeout, ct).ConfigureAwait(false);
 
         // Replica j of primary i is node Primaries + i * ReplicasPerPrimary + j: each primary's replicas sit together.
         for (int i = 0; i < primaries; i++)
