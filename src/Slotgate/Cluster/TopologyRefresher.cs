@@ -20,6 +20,8 @@ internal sealed class TopologyRefresher : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _firstMap = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private const int ViewsConsulted = 3;
+    private static readonly TimeSpan ViewGrace = TimeSpan.FromMilliseconds(200);
     private SlotMap _current = SlotMap.Empty;
     private Task? _loop;
     private int _refreshRequested;
@@ -86,31 +88,96 @@ internal sealed class TopologyRefresher : IAsyncDisposable
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken = default)
     {
         var errors = new List<string>();
-        foreach (string endpoint in Candidates())
+        var views = new List<(string Source, IReadOnlyList<Shard> Shards, string Signature)>();
+        List<string> candidates = [.. Candidates()];
+        // Ask a few nodes at once; once one has answered, the others get a short grace period, so a dead or slow node
+        // never delays a refresh by more than that (failover recovery depends on refreshes being quick).
+        for (int next = 0; views.Count == 0 && next < candidates.Count; next += ViewsConsulted)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            try
+            List<Task<(string Endpoint, IReadOnlyList<Shard>? Shards, string? Error)>> asks =
+                [.. candidates.Skip(next).Take(ViewsConsulted).Select(TryDiscoverAsync)];
+            var firstAnswer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            foreach (var ask in asks)
             {
-                IReadOnlyList<Shard> shards = await DiscoverAsync(endpoint).ConfigureAwait(false);
-                if (shards.Count == 0)
+                _ = ask.ContinueWith(t => { if (t.IsCompletedSuccessfully && t.Result.Shards is not null) firstAnswer.TrySetResult(); }, TaskScheduler.Default);
+            }
+            Task all = Task.WhenAll(asks);
+            Task grace = firstAnswer.Task.ContinueWith(_ => Task.Delay(ViewGrace), TaskScheduler.Default).Unwrap();
+            await Task.WhenAny(all, grace).ConfigureAwait(false);
+            foreach (var ask in asks)
+            {
+                if (!ask.IsCompletedSuccessfully)
                 {
-                    errors.Add($"{endpoint}: no slots assigned");
                     continue;
                 }
-                Publish(shards, endpoint);
-                LastError = null;
-                LastRefresh = _time.GetUtcNow();
-                return true;
+                var (endpoint, shards, error) = ask.Result;
+                if (shards is not null)
+                {
+                    views.Add((endpoint, shards, Signature(shards)));
+                }
+                else
+                {
+                    errors.Add($"{endpoint}: {error}");
+                }
             }
-            catch (Exception ex) when (ex is BackendException or TimeoutException or InvalidOperationException or RespProtocolException)
-            {
-                errors.Add($"{endpoint}: {ex.Message}");
-            }
+        }
+        if (views.Count > 0)
+        {
+            var (source, shards, _) = ChooseView(views);
+            Publish(shards, source);
+            LastError = null;
+            LastRefresh = _time.GetUtcNow();
+            return true;
         }
         LastError = string.Join("; ", errors);
         _logger.LogWarning("Topology refresh failed, keeping the last known map: {Errors}", LastError);
         return false;
     }
+
+    private async Task<(string Endpoint, IReadOnlyList<Shard>? Shards, string? Error)> TryDiscoverAsync(string endpoint)
+    {
+        try
+        {
+            IReadOnlyList<Shard> shards = await DiscoverAsync(endpoint).ConfigureAwait(false);
+            return shards.Count == 0 ? (endpoint, null, "no slots assigned") : (endpoint, shards, null);
+        }
+        catch (Exception ex) when (ex is BackendException or TimeoutException or InvalidOperationException or RespProtocolException)
+        {
+            return (endpoint, null, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// Nodes can disagree for a moment (a failover or a slot move still spreading through the cluster bus, a partitioned
+    /// node with an old view). Slotgate asks up to <see cref="ViewsConsulted"/> nodes and takes the view most of them
+    /// report; on a tie, the one that covers more slots (a node that lost its view serves fewer), then the first asked.
+    /// </summary>
+    internal static (string Source, IReadOnlyList<Shard> Shards, string Signature) ChooseView(
+        List<(string Source, IReadOnlyList<Shard> Shards, string Signature)> views)
+    {
+        var best = views[0];
+        int bestVotes = 0;
+        int bestCovered = -1;
+        foreach (var view in views)
+        {
+            int votes = views.Count(v => v.Signature == view.Signature);
+            int covered = view.Shards.Sum(s => s.SlotCount);
+            if (votes > bestVotes || (votes == bestVotes && covered > bestCovered))
+            {
+                best = view;
+                bestVotes = votes;
+                bestCovered = covered;
+            }
+        }
+        return best;
+    }
+
+    /// <summary>Which primary serves which slots: two views with the same signature route identically.</summary>
+    private static string Signature(IReadOnlyList<Shard> shards) =>
+        string.Join(";", shards
+            .Select(s => s.Primary.Endpoint + "=" + string.Join(",", s.Ranges.OrderBy(r => r.From)))
+            .Order(StringComparer.Ordinal));
 
     public async ValueTask DisposeAsync()
     {

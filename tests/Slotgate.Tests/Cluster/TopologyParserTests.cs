@@ -77,4 +77,19 @@ public class TopologyParserTests
         Assert.True(moved.Version > map.Version);
         Assert.Same(moved, moved.WithSlotMoved(42, "h:2"));
     }
+
+    [Fact]
+    public void ChooseView_NodesDisagree_MajorityThenCoverageWins()
+    {
+        Shard All(string endpoint) => new(new ClusterNode("x", endpoint, true), [], [new SlotRange(0, 16383)]);
+        Shard Half(string endpoint) => new(new ClusterNode("x", endpoint, true), [], [new SlotRange(0, 8191)]);
+        var a = ("n1", (IReadOnlyList<Shard>)[All("h:1")], "A");
+        var a2 = ("n2", (IReadOnlyList<Shard>)[All("h:1")], "A");
+        var stale = ("n3", (IReadOnlyList<Shard>)[All("h:9")], "C");
+        Assert.Equal("A", TopologyRefresher.ChooseView([stale, a, a2]).Signature);
+
+        var partial = ("n4", (IReadOnlyList<Shard>)[Half("h:1")], "P");
+        Assert.Equal("C", TopologyRefresher.ChooseView([partial, stale]).Signature);
+        Assert.Equal("P", TopologyRefresher.ChooseView([partial]).Signature);
+    }
 }
