@@ -61,7 +61,8 @@ public sealed class ProxyFixture : IAsyncLifetime
         {
             Listen = ["127.0.0.1:0"],
             Cluster = new ClusterOptions { Seeds = [cluster.SeedEndpoints[0]], RefreshInterval = TimeSpan.FromSeconds(2) },
-            Backend = new BackendOptions { OperationTimeout = TimeSpan.FromSeconds(3), ConnectTimeout = TimeSpan.FromSeconds(1) },
+            // Generous: CI machines are loaded (two clusters start and fork at once); tests of timeouts set their own.
+            Backend = new BackendOptions { OperationTimeout = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(1) },
         };
         options = configure?.Invoke(options) ?? options;
         return SlotgateServer.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
