@@ -11,7 +11,9 @@ namespace Slotgate.Configuration;
 /// </summary>
 internal sealed class OptionsReader
 {
-    private static readonly string[] RootKeys = ["listen", "cluster", "backend", "routing", "limits", "logging"];
+    private static readonly string[] RootKeys = ["listen", "cluster", "backend", "routing", "limits", "auth", "logging"];
+    private static readonly string[] AuthKeys = ["users", "allowPing", "timeout", "maxFailuresPerMinute"];
+    private static readonly string[] UserKeys = ["name", "passwords", "passwordFiles", "passwordHashes", "noPass", "rules"];
     private static readonly string[] ClusterKeys = ["seeds", "refreshInterval", "refreshMinInterval", "username", "password"];
     private static readonly string[] BackendKeys =
         ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax"];
@@ -44,6 +46,7 @@ internal sealed class OptionsReader
                 "backend" => options with { Backend = ReadBackend(section, "backend") },
                 "routing" => options with { Routing = ReadRouting(section, "routing") },
                 "limits" => options with { Limits = ReadLimits(section, "limits") },
+                "auth" => options with { Auth = ReadAuth(section, "auth") },
                 "logging" => options with { Logging = ReadLogging(section, "logging") },
                 _ => Unknown(options, section, string.Empty, RootKeys),
             };
@@ -136,6 +139,62 @@ internal sealed class OptionsReader
         return o;
     }
 
+    private AuthOptions ReadAuth(IConfigurationSection section, string path)
+    {
+        var o = new AuthOptions();
+        foreach (var child in Children(section, path))
+        {
+            var name = Canonical(child.Key, AuthKeys);
+            var childPath = path + "." + name;
+            o = name switch
+            {
+                "users" => o with { Users = ReadUsers(child, childPath) },
+                "allowPing" => o with { AllowPing = ReadBool(child, childPath, o.AllowPing) },
+                "timeout" => o with { Timeout = ReadDuration(child, childPath, o.Timeout) },
+                "maxFailuresPerMinute" => o with { MaxFailuresPerMinute = ReadInt(child, childPath, o.MaxFailuresPerMinute) },
+                _ => Unknown(o, child, path, AuthKeys),
+            };
+        }
+
+        return o;
+    }
+
+    /// <summary>A list of user sections (YAML sequence, or <c>SLOTGATE_AUTH__USERS__0__NAME</c> variables), in index order.</summary>
+    private IReadOnlyList<UserOptions> ReadUsers(IConfigurationSection section, string path)
+    {
+        var users = new List<(int Index, UserOptions User)>();
+        foreach (var item in Children(section, path))
+        {
+            if (!int.TryParse(item.Key, NumberStyles.None, CultureInfo.InvariantCulture, out var index))
+            {
+                _errors.Add($"{path}: expected a list, found the key '{item.Key}'{From(item)}");
+                continue;
+            }
+
+            var itemPath = $"{path}[{item.Key}]";
+            var user = new UserOptions();
+            foreach (var child in Children(item, itemPath))
+            {
+                var name = Canonical(child.Key, UserKeys);
+                var childPath = itemPath + "." + name;
+                user = name switch
+                {
+                    "name" => user with { Name = ReadString(child, childPath) ?? string.Empty },
+                    "passwords" => user with { Passwords = ReadList(child, childPath, split: false) },
+                    "passwordFiles" => user with { PasswordFiles = ReadList(child, childPath) },
+                    "passwordHashes" => user with { PasswordHashes = ReadList(child, childPath) },
+                    "noPass" => user with { NoPass = ReadBool(child, childPath, user.NoPass) },
+                    "rules" => user with { Rules = ReadScalar(child, childPath) },
+                    _ => Unknown(user, child, itemPath, UserKeys),
+                };
+            }
+
+            users.Add((index, user));
+        }
+
+        return [.. users.OrderBy(u => u.Index).Select(u => u.User)];
+    }
+
     private LoggingOptions ReadLogging(IConfigurationSection section, string path)
     {
         var o = new LoggingOptions();
@@ -171,10 +230,15 @@ internal sealed class OptionsReader
     /// A list from indexed children (YAML sequences, <c>__0</c> variables) and/or a comma-separated value
     /// (<c>SLOTGATE_SEEDS=a:1,b:2</c>, <c>seeds: "a:1,b:2"</c>).
     /// </summary>
-    private IReadOnlyList<string> ReadList(IConfigurationSection section, string path)
+    /// <param name="split">False for passwords: a comma may be part of one, so a plain value is a single item, untrimmed.</param>
+    private IReadOnlyList<string> ReadList(IConfigurationSection section, string path, bool split = true)
     {
         var items = new List<string>();
-        if (!string.IsNullOrWhiteSpace(section.Value))
+        if (!split && !string.IsNullOrEmpty(section.Value))
+        {
+            items.Add(section.Value);
+        }
+        else if (!string.IsNullOrWhiteSpace(section.Value))
         {
             items.AddRange(section.Value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
         }
@@ -188,6 +252,10 @@ internal sealed class OptionsReader
             else if (child.GetChildren().Any())
             {
                 _errors.Add($"{path}[{child.Key}]: expected a value, got a section{From(child)}");
+            }
+            else if (!split && !string.IsNullOrEmpty(child.Value))
+            {
+                items.Add(child.Value);
             }
             else if (!string.IsNullOrWhiteSpace(child.Value))
             {

@@ -46,6 +46,30 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "maxPendingCommandsPerClient", Number(limits.MaxPendingCommandsPerClient));
         Scalar(yaml, 1, "maxBlockedClients", Number(limits.MaxBlockedClients));
 
+        var auth = options.Auth;
+        yaml.Append("auth:\n");
+        if (auth.Users.Count == 0)
+        {
+            yaml.Append("  users: []\n");
+        }
+        else
+        {
+            yaml.Append("  users:\n");
+            foreach (var user in auth.Users)
+            {
+                yaml.Append("    - name: ").Append(Quote(user.Name)).Append('\n');
+                // Passwords and their digests are secrets: only how many there are is shown.
+                List(yaml, 3, "passwords", [.. user.Passwords.Select(_ => SlotgateConfiguration.SecretMask)]);
+                List(yaml, 3, "passwordFiles", user.PasswordFiles);
+                List(yaml, 3, "passwordHashes", [.. user.PasswordHashes.Select(_ => SlotgateConfiguration.SecretMask)]);
+                Scalar(yaml, 3, "noPass", user.NoPass ? "true" : "false");
+                Scalar(yaml, 3, "rules", user.Rules is null ? null : Quote(user.Rules));
+            }
+        }
+        Scalar(yaml, 1, "allowPing", auth.AllowPing ? "true" : "false");
+        Scalar(yaml, 1, "timeout", Duration(auth.Timeout));
+        Scalar(yaml, 1, "maxFailuresPerMinute", Number(auth.MaxFailuresPerMinute));
+
         yaml.Append("logging:\n");
         Scalar(yaml, 1, "logLevel", Quote(options.Logging.LogLevel));
         Scalar(yaml, 1, "json", options.Logging.Json ? "true" : "false");

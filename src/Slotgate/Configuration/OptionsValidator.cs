@@ -18,6 +18,7 @@ internal static class OptionsValidator
         ValidateBackend(options.Backend, errors);
         ValidateRouting(options.Routing, errors);
         ValidateLimits(options.Limits, errors);
+        UserDirectoryBuilder.Build(options.Auth, CommandTable.BuiltIn, errors);
         ValidateLogging(options.Logging, errors);
         return errors;
     }

@@ -26,6 +26,10 @@ internal sealed class RespConnectionHandler(
         // On shutdown the session stops reading new commands but still answers those already received (drain).
         using CancellationTokenRegistration stopping = lifetime.ApplicationStopping.Register(
             static state => ((ConnectionContext)state!).Transport.Input.CancelPendingRead(), connection);
+        // A client that never authenticates must not hold a connection (and its buffers) for ever.
+        using ITimer? authTimeout = session.Authenticated || dispatcher.Users.Timeout <= TimeSpan.Zero
+            ? null
+            : TimeProvider.System.CreateTimer(static state => AbortIfUnauthenticated(state!), (session, connection, (ILogger)logger), dispatcher.Users.Timeout, Timeout.InfiniteTimeSpan);
         try
         {
             await session.RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
@@ -34,6 +38,16 @@ internal sealed class RespConnectionHandler(
         {
             identity.ClientDisconnected();
             logger.LogDebug("Client {Id} disconnected", info.Id);
+        }
+    }
+
+    private static void AbortIfUnauthenticated(object state)
+    {
+        var (session, connection, logger) = ((ClientSession, ConnectionContext, ILogger))state;
+        if (!session.Authenticated)
+        {
+            logger.LogDebug("Client {Id} closed: not authenticated within auth.timeout", session.Info.Id);
+            connection.Abort(new ConnectionAbortedException("not authenticated within auth.timeout"));
         }
     }
 }

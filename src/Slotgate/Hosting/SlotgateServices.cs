@@ -8,6 +8,7 @@ using Slotgate.Configuration;
 using Slotgate.Protocol;
 using Slotgate.Proxy;
 using Slotgate.Routing;
+using Slotgate.Security;
 
 namespace Slotgate.Hosting;
 
@@ -69,6 +70,13 @@ internal static class SlotgateServices
         services.AddSingleton<Router>();
         services.AddSingleton<ServerIdentity>();
         services.AddSingleton<ClusterEmulation>();
+        services.AddSingleton(sp =>
+        {
+            var errors = new List<string>();
+            UserDirectory users = UserDirectoryBuilder.Build(options.Auth, sp.GetRequiredService<CommandTable>(), errors, sp.GetRequiredService<TimeProvider>());
+            // Loaded configurations were validated already; options built in code get the same checks here.
+            return errors.Count == 0 ? users : throw new InvalidOperationException(string.Join(Environment.NewLine, errors));
+        });
         services.AddSingleton<LocalCommands>();
         services.AddSingleton<DedicatedConnections>();
         services.AddSingleton<PubSubService>();
@@ -78,7 +86,7 @@ internal static class SlotgateServices
             sp.GetRequiredService<CommandTable>(), sp.GetRequiredService<Router>(), sp.GetRequiredService<LocalCommands>(),
             sp.GetRequiredService<BlockingCommands>(), sp.GetRequiredService<PubSubService>(),
             sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
-            options.Routing.DisabledCommands));
+            options.Routing.DisabledCommands, sp.GetRequiredService<UserDirectory>()));
         return services;
     }
 }

@@ -30,6 +30,15 @@ internal sealed class RequestParser(RespLimits limits)
 
     public RespLimits Limits => limits;
 
+    /// <summary>Redis's limits for a client that has not authenticated yet: at most this many arguments...</summary>
+    public const int UnauthenticatedMaxArguments = 10;
+
+    /// <summary>...and bulk strings of at most this many bytes, so an unauthenticated client cannot make us buffer megabytes.</summary>
+    public const int UnauthenticatedMaxBulkLength = 16 * 1024;
+
+    /// <summary>While true, the tighter limits for unauthenticated clients apply (Redis 7 has the same two).</summary>
+    public bool Unauthenticated { get; set; }
+
     /// <summary>Forgets any partly scanned command (e.g. when the buffer is discarded).</summary>
     public void Reset()
     {
@@ -135,6 +144,10 @@ internal sealed class RequestParser(RespLimits limits)
         {
             throw new RespProtocolException(RespErrors.InvalidMultibulkLength);
         }
+        if (Unauthenticated && count > UnauthenticatedMaxArguments)
+        {
+            throw new RespProtocolException(RespErrors.UnauthenticatedMultibulkLength);
+        }
         // Redis skips "*0" and negative counts without replying.
         _argCount = count > 0 ? (int)count : 0;
         _argsScanned = 0;
@@ -165,6 +178,10 @@ internal sealed class RequestParser(RespLimits limits)
             if (status == RespHeaderStatus.BadTerminator || !isNumber || length < 0 || length > limits.MaxBulkLength)
             {
                 throw new RespProtocolException(RespErrors.InvalidBulkLength);
+            }
+            if (Unauthenticated && length > UnauthenticatedMaxBulkLength)
+            {
+                throw new RespProtocolException(RespErrors.UnauthenticatedBulkLength);
             }
             // Compare with what is buffered instead of walking the payload: re-attempting an incomplete 100 MB value
             // costs one header parse, not a scan of everything received so far.

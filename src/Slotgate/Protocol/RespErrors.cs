@@ -12,6 +12,8 @@ internal static class RespErrors
     public const string InvalidBulkLength = "Protocol error: invalid bulk length";
     public const string UnbalancedQuotes = "Protocol error: unbalanced quotes in request";
     public const string TooBigInline = "Protocol error: too big inline request";
+    public const string UnauthenticatedMultibulkLength = "Protocol error: unauthenticated multibulk length";
+    public const string UnauthenticatedBulkLength = "Protocol error: unauthenticated bulk length";
 
     // Redis skips the two bytes after a bulk payload without looking at them; Slotgate re-frames commands, so a
     // payload that is not followed by CRLF means the length was wrong and everything after it would be misread.

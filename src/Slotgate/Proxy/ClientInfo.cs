@@ -24,4 +24,17 @@ internal sealed class ClientInfo(long id, string remoteEndpoint, string localEnd
     public string? LibraryVersion { get; set; }
 
     public string? LastCommand { get; set; }
+
+    /// <summary>The user the client is authenticated as (<c>default</c> when authentication is off).</summary>
+    public string User { get; set; } = "default";
+
+    /// <summary>The client's address without the port: what failed authentications are counted by.</summary>
+    public string RemoteAddress
+    {
+        get
+        {
+            int colon = RemoteEndpoint.LastIndexOf(':');
+            return colon > 0 && !RemoteEndpoint.EndsWith(']') ? RemoteEndpoint[..colon] : RemoteEndpoint;
+        }
+    }
 }

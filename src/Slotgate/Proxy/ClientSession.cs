@@ -39,9 +39,38 @@ internal sealed class ClientSession
         _parser = new RequestParser(dispatcher.Limits);
         Info = info;
         _pendingLimit = new PipelineLimit(dispatcher.MaxPendingCommands);
+        SignOut();
     }
 
     public ClientInfo Info { get; }
+
+    /// <summary>
+    /// The user this client is authenticated as; null while unauthenticated, and also when authentication is off
+    /// (then <see cref="Authenticated"/> is true and nothing is checked).
+    /// </summary>
+    public Security.AclUser? User { get; private set; }
+
+    /// <summary>False until the client authenticates, when Slotgate has users configured.</summary>
+    public bool Authenticated { get; private set; }
+
+    /// <summary>The client authenticated as <paramref name="user"/>: its permissions apply from the next command on.</summary>
+    public void SignIn(Security.AclUser user)
+    {
+        User = user;
+        Info.User = user.Name;
+        Authenticated = true;
+        _parser.Unauthenticated = false;
+    }
+
+    /// <summary>Back to how a new connection starts (RESET): the default user if it needs no password, else unauthenticated.</summary>
+    public void SignOut()
+    {
+        Security.UserDirectory users = _dispatcher.Users;
+        User = users.InitialUser;
+        Info.User = users.InitialUser?.Name ?? Security.UserDirectory.DefaultUserName;
+        Authenticated = !users.Enabled || users.InitialUser is not null;
+        _parser.Unauthenticated = !Authenticated;
+    }
 
     /// <summary>This client's WATCH/MULTI state, created on first use (most clients never use transactions).</summary>
     public Transaction Transaction => _transaction ??= _dispatcher.CreateTransaction();

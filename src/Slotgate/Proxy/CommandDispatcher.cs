@@ -3,6 +3,7 @@ using Slotgate.Cluster;
 using Slotgate.Commands;
 using Slotgate.Protocol;
 using Slotgate.Routing;
+using Slotgate.Security;
 
 namespace Slotgate.Proxy;
 
@@ -21,8 +22,9 @@ internal sealed class CommandDispatcher
     private readonly WaitCommand _wait;
     private readonly Dictionary<CommandInfo, CommandRoute> _routes = new(ReferenceEqualityComparer.Instance);
 
-    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, IReadOnlyList<string>? disabledCommands = null)
+    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, IReadOnlyList<string>? disabledCommands = null, UserDirectory? users = null)
     {
+        Users = users ?? UserDirectory.None;
         _pubSub = pubSub;
         _wait = new WaitCommand(router.Pool, router.Topology);
         _blocking = blocking;
@@ -43,13 +45,20 @@ internal sealed class CommandDispatcher
         {
             if (commands.Find(name.Trim().Replace(' ', '|')) is { } disabled)
             {
-                string display = disabled.Name.ToUpperInvariant().Replace('|', ' ');
-                _routes[disabled] = new CommandRoute(RouteKind.NotSupported, $"ERR Slotgate: '{display}' is disabled by configuration (routing.disabledCommands)");
+                // Disabling a container (CONFIG) disables each of its subcommands (CONFIG GET, CONFIG SET...) too.
+                foreach (CommandInfo each in (ReadOnlySpan<CommandInfo>)[disabled, .. disabled.Subcommands])
+                {
+                    string display = each.Name.ToUpperInvariant().Replace('|', ' ');
+                    _routes[each] = new CommandRoute(RouteKind.NotSupported, $"ERR Slotgate: '{display}' is disabled by configuration (routing.disabledCommands)");
+                }
             }
         }
     }
 
     public RespLimits Limits { get; }
+
+    /// <summary>The users clients authenticate as; <see cref="UserDirectory.None"/> when authentication is off.</summary>
+    public UserDirectory Users { get; }
 
     public int MaxPendingCommands { get; }
 
@@ -83,6 +92,21 @@ internal sealed class CommandDispatcher
         if (!command.HasValidArity(frame.ArgCount))
         {
             Fail(session, request, $"ERR wrong number of arguments for '{command.Name.ToLowerInvariant()}' command");
+            return false;
+        }
+        if (!session.Authenticated)
+        {
+            // Redis's order: unknown command and arity errors first, then NOAUTH for all but AUTH, HELLO, QUIT, RESET.
+            if ((command.Flags & CommandFlags.NoAuth) == 0 && !(Users.AllowPing && command.Name == "ping"))
+            {
+                Fail(session, request, "NOAUTH Authentication required.");
+                return false;
+            }
+        }
+        else if (session.User is { Unrestricted: false } user && user.Check(command, frame) is { } denied)
+        {
+            // Checked before queueing, so a denied command inside MULTI dooms the EXEC, as in Redis.
+            Fail(session, request, denied);
             return false;
         }
         if (!_routes.TryGetValue(command, out CommandRoute? route))

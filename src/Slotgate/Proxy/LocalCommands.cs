@@ -6,6 +6,7 @@ using Slotgate.Cluster;
 using Slotgate.Commands;
 using Slotgate.Protocol;
 using Slotgate.Routing;
+using Slotgate.Security;
 
 namespace Slotgate.Proxy;
 
@@ -14,8 +15,10 @@ namespace Slotgate.Proxy;
 /// connection-level commands (PING, ECHO, SELECT 0, HELLO, CLIENT SETNAME...) and server metadata (COMMAND, INFO)
 /// describe Slotgate and the session, not whichever node a forwarded copy would reach.
 /// </summary>
-internal sealed class LocalCommands(CommandTable commands, ServerIdentity identity, TopologyRefresher topology, ClusterEmulation cluster, PubSubService pubSub)
+internal sealed class LocalCommands(CommandTable commands, ServerIdentity identity, TopologyRefresher topology, ClusterEmulation cluster, PubSubService pubSub, UserDirectory users)
 {
+    private const string WrongPass = "WRONGPASS invalid username-password pair or user is disabled.";
+
     public void Execute(ClientSession session, ProxyRequest request, CommandInfo command)
     {
         RequestFrame frame = request.Frame;
@@ -61,13 +64,31 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
                 break;
             case "RESET":
                 session.Info.Name = null;
+                session.SignOut();
                 reply.Write("+RESET\r\n"u8);
                 break;
             case "AUTH":
-                request.SetError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
+                Auth(session, request);
                 break;
             case "HELLO":
                 Hello(session, request);
+                break;
+            case "ACL|WHOAMI":
+                RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(session.Info.User));
+                break;
+            case "ACL|USERS":
+                string[] names = users.Enabled ? [.. users.Names.Order(StringComparer.Ordinal)] : [UserDirectory.DefaultUserName];
+                RespWriter.WriteArrayHeader(reply, names.Length);
+                foreach (string user in names)
+                {
+                    RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(user));
+                }
+                break;
+            case "ACL|CAT":
+                AclCategory(request);
+                break;
+            case "ACL|DRYRUN":
+                AclDryRun(request);
                 break;
             case "CLIENT|SETNAME":
                 SetName(session, request, frame.Arg(2));
@@ -216,7 +237,7 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(text.ToString()));
     }
 
-    private static void Hello(ClientSession session, ProxyRequest request)
+    private void Hello(ClientSession session, ProxyRequest request)
     {
         RequestFrame frame = request.Frame;
         int i = 1;
@@ -249,14 +270,23 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
             }
             else if (Ascii.EqualsIgnoreCase(option, "AUTH"u8) && i + 2 < frame.ArgCount)
             {
-                request.SetError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
-                return;
+                if (TrySignIn(session, Encoding.UTF8.GetString(frame.Arg(i + 1)), frame.Arg(i + 2)) is { } error)
+                {
+                    request.SetError(error);
+                    return;
+                }
+                i += 2;
             }
             else
             {
                 request.SetError($"ERR Syntax error in HELLO option '{Encoding.UTF8.GetString(option)}'");
                 return;
             }
+        }
+        if (!session.Authenticated)
+        {
+            request.SetError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
+            return;
         }
         if (frame.ArgCount > 1)
         {
@@ -286,6 +316,132 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         RespWriter.WriteBulkString(reply, "master"u8);
         RespWriter.WriteBulkString(reply, "modules"u8);
         RespWriter.WriteArrayHeader(reply, 0);
+    }
+
+    /// <summary>AUTH password, or AUTH username password, with Redis's replies.</summary>
+    private void Auth(ClientSession session, ProxyRequest request)
+    {
+        RequestFrame frame = request.Frame;
+        if (frame.ArgCount > 3)
+        {
+            request.SetError("ERR syntax error");
+            return;
+        }
+        string? username = frame.ArgCount == 3 ? Encoding.UTF8.GetString(frame.Arg(1)) : null;
+        if (!users.Enabled && username is null)
+        {
+            request.SetError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
+            return;
+        }
+        if (TrySignIn(session, username, frame.Arg(frame.ArgCount - 1)) is { } error)
+        {
+            request.SetError(error);
+            return;
+        }
+        request.ReplyWriter.Write("+OK\r\n"u8);
+    }
+
+    /// <summary>Authenticates the session; null on success, else the error to reply.</summary>
+    private string? TrySignIn(ClientSession session, string? username, ReadOnlySpan<byte> password)
+    {
+        if (!users.Enabled)
+        {
+            // Like a Redis without ACL users: the default user has nopass, any password works for it.
+            return username is null or UserDirectory.DefaultUserName ? null : WrongPass;
+        }
+        string address = session.Info.RemoteAddress;
+        TimeSpan wait = users.Failures.RetryAfter(address);
+        if (wait > TimeSpan.Zero)
+        {
+            return string.Create(CultureInfo.InvariantCulture,
+                $"ERR Slotgate: too many failed authentication attempts from {address}; try again in {Math.Ceiling(wait.TotalSeconds)}s (auth.maxFailuresPerMinute)");
+        }
+        if (users.Authenticate(username, password) is not { } user)
+        {
+            users.Failures.RecordFailure(address);
+            return WrongPass;
+        }
+        session.SignIn(user);
+        return null;
+    }
+
+    /// <summary>ACL CAT: the categories, or the commands in one (lower case, subcommands as container|sub).</summary>
+    private void AclCategory(ProxyRequest request)
+    {
+        RequestFrame frame = request.Frame;
+        IBufferWriter<byte> reply = request.ReplyWriter;
+        if (frame.ArgCount == 2)
+        {
+            string[] all = [.. AclRules.CategoryNames];
+            RespWriter.WriteArrayHeader(reply, all.Length);
+            foreach (string name in all)
+            {
+                RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(name));
+            }
+            return;
+        }
+        if (AclRules.Category(Encoding.UTF8.GetString(frame.Arg(2))) is not { } category)
+        {
+            request.SetError($"ERR Unknown category '{Encoding.UTF8.GetString(frame.Arg(2))}'");
+            return;
+        }
+        var names = new List<string>();
+        foreach (CommandInfo command in commands.Commands)
+        {
+            foreach (CommandInfo each in (ReadOnlySpan<CommandInfo>)[command, .. command.Subcommands])
+            {
+                if ((each.AclCategories & category) != 0)
+                {
+                    names.Add(each.Name);
+                }
+            }
+        }
+        RespWriter.WriteArrayHeader(reply, names.Count);
+        foreach (string name in names)
+        {
+            RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(name));
+        }
+    }
+
+    /// <summary>ACL DRYRUN username command [arg...]: whether that user could run it, without running it.</summary>
+    private void AclDryRun(ProxyRequest request)
+    {
+        RequestFrame frame = request.Frame;
+        string name = Encoding.UTF8.GetString(frame.Arg(2));
+        AclUser? user = users.Find(name);
+        if (user is null && !(name == UserDirectory.DefaultUserName && !users.Enabled))
+        {
+            request.SetError($"ERR User '{name}' not found");
+            return;
+        }
+        var inner = new RequestFrame();
+        inner.Begin(frame.ArgCount - 3);
+        for (int i = 3; i < frame.ArgCount; i++)
+        {
+            inner.AppendArg(frame.Arg(i));
+        }
+        CommandInfo? command = commands.Find(inner);
+        if (command is null || (command.HasSubcommands && inner.ArgCount >= 2))
+        {
+            request.SetError($"ERR Command '{Encoding.UTF8.GetString(frame.Arg(3))}' not found");
+            return;
+        }
+        if (!command.HasValidArity(inner.ArgCount))
+        {
+            request.SetError($"ERR wrong number of arguments for '{command.Name}' command");
+            return;
+        }
+        string? denied = user?.Check(command, inner);
+        if (denied is null)
+        {
+            request.ReplyWriter.Write("+OK\r\n"u8);
+        }
+        else
+        {
+            // Redis answers a bulk string describing the denial (capitalised), not an error.
+            string reason = denied["NOPERM ".Length..];
+            RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(char.ToUpperInvariant(reason[0]) + reason[1..]));
+        }
     }
 
     private static void SetName(ClientSession session, ProxyRequest request, ReadOnlySpan<byte> name)
@@ -395,6 +551,6 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
     {
         long age = (long)(DateTimeOffset.UtcNow - info.ConnectedAt).TotalSeconds;
         return string.Create(CultureInfo.InvariantCulture,
-            $"id={info.Id} addr={info.RemoteEndpoint} laddr={info.LocalEndpoint} fd=-1 name={info.Name} age={age} idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 cmd=client|info user=default lib-name={info.LibraryName} lib-ver={info.LibraryVersion} resp={(info.Resp3 ? 3 : 2)}");
+            $"id={info.Id} addr={info.RemoteEndpoint} laddr={info.LocalEndpoint} fd=-1 name={info.Name} age={age} idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 cmd=client|info user={info.User} lib-name={info.LibraryName} lib-ver={info.LibraryVersion} resp={(info.Resp3 ? 3 : 2)}");
     }
 }

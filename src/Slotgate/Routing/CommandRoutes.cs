@@ -33,6 +33,7 @@ internal static class CommandRoutes
             "CLIENT|NO-EVICT", "CLIENT|NO-TOUCH", "CLIENT|HELP",
             "CONFIG|GET", "PUBSUB|NUMPAT", "CLUSTER|INFO", "CLUSTER|SLOTS", "CLUSTER|SHARDS", "CLUSTER|NODES", "CLUSTER|MYID", "CLUSTER|KEYSLOT",
             "COMMAND", "COMMAND|COUNT", "COMMAND|INFO", "COMMAND|LIST", "COMMAND|DOCS", "COMMAND|GETKEYS", "COMMAND|HELP",
+            "ACL|WHOAMI", "ACL|USERS", "ACL|CAT", "ACL|DRYRUN",
         })
         {
             routes[name] = CommandRoute.Local;
@@ -63,6 +64,12 @@ internal static class CommandRoutes
             routes[name] = new(RouteKind.PubSub);
         }
         routes["WAIT"] = new(RouteKind.Wait);
+        foreach (string name in new[] { "ACL|SETUSER", "ACL|DELUSER", "ACL|GETUSER", "ACL|LIST", "ACL|LOAD", "ACL|SAVE", "ACL|LOG", "ACL|GENPASS" })
+        {
+            // Slotgate's own users: ACL commands sent on to a node would change or show that node's users instead.
+            routes[name] = new CommandRoute(RouteKind.NotSupported,
+                $"ERR Slotgate: '{name.Replace('|', ' ')}' is not available: Slotgate's users are set in its configuration (auth.users)");
+        }
         Refuse(routes, "AOF acknowledgement across shards", "WAITAOF");
         KeyspaceRoutes.Add(routes);
         Refuse(routes, "scripts broadcast", "SCRIPT|KILL", "FUNCTION|DUMP", "FUNCTION|RESTORE", "FUNCTION|KILL", "FUNCTION|STATS");

@@ -1,0 +1,52 @@
+namespace Slotgate.Security;
+
+/// <summary>
+/// The users clients authenticate as, and the rules around authentication (auth.* options). With no users configured,
+/// authentication is off and every client may do everything, as with a Redis that has no password.
+/// </summary>
+internal sealed class UserDirectory
+{
+    public const string DefaultUserName = "default";
+
+    private readonly Dictionary<string, AclUser> _users;
+
+    public UserDirectory(IEnumerable<AclUser> users, bool allowPing = false, TimeSpan timeout = default, int maxFailuresPerMinute = 0, TimeProvider? time = null)
+    {
+        _users = users.ToDictionary(u => u.Name, StringComparer.Ordinal);
+        AllowPing = allowPing;
+        Timeout = timeout;
+        Failures = new AuthFailureLimiter(maxFailuresPerMinute, time ?? TimeProvider.System);
+        // As in Redis: a default user with nopass authenticates every new connection by itself.
+        InitialUser = _users.GetValueOrDefault(DefaultUserName) is { Enabled: true, NoPass: true } user ? user : null;
+    }
+
+    /// <summary>No users: nothing to check.</summary>
+    public static UserDirectory None { get; } = new([]);
+
+    public bool Enabled => _users.Count > 0;
+
+    /// <summary>The user a new connection starts as, or null when it must authenticate first.</summary>
+    public AclUser? InitialUser { get; }
+
+    /// <summary>PING is answered before AUTH (for health checks that cannot authenticate).</summary>
+    public bool AllowPing { get; }
+
+    /// <summary>A connection still unauthenticated after this long is closed; zero for no limit.</summary>
+    public TimeSpan Timeout { get; }
+
+    public AuthFailureLimiter Failures { get; }
+
+    public IEnumerable<string> Names => _users.Keys;
+
+    public AclUser? Find(string name) => _users.GetValueOrDefault(name);
+
+    /// <summary>The user that <paramref name="username"/> (null: <c>default</c>) and <paramref name="password"/> authenticate, or null.</summary>
+    public AclUser? Authenticate(string? username, ReadOnlySpan<byte> password)
+    {
+        if (_users.TryGetValue(username ?? DefaultUserName, out AclUser? user) && user.CanAuthenticate(password))
+        {
+            return user;
+        }
+        return null;
+    }
+}
