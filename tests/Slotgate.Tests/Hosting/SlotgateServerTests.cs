@@ -43,7 +43,7 @@ public class SlotgateServerTests(ProxyFixture fixture)
         {
             Listen = ["127.0.0.1:0"],
             Cluster = new ClusterOptions { Seeds = [fixture.Cluster.SeedEndpoints[0]] },
-            Routing = new RoutingOptions { DisabledCommands = ["FLUSHALL", "flushdb", "SCRIPT FLUSH"] },
+            Routing = new RoutingOptions { DisabledCommands = ["FLUSHALL", "flushdb", "SCRIPT FLUSH", "CONFIG"] },
         };
         await using SlotgateServer server = await SlotgateServer.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
         await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
@@ -51,6 +51,10 @@ public class SlotgateServerTests(ProxyFixture fixture)
         Assert.Equal("ERR Slotgate: 'FLUSHDB' is disabled by configuration (routing.disabledCommands)", (await client.CallAsync("FLUSHDB")).Text);
         Assert.Equal("ERR Slotgate: 'SCRIPT FLUSH' is disabled by configuration (routing.disabledCommands)", (await client.CallAsync("SCRIPT", "FLUSH")).Text);
         Assert.Equal("OK", (await client.CallAsync("SET", "disabled:other", "1")).Text);
+        // Disabling a container disables every subcommand under it.
+        Assert.Equal("ERR Slotgate: 'CONFIG GET' is disabled by configuration (routing.disabledCommands)", (await client.CallAsync("CONFIG", "GET", "maxmemory")).Text);
+        Assert.Equal("ERR Slotgate: 'SCRIPT FLUSH' is disabled by configuration (routing.disabledCommands)", (await client.CallAsync("SCRIPT", "FLUSH")).Text);
+        Assert.Equal('$', (await client.CallAsync("SCRIPT", "LOAD", "return 1")).Type);
 
         Assert.Contains(SlotgateConfiguration.Validate(options with { Routing = new RoutingOptions { DisabledCommands = ["FLUSHAL"] } }),
             error => error == "routing.disabledCommands[0]: 'FLUSHAL' is not a Redis command");

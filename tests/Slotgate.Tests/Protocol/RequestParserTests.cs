@@ -149,6 +149,20 @@ public class RequestParserTests
         AssertMalformed(payload, message, SmallLimits);
 
     [Theory]
+    [InlineData("*11\r\n", "Protocol error: unauthenticated multibulk length")]
+    [InlineData("*2\r\n$4\r\nAUTH\r\n$16385\r\n", "Protocol error: unauthenticated bulk length")]
+    public void TryParse_UnauthenticatedOverRedisLimits_ThrowsRedisError(string payload, string message) =>
+        AssertMalformed(payload, message, () => new RequestParser { Unauthenticated = true });
+
+    [Fact]
+    public void TryParse_UnauthenticatedAtLimits_Parses()
+    {
+        string payload = ParserDriver.Encode(["AUTH", "user", new string('p', RequestParser.UnauthenticatedMaxBulkLength), .. Enumerable.Repeat("x", 7)]);
+        ReadOnlySequence<byte> buffer = new(Bytes(payload));
+        Assert.Single(ParserDriver.ParseAll(ref buffer, new RequestParser { Unauthenticated = true }));
+    }
+
+    [Theory]
     [InlineData("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$10\r\n0123456789\r\n")]
     [InlineData("AAAAAAAAAAAAAAAA\n")]
     [InlineData("AAAAAAAAAAAAAAA\r\n")]
@@ -206,19 +220,22 @@ public class RequestParserTests
         Assert.Equal("*3\r\n$3\r\nset\r\n$1\r\nk\r\n$3\r\na b\r\n", Text(frame.Bytes));
     }
 
-    private static void AssertMalformed(string payload, string message, RespLimits limits)
+    private static void AssertMalformed(string payload, string message, RespLimits limits) =>
+        AssertMalformed(payload, message, () => new RequestParser(limits));
+
+    private static void AssertMalformed(string payload, string message, Func<RequestParser> create)
     {
         byte[] data = Bytes(payload);
         foreach ((string shape, ReadOnlySequence<byte> sequence) in AllShapes(data))
         {
             ReadOnlySequence<byte> buffer = sequence;
-            var error = Assert.Throws<RespProtocolException>(() => ParserDriver.ParseAll(ref buffer, new RequestParser(limits)));
+            var error = Assert.Throws<RespProtocolException>(() => ParserDriver.ParseAll(ref buffer, create()));
             Assert.True(message == error.Message, $"{shape}: got '{error.Message}'");
         }
         foreach (int readSize in new[] { 1, 3 })
         {
             var error = Assert.Throws<RespProtocolException>(
-                () => ParserDriver.ParseInReadsOf(data, new RequestParser(limits), readSize));
+                () => ParserDriver.ParseInReadsOf(data, create(), readSize));
             Assert.True(message == error.Message, $"reads of {readSize}: got '{error.Message}'");
         }
     }
