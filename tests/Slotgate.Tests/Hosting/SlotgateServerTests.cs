@@ -117,24 +117,4 @@ public class SlotgateServerTests(ProxyFixture fixture)
         Assert.Contains("cluster.seeds[0]", text, StringComparison.Ordinal);
         Assert.Contains("backend.connectionsPerNode", text, StringComparison.Ordinal);
     }
-
-    private sealed class CollectingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
-    {
-        public ILogger CreateLogger(string categoryName) => new CollectingLogger(lines);
-
-        public void Dispose()
-        {
-        }
-    }
-
-    private sealed class CollectingLogger(ConcurrentQueue<string> lines) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(formatter(state, exception));
-    }
 }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Security.Cryptography;
 using Slotgate.Configuration;
@@ -185,6 +186,34 @@ public class AuthTests(ProxyFixture fixture)
         Assert.Equal("OK", (await authenticated.CallAsync("AUTH", "p")).Text);
         Assert.True(await idle.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal("PONG", (await authenticated.CallAsync("PING")).Text);
+    }
+
+    [Fact]
+    public async Task Secrets_AuthAtTraceLevel_NeverInLogsInfoOrClientList()
+    {
+        var logs = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var options = new SlotgateOptions
+        {
+            Listen = ["127.0.0.1:0"],
+            Cluster = new ClusterOptions { Seeds = [fixture.Cluster.SeedEndpoints[0]] },
+            Auth = Users(new UserOptions { Name = "app", Passwords = ["Pa55-secret-word"] }),
+        };
+        await using (SlotgateServer server = await SlotgateServer.StartAsync(options, logging =>
+        {
+            logging.SetMinimumLevel(LogLevel.Trace);
+            logging.AddProvider(new CollectingLoggerProvider(logs));
+        }))
+        {
+            await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+            Assert.Equal(WrongPass, (await client.CallAsync("AUTH", "app", "Pa55-wrong-word")).Text);
+            Assert.Equal("OK", (await client.CallAsync("AUTH", "app", "Pa55-secret-word")).Text);
+            Assert.False((await client.CallAsync("HELLO", "2", "AUTH", "app", "Pa55-secret-word")).IsError);
+            string views = (await client.CallAsync("INFO")).Text + (await client.CallAsync("CLIENT", "LIST")).Text
+                + SlotgateConfiguration.Render(options);
+            Assert.DoesNotContain("Pa55", views, StringComparison.Ordinal);
+        }
+        Assert.NotEmpty(logs);
+        Assert.DoesNotContain(logs, line => line.Contains("Pa55", StringComparison.Ordinal));
     }
 
     [Fact]
