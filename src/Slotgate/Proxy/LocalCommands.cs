@@ -256,6 +256,7 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
             }
             i = 2;
         }
+        string? newName = null;
         for (; i < frame.ArgCount; i++)
         {
             ReadOnlySpan<byte> option = frame.Arg(i);
@@ -266,7 +267,7 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
                     request.SetError(error!);
                     return;
                 }
-                session.Info.Name = Encoding.UTF8.GetString(frame.Arg(++i));
+                newName = Encoding.UTF8.GetString(frame.Arg(++i));
             }
             else if (Ascii.EqualsIgnoreCase(option, "AUTH"u8) && i + 2 < frame.ArgCount)
             {
@@ -288,9 +289,13 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
             request.SetError("NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time");
             return;
         }
+        // The name and protocol change only once every option was accepted (and the client is authenticated), as in Redis.
+        if (newName is not null)
+        {
+            session.Info.Name = newName;
+        }
         if (frame.ArgCount > 1)
         {
-            // The switch happens only once every option was accepted, as in Redis.
             session.Info.Resp3 = frame.Arg(1)[0] == (byte)'3';
         }
         IBufferWriter<byte> reply = request.ReplyWriter;
