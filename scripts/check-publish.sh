@@ -13,6 +13,13 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/src" "$work/out"
 
+# The build stage installs clang and zlib1g-dev; do the same here when they are missing (as root, like CI).
+if ! compgen -c clang | grep -qE '^clang(-[0-9]+)?$' || [ ! -f /usr/include/zlib.h ]; then
+  echo "check-publish: installing clang and zlib1g-dev with apt-get..." >&2
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang zlib1g-dev >&2
+fi
+
 # Only the build stage: from the first FROM up to the next FROM.
 build_stage="$(awk '/^FROM /{n++} n==1' "$dockerfile")"
 
