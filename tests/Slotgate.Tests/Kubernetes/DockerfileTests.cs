@@ -68,4 +68,16 @@ public sealed class DockerfileTests
         Assert.Contains("**/obj/", ignored);
         Assert.DoesNotContain(ignored, p => p is "src" or "src/" or "*" or "**");
     }
+
+    [Fact]
+    public void ControllerDockerfile_Entrypoint_RunsThePublishedControllerAsNonRoot()
+    {
+        string[] lines = File.ReadAllLines(RepositoryFiles.InRoot("Dockerfile.controller"));
+        string project = File.ReadAllText(RepositoryFiles.InRoot("src", "Slotgate.Controller", "Slotgate.Controller.csproj"));
+
+        Assert.Contains("<AssemblyName>slotgate-controller</AssemblyName>", project, StringComparison.Ordinal);
+        Assert.Contains("RUN dotnet publish src/Slotgate.Controller -c Release -o /out --no-restore", lines);
+        Assert.Contains("ENTRYPOINT [\"dotnet\", \"/app/slotgate-controller.dll\"]", lines);
+        Assert.Contains("USER 1654:1654", lines);
+    }
 }

@@ -16,6 +16,8 @@ public sealed class ManifestInvariantTests
     [InlineData(Overlay)]
     [InlineData("examples/redis-cluster")]
     [InlineData("examples/client")]
+    [InlineData("controller")]
+    [InlineData("examples/controller-waypoint")]
     public void Render_Kustomization_ProducesObjects(string directory)
     {
         Assert.NotEmpty(Kustomize.Render(directory));
