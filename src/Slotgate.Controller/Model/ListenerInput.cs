@@ -1,0 +1,8 @@
+namespace Slotgate.Controller.Model;
+
+/// <summary>
+/// One Gateway listener. <paramref name="AllowedFrom"/> is <c>spec.listeners[].allowedRoutes.namespaces.from</c>
+/// (<c>Same</c> when absent, <c>All</c>, <c>Selector</c>); <paramref name="NamespaceSelector"/> its matchLabels.
+/// </summary>
+internal sealed record ListenerInput(
+    string Name, int Port, string Protocol, string AllowedFrom, IReadOnlyDictionary<string, string>? NamespaceSelector);
