@@ -11,12 +11,14 @@ namespace Slotgate.Configuration;
 /// </summary>
 internal sealed class OptionsReader
 {
-    private static readonly string[] RootKeys = ["listen", "cluster", "backend", "routing", "limits", "logging"];
+    private static readonly string[] RootKeys = ["listen", "cluster", "backend", "routing", "limits", "shutdown", "logging"];
     private static readonly string[] ClusterKeys = ["seeds", "refreshInterval", "refreshMinInterval", "username", "password"];
     private static readonly string[] BackendKeys =
         ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax"];
     private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom", "failoverWait"];
-    private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient", "maxBlockedClients"];
+    private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient", "maxBlockedClients",
+        "maxClients", "clientIdleTimeout"];
+    private static readonly string[] ShutdownKeys = ["drainTimeout"];
     private static readonly string[] LoggingKeys = ["logLevel", "json"];
 
     private readonly IReadOnlyDictionary<string, ConfigEntry> _entries;
@@ -44,6 +46,7 @@ internal sealed class OptionsReader
                 "backend" => options with { Backend = ReadBackend(section, "backend") },
                 "routing" => options with { Routing = ReadRouting(section, "routing") },
                 "limits" => options with { Limits = ReadLimits(section, "limits") },
+                "shutdown" => options with { Shutdown = ReadShutdown(section, "shutdown") },
                 "logging" => options with { Logging = ReadLogging(section, "logging") },
                 _ => Unknown(options, section, string.Empty, RootKeys),
             };
@@ -129,7 +132,26 @@ internal sealed class OptionsReader
                 "maxInlineLength" => o with { MaxInlineLength = ReadIntSize(child, childPath, o.MaxInlineLength) },
                 "maxPendingCommandsPerClient" => o with { MaxPendingCommandsPerClient = ReadInt(child, childPath, o.MaxPendingCommandsPerClient) },
                 "maxBlockedClients" => o with { MaxBlockedClients = ReadInt(child, childPath, o.MaxBlockedClients) },
+                "maxClients" => o with { MaxClients = ReadInt(child, childPath, o.MaxClients) },
+                "clientIdleTimeout" => o with { ClientIdleTimeout = ReadDuration(child, childPath, o.ClientIdleTimeout) },
                 _ => Unknown(o, child, path, LimitsKeys),
+            };
+        }
+
+        return o;
+    }
+
+    private ShutdownOptions ReadShutdown(IConfigurationSection section, string path)
+    {
+        var o = new ShutdownOptions();
+        foreach (var child in Children(section, path))
+        {
+            var name = Canonical(child.Key, ShutdownKeys);
+            var childPath = path + "." + name;
+            o = name switch
+            {
+                "drainTimeout" => o with { DrainTimeout = ReadDuration(child, childPath, o.DrainTimeout) },
+                _ => Unknown(o, child, path, ShutdownKeys),
             };
         }
 

@@ -45,6 +45,11 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "maxInlineLength", ConfigValueParser.FormatSize(limits.MaxInlineLength));
         Scalar(yaml, 1, "maxPendingCommandsPerClient", Number(limits.MaxPendingCommandsPerClient));
         Scalar(yaml, 1, "maxBlockedClients", Number(limits.MaxBlockedClients));
+        Scalar(yaml, 1, "maxClients", Number(limits.MaxClients));
+        Scalar(yaml, 1, "clientIdleTimeout", Duration(limits.ClientIdleTimeout));
+
+        yaml.Append("shutdown:\n");
+        Scalar(yaml, 1, "drainTimeout", Duration(options.Shutdown.DrainTimeout));
 
         yaml.Append("logging:\n");
         Scalar(yaml, 1, "logLevel", Quote(options.Logging.LogLevel));

@@ -18,6 +18,7 @@ internal static class OptionsValidator
         ValidateBackend(options.Backend, errors);
         ValidateRouting(options.Routing, errors);
         ValidateLimits(options.Limits, errors);
+        NotNegative(options.Shutdown.DrainTimeout, "shutdown.drainTimeout", errors);
         ValidateLogging(options.Logging, errors);
         return errors;
     }
@@ -129,6 +130,8 @@ internal static class OptionsValidator
         AtLeastOne(limits.MaxInlineLength, "limits.maxInlineLength", errors);
         AtLeastOne(limits.MaxPendingCommandsPerClient, "limits.maxPendingCommandsPerClient", errors);
         AtLeastOne(limits.MaxBlockedClients, "limits.maxBlockedClients", errors);
+        AtLeastOne(limits.MaxClients, "limits.maxClients", errors);
+        NotNegative(limits.ClientIdleTimeout, "limits.clientIdleTimeout", errors);
     }
 
     private static void ValidateLogging(LoggingOptions logging, List<string> errors)

@@ -79,6 +79,9 @@ internal static class SlotgateServices
             sp.GetRequiredService<BlockingCommands>(), sp.GetRequiredService<PubSubService>(),
             sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
             options.Routing.DisabledCommands));
+        services.AddSingleton(sp => new IdleClientReaper(
+            sp.GetRequiredService<CommandDispatcher>().Clients, options.Limits.ClientIdleTimeout,
+            sp.GetRequiredService<ILogger<IdleClientReaper>>()));
         return services;
     }
 }
