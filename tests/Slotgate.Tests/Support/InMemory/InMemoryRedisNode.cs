@@ -15,7 +15,17 @@ internal sealed class InMemoryRedisNode(string endpoint)
     private static readonly byte[] GetReply = "$5\r\nvalue\r\n"u8.ToArray();
     private readonly byte[] _shardsReply = BuildShardsReply(endpoint);
 
+    private byte[]? _getError;
+    private int _getErrorsLeft;
+
     public string Endpoint { get; } = endpoint;
+
+    /// <summary>Makes the next <paramref name="count"/> GETs answer <paramref name="error"/> (e.g. LOADING) instead.</summary>
+    public void FailNextGets(int count, string error)
+    {
+        _getError = Encoding.UTF8.GetBytes("-" + error + "\r\n");
+        Volatile.Write(ref _getErrorsLeft, count);
+    }
 
     public async Task ServeAsync(IDuplexPipe connection)
     {
@@ -52,6 +62,10 @@ internal sealed class InMemoryRedisNode(string endpoint)
         ReadOnlySpan<byte> name = frame.Arg(0);
         if (Ascii.EqualsIgnoreCase(name, "GET"u8))
         {
+            if (Volatile.Read(ref _getErrorsLeft) > 0 && Interlocked.Decrement(ref _getErrorsLeft) >= 0)
+            {
+                return _getError!;
+            }
             return GetReply;
         }
         if (Ascii.EqualsIgnoreCase(name, "SET"u8))
