@@ -85,7 +85,7 @@ internal sealed class InMemoryRedisNode(string endpoint)
 
     private static byte[] BuildShardsReply(string endpoint)
     {
-        var (host, port) = Backend.BackendConnection.SplitEndpoint(endpoint);
+        var (host, port) = Slotgate.Backend.BackendConnection.SplitEndpoint(endpoint);
         static string Bulk(string s) => $"${Encoding.UTF8.GetByteCount(s)}\r\n{s}\r\n";
         string node = "*12\r\n" + Bulk("id") + Bulk(new string('a', 40)) + Bulk("port") + $":{port}\r\n" + Bulk("ip") + Bulk(host) +
             Bulk("endpoint") + Bulk(host) + Bulk("role") + Bulk("master") + Bulk("health") + Bulk("online");
