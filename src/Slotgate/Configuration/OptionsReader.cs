@@ -14,7 +14,7 @@ internal sealed class OptionsReader
     private static readonly string[] RootKeys = ["listen", "cluster", "backend", "routing", "limits", "shutdown", "logging"];
     private static readonly string[] ClusterKeys = ["seeds", "refreshInterval", "refreshMinInterval", "username", "password"];
     private static readonly string[] BackendKeys =
-        ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax"];
+        ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax", "maxReconnectsPerSecond"];
     private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom", "failoverWait"];
     private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient", "maxBlockedClients",
         "maxClients", "clientIdleTimeout"];
@@ -90,6 +90,7 @@ internal sealed class OptionsReader
                 "operationTimeout" => o with { OperationTimeout = ReadDuration(child, childPath, o.OperationTimeout) },
                 "reconnectBackoffMin" => o with { ReconnectBackoffMin = ReadDuration(child, childPath, o.ReconnectBackoffMin) },
                 "reconnectBackoffMax" => o with { ReconnectBackoffMax = ReadDuration(child, childPath, o.ReconnectBackoffMax) },
+                "maxReconnectsPerSecond" => o with { MaxReconnectsPerSecond = ReadInt(child, childPath, o.MaxReconnectsPerSecond) },
                 _ => Unknown(o, child, path, BackendKeys),
             };
         }

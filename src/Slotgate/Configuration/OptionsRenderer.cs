@@ -30,6 +30,7 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "operationTimeout", Duration(backend.OperationTimeout));
         Scalar(yaml, 1, "reconnectBackoffMin", Duration(backend.ReconnectBackoffMin));
         Scalar(yaml, 1, "reconnectBackoffMax", Duration(backend.ReconnectBackoffMax));
+        Scalar(yaml, 1, "maxReconnectsPerSecond", Number(backend.MaxReconnectsPerSecond));
 
         yaml.Append("routing:\n");
         Scalar(yaml, 1, "maxRedirects", Number(options.Routing.MaxRedirects));

@@ -83,6 +83,7 @@ internal static class OptionsValidator
 
     private static void ValidateBackend(BackendOptions backend, List<string> errors)
     {
+        AtLeastOne(backend.MaxReconnectsPerSecond, "backend.maxReconnectsPerSecond", errors);
         if (backend.ConnectionsPerNode is < BackendOptions.MinConnectionsPerNode or > BackendOptions.MaxConnectionsPerNode)
         {
             errors.Add(

@@ -29,6 +29,7 @@ internal static class SlotgateServices
             OperationTimeout = options.Backend.OperationTimeout,
             ReconnectBackoffMin = options.Backend.ReconnectBackoffMin,
             ReconnectBackoffMax = options.Backend.ReconnectBackoffMax,
+            MaxReconnectsPerSecond = options.Backend.MaxReconnectsPerSecond,
             Username = options.Cluster.Username,
             Password = options.Cluster.Password,
         });

@@ -31,6 +31,7 @@ public class SlotgateConfigurationLoadTests
         Assert.Equal(TimeSpan.FromSeconds(5), options.Backend.OperationTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(100), options.Backend.ReconnectBackoffMin);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Backend.ReconnectBackoffMax);
+        Assert.Equal(10, options.Backend.MaxReconnectsPerSecond);
         Assert.Equal(5, options.Routing.MaxRedirects);
         Assert.Equal(TimeSpan.FromMilliseconds(25), options.Routing.TryAgainDelay);
         Assert.Equal(536870912, options.Limits.MaxBulkLength);
@@ -125,6 +126,7 @@ public class SlotgateConfigurationLoadTests
               operationTimeout: 2s
               reconnectBackoffMin: 50ms
               reconnectBackoffMax: 1m
+              maxReconnectsPerSecond: 3
             routing:
               maxRedirects: 10
               tryAgainDelay: 10ms
@@ -161,6 +163,7 @@ public class SlotgateConfigurationLoadTests
                 OperationTimeout = TimeSpan.FromSeconds(2),
                 ReconnectBackoffMin = TimeSpan.FromMilliseconds(50),
                 ReconnectBackoffMax = TimeSpan.FromMinutes(1),
+                MaxReconnectsPerSecond = 3,
             },
             o.Backend);
         Assert.Equal(new RoutingOptions { MaxRedirects = 10, TryAgainDelay = TimeSpan.FromMilliseconds(10) }, o.Routing);
