@@ -196,7 +196,10 @@ internal sealed class BackendConnection
                     if (request.Asking)
                     {
                         request.Asking = false;
-                        _inflight.Enqueue(DiscardRequest.Instance);
+                        // A placeholder of its own carrying the send time: the timeout check reads the head's SentAt,
+                        // and a shared instance's would be another connection's or zero, failing a healthy connection
+                        // as timed out while its ASKING reply is on the way. ASK is rare (slot migrations only).
+                        _inflight.Enqueue(new DiscardRequest { SentAt = now });
                         output.Write(AskingCommand);
                     }
                     _inflight.Enqueue(request);
@@ -315,6 +318,8 @@ internal sealed class BackendConnection
         {
             _connection = connection;
             Frame.Set(args);
+            // Timed from now like any request: with SentAt zero, the timeout check would fail the new connection.
+            SentAt = Stopwatch.GetTimestamp();
         }
 
         public override void OnReply(in ReadOnlySequence<byte> reply)

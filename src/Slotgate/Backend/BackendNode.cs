@@ -17,9 +17,11 @@ internal sealed class BackendNode
     private readonly long[] _retryAt;
     private readonly TimeSpan[] _backoff;
     private readonly object _gate = new();
+    private readonly ReconnectLimiter _reconnects;
 
-    public BackendNode(string endpoint, IBackendConnector connector, BackendSettings settings, ILogger logger, bool readOnly = false, bool resp3 = false)
+    public BackendNode(string endpoint, IBackendConnector connector, BackendSettings settings, ILogger logger, bool readOnly = false, bool resp3 = false, ReconnectLimiter? reconnects = null)
     {
+        _reconnects = reconnects ?? new ReconnectLimiter(settings.MaxReconnectsPerSecond);
         Resp3 = resp3;
         _connector = connector;
         Endpoint = endpoint;
@@ -115,6 +117,12 @@ internal sealed class BackendNode
             if (Stopwatch.GetTimestamp() < _retryAt[index])
             {
                 error = current?.Failure ?? $"ERR Slotgate: node {Endpoint} unavailable";
+                return null;
+            }
+            if (current is not null && !_reconnects.TryAcquire(Endpoint))
+            {
+                error = $"ERR Slotgate: node {Endpoint} unavailable (reconnects limited to {_reconnects.PerSecond}/s by " +
+                    $"backend.maxReconnectsPerSecond; last error: {current.Failure})";
                 return null;
             }
             var connection = new BackendConnection(Endpoint, _connector, _settings, _logger, ReadOnly, Resp3);

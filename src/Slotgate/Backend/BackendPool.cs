@@ -16,6 +16,7 @@ internal sealed class BackendPool : IAsyncDisposable
     private readonly IBackendConnector _connector;
     private readonly ILogger _logger;
     private readonly Timer _timeoutSweep;
+    private readonly ReconnectLimiter _reconnects;
     private BackendNode[] _nodeList = [];
 
     public BackendPool(BackendSettings settings, IBackendConnector connector, ILogger<BackendPool> logger)
@@ -23,6 +24,7 @@ internal sealed class BackendPool : IAsyncDisposable
         _connector = connector;
         _settings = settings;
         _logger = logger;
+        _reconnects = new ReconnectLimiter(settings.MaxReconnectsPerSecond);
         TimeSpan period = TimeSpan.FromMilliseconds(Math.Clamp(settings.OperationTimeout.TotalMilliseconds / 10, 10, 250));
         _timeoutSweep = new Timer(_ => SweepTimeouts(), null, period, period);
     }
@@ -74,7 +76,7 @@ internal sealed class BackendPool : IAsyncDisposable
 
     private BackendNode CreateNode(string endpoint, bool resp3, bool readOnly)
     {
-        var node = new BackendNode(endpoint, _connector, _settings, _logger, readOnly, resp3);
+        var node = new BackendNode(endpoint, _connector, _settings, _logger, readOnly, resp3, _reconnects);
         node.ConnectionFailed += (failed, error) => ConnectionFailed?.Invoke(failed, error);
         lock (_nodes)
         {

@@ -13,6 +13,9 @@ internal sealed record BackendSettings
 
     public TimeSpan ReconnectBackoffMax { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Replacements of failed connections per node and second (see <see cref="ReconnectLimiter"/>).</summary>
+    public int MaxReconnectsPerSecond { get; init; } = 10;
+
     public string? Username { get; init; }
 
     public string? Password { get; init; }

@@ -4,12 +4,10 @@ namespace Slotgate.Backend;
 
 /// <summary>
 /// FIFO placeholder for a reply nobody waits for: the <c>+OK</c> of an <c>ASKING</c> sent before a redirected command.
-/// Stateless, so one instance serves every connection.
+/// One per ASKING, since the operation timeout reads its send time.
 /// </summary>
 internal sealed class DiscardRequest : BackendRequest
 {
-    public static DiscardRequest Instance { get; } = new();
-
     public override void OnReply(in ReadOnlySequence<byte> reply)
     {
     }

@@ -22,4 +22,10 @@ internal sealed record BackendOptions
     public TimeSpan ReconnectBackoffMin { get; init; } = TimeSpan.FromMilliseconds(100);
 
     public TimeSpan ReconnectBackoffMax { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Failed connections to one node replaced per second, at most; a node that resets every connection, or a failover
+    /// that breaks them all, cannot cause a connection storm. First connections are not counted.
+    /// </summary>
+    public int MaxReconnectsPerSecond { get; init; } = 10;
 }

@@ -23,4 +23,16 @@ internal sealed record LimitsOptions
     /// of its own for as long as it blocks; past the limit the command is refused with a clear error.
     /// </summary>
     public int MaxBlockedClients { get; init; } = 1_000;
+
+    /// <summary>
+    /// Client connections at once; Redis's <c>maxclients</c> default. Past it a new client gets Redis's
+    /// <c>-ERR max number of clients reached</c> and is closed.
+    /// </summary>
+    public int MaxClients { get; init; } = 10_000;
+
+    /// <summary>
+    /// A client that sends nothing for this long is closed silently, as with Redis's <c>timeout</c>; zero (the default,
+    /// as Redis's <c>timeout 0</c>) never closes. Subscribed and blocked clients are exempt, as in Redis.
+    /// </summary>
+    public TimeSpan ClientIdleTimeout { get; init; } = TimeSpan.Zero;
 }

@@ -11,14 +11,16 @@ namespace Slotgate.Configuration;
 /// </summary>
 internal sealed class OptionsReader
 {
-    private static readonly string[] RootKeys = ["listen", "cluster", "backend", "routing", "limits", "auth", "logging"];
+    private static readonly string[] RootKeys = ["listen", "cluster", "backend", "routing", "limits", "shutdown", "auth", "logging"];
     private static readonly string[] AuthKeys = ["users", "allowPing", "timeout", "maxFailuresPerMinute"];
     private static readonly string[] UserKeys = ["name", "passwords", "passwordFiles", "passwordHashes", "noPass", "rules"];
     private static readonly string[] ClusterKeys = ["seeds", "refreshInterval", "refreshMinInterval", "username", "password"];
     private static readonly string[] BackendKeys =
-        ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax"];
+        ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax", "maxReconnectsPerSecond"];
     private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom", "failoverWait"];
-    private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient", "maxBlockedClients"];
+    private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient", "maxBlockedClients",
+        "maxClients", "clientIdleTimeout"];
+    private static readonly string[] ShutdownKeys = ["drainTimeout"];
     private static readonly string[] LoggingKeys = ["logLevel", "json"];
 
     private readonly IReadOnlyDictionary<string, ConfigEntry> _entries;
@@ -46,6 +48,7 @@ internal sealed class OptionsReader
                 "backend" => options with { Backend = ReadBackend(section, "backend") },
                 "routing" => options with { Routing = ReadRouting(section, "routing") },
                 "limits" => options with { Limits = ReadLimits(section, "limits") },
+                "shutdown" => options with { Shutdown = ReadShutdown(section, "shutdown") },
                 "auth" => options with { Auth = ReadAuth(section, "auth") },
                 "logging" => options with { Logging = ReadLogging(section, "logging") },
                 _ => Unknown(options, section, string.Empty, RootKeys),
@@ -90,6 +93,7 @@ internal sealed class OptionsReader
                 "operationTimeout" => o with { OperationTimeout = ReadDuration(child, childPath, o.OperationTimeout) },
                 "reconnectBackoffMin" => o with { ReconnectBackoffMin = ReadDuration(child, childPath, o.ReconnectBackoffMin) },
                 "reconnectBackoffMax" => o with { ReconnectBackoffMax = ReadDuration(child, childPath, o.ReconnectBackoffMax) },
+                "maxReconnectsPerSecond" => o with { MaxReconnectsPerSecond = ReadInt(child, childPath, o.MaxReconnectsPerSecond) },
                 _ => Unknown(o, child, path, BackendKeys),
             };
         }
@@ -132,7 +136,26 @@ internal sealed class OptionsReader
                 "maxInlineLength" => o with { MaxInlineLength = ReadIntSize(child, childPath, o.MaxInlineLength) },
                 "maxPendingCommandsPerClient" => o with { MaxPendingCommandsPerClient = ReadInt(child, childPath, o.MaxPendingCommandsPerClient) },
                 "maxBlockedClients" => o with { MaxBlockedClients = ReadInt(child, childPath, o.MaxBlockedClients) },
+                "maxClients" => o with { MaxClients = ReadInt(child, childPath, o.MaxClients) },
+                "clientIdleTimeout" => o with { ClientIdleTimeout = ReadDuration(child, childPath, o.ClientIdleTimeout) },
                 _ => Unknown(o, child, path, LimitsKeys),
+            };
+        }
+
+        return o;
+    }
+
+    private ShutdownOptions ReadShutdown(IConfigurationSection section, string path)
+    {
+        var o = new ShutdownOptions();
+        foreach (var child in Children(section, path))
+        {
+            var name = Canonical(child.Key, ShutdownKeys);
+            var childPath = path + "." + name;
+            o = name switch
+            {
+                "drainTimeout" => o with { DrainTimeout = ReadDuration(child, childPath, o.DrainTimeout) },
+                _ => Unknown(o, child, path, ShutdownKeys),
             };
         }
 

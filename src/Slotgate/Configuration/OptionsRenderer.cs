@@ -30,6 +30,7 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "operationTimeout", Duration(backend.OperationTimeout));
         Scalar(yaml, 1, "reconnectBackoffMin", Duration(backend.ReconnectBackoffMin));
         Scalar(yaml, 1, "reconnectBackoffMax", Duration(backend.ReconnectBackoffMax));
+        Scalar(yaml, 1, "maxReconnectsPerSecond", Number(backend.MaxReconnectsPerSecond));
 
         yaml.Append("routing:\n");
         Scalar(yaml, 1, "maxRedirects", Number(options.Routing.MaxRedirects));
@@ -45,6 +46,11 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "maxInlineLength", ConfigValueParser.FormatSize(limits.MaxInlineLength));
         Scalar(yaml, 1, "maxPendingCommandsPerClient", Number(limits.MaxPendingCommandsPerClient));
         Scalar(yaml, 1, "maxBlockedClients", Number(limits.MaxBlockedClients));
+        Scalar(yaml, 1, "maxClients", Number(limits.MaxClients));
+        Scalar(yaml, 1, "clientIdleTimeout", Duration(limits.ClientIdleTimeout));
+
+        yaml.Append("shutdown:\n");
+        Scalar(yaml, 1, "drainTimeout", Duration(options.Shutdown.DrainTimeout));
 
         var auth = options.Auth;
         yaml.Append("auth:\n");

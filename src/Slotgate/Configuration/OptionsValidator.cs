@@ -19,6 +19,7 @@ internal static class OptionsValidator
         ValidateRouting(options.Routing, errors);
         ValidateLimits(options.Limits, errors);
         UserDirectoryBuilder.Build(options.Auth, CommandTable.BuiltIn, errors);
+        NotNegative(options.Shutdown.DrainTimeout, "shutdown.drainTimeout", errors);
         ValidateLogging(options.Logging, errors);
         return errors;
     }
@@ -83,6 +84,7 @@ internal static class OptionsValidator
 
     private static void ValidateBackend(BackendOptions backend, List<string> errors)
     {
+        AtLeastOne(backend.MaxReconnectsPerSecond, "backend.maxReconnectsPerSecond", errors);
         if (backend.ConnectionsPerNode is < BackendOptions.MinConnectionsPerNode or > BackendOptions.MaxConnectionsPerNode)
         {
             errors.Add(
@@ -130,6 +132,8 @@ internal static class OptionsValidator
         AtLeastOne(limits.MaxInlineLength, "limits.maxInlineLength", errors);
         AtLeastOne(limits.MaxPendingCommandsPerClient, "limits.maxPendingCommandsPerClient", errors);
         AtLeastOne(limits.MaxBlockedClients, "limits.maxBlockedClients", errors);
+        AtLeastOne(limits.MaxClients, "limits.maxClients", errors);
+        NotNegative(limits.ClientIdleTimeout, "limits.clientIdleTimeout", errors);
     }
 
     private static void ValidateLogging(LoggingOptions logging, List<string> errors)

@@ -18,6 +18,7 @@ internal sealed record SlotgateOptions
     public LimitsOptions Limits { get; init; } = new();
 
     public AuthOptions Auth { get; init; } = new();
+    public ShutdownOptions Shutdown { get; init; } = new();
 
     public LoggingOptions Logging { get; init; } = new();
 }

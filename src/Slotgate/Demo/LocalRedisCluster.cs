@@ -218,6 +218,10 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
         node.WriteConfig(Options.NodeTimeout);
         await node.StartAsync(ct).ConfigureAwait(false);
         node.NodeId = (await node.ExecuteAsync(["CLUSTER", "MYID"], ct).ConfigureAwait(false)).Trim();
+        // Without this, once its last slot is moved back the node turns itself into a replica of the new owner, and
+        // can do so before the migration's own SETSLOT NODE reaches it ("Please use SETSLOT only with masters").
+        await RunStepAsync($"add node: keep {node.Endpoint} a primary when empty", node,
+            ["CONFIG", "SET", "cluster-allow-replica-migration", "no"], ct).ConfigureAwait(false);
         LocalRedisNode introducer = _nodes.First(n => n.IsRunning);
         await RunStepAsync($"add node: MEET {node.Endpoint} from {introducer.Endpoint}", introducer,
             ["CLUSTER", "MEET", node.Host, port.ToString(CultureInfo.InvariantCulture)], ct).ConfigureAwait(false);

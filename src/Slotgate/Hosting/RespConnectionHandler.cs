@@ -1,6 +1,8 @@
+using System.Buffers;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Slotgate.Configuration;
 using Slotgate.Proxy;
 
 namespace Slotgate.Hosting;
@@ -10,8 +12,10 @@ internal sealed class RespConnectionHandler(
     CommandDispatcher dispatcher,
     ServerIdentity identity,
     IHostApplicationLifetime lifetime,
+    SlotgateOptions options,
     ILogger<ClientSession> logger) : ConnectionHandler
 {
+    private static readonly byte[] s_maxClientsReached = "-ERR max number of clients reached\r\n"u8.ToArray();
     private static long s_nextClientId;
 
     public override async Task OnConnectedAsync(ConnectionContext connection)
@@ -20,8 +24,23 @@ internal sealed class RespConnectionHandler(
             Interlocked.Increment(ref s_nextClientId),
             connection.RemoteEndPoint?.ToString() ?? "?",
             connection.LocalEndPoint?.ToString() ?? "?");
+        if (identity.ClientConnected() > options.Limits.MaxClients)
+        {
+            // As Redis does past maxclients: one error, then close; the client's own commands are never read.
+            try
+            {
+                connection.Transport.Output.Write(s_maxClientsReached);
+                await connection.Transport.Output.FlushAsync().ConfigureAwait(false);
+                await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                identity.ClientDisconnected();
+            }
+            logger.LogWarning("Client from {Address} refused: limits.maxClients ({Max}) reached", info.RemoteEndpoint, options.Limits.MaxClients);
+            return;
+        }
         var session = new ClientSession(connection.Transport, dispatcher, info, logger);
-        identity.ClientConnected();
         logger.LogDebug("Client {Id} connected from {Address}", info.Id, info.RemoteEndpoint);
         // On shutdown the session stops reading new commands but still answers those already received (drain).
         using CancellationTokenRegistration stopping = lifetime.ApplicationStopping.Register(

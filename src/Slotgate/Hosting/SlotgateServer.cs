@@ -39,6 +39,12 @@ internal sealed class SlotgateServer : IAsyncDisposable
 
     public TopologyRefresher Topology => _app.Services.GetRequiredService<TopologyRefresher>();
 
+    /// <summary>
+    /// Cancelled when shutdown (draining) starts: from then on no client is accepted and sessions only answer what
+    /// they have already read. For readiness checks, which should report "not ready" from this moment.
+    /// </summary>
+    public CancellationToken Draining => _app.Lifetime.ApplicationStopping;
+
     public static async Task<SlotgateServer> StartAsync(SlotgateOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -51,7 +57,9 @@ internal sealed class SlotgateServer : IAsyncDisposable
         {
             ConfigureDefaultLogging(builder.Logging, options.Logging);
         }
-        builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
+        // The drain: on stop, Kestrel stops accepting and waits this long for sessions to answer what they have read,
+        // then aborts the connections still open.
+        builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = options.Shutdown.DrainTimeout);
         builder.Services.AddSlotgate(options);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -74,6 +82,7 @@ internal sealed class SlotgateServer : IAsyncDisposable
         await WaitForTopologyAsync(topology, logger, cancellationToken).ConfigureAwait(false);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        app.Services.GetRequiredService<IdleClientReaper>().Start(app.Services.GetRequiredService<TimeProvider>());
         var endpoints = new List<IPEndPoint>();
         foreach (string address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
         {

@@ -30,6 +30,7 @@ internal static class SlotgateServices
             OperationTimeout = options.Backend.OperationTimeout,
             ReconnectBackoffMin = options.Backend.ReconnectBackoffMin,
             ReconnectBackoffMax = options.Backend.ReconnectBackoffMax,
+            MaxReconnectsPerSecond = options.Backend.MaxReconnectsPerSecond,
             Username = options.Cluster.Username,
             Password = options.Cluster.Password,
         });
@@ -87,6 +88,9 @@ internal static class SlotgateServices
             sp.GetRequiredService<BlockingCommands>(), sp.GetRequiredService<PubSubService>(),
             sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
             options.Routing.DisabledCommands, sp.GetRequiredService<UserDirectory>()));
+        services.AddSingleton(sp => new IdleClientReaper(
+            sp.GetRequiredService<CommandDispatcher>().Clients, options.Limits.ClientIdleTimeout,
+            sp.GetRequiredService<ILogger<IdleClientReaper>>()));
         return services;
     }
 }

@@ -14,4 +14,7 @@ internal sealed class ClientRegistry
     public void Remove(ClientSession session) => _sessions.TryRemove(session.Info.Id, out _);
 
     public ClientSession? Find(long id) => _sessions.GetValueOrDefault(id);
+
+    /// <summary>A snapshot of every session (allocates; for periodic sweeps, not per command).</summary>
+    public ICollection<ClientSession> Snapshot() => _sessions.Values;
 }

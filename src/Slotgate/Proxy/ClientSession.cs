@@ -25,6 +25,7 @@ internal sealed class ClientSession
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
     private readonly PipelineLimit _pendingLimit;
     private volatile bool _closing;
+    private long _lastActivity = Environment.TickCount64;
     private bool _afterPinned;
     private Transaction? _transaction;
     private List<PinnedForward>? _pinned;
@@ -196,6 +197,7 @@ internal sealed class ClientSession
         while (!_closing)
         {
             ReadResult result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _lastActivity, Environment.TickCount64);
             ReadOnlySequence<byte> buffer = result.Buffer;
             try
             {
@@ -297,6 +299,23 @@ internal sealed class ClientSession
         request.Affinity = Info.Affinity;
         request.Resp3 = Info.Resp3;
         _replies.Writer.TryWrite(request);
+    }
+
+    /// <summary>
+    /// Closes the connection silently if the client sent nothing for <paramref name="idleMilliseconds"/>, as Redis's
+    /// <c>timeout</c> does. Exempt, as in Redis: subscribed clients and blocked ones; also a client still waiting for
+    /// replies, since it is waiting on the cluster rather than idle. Returns true when it closed the session.
+    /// </summary>
+    public bool CloseIfIdle(long now, long idleMilliseconds)
+    {
+        if (_closing || now - Volatile.Read(ref _lastActivity) < idleMilliseconds
+            || _subscriptions is { Active: true } || BlockedOn is not null || !_pendingLimit.IsAtMost(0))
+        {
+            return false;
+        }
+        _closing = true;
+        _transport.Input.CancelPendingRead();
+        return true;
     }
 
     /// <summary>Marks the session as closing after the current reply (QUIT).</summary>

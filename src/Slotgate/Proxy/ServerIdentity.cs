@@ -23,7 +23,8 @@ internal sealed class ServerIdentity
 
     public long ConnectedClients => Interlocked.Read(ref _connectedClients);
 
-    public void ClientConnected() => Interlocked.Increment(ref _connectedClients);
+    /// <summary>Counts a new client and returns how many are connected now, this one included.</summary>
+    public long ClientConnected() => Interlocked.Increment(ref _connectedClients);
 
     public void ClientDisconnected() => Interlocked.Decrement(ref _connectedClients);
 }

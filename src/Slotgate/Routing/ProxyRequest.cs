@@ -128,6 +128,12 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         {
             return;
         }
+        if (SentTo is null && Router is { } owner)
+        {
+            // Its node cannot be reached: keep refreshing (debounced) while commands meet it, so a promoted replica is
+            // found within the debounce interval rather than at the next reconnect attempt, whose back-off grows.
+            owner.Topology.RequestRefresh("a command found its node unreachable");
+        }
         SetError(error);
         Complete();
     }

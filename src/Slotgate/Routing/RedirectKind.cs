@@ -13,4 +13,10 @@ internal enum RedirectKind
 
     /// <summary><c>-TRYAGAIN</c>: a multi-key command's keys are split by an ongoing migration; retry shortly.</summary>
     TryAgain,
+
+    /// <summary>
+    /// <c>-LOADING</c> (the node is loading its dataset) or <c>-BUSY</c> (a script runs past busy-reply-threshold):
+    /// the node did not run the command, so it is retried like TRYAGAIN within the redirect budget.
+    /// </summary>
+    Busy,
 }

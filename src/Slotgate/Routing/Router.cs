@@ -198,7 +198,7 @@ internal sealed partial class Router
         {
             return false;
         }
-        if (kind == RedirectKind.TryAgain)
+        if (kind is RedirectKind.TryAgain or RedirectKind.Busy)
         {
             _ = RetryLaterAsync(request);
             return true;
@@ -235,7 +235,7 @@ internal sealed partial class Router
     }
 
     /// <summary>
-    /// Recognises <c>-MOVED</c>, <c>-ASK</c> and <c>-TRYAGAIN</c> in an error reply. A MOVED is applied to the slot map at
+    /// Recognises <c>-MOVED</c>, <c>-ASK</c>, <c>-TRYAGAIN</c> and <c>-LOADING</c>/<c>-BUSY</c> in an error reply. A MOVED is applied to the slot map at
     /// once (and a refresh scheduled), whoever follows it: shared requests here, pinned ones (transactions, blocking
     /// commands) in their own handlers.
     /// </summary>
@@ -250,6 +250,11 @@ internal sealed partial class Router
         if (line.StartsWith("-TRYAGAIN"u8))
         {
             return RedirectKind.TryAgain;
+        }
+        // "-BUSY " with the space: -BUSYKEY (RESTORE onto an existing key) and -BUSYGROUP are the client's own errors.
+        if (line.StartsWith("-LOADING"u8) || line.StartsWith("-BUSY "u8))
+        {
+            return RedirectKind.Busy;
         }
         bool moved = line.StartsWith("-MOVED "u8);
         if ((!moved && !line.StartsWith("-ASK "u8)) || !TryParseRedirect(line, sentTo, out slot, out endpoint))

@@ -31,12 +31,16 @@ public class SlotgateConfigurationLoadTests
         Assert.Equal(TimeSpan.FromSeconds(5), options.Backend.OperationTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(100), options.Backend.ReconnectBackoffMin);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Backend.ReconnectBackoffMax);
+        Assert.Equal(10, options.Backend.MaxReconnectsPerSecond);
         Assert.Equal(5, options.Routing.MaxRedirects);
         Assert.Equal(TimeSpan.FromMilliseconds(25), options.Routing.TryAgainDelay);
         Assert.Equal(536870912, options.Limits.MaxBulkLength);
         Assert.Equal(1048576, options.Limits.MaxArguments);
         Assert.Equal(65536, options.Limits.MaxInlineLength);
         Assert.Equal(10000, options.Limits.MaxPendingCommandsPerClient);
+        Assert.Equal(10000, options.Limits.MaxClients);
+        Assert.Equal(TimeSpan.Zero, options.Limits.ClientIdleTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.Shutdown.DrainTimeout);
         Assert.Equal("Information", options.Logging.LogLevel);
         Assert.False(options.Logging.Json);
     }
@@ -122,6 +126,7 @@ public class SlotgateConfigurationLoadTests
               operationTimeout: 2s
               reconnectBackoffMin: 50ms
               reconnectBackoffMax: 1m
+              maxReconnectsPerSecond: 3
             routing:
               maxRedirects: 10
               tryAgainDelay: 10ms
@@ -130,6 +135,10 @@ public class SlotgateConfigurationLoadTests
               maxArguments: 4096
               maxInlineLength: 16kb
               maxPendingCommandsPerClient: 500
+              maxClients: 64
+              clientIdleTimeout: 5m
+            shutdown:
+              drainTimeout: 3s
             logging:
               logLevel: warning
               json: true
@@ -154,12 +163,18 @@ public class SlotgateConfigurationLoadTests
                 OperationTimeout = TimeSpan.FromSeconds(2),
                 ReconnectBackoffMin = TimeSpan.FromMilliseconds(50),
                 ReconnectBackoffMax = TimeSpan.FromMinutes(1),
+                MaxReconnectsPerSecond = 3,
             },
             o.Backend);
         Assert.Equal(new RoutingOptions { MaxRedirects = 10, TryAgainDelay = TimeSpan.FromMilliseconds(10) }, o.Routing);
         Assert.Equal(
-            new LimitsOptions { MaxBulkLength = 64L * 1024 * 1024, MaxArguments = 4096, MaxInlineLength = 16 * 1024, MaxPendingCommandsPerClient = 500 },
+            new LimitsOptions
+            {
+                MaxBulkLength = 64L * 1024 * 1024, MaxArguments = 4096, MaxInlineLength = 16 * 1024, MaxPendingCommandsPerClient = 500,
+                MaxClients = 64, ClientIdleTimeout = TimeSpan.FromMinutes(5),
+            },
             o.Limits);
+        Assert.Equal(TimeSpan.FromSeconds(3), o.Shutdown.DrainTimeout);
         Assert.Equal(new LoggingOptions { LogLevel = "Warning", Json = true }, o.Logging);
     }
 
@@ -266,6 +281,10 @@ public class SlotgateConfigurationLoadTests
             limits:
               maxBulkLength: huge
               maxInlineLength: 4gb
+              maxClients: 0
+              clientIdleTimeout: -1s
+            shutdown:
+              drainTimeout: -2s
             logging:
               logLevel: verbose
               json: maybe
@@ -286,6 +305,9 @@ public class SlotgateConfigurationLoadTests
             "routing.maxRedirects: 'many' is not a whole number",
             "limits.maxBulkLength: 'huge' is not a size in bytes",
             "limits.maxInlineLength: must be at most 2147483647 bytes",
+            "limits.maxClients: must be at least 1, got 0",
+            "limits.clientIdleTimeout: ",
+            "shutdown.drainTimeout: ",
             "logging.logLevel: 'verbose' is not one of Trace, Debug, Information, Warning, Error, Critical, None",
             "logging.json: 'maybe' is not true or false",
         ];

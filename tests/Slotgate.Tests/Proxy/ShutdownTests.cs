@@ -29,4 +29,29 @@ public class ShutdownTests
         Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(15)));
         await stopping.WaitAsync(TimeSpan.FromSeconds(20));
     }
+
+    [Fact]
+    public async Task Stop_CommandOutlastsDrainTimeout_ConnectionClosedAtTimeout()
+    {
+        await using LocalRedisCluster cluster = await LocalRedisCluster.StartAsync(TestClusterOptions.Fast with { ReplicasPerPrimary = 0 });
+        var server = await ProxyFixture.StartProxyAsync(cluster, o => o with { Shutdown = new() { DrainTimeout = TimeSpan.FromMilliseconds(300) } });
+        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        Assert.Equal("OK", (await client.CallAsync("SET", "drain:slow", "x")).Text);
+        bool drainingSeen = false;
+        using CancellationTokenRegistration seen = server.Draining.Register(() => drainingSeen = true);
+
+        // A script that holds its node for about 3 s, far longer than the drain timeout.
+        const string slowScript =
+            "local s = redis.call('TIME') local t0 = s[1] * 1000000 + s[2] " +
+            "while true do local n = redis.call('TIME') if n[1] * 1000000 + n[2] - t0 > 3000000 then break end end return 'done'";
+        await client.SendAsync("EVAL", slowScript, "1", "drain:slow");
+        await Task.Delay(200);
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Task stopping = server.DisposeAsync().AsTask();
+
+        Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(2.5)), "not closed at the drain timeout");
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(drainingSeen);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"stop took {watch.Elapsed}");
+    }
 }

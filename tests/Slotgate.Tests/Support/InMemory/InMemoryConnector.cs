@@ -20,6 +20,8 @@ internal sealed class InMemoryConnector : IBackendConnector
         }
     }
 
+    public InMemoryRedisNode Node(string endpoint) => _nodes[endpoint];
+
     public Task<BackendTransport> ConnectAsync(string endpoint, CancellationToken cancellationToken)
     {
         if (!_nodes.TryGetValue(endpoint, out InMemoryRedisNode? node))

@@ -23,7 +23,14 @@ internal sealed class InMemoryProxy : IAsyncDisposable
     private readonly ServiceProvider _services;
     private long _nextClientId;
 
-    private InMemoryProxy(ServiceProvider services) => _services = services;
+    private InMemoryProxy(ServiceProvider services, InMemoryConnector connector)
+    {
+        _services = services;
+        Connector = connector;
+    }
+
+    /// <summary>The in-memory nodes, to make one misbehave.</summary>
+    public InMemoryConnector Connector { get; }
 
     public static async Task<InMemoryProxy> StartAsync(string[] nodes, int maxPendingCommandsPerClient = 10_000)
     {
@@ -35,13 +42,14 @@ internal sealed class InMemoryProxy : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddSingleton<IBackendConnector>(new InMemoryConnector(nodes));
+        var connector = new InMemoryConnector(nodes);
+        services.AddSingleton<IBackendConnector>(connector);
         services.AddSlotgate(options);
         ServiceProvider provider = services.BuildServiceProvider();
         TopologyRefresher topology = provider.GetRequiredService<TopologyRefresher>();
         topology.Start();
         await topology.FirstMap.WaitAsync(TimeSpan.FromSeconds(10));
-        return new InMemoryProxy(provider);
+        return new InMemoryProxy(provider, connector);
     }
 
     /// <summary>Opens a client connection: returns the client's end of the pipes and the session's run task.</summary>

@@ -15,7 +15,17 @@ internal sealed class InMemoryRedisNode(string endpoint)
     private static readonly byte[] GetReply = "$5\r\nvalue\r\n"u8.ToArray();
     private readonly byte[] _shardsReply = BuildShardsReply(endpoint);
 
+    private byte[]? _getError;
+    private int _getErrorsLeft;
+
     public string Endpoint { get; } = endpoint;
+
+    /// <summary>Makes the next <paramref name="count"/> GETs answer <paramref name="error"/> (e.g. LOADING) instead.</summary>
+    public void FailNextGets(int count, string error)
+    {
+        _getError = Encoding.UTF8.GetBytes("-" + error + "\r\n");
+        Volatile.Write(ref _getErrorsLeft, count);
+    }
 
     public async Task ServeAsync(IDuplexPipe connection)
     {
@@ -52,6 +62,10 @@ internal sealed class InMemoryRedisNode(string endpoint)
         ReadOnlySpan<byte> name = frame.Arg(0);
         if (Ascii.EqualsIgnoreCase(name, "GET"u8))
         {
+            if (Volatile.Read(ref _getErrorsLeft) > 0 && Interlocked.Decrement(ref _getErrorsLeft) >= 0)
+            {
+                return _getError!;
+            }
             return GetReply;
         }
         if (Ascii.EqualsIgnoreCase(name, "SET"u8))
@@ -71,7 +85,7 @@ internal sealed class InMemoryRedisNode(string endpoint)
 
     private static byte[] BuildShardsReply(string endpoint)
     {
-        var (host, port) = Backend.BackendConnection.SplitEndpoint(endpoint);
+        var (host, port) = Slotgate.Backend.BackendConnection.SplitEndpoint(endpoint);
         static string Bulk(string s) => $"${Encoding.UTF8.GetByteCount(s)}\r\n{s}\r\n";
         string node = "*12\r\n" + Bulk("id") + Bulk(new string('a', 40)) + Bulk("port") + $":{port}\r\n" + Bulk("ip") + Bulk(host) +
             Bulk("endpoint") + Bulk(host) + Bulk("role") + Bulk("master") + Bulk("health") + Bulk("online");

@@ -1,0 +1,11 @@
+namespace Slotgate.Configuration;
+
+/// <summary>How Slotgate stops on SIGTERM/Ctrl-C.</summary>
+internal sealed record ShutdownOptions
+{
+    /// <summary>
+    /// How long commands already received may take to be answered once shutdown starts; connections still busy after
+    /// it are closed. Kubernetes waits 30 s (terminationGracePeriodSeconds) before SIGKILL, so 10 s leaves room.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

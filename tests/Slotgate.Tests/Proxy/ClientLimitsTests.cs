@@ -1,0 +1,83 @@
+using Slotgate.Protocol;
+using Slotgate.Tests.Support;
+
+namespace Slotgate.Tests.Proxy;
+
+/// <summary>limits.maxClients and limits.clientIdleTimeout behave as Redis's maxclients and timeout.</summary>
+[Collection(ProxyCollection.Name)]
+public class ClientLimitsTests(ProxyFixture fixture)
+{
+    [Fact]
+    public async Task MaxClients_Exceeded_RedisErrorThenCloseOthersServed()
+    {
+        await using var server = await ProxyFixture.StartProxyAsync(fixture.Cluster, o => o with { Limits = o.Limits with { MaxClients = 2 } });
+        await using var first = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        var second = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        Assert.Equal("PONG", (await first.CallAsync("PING")).Text);
+        Assert.Equal("PONG", (await second.CallAsync("PING")).Text);
+
+        await using (var third = await RespTestClient.ConnectAsync(server.Endpoints[0]))
+        {
+            RespValue refused = await third.ReadAsync();
+            Assert.Equal("ERR max number of clients reached", refused.Text);
+            Assert.True(await third.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
+        }
+        Assert.Equal("PONG", (await first.CallAsync("PING")).Text);
+
+        // A place frees up when a client leaves.
+        await second.DisposeAsync();
+        await WaitUntilAsync(async () =>
+        {
+            await using var again = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+            RespValue reply = await again.CallAsync("PING");
+            return reply.Text == "PONG";
+        });
+    }
+
+    [Fact]
+    public async Task ClientIdleTimeout_IdleClient_ClosedSilentlyWhileActiveSubscribedAndBlockedStay()
+    {
+        await using var server = await ProxyFixture.StartProxyAsync(fixture.Cluster, o => o with
+        {
+            Limits = o.Limits with { ClientIdleTimeout = TimeSpan.FromMilliseconds(600) },
+        });
+        await using var idle = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        await using var active = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        await using var subscriber = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        await using var blocked = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        Assert.Equal("PONG", (await idle.CallAsync("PING")).Text);
+        Assert.Equal("subscribe", (await subscriber.CallAsync("SUBSCRIBE", "idle:channel")).Items![0].Text);
+        await blocked.SendAsync("BLPOP", "idle:list", "3");
+
+        var closed = idle.IsClosedByServerAsync(TimeSpan.FromSeconds(5));
+        for (int i = 0; i < 12; i++)
+        {
+            Assert.Equal("PONG", (await active.CallAsync("PING")).Text);
+            await Task.Delay(200);
+        }
+        // Closed without a reply (Redis sends nothing either), well within the 2.4 s the loop above took.
+        Assert.True(await closed);
+        Assert.Equal("PONG", (await active.CallAsync("PING")).Text);
+        Assert.Equal("pong", (await subscriber.CallAsync("PING")).Items![0].Text);
+        Assert.True((await blocked.ReadAsync(TimeSpan.FromSeconds(10))).IsNull);
+    }
+
+    [Fact]
+    public async Task ClientIdleTimeout_Default_IdleClientStaysOpen()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
+        Assert.False(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(1.5)));
+        Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
+            await Task.Delay(50);
+        }
+    }
+}
