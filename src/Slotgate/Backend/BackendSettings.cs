@@ -13,7 +13,6 @@ internal sealed record BackendSettings
 
     public TimeSpan ReconnectBackoffMax { get; init; } = TimeSpan.FromSeconds(5);
 
-    public string? Username { get; init; }
-
-    public string? Password { get; init; }
+    /// <summary>AUTH credentials, current at each connect (they can be rotated through files while running).</summary>
+    public BackendCredentials Credentials { get; init; } = BackendCredentials.None;
 }
