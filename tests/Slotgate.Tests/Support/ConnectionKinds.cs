@@ -39,7 +39,8 @@ internal static class ConnectionKinds
         RespValue confirm = await subscriber.CallAsync("SUBSCRIBE", prefix + ":ch");
         Assert.False(confirm.IsError, confirm.Text);
         Assert.Equal("subscribe", confirm.Items![0].Text);
-        Assert.True((await client.CallAsync("PUBLISH", prefix + ":ch", "hi")).Integer >= 1);
+        // The count is the receiving node's own subscribers only (Redis Cluster), so it may be 0; the message arrives anyway.
+        Assert.Equal(':', (await client.CallAsync("PUBLISH", prefix + ":ch", "hi")).Type);
         RespValue message = await subscriber.ReadAsync();
         Assert.Equal("hi", message.Items![2].Text);
 
