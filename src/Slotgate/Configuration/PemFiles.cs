@@ -19,13 +19,10 @@ internal static class PemFiles
         {
             leaf = X509Certificate2.CreateFromPemFile(certFile, keyFile);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
-            throw new InvalidDataException($"the key in '{keyFile}' does not load or does not match the certificate in '{certFile}' ({ex.Message})", ex);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new InvalidDataException($"'{keyFile}' holds no PEM private key ({ex.Message})", ex);
+            // .NET gives one message for a missing, malformed or mismatched key; say which files were involved.
+            throw new InvalidDataException($"the key in '{keyFile}' is not a PEM private key or does not match the certificate in '{certFile}'", ex);
         }
         var chain = new X509Certificate2Collection();
         for (int i = 1; i < all.Count; i++)
