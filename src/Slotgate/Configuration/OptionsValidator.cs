@@ -13,7 +13,11 @@ internal static class OptionsValidator
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        ValidateListen(options.Listen, errors);
+        // A TLS-only proxy (listen: [] with tls.listen set) is allowed, as Redis allows port 0 beside a tls-port.
+        if (options.Listen.Count > 0 || !options.Tls.Enabled)
+        {
+            ValidateListen(options.Listen, errors);
+        }
         TlsOptionsValidator.ValidateListener(options.Tls, options.Listen, errors);
         ValidateCluster(options.Cluster, errors);
         TlsOptionsValidator.ValidateCluster(options.Cluster, errors);

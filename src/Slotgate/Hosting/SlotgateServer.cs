@@ -98,9 +98,9 @@ internal sealed class SlotgateServer : IAsyncDisposable
             var uri = new Uri(address);
             (uri.Scheme == Uri.UriSchemeHttps ? tlsEndpoints : endpoints).Add(new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port));
         }
-        if (endpoints.Count > 0)
+        if (endpoints.Count > 0 || tlsEndpoints.Count > 0)
         {
-            app.Services.GetRequiredService<ServerIdentity>().Port = endpoints[0].Port;
+            app.Services.GetRequiredService<ServerIdentity>().Port = (endpoints.Count > 0 ? endpoints : tlsEndpoints)[0].Port;
         }
         foreach (IPEndPoint endpoint in endpoints)
         {

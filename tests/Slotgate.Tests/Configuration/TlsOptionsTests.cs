@@ -81,6 +81,28 @@ public sealed class TlsOptionsTests : IDisposable
     }
 
     [Fact]
+    public void Load_EmptyListenValueWithTlsListen_TlsOnlyAccepted()
+    {
+        using var file = new TempYamlFile(
+            $"""
+            listen: ""
+            tls:
+              listen: ["127.0.0.1:7443"]
+              certFile: {_server.CertFile}
+              keyFile: {_server.KeyFile}
+            cluster:
+              seeds: [redis-0:6380]
+            """);
+
+        SlotgateConfigLoadResult result = SlotgateConfiguration.Load(["-c", file.Path], new Dictionary<string, string?>());
+
+        Assert.True(result.Succeeded, string.Join('\n', result.Errors));
+        Assert.Empty(result.Options.Listen);
+        Assert.Contains("listen: at least one address is required (--listen host:port)",
+            SlotgateConfiguration.Validate(result.Options with { Tls = new TlsOptions() }));
+    }
+
+    [Fact]
     public void Load_UnknownTlsKey_ReportedWithSuggestion()
     {
         SlotgateConfigLoadResult result = SlotgateConfiguration.Load(

@@ -52,6 +52,17 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task TlsListen_NoPlaintextListener_ServesTlsOnly()
+    {
+        IssuedCertificate server = _certificates.Issue("slotgate");
+        await using SlotgateServer proxy = await StartAsync(new TlsOptions { Listen = ["127.0.0.1:0"], CertFile = server.CertFile, KeyFile = server.KeyFile }, listen: []);
+        Assert.Empty(proxy.Endpoints);
+        await using TlsTestClient client = await TlsTestClient.ConnectAsync(proxy.TlsEndpoints[0], _certificates.CaFile);
+        Assert.Equal("OK", (await client.CallAsync("SET", "tls-only:k", "v")).Text);
+        Assert.Equal("v", (await client.CallAsync("GET", "tls-only:k")).Text);
+    }
+
+    [Fact]
     public async Task TlsListen_PlaintextClientOnTlsPort_OnlyThatConnectionClosedAndLoggedWithPeer()
     {
         IssuedCertificate server = _certificates.Issue("slotgate");
@@ -190,11 +201,11 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
         }
     }
 
-    private Task<SlotgateServer> StartAsync(TlsOptions tls, ConcurrentQueue<string>? logs = null)
+    private Task<SlotgateServer> StartAsync(TlsOptions tls, ConcurrentQueue<string>? logs = null, string[]? listen = null)
     {
         var options = new SlotgateOptions
         {
-            Listen = ["127.0.0.1:0"],
+            Listen = listen ?? ["127.0.0.1:0"],
             Tls = tls,
             Cluster = new ClusterOptions { Seeds = [fixture.Cluster.SeedEndpoints[0]] },
         };
