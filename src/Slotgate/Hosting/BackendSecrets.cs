@@ -57,11 +57,10 @@ internal sealed class BackendSecrets : IHostedService, IDisposable
         string[] secretFiles = [.. new[] { _options.UsernameFile, _options.PasswordFile }.OfType<string>()];
         if (secretFiles.Length > 0)
         {
-            _pollers.Add(new FileChangePoller("cluster credentials", secretFiles, _options.FileReloadInterval, () =>
-            {
-                (string? username, string? password) = ReadCredentials(_options);
-                _credentials.Update(username, password);
-            }, _logger));
+            _pollers.Add(new FileChangePoller("cluster credentials", secretFiles, _options.FileReloadInterval, ReloadCredentials, _logger));
+            // The credentials were read when the services were registered; read again now that the poller has its first
+            // fingerprint, so a change in between is not missed.
+            TryReload(ReloadCredentials);
         }
         ClusterTlsOptions tls = _options.Tls;
         string[] tlsFiles = [.. new[] { tls.CaFile, tls.CertFile, tls.KeyFile }.OfType<string>()];
@@ -69,6 +68,7 @@ internal sealed class BackendSecrets : IHostedService, IDisposable
         {
             _pollers.Add(new FileChangePoller("cluster TLS files", tlsFiles, _options.FileReloadInterval,
                 () => _tls.Update(LoadTlsMaterial(tls)), _logger));
+            TryReload(() => _tls.Update(LoadTlsMaterial(tls)));
         }
         return Task.CompletedTask;
     }
@@ -95,6 +95,25 @@ internal sealed class BackendSecrets : IHostedService, IDisposable
             poller.Dispose();
         }
         _pollers.Clear();
+    }
+
+    private void ReloadCredentials()
+    {
+        (string? username, string? password) = ReadCredentials(_options);
+        _credentials.Update(username, password);
+    }
+
+    private void TryReload(Action reload)
+    {
+        try
+        {
+            reload();
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException)
+        {
+            // Keeps what was loaded at registration; the poller reports the problem when it sees the files change.
+            _logger.LogDebug("Could not re-read the cluster secret files at start: {Error}", ex.Message);
+        }
     }
 
     private static (string? Username, string? Password) ReadCredentials(ClusterOptions options) => (

@@ -23,10 +23,11 @@ internal sealed class TlsListenerCertificates : IDisposable
     public TlsListenerCertificates(TlsOptions options, ILogger logger)
     {
         _options = options;
-        _material = Load(options);
         string[] files = [.. new[] { options.CertFile, options.KeyFile, options.ClientCaFile }.OfType<string>()];
+        // The poller takes its first fingerprint before the first load, so a change in between is seen at the next poll.
         _poller = new FileChangePoller("TLS listener certificate", files, options.ReloadInterval,
             () => Volatile.Write(ref _material, Load(options)), logger);
+        _material = Load(options);
     }
 
     /// <summary>The certificate new handshakes present.</summary>
