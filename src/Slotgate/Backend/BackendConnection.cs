@@ -148,11 +148,9 @@ internal sealed class BackendConnection
 
     private void WriteHandshake(PipeWriter output)
     {
-        if (_settings.Password is { Length: > 0 } password)
+        if (_settings.Credentials.AuthArguments() is { } authArguments)
         {
-            var auth = _settings.Username is { Length: > 0 } user
-                ? new HandshakeRequest(this, "AUTH", user, password)
-                : new HandshakeRequest(this, "AUTH", password);
+            var auth = new HandshakeRequest(this, authArguments);
             _inflight.Enqueue(auth);
             output.Write(auth.Frame.Bytes);
         }

@@ -16,7 +16,7 @@ internal sealed record BackendSettings
     /// <summary>Replacements of failed connections per node and second (see <see cref="ReconnectLimiter"/>).</summary>
     public int MaxReconnectsPerSecond { get; init; } = 10;
 
-    public string? Username { get; init; }
 
-    public string? Password { get; init; }
+    /// <summary>AUTH credentials, current at each connect (they can be rotated through files while running).</summary>
+    public BackendCredentials Credentials { get; init; } = BackendCredentials.None;
 }

@@ -80,10 +80,10 @@ internal sealed class PushConnection
                     transport.Abort();
                     return;
                 }
-                if (_settings.Password is { Length: > 0 } password)
+                if (_settings.Credentials.AuthArguments() is { } authArguments)
                 {
                     var auth = new RequestFrame();
-                    auth.Set(_settings.Username is { Length: > 0 } user ? ["AUTH", user, password] : ["AUTH", password]);
+                    auth.Set(authArguments);
                     // Its reply is the first frame; the handler was told to skip it (see PubSubService.HandshakeReplies).
                     transport.Output.Write(auth.Bytes);
                 }

@@ -8,8 +8,9 @@ internal static class TopologyParser
     /// <summary>
     /// Parses <c>CLUSTER SHARDS</c>: an array of shards, each a flat map with <c>slots</c> (start/end pairs) and
     /// <c>nodes</c> (maps with id, ip, endpoint, port, role, health). Shards that serve no slot are left out.
+    /// With <paramref name="tls"/>, each node's <c>tls-port</c> is used where it reports one.
     /// </summary>
-    public static IReadOnlyList<Shard> ParseShards(RespValue reply)
+    public static IReadOnlyList<Shard> ParseShards(RespValue reply, bool tls = false)
     {
         var shards = new List<Shard>();
         foreach (RespValue shardValue in Items(reply, "CLUSTER SHARDS"))
@@ -38,7 +39,8 @@ internal static class TopologyParser
                 {
                     host = Field(nodeValue, "ip")?.Text;
                 }
-                RespValue? portValue = Field(nodeValue, "port");
+                // Over TLS the node is reached on its tls-port (a TLS-only node reports no plain port at all).
+                RespValue? portValue = tls ? Field(nodeValue, "tls-port") ?? Field(nodeValue, "port") : Field(nodeValue, "port");
                 if (string.IsNullOrEmpty(host) || portValue is null)
                 {
                     continue;

@@ -273,7 +273,7 @@ internal sealed class TopologyRefresher : IAsyncDisposable
         RespValue reply = await _pool.ExecuteAsync(endpoint, _settings.Timeout, "CLUSTER", "SHARDS").ConfigureAwait(false);
         if (!reply.IsError)
         {
-            return TopologyParser.ParseShards(reply);
+            return TopologyParser.ParseShards(reply, _settings.Tls);
         }
         if (reply.Text is { } text && text.Contains("unknown subcommand", StringComparison.OrdinalIgnoreCase))
         {

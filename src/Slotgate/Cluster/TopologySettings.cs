@@ -13,4 +13,7 @@ internal sealed record TopologySettings
 
     /// <summary>How long one node may take to answer a discovery command.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Nodes are reached over TLS, so their TLS ports are the ones to route to.</summary>
+    public bool Tls { get; init; }
 }

@@ -23,6 +23,17 @@ internal sealed record ClusterOptions
     /// <summary>Password for AUTH. Never printed: <see cref="PrintMembers"/> and the renderer mask it.</summary>
     public string? Password { get; init; }
 
+    /// <summary>File holding the username (a mounted Kubernetes Secret); re-read when it changes. Excludes <see cref="Username"/>.</summary>
+    public string? UsernameFile { get; init; }
+
+    /// <summary>File holding the password; re-read when it changes, so new connections use the new one. Excludes <see cref="Password"/>.</summary>
+    public string? PasswordFile { get; init; }
+
+    /// <summary>How often <see cref="UsernameFile"/>, <see cref="PasswordFile"/> and the <c>cluster.tls</c> files are checked for changes.</summary>
+    public TimeSpan FileReloadInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    public ClusterTlsOptions Tls { get; init; } = new();
+
     // Replaces the compiler-generated member printer so ToString(), and with it every log line or debugger view that
     // prints the options, shows *** instead of the password.
     private bool PrintMembers(StringBuilder builder)
@@ -31,7 +42,11 @@ internal sealed record ClusterOptions
         builder.Append("RefreshInterval = ").Append(RefreshInterval).Append(", ");
         builder.Append("RefreshMinInterval = ").Append(RefreshMinInterval).Append(", ");
         builder.Append("Username = ").Append(Username).Append(", ");
-        builder.Append("Password = ").Append(Password is null ? null : SlotgateConfiguration.SecretMask);
+        builder.Append("Password = ").Append(Password is null ? null : SlotgateConfiguration.SecretMask).Append(", ");
+        builder.Append("UsernameFile = ").Append(UsernameFile).Append(", ");
+        builder.Append("PasswordFile = ").Append(PasswordFile).Append(", ");
+        builder.Append("FileReloadInterval = ").Append(FileReloadInterval).Append(", ");
+        builder.Append("Tls = ").Append(Tls);
         return true;
     }
 }

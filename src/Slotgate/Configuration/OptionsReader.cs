@@ -11,10 +11,13 @@ namespace Slotgate.Configuration;
 /// </summary>
 internal sealed class OptionsReader
 {
-    private static readonly string[] RootKeys = ["listen", "cluster", "backend", "routing", "limits", "shutdown", "auth", "logging"];
+    private static readonly string[] RootKeys = ["listen", "tls", "cluster", "backend", "routing", "limits", "shutdown", "auth", "logging"];
     private static readonly string[] AuthKeys = ["users", "allowPing", "timeout", "maxFailuresPerMinute"];
     private static readonly string[] UserKeys = ["name", "passwords", "passwordFiles", "passwordHashes", "noPass", "rules"];
-    private static readonly string[] ClusterKeys = ["seeds", "refreshInterval", "refreshMinInterval", "username", "password"];
+    private static readonly string[] ClusterKeys =
+        ["seeds", "refreshInterval", "refreshMinInterval", "username", "password", "usernameFile", "passwordFile", "fileReloadInterval", "tls"];
+    private static readonly string[] TlsKeys = ["listen", "certFile", "keyFile", "clientCaFile", "clientCertificates", "reloadInterval"];
+    private static readonly string[] ClusterTlsKeys = ["enabled", "caFile", "serverName", "insecureSkipVerify", "certFile", "keyFile"];
     private static readonly string[] BackendKeys =
         ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax", "maxReconnectsPerSecond"];
     private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom", "failoverWait"];
@@ -44,6 +47,7 @@ internal sealed class OptionsReader
             options = Canonical(section.Key, RootKeys) switch
             {
                 "listen" => options with { Listen = ReadList(section, "listen") },
+                "tls" => options with { Tls = ReadTls(section, "tls") },
                 "cluster" => options with { Cluster = ReadCluster(section, "cluster") },
                 "backend" => options with { Backend = ReadBackend(section, "backend") },
                 "routing" => options with { Routing = ReadRouting(section, "routing") },
@@ -72,7 +76,55 @@ internal sealed class OptionsReader
                 "refreshMinInterval" => o with { RefreshMinInterval = ReadDuration(child, childPath, o.RefreshMinInterval) },
                 "username" => o with { Username = ReadString(child, childPath) },
                 "password" => o with { Password = ReadString(child, childPath) },
+                "usernameFile" => o with { UsernameFile = ReadScalar(child, childPath) },
+                "passwordFile" => o with { PasswordFile = ReadScalar(child, childPath) },
+                "fileReloadInterval" => o with { FileReloadInterval = ReadDuration(child, childPath, o.FileReloadInterval) },
+                "tls" => o with { Tls = ReadClusterTls(child, childPath) },
                 _ => Unknown(o, child, path, ClusterKeys),
+            };
+        }
+
+        return o;
+    }
+
+    private TlsOptions ReadTls(IConfigurationSection section, string path)
+    {
+        var o = new TlsOptions();
+        foreach (var child in Children(section, path))
+        {
+            var name = Canonical(child.Key, TlsKeys);
+            var childPath = path + "." + name;
+            o = name switch
+            {
+                "listen" => o with { Listen = ReadList(child, childPath) },
+                "certFile" => o with { CertFile = ReadScalar(child, childPath) },
+                "keyFile" => o with { KeyFile = ReadScalar(child, childPath) },
+                "clientCaFile" => o with { ClientCaFile = ReadScalar(child, childPath) },
+                "clientCertificates" => o with { ClientCertificates = ReadScalar(child, childPath)?.ToLowerInvariant() ?? o.ClientCertificates },
+                "reloadInterval" => o with { ReloadInterval = ReadDuration(child, childPath, o.ReloadInterval) },
+                _ => Unknown(o, child, path, TlsKeys),
+            };
+        }
+
+        return o;
+    }
+
+    private ClusterTlsOptions ReadClusterTls(IConfigurationSection section, string path)
+    {
+        var o = new ClusterTlsOptions();
+        foreach (var child in Children(section, path))
+        {
+            var name = Canonical(child.Key, ClusterTlsKeys);
+            var childPath = path + "." + name;
+            o = name switch
+            {
+                "enabled" => o with { Enabled = ReadBool(child, childPath, o.Enabled) },
+                "caFile" => o with { CaFile = ReadScalar(child, childPath) },
+                "serverName" => o with { ServerName = ReadScalar(child, childPath) },
+                "insecureSkipVerify" => o with { InsecureSkipVerify = ReadBool(child, childPath, o.InsecureSkipVerify) },
+                "certFile" => o with { CertFile = ReadScalar(child, childPath) },
+                "keyFile" => o with { KeyFile = ReadScalar(child, childPath) },
+                _ => Unknown(o, child, path, ClusterTlsKeys),
             };
         }
 

@@ -15,6 +15,16 @@ internal static class OptionsRenderer
         var yaml = new StringBuilder();
         List(yaml, 0, "listen", options.Listen);
 
+        var tls = options.Tls;
+        yaml.Append("tls:\n");
+        List(yaml, 1, "listen", tls.Listen);
+        Scalar(yaml, 1, "certFile", Path(tls.CertFile));
+        // The key file's path is shown, never its content: only the file system holds the key.
+        Scalar(yaml, 1, "keyFile", Path(tls.KeyFile));
+        Scalar(yaml, 1, "clientCaFile", Path(tls.ClientCaFile));
+        Scalar(yaml, 1, "clientCertificates", tls.ClientCertificates);
+        Scalar(yaml, 1, "reloadInterval", Duration(tls.ReloadInterval));
+
         var cluster = options.Cluster;
         yaml.Append("cluster:\n");
         List(yaml, 1, "seeds", cluster.Seeds);
@@ -22,6 +32,16 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "refreshMinInterval", Duration(cluster.RefreshMinInterval));
         Scalar(yaml, 1, "username", cluster.Username is null ? null : Quote(cluster.Username));
         Scalar(yaml, 1, "password", cluster.Password is null ? null : Quote(SlotgateConfiguration.SecretMask));
+        Scalar(yaml, 1, "usernameFile", Path(cluster.UsernameFile));
+        Scalar(yaml, 1, "passwordFile", Path(cluster.PasswordFile));
+        Scalar(yaml, 1, "fileReloadInterval", Duration(cluster.FileReloadInterval));
+        yaml.Append("  tls:\n");
+        Scalar(yaml, 2, "enabled", cluster.Tls.Enabled ? "true" : "false");
+        Scalar(yaml, 2, "caFile", Path(cluster.Tls.CaFile));
+        Scalar(yaml, 2, "serverName", Path(cluster.Tls.ServerName));
+        Scalar(yaml, 2, "insecureSkipVerify", cluster.Tls.InsecureSkipVerify ? "true" : "false");
+        Scalar(yaml, 2, "certFile", Path(cluster.Tls.CertFile));
+        Scalar(yaml, 2, "keyFile", Path(cluster.Tls.KeyFile));
 
         var backend = options.Backend;
         yaml.Append("backend:\n");
@@ -109,6 +129,8 @@ internal static class OptionsRenderer
             yaml.Append(' ', (depth + 1) * 2).Append("- ").Append(Quote(item)).Append('\n');
         }
     }
+
+    private static string? Path(string? value) => value is null ? null : Quote(value);
 
     private static string Duration(TimeSpan value) => ConfigValueParser.FormatDuration(value);
 

@@ -13,8 +13,14 @@ internal static class OptionsValidator
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        ValidateListen(options.Listen, errors);
+        // A TLS-only proxy (listen: [] with tls.listen set) is allowed, as Redis allows port 0 beside a tls-port.
+        if (options.Listen.Count > 0 || !options.Tls.Enabled)
+        {
+            ValidateListen(options.Listen, errors);
+        }
+        TlsOptionsValidator.ValidateListener(options.Tls, options.Listen, errors);
         ValidateCluster(options.Cluster, errors);
+        TlsOptionsValidator.ValidateCluster(options.Cluster, errors);
         ValidateBackend(options.Backend, errors);
         ValidateRouting(options.Routing, errors);
         ValidateLimits(options.Limits, errors);
@@ -76,7 +82,7 @@ internal static class OptionsValidator
 
         // AUTH with a username needs a password (Redis 6 ACL form AUTH <username> <password>); a username alone would
         // fail every connection at handshake time, far from the config that caused it.
-        if (cluster.Username is not null && cluster.Password is null)
+        if ((cluster.Username ?? cluster.UsernameFile) is not null && (cluster.Password ?? cluster.PasswordFile) is null)
         {
             errors.Add("cluster.password: required when cluster.username is set");
         }

@@ -9,6 +9,9 @@ internal sealed record SlotgateOptions
     /// <summary>RESP listen endpoints, <c>host:port</c>. 7000 rather than 6379 so a proxy can share a host with a Redis.</summary>
     public IReadOnlyList<string> Listen { get; init; } = ["0.0.0.0:7000"];
 
+    /// <summary>TLS listeners for clients, beside the plaintext ones.</summary>
+    public TlsOptions Tls { get; init; } = new();
+
     public ClusterOptions Cluster { get; init; } = new();
 
     public BackendOptions Backend { get; init; } = new();

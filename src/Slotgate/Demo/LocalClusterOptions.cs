@@ -39,6 +39,15 @@ internal sealed record LocalClusterOptions
     /// <summary>Upper bound for a single command sent to a node.</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// <c>requirepass</c> (and <c>masterauth</c>, so replicas can sync) of every node; the launcher authenticates with
+    /// it. Null (the default) leaves the nodes open. Slot migration with keys (MIGRATE) does not pass it on.
+    /// </summary>
+    public string? Password { get; init; }
+
+    /// <summary>Nodes that speak TLS only; null (the default) is plain TCP.</summary>
+    public LocalClusterTls? Tls { get; init; }
+
     /// <summary>Explicit redis-server binary; null searches PATH and the Debian locations.</summary>
     public string? RedisServerPath { get; init; }
 

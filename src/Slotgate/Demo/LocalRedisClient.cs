@@ -1,7 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using Slotgate.Protocol;
 
@@ -16,8 +18,12 @@ namespace Slotgate.Demo;
 /// </summary>
 internal static class LocalRedisClient
 {
-    /// <summary>Sends <paramref name="args"/> to 127.0.0.1:<paramref name="port"/> and returns the reply; RESP errors are returned, not thrown.</summary>
-    public static async Task<RespValue> SendAsync(int port, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct)
+    /// <summary>
+    /// Sends <paramref name="args"/> to 127.0.0.1:<paramref name="port"/> and returns the reply; RESP errors are returned,
+    /// not thrown. With <paramref name="password"/>, AUTH goes first (a failed AUTH is the reply); with
+    /// <paramref name="tls"/>, the connection is TLS and presents the nodes' own certificate.
+    /// </summary>
+    public static async Task<RespValue> SendAsync(int port, IReadOnlyList<string> args, TimeSpan timeout, CancellationToken ct, string? password = null, LocalClusterTls? tls = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(args.Count);
         using var timeoutCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -26,7 +32,18 @@ internal static class LocalRedisClient
         {
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), timeoutCts.Token).ConfigureAwait(false);
-            await using var stream = new NetworkStream(socket, ownsSocket: false);
+            await using Stream stream = tls is null
+                ? new NetworkStream(socket, ownsSocket: false)
+                : await AuthenticateAsync(socket, tls, timeoutCts.Token).ConfigureAwait(false);
+            if (password is not null)
+            {
+                await stream.WriteAsync(Encode(["AUTH", password]), timeoutCts.Token).ConfigureAwait(false);
+                RespValue auth = await ReadReplyAsync(stream, timeoutCts.Token).ConfigureAwait(false);
+                if (auth.IsError)
+                {
+                    return auth;
+                }
+            }
             await stream.WriteAsync(Encode(args), timeoutCts.Token).ConfigureAwait(false);
             return await ReadReplyAsync(stream, timeoutCts.Token).ConfigureAwait(false);
         }
@@ -64,6 +81,33 @@ internal static class LocalRedisClient
         finally
         {
             await reader.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<Stream> AuthenticateAsync(Socket socket, LocalClusterTls tls, CancellationToken ct)
+    {
+        var ssl = new SslStream(new NetworkStream(socket, ownsSocket: false));
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = "127.0.0.1",
+                ClientCertificates = [tls.ClientCertificate],
+                // The launcher only talks to processes it started on loopback with certificates it was given; what is
+                // under test is Slotgate's verification, not the launcher's.
+                RemoteCertificateValidationCallback = static (_, _, _, _) => true,
+            }, ct).ConfigureAwait(false);
+            return ssl;
+        }
+        catch (AuthenticationException ex)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw new IOException($"TLS handshake with 127.0.0.1 failed: {ex.Message}", ex);
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
         }
     }
 

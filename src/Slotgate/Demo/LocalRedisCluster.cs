@@ -67,7 +67,7 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
             {
                 System.IO.Directory.Delete(nodeDir, recursive: true);
             }
-            nodes.Add(new LocalRedisNode(i, port, nodeDir, serverPath, options.CommandTimeout));
+            nodes.Add(new LocalRedisNode(i, port, nodeDir, serverPath, options.CommandTimeout) { Password = options.Password, Tls = options.Tls });
         }
 
         var cluster = new LocalRedisCluster(options, directory, ownsDirectory, nodes);
@@ -214,7 +214,11 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
     {
         int port = LocalPortAllocator.ReserveRedisPorts(1);
         string nodeDir = Path.Combine(WorkingDirectory, string.Create(CultureInfo.InvariantCulture, $"node-{port}"));
-        var node = new LocalRedisNode(_nodes.Count, port, nodeDir, RedisServerLocator.Locate(Options.RedisServerPath), Options.CommandTimeout);
+        var node = new LocalRedisNode(_nodes.Count, port, nodeDir, RedisServerLocator.Locate(Options.RedisServerPath), Options.CommandTimeout)
+        {
+            Password = Options.Password,
+            Tls = Options.Tls,
+        };
         node.WriteConfig(Options.NodeTimeout);
         await node.StartAsync(ct).ConfigureAwait(false);
         node.NodeId = (await node.ExecuteAsync(["CLUSTER", "MYID"], ct).ConfigureAwait(false)).Trim();

@@ -29,6 +29,12 @@ internal sealed class LocalRedisNode
         _commandTimeout = commandTimeout;
     }
 
+    /// <summary>The node's requirepass/masterauth; the launcher's own commands authenticate with it.</summary>
+    internal string? Password { get; init; }
+
+    /// <summary>TLS-only node when set.</summary>
+    internal LocalClusterTls? Tls { get; init; }
+
     /// <summary>Position in <see cref="LocalRedisCluster.Nodes"/>; stable for the life of the cluster.</summary>
     public int Index { get; }
 
@@ -150,7 +156,7 @@ internal sealed class LocalRedisNode
     /// <summary>Runs one command and returns the decoded reply; a RESP error throws <see cref="RedisErrorReplyException"/>.</summary>
     public async Task<RespValue> SendAsync(IReadOnlyList<string> args, CancellationToken ct = default)
     {
-        RespValue reply = await LocalRedisClient.SendAsync(Port, args, _commandTimeout, ct).ConfigureAwait(false);
+        RespValue reply = await LocalRedisClient.SendAsync(Port, args, _commandTimeout, ct, Password, Tls).ConfigureAwait(false);
         if (reply.IsError)
         {
             throw new RedisErrorReplyException(Port, string.Join(' ', args.Take(3)), reply.Text ?? string.Empty);
@@ -207,6 +213,24 @@ internal sealed class LocalRedisNode
             // per primary that only delays every replica attach and every rejoin.
             "repl-diskless-sync-delay 0",
             string.Empty);
+        if (Password is not null)
+        {
+            config += string.Join('\n', $"requirepass \"{Password}\"", $"masterauth \"{Password}\"", string.Empty);
+        }
+        if (Tls is not null)
+        {
+            // TLS only: the plain port is closed, so nothing can reach the node without TLS by accident.
+            config += string.Join('\n',
+                "port 0",
+                $"tls-port {Port.ToString(CultureInfo.InvariantCulture)}",
+                $"tls-cert-file \"{Tls.CertFile}\"",
+                $"tls-key-file \"{Tls.KeyFile}\"",
+                $"tls-ca-cert-file \"{Tls.CaFile}\"",
+                $"tls-auth-clients {Tls.AuthClients}",
+                "tls-cluster yes",
+                "tls-replication yes",
+                string.Empty);
+        }
         File.WriteAllText(Path.Combine(Directory, ConfigFileName), config);
     }
 
@@ -226,7 +250,7 @@ internal sealed class LocalRedisNode
             }
             try
             {
-                RespValue reply = await LocalRedisClient.SendAsync(Port, ["PING"], _commandTimeout, ct).ConfigureAwait(false);
+                RespValue reply = await LocalRedisClient.SendAsync(Port, ["PING"], _commandTimeout, ct, Password, Tls).ConfigureAwait(false);
                 if (reply.Type == '+' && reply.Text == "PONG")
                 {
                     return;

@@ -26,14 +26,18 @@ internal sealed class SlotgateServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private SlotgateServer(WebApplication app, IReadOnlyList<IPEndPoint> endpoints)
+    private SlotgateServer(WebApplication app, IReadOnlyList<IPEndPoint> endpoints, IReadOnlyList<IPEndPoint> tlsEndpoints)
     {
         _app = app;
         Endpoints = endpoints;
+        TlsEndpoints = tlsEndpoints;
     }
 
-    /// <summary>The addresses actually bound (port 0 in the options becomes the real port here).</summary>
+    /// <summary>The plaintext addresses actually bound (port 0 in the options becomes the real port here).</summary>
     public IReadOnlyList<IPEndPoint> Endpoints { get; }
+
+    /// <summary>The TLS addresses actually bound (<c>tls.listen</c>).</summary>
+    public IReadOnlyList<IPEndPoint> TlsEndpoints { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -61,12 +65,24 @@ internal sealed class SlotgateServer : IAsyncDisposable
         // then aborts the connections still open.
         builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = options.Shutdown.DrainTimeout);
         builder.Services.AddSlotgate(options);
+        if (options.Tls.Enabled)
+        {
+            builder.Services.AddSingleton(sp => new TlsListenerCertificates(options.Tls, sp.GetRequiredService<ILogger<TlsListenerCertificates>>()));
+        }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (string listen in options.Listen)
             {
                 HostPort address = HostPort.Parse(listen);
                 kestrel.Listen(ToEndPoint(address), listener => listener.UseConnectionHandler<RespConnectionHandler>());
+            }
+            foreach (string listen in options.Tls.Listen)
+            {
+                HostPort address = HostPort.Parse(listen);
+                kestrel.Listen(ToEndPoint(address), listener => TlsListener.Configure(
+                    listener,
+                    kestrel.ApplicationServices.GetRequiredService<TlsListenerCertificates>(),
+                    kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.Tls")));
             }
         });
         WebApplication app = builder.Build();
@@ -84,20 +100,26 @@ internal sealed class SlotgateServer : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         app.Services.GetRequiredService<IdleClientReaper>().Start(app.Services.GetRequiredService<TimeProvider>());
         var endpoints = new List<IPEndPoint>();
+        var tlsEndpoints = new List<IPEndPoint>();
         foreach (string address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
         {
+            // Kestrel names TLS listeners https://, whatever protocol runs over them.
             var uri = new Uri(address);
-            endpoints.Add(new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port));
+            (uri.Scheme == Uri.UriSchemeHttps ? tlsEndpoints : endpoints).Add(new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port));
         }
-        if (endpoints.Count > 0)
+        if (endpoints.Count > 0 || tlsEndpoints.Count > 0)
         {
-            app.Services.GetRequiredService<ServerIdentity>().Port = endpoints[0].Port;
+            app.Services.GetRequiredService<ServerIdentity>().Port = (endpoints.Count > 0 ? endpoints : tlsEndpoints)[0].Port;
         }
         foreach (IPEndPoint endpoint in endpoints)
         {
             logger.LogInformation("Slotgate listening on {Endpoint} (RESP)", endpoint);
         }
-        return new SlotgateServer(app, endpoints);
+        foreach (IPEndPoint endpoint in tlsEndpoints)
+        {
+            logger.LogInformation("Slotgate listening on {Endpoint} (RESP over TLS)", endpoint);
+        }
+        return new SlotgateServer(app, endpoints, tlsEndpoints);
     }
 
     /// <summary>Runs until Ctrl-C or SIGTERM, then drains in-flight commands and stops.</summary>

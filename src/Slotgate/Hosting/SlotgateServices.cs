@@ -23,6 +23,13 @@ internal static class SlotgateServices
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
+        BackendCredentials credentials = BackendSecrets.LoadCredentials(options.Cluster);
+        TlsBackendConnector? tlsConnector = options.Cluster.Tls.Enabled
+            ? new TlsBackendConnector(BackendSecrets.LoadTlsMaterial(options.Cluster.Tls))
+            : null;
+        services.AddSingleton(credentials);
+        services.AddSingleton(sp => new BackendSecrets(options.Cluster, credentials, tlsConnector, sp.GetRequiredService<ILogger<BackendSecrets>>()));
+        services.AddHostedService(sp => sp.GetRequiredService<BackendSecrets>());
         services.AddSingleton(new BackendSettings
         {
             ConnectionsPerNode = options.Backend.ConnectionsPerNode,
@@ -31,8 +38,7 @@ internal static class SlotgateServices
             ReconnectBackoffMin = options.Backend.ReconnectBackoffMin,
             ReconnectBackoffMax = options.Backend.ReconnectBackoffMax,
             MaxReconnectsPerSecond = options.Backend.MaxReconnectsPerSecond,
-            Username = options.Cluster.Username,
-            Password = options.Cluster.Password,
+            Credentials = credentials,
         });
         services.AddSingleton(new TopologySettings
         {
@@ -40,6 +46,7 @@ internal static class SlotgateServices
             Interval = options.Cluster.RefreshInterval,
             MinInterval = options.Cluster.RefreshMinInterval,
             Timeout = options.Backend.OperationTimeout,
+            Tls = options.Cluster.Tls.Enabled,
         });
         services.AddSingleton(new RoutingSettings
         {
@@ -62,6 +69,10 @@ internal static class SlotgateServices
             MaxInlineLength = options.Limits.MaxInlineLength,
         });
         services.AddSingleton(ProxyCommandAdditions.AddTo(CommandTable.BuiltIn));
+        if (tlsConnector is not null)
+        {
+            services.TryAddSingleton<IBackendConnector>(tlsConnector);
+        }
         services.TryAddSingleton<IBackendConnector, KestrelSocketConnector>();
         services.AddSingleton<BackendPool>();
         services.AddSingleton<TopologyRefresher>(sp => new TopologyRefresher(

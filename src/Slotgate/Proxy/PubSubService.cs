@@ -31,7 +31,7 @@ internal sealed class PubSubService(IBackendConnector connector, BackendSettings
     }
 
     /// <summary>True when connections start with AUTH, whose reply the subscriber must skip.</summary>
-    public int HandshakeReplies(bool resp3) => (settings.Password is { Length: > 0 } ? 1 : 0) + (resp3 ? 1 : 0);
+    public int HandshakeReplies(bool resp3) => (settings.Credentials.HasPassword ? 1 : 0) + (resp3 ? 1 : 0);
 
     public PushConnection Connect(string endpoint, IPushHandler handler, bool resp3)
     {

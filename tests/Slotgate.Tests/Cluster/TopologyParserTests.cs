@@ -37,6 +37,27 @@ public class TopologyParserTests
     }
 
     [Fact]
+    public void ParseShards_TlsNodes_UseTlsPortWhenTlsElsePlainPort()
+    {
+        // Redis 7 with tls-cluster yes reports "port" (plain, if open) and "tls-port"; a TLS-only node only "tls-port".
+        string both = "*16\r\n" + Bulk("id") + Bulk("a") + Bulk("port") + ":6379\r\n" + Bulk("tls-port") + ":6380\r\n" +
+            Bulk("ip") + Bulk("10.0.0.1") + Bulk("endpoint") + Bulk("10.0.0.1") + Bulk("role") + Bulk("master") +
+            Bulk("replication-offset") + ":10\r\n" + Bulk("health") + Bulk("online");
+        string tlsOnly = "*14\r\n" + Bulk("id") + Bulk("b") + Bulk("tls-port") + ":6390\r\n" +
+            Bulk("ip") + Bulk("10.0.0.2") + Bulk("endpoint") + Bulk("10.0.0.2") + Bulk("role") + Bulk("replica") +
+            Bulk("replication-offset") + ":10\r\n" + Bulk("health") + Bulk("online");
+        string reply = "*1\r\n*4\r\n" + Bulk("slots") + "*2\r\n:0\r\n:16383\r\n" + Bulk("nodes") + "*2\r\n" + both + tlsOnly;
+
+        Shard overTls = Assert.Single(TopologyParser.ParseShards(Parse(reply), tls: true));
+        Assert.Equal("10.0.0.1:6380", overTls.Primary.Endpoint);
+        Assert.Equal("10.0.0.2:6390", Assert.Single(overTls.Replicas).Endpoint);
+
+        Shard plain = Assert.Single(TopologyParser.ParseShards(Parse(reply)));
+        Assert.Equal("10.0.0.1:6379", plain.Primary.Endpoint);
+        Assert.Empty(plain.Replicas);
+    }
+
+    [Fact]
     public void ParseShards_ShardWithoutSlots_IsLeftOut()
     {
         string reply = "*1\r\n*4\r\n" + Bulk("slots") + "*0\r\n" + Bulk("nodes") + "*1\r\n" + Node("a", "127.0.0.1", 1, "master", "online");

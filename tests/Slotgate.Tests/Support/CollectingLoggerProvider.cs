@@ -3,16 +3,16 @@ using Microsoft.Extensions.Logging;
 
 namespace Slotgate.Tests.Support;
 
-/// <summary>Collects every formatted log line, for tests that check what Slotgate logs (and what it must never log).</summary>
+/// <summary>Collects every formatted log line (with the exception's message, if any) so tests can look for one, or for a secret that must not be there.</summary>
 internal sealed class CollectingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
 {
-    public ILogger CreateLogger(string categoryName) => new CollectingLogger(lines);
+    public ILogger CreateLogger(string categoryName) => new Logger(lines);
 
     public void Dispose()
     {
     }
 
-    private sealed class CollectingLogger(ConcurrentQueue<string> lines) : ILogger
+    private sealed class Logger(ConcurrentQueue<string> lines) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
