@@ -16,4 +16,7 @@ internal sealed record BackendSettings
     public string? Username { get; init; }
 
     public string? Password { get; init; }
+
+    /// <summary>Where redirects, refreshes and per-node requests are counted.</summary>
+    public Diagnostics.SlotgateMetrics Metrics { get; init; } = Diagnostics.SlotgateMetrics.Unobserved;
 }

@@ -13,4 +13,7 @@ internal sealed record TopologySettings
 
     /// <summary>How long one node may take to answer a discovery command.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Where redirects, refreshes and per-node requests are counted.</summary>
+    public Diagnostics.SlotgateMetrics Metrics { get; init; } = Diagnostics.SlotgateMetrics.Unobserved;
 }

@@ -11,13 +11,16 @@ namespace Slotgate.Configuration;
 /// </summary>
 internal sealed class OptionsReader
 {
-    private static readonly string[] RootKeys = ["listen", "cluster", "backend", "routing", "limits", "logging"];
+    private static readonly string[] RootKeys = ["listen", "cluster", "backend", "routing", "limits", "logging", "admin", "diagnostics"];
     private static readonly string[] ClusterKeys = ["seeds", "refreshInterval", "refreshMinInterval", "username", "password"];
     private static readonly string[] BackendKeys =
         ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax"];
     private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom", "failoverWait"];
     private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient", "maxBlockedClients"];
     private static readonly string[] LoggingKeys = ["logLevel", "json"];
+    private static readonly string[] AdminKeys = ["listen", "username", "password", "token"];
+    private static readonly string[] DiagnosticsKeys =
+        ["slowlogThreshold", "slowlogMaxLength", "accessLog", "accessLogSampleRate", "accessLogArguments"];
 
     private readonly IReadOnlyDictionary<string, ConfigEntry> _entries;
     private readonly List<string> _errors;
@@ -45,6 +48,8 @@ internal sealed class OptionsReader
                 "routing" => options with { Routing = ReadRouting(section, "routing") },
                 "limits" => options with { Limits = ReadLimits(section, "limits") },
                 "logging" => options with { Logging = ReadLogging(section, "logging") },
+                "admin" => options with { Admin = ReadAdmin(section, "admin") },
+                "diagnostics" => options with { Diagnostics = ReadDiagnostics(section, "diagnostics") },
                 _ => Unknown(options, section, string.Empty, RootKeys),
             };
         }
@@ -152,6 +157,65 @@ internal sealed class OptionsReader
         }
 
         return o;
+    }
+
+    private AdminOptions ReadAdmin(IConfigurationSection section, string path)
+    {
+        var o = new AdminOptions();
+        foreach (var child in Children(section, path))
+        {
+            var name = Canonical(child.Key, AdminKeys);
+            var childPath = path + "." + name;
+            o = name switch
+            {
+                // An empty value turns the endpoint off (unlike other keys, where empty means "the default").
+                "listen" => o with { Listen = child.GetChildren().Any() ? o.Listen : child.Value?.Trim() ?? string.Empty },
+                "username" => o with { Username = ReadString(child, childPath) },
+                "password" => o with { Password = ReadString(child, childPath) },
+                "token" => o with { Token = ReadString(child, childPath) },
+                _ => Unknown(o, child, path, AdminKeys),
+            };
+        }
+
+        return o;
+    }
+
+    private DiagnosticsOptions ReadDiagnostics(IConfigurationSection section, string path)
+    {
+        var o = new DiagnosticsOptions();
+        foreach (var child in Children(section, path))
+        {
+            var name = Canonical(child.Key, DiagnosticsKeys);
+            var childPath = path + "." + name;
+            o = name switch
+            {
+                "slowlogThreshold" => o with { SlowlogThreshold = ReadDuration(child, childPath, o.SlowlogThreshold) },
+                "slowlogMaxLength" => o with { SlowlogMaxLength = ReadInt(child, childPath, o.SlowlogMaxLength) },
+                "accessLog" => o with { AccessLog = ReadBool(child, childPath, o.AccessLog) },
+                "accessLogSampleRate" => o with { AccessLogSampleRate = ReadFraction(child, childPath, o.AccessLogSampleRate) },
+                "accessLogArguments" => o with { AccessLogArguments = ReadBool(child, childPath, o.AccessLogArguments) },
+                _ => Unknown(o, child, path, DiagnosticsKeys),
+            };
+        }
+
+        return o;
+    }
+
+    private double ReadFraction(IConfigurationSection section, string path, double fallback)
+    {
+        var text = ReadScalar(section, path);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        _errors.Add($"{path}: '{text}' is not a number{From(section)}");
+        return fallback;
     }
 
     /// <summary>The children of a section that should be a mapping; a plain value there is an error.</summary>

@@ -18,4 +18,8 @@ internal sealed record SlotgateOptions
     public LimitsOptions Limits { get; init; } = new();
 
     public LoggingOptions Logging { get; init; } = new();
+
+    public AdminOptions Admin { get; init; } = new();
+
+    public DiagnosticsOptions Diagnostics { get; init; } = new();
 }

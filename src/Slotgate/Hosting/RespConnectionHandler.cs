@@ -9,6 +9,7 @@ namespace Slotgate.Hosting;
 internal sealed class RespConnectionHandler(
     CommandDispatcher dispatcher,
     ServerIdentity identity,
+    Diagnostics.SlotgateMetrics metrics,
     IHostApplicationLifetime lifetime,
     ILogger<ClientSession> logger) : ConnectionHandler
 {
@@ -22,6 +23,7 @@ internal sealed class RespConnectionHandler(
             connection.LocalEndPoint?.ToString() ?? "?");
         var session = new ClientSession(connection.Transport, dispatcher, info, logger);
         identity.ClientConnected();
+        metrics.ClientConnected();
         logger.LogDebug("Client {Id} connected from {Address}", info.Id, info.RemoteEndpoint);
         // On shutdown the session stops reading new commands but still answers those already received (drain).
         using CancellationTokenRegistration stopping = lifetime.ApplicationStopping.Register(

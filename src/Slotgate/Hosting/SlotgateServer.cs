@@ -11,6 +11,9 @@ using Slotgate.Backend;
 using Slotgate.Cluster;
 using Slotgate.Commands;
 using Slotgate.Configuration;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Slotgate.Admin;
+using Slotgate.Diagnostics;
 using Slotgate.Protocol;
 using Slotgate.Proxy;
 using Slotgate.Routing;
@@ -26,14 +29,18 @@ internal sealed class SlotgateServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private SlotgateServer(WebApplication app, IReadOnlyList<IPEndPoint> endpoints)
+    private SlotgateServer(WebApplication app, IReadOnlyList<IPEndPoint> endpoints, IPEndPoint? adminEndpoint)
     {
         _app = app;
         Endpoints = endpoints;
+        AdminEndpoint = adminEndpoint;
     }
 
     /// <summary>The addresses actually bound (port 0 in the options becomes the real port here).</summary>
     public IReadOnlyList<IPEndPoint> Endpoints { get; }
+
+    /// <summary>Where the admin HTTP API listens (the real port when the options say 0), or null when it is off.</summary>
+    public IPEndPoint? AdminEndpoint { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -43,6 +50,9 @@ internal sealed class SlotgateServer : IAsyncDisposable
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // The runtime-adjustable level (POST /log-level) applies on top of whatever else is configured.
+        var levels = new LogLevelSwitch(options.Logging.LogLevel);
+        builder.Logging.AddFilter((_, _, level) => levels.IsEnabled(level));
         if (configureLogging is not null)
         {
             configureLogging(builder.Logging);
@@ -53,15 +63,33 @@ internal sealed class SlotgateServer : IAsyncDisposable
         }
         builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSlotgate(options);
+        builder.Services.AddSingleton(levels);
+        builder.Services.AddSingleton<TopologyView>();
+        builder.Services.AddSingleton<MigrationProbe>();
+        var respListeners = new List<ListenOptions>();
+        ListenOptions? adminListener = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (string listen in options.Listen)
             {
                 HostPort address = HostPort.Parse(listen);
-                kestrel.Listen(ToEndPoint(address), listener => listener.UseConnectionHandler<RespConnectionHandler>());
+                kestrel.Listen(ToEndPoint(address), listener =>
+                {
+                    listener.UseConnectionHandler<RespConnectionHandler>();
+                    respListeners.Add(listener);
+                });
+            }
+            if (options.Admin.Enabled)
+            {
+                kestrel.Listen(ToEndPoint(HostPort.Parse(options.Admin.Listen)), listener => adminListener = listener);
             }
         });
         WebApplication app = builder.Build();
+        if (options.Admin.Enabled)
+        {
+            AdminEndpoints.Map(app, options.Admin);
+        }
+        ObserveGauges(app.Services);
 
         var topology = app.Services.GetRequiredService<TopologyRefresher>();
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate");
@@ -74,11 +102,11 @@ internal sealed class SlotgateServer : IAsyncDisposable
         await WaitForTopologyAsync(topology, logger, cancellationToken).ConfigureAwait(false);
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        // Kestrel writes the bound endpoint (the real port for port 0) back into each listener's options.
         var endpoints = new List<IPEndPoint>();
-        foreach (string address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+        foreach (ListenOptions listener in respListeners)
         {
-            var uri = new Uri(address);
-            endpoints.Add(new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port));
+            endpoints.Add(listener.IPEndPoint!);
         }
         if (endpoints.Count > 0)
         {
@@ -88,7 +116,11 @@ internal sealed class SlotgateServer : IAsyncDisposable
         {
             logger.LogInformation("Slotgate listening on {Endpoint} (RESP)", endpoint);
         }
-        return new SlotgateServer(app, endpoints);
+        if (adminListener?.IPEndPoint is { } admin)
+        {
+            logger.LogInformation("Admin API on http://{Endpoint}/ (metrics, health, topology, dashboard)", admin);
+        }
+        return new SlotgateServer(app, endpoints, adminListener?.IPEndPoint);
     }
 
     /// <summary>Runs until Ctrl-C or SIGTERM, then drains in-flight commands and stops.</summary>
@@ -139,8 +171,44 @@ internal sealed class SlotgateServer : IAsyncDisposable
                 console.TimestampFormat = "HH:mm:ss.fff ";
             });
         }
-        logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true));
+        // Everything passes this rule; the level switch (logging.logLevel, POST /log-level) decides.
+        logging.SetMinimumLevel(LogLevel.Trace);
         logging.AddFilter("Microsoft", LogLevel.Warning);
+    }
+
+    /// <summary>Points the observable gauges at the parts they describe, once those exist.</summary>
+    private static void ObserveGauges(IServiceProvider services)
+    {
+        SlotgateMetrics metrics = services.GetRequiredService<SlotgateMetrics>();
+        // The exporter aggregates from the moment it listens: created now, not at the first scrape.
+        services.GetRequiredService<PrometheusExporter>();
+        ServerIdentity identity = services.GetRequiredService<ServerIdentity>();
+        TopologyRefresher topology = services.GetRequiredService<TopologyRefresher>();
+        BackendPool pool = services.GetRequiredService<BackendPool>();
+        BlockingCommands blocking = services.GetRequiredService<BlockingCommands>();
+        metrics.ActiveClients = () => identity.ConnectedClients;
+        metrics.TopologyEpoch = () => topology.Current.Version;
+        metrics.SlotsCovered = () => topology.Current.CoveredSlots;
+        metrics.Shards = () => topology.Current.Shards.Count;
+        metrics.BlockedClients = () => blocking.Blocked;
+        metrics.BackendConnections = () => BackendConnectionGauges(pool);
+    }
+
+    private static IEnumerable<System.Diagnostics.Metrics.Measurement<long>> BackendConnectionGauges(BackendPool pool)
+    {
+        var up = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        var down = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (BackendNode node in pool.Nodes)
+        {
+            int connected = node.ConnectedCount;
+            up[node.Endpoint] = up.GetValueOrDefault(node.Endpoint) + connected;
+            down[node.Endpoint] = down.GetValueOrDefault(node.Endpoint) + (pool.Settings.ConnectionsPerNode - connected);
+        }
+        foreach ((string endpoint, long count) in up)
+        {
+            yield return new(count, new KeyValuePair<string, object?>("node", endpoint), new KeyValuePair<string, object?>("state", "up"));
+            yield return new(down[endpoint], new KeyValuePair<string, object?>("node", endpoint), new KeyValuePair<string, object?>("state", "down"));
+        }
     }
 
     private static IPEndPoint ToEndPoint(HostPort address)

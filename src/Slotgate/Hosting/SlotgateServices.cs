@@ -5,6 +5,7 @@ using Slotgate.Backend;
 using Slotgate.Cluster;
 using Slotgate.Commands;
 using Slotgate.Configuration;
+using Slotgate.Diagnostics;
 using Slotgate.Protocol;
 using Slotgate.Proxy;
 using Slotgate.Routing;
@@ -22,6 +23,14 @@ internal static class SlotgateServices
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
+        // One meter per server (tests run several in one process); the container disposes it with the server.
+        var metrics = new SlotgateMetrics
+        {
+            SlowLog = new SlowLog(options.Diagnostics.SlowlogThreshold, options.Diagnostics.SlowlogMaxLength),
+        };
+        services.AddSingleton(_ => metrics);
+        services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton<LogLevelSwitch>(_ => new LogLevelSwitch(options.Logging.LogLevel));
         services.AddSingleton(new BackendSettings
         {
             ConnectionsPerNode = options.Backend.ConnectionsPerNode,
@@ -31,6 +40,7 @@ internal static class SlotgateServices
             ReconnectBackoffMax = options.Backend.ReconnectBackoffMax,
             Username = options.Cluster.Username,
             Password = options.Cluster.Password,
+            Metrics = metrics,
         });
         services.AddSingleton(new TopologySettings
         {
@@ -38,12 +48,14 @@ internal static class SlotgateServices
             Interval = options.Cluster.RefreshInterval,
             MinInterval = options.Cluster.RefreshMinInterval,
             Timeout = options.Backend.OperationTimeout,
+            Metrics = metrics,
         });
         services.AddSingleton(new RoutingSettings
         {
             MaxRedirects = options.Routing.MaxRedirects,
             TryAgainDelay = options.Routing.TryAgainDelay,
             FailoverWait = options.Routing.FailoverWait,
+            Metrics = metrics,
             ReadFrom = options.Routing.ReadFrom switch
             {
                 "prefer-primary" => ReadPolicy.PreferPrimary,
@@ -78,7 +90,10 @@ internal static class SlotgateServices
             sp.GetRequiredService<CommandTable>(), sp.GetRequiredService<Router>(), sp.GetRequiredService<LocalCommands>(),
             sp.GetRequiredService<BlockingCommands>(), sp.GetRequiredService<PubSubService>(),
             sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
-            options.Routing.DisabledCommands));
+            options.Routing.DisabledCommands, metrics,
+            options.Diagnostics.AccessLog
+                ? new AccessLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.Access"), options.Diagnostics)
+                : null));
         return services;
     }
 }

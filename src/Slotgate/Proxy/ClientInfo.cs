@@ -23,5 +23,9 @@ internal sealed class ClientInfo(long id, string remoteEndpoint, string localEnd
 
     public string? LibraryVersion { get; set; }
 
+    /// <summary>The last command's name (a command-table string, so setting it allocates nothing).</summary>
     public string? LastCommand { get; set; }
+
+    /// <summary><see cref="Environment.TickCount64"/> of the last command, for CLIENT LIST's idle.</summary>
+    public long LastActive { get; set; } = Environment.TickCount64;
 }

@@ -14,4 +14,7 @@ internal sealed class ClientRegistry
     public void Remove(ClientSession session) => _sessions.TryRemove(session.Info.Id, out _);
 
     public ClientSession? Find(long id) => _sessions.GetValueOrDefault(id);
+
+    /// <summary>Every connected client, ordered by id (CLIENT LIST, <c>/clients</c>).</summary>
+    public IReadOnlyList<ClientSession> All() => [.. _sessions.Values.OrderBy(s => s.Info.Id)];
 }

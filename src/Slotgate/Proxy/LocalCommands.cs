@@ -14,7 +14,7 @@ namespace Slotgate.Proxy;
 /// connection-level commands (PING, ECHO, SELECT 0, HELLO, CLIENT SETNAME...) and server metadata (COMMAND, INFO)
 /// describe Slotgate and the session, not whichever node a forwarded copy would reach.
 /// </summary>
-internal sealed class LocalCommands(CommandTable commands, ServerIdentity identity, TopologyRefresher topology, ClusterEmulation cluster, PubSubService pubSub)
+internal sealed class LocalCommands(CommandTable commands, ServerIdentity identity, TopologyRefresher topology, ClusterEmulation cluster, PubSubService pubSub, Diagnostics.SlotgateMetrics metrics)
 {
     public void Execute(ClientSession session, ProxyRequest request, CommandInfo command)
     {
@@ -64,6 +64,7 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
                 reply.Write("+RESET\r\n"u8);
                 break;
             case "AUTH":
+                metrics.AuthFailed("client");
                 request.SetError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
                 break;
             case "HELLO":

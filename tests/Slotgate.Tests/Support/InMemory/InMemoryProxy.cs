@@ -38,6 +38,8 @@ internal sealed class InMemoryProxy : IAsyncDisposable
         services.AddSingleton<IBackendConnector>(new InMemoryConnector(nodes));
         services.AddSlotgate(options);
         ServiceProvider provider = services.BuildServiceProvider();
+        // Listening, as in production: recording into a listened-to meter must stay allocation-free too.
+        provider.GetRequiredService<Slotgate.Diagnostics.PrometheusExporter>();
         TopologyRefresher topology = provider.GetRequiredService<TopologyRefresher>();
         topology.Start();
         await topology.FirstMap.WaitAsync(TimeSpan.FromSeconds(10));
