@@ -43,6 +43,9 @@ internal sealed class ClientSession
 
     public ClientInfo Info { get; }
 
+    /// <summary>Every client of this Slotgate (CLIENT LIST, CLIENT KILL).</summary>
+    public ClientRegistry Clients => _dispatcher.Clients;
+
     /// <summary>This client's WATCH/MULTI state, created on first use (most clients never use transactions).</summary>
     public Transaction Transaction => _transaction ??= _dispatcher.CreateTransaction();
 

@@ -64,6 +64,12 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     /// <summary>INFO only: the sections Slotgate answers itself, written before the merged keyspace section.</summary>
     public string? InfoPrefix { get; set; }
 
+    /// <summary>INFO only: Slotgate's own Stats fields, which replace the primaries' sums of the same names.</summary>
+    public IReadOnlyDictionary<string, string>? InfoStats { get; set; }
+
+    /// <summary>INFO only: sections written after the merged ones (commandstats, latencystats).</summary>
+    public string? InfoSuffix { get; set; }
+
     /// <summary>INFO only: whether the merged reply includes the Keyspace section.</summary>
     public bool InfoKeyspace { get; set; }
 
@@ -216,6 +222,8 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         Unsolicited = false;
         Merge = MergeKind.None;
         InfoPrefix = null;
+        InfoStats = null;
+        InfoSuffix = null;
         InfoKeyspace = false;
         KeyPositionCount = 0;
         Stat = null;
