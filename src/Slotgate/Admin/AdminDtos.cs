@@ -23,7 +23,7 @@ internal sealed record LogLevelDto(string Level);
 internal sealed record ErrorDto(string Error);
 
 /// <summary><c>GET /api/dashboard</c>: cumulative counters; the page turns successive samples into rates and percentiles.</summary>
-internal sealed record DashboardDto(long TimeMs, TopologyDto Topology, IReadOnlyList<int> SlotRuns, IReadOnlyList<SeriesDto> Nodes, IReadOnlyList<SeriesDto> Commands, long CommandsTotal, long ConnectedClients);
+internal sealed record DashboardDto(long TimeMs, TopologyDto Topology, IReadOnlyList<int> SlotRuns, IReadOnlyList<SeriesDto> Nodes, IReadOnlyList<SeriesDto> Commands, long CommandsTotal, long ConnectedClients, IReadOnlyList<double> BucketBounds);
 
-/// <summary>A node's or command's request count and latency histogram (bucket upper bounds in <see cref="Bounds"/>, µs).</summary>
-internal sealed record SeriesDto(string Name, long Count, IReadOnlyList<long> Buckets, IReadOnlyList<double>? Bounds);
+/// <summary>A node's or command's request count and latency histogram (bucket upper bounds in <see cref="DashboardDto.BucketBounds"/>, µs).</summary>
+internal sealed record SeriesDto(string Name, long Count, IReadOnlyList<long> Buckets);

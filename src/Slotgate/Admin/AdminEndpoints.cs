@@ -153,14 +153,14 @@ internal static partial class AdminEndpoints
         var nodes = new List<SeriesDto>();
         foreach (ShardDto shard in topology.Shards)
         {
-            nodes.Add(Series(shard.Primary.Endpoint, metrics.Node(shard.Primary.Endpoint).Requests, metrics.Node(shard.Primary.Endpoint).Latency, null));
+            nodes.Add(Series(shard.Primary.Endpoint, metrics.Node(shard.Primary.Endpoint).Requests, metrics.Node(shard.Primary.Endpoint).Latency));
         }
         var commands = new List<SeriesDto>();
         foreach (CommandStat stat in metrics.Commands.All)
         {
             if (stat.Calls > 0)
             {
-                commands.Add(Series(stat.Name, stat.Calls, stat.Latency, null));
+                commands.Add(Series(stat.Name, stat.Calls, stat.Latency));
             }
         }
         double[] bounds = [.. Enumerable.Range(0, LatencyHistogram.BucketCount).Select(LatencyHistogram.UpperBound)];
@@ -169,16 +169,17 @@ internal static partial class AdminEndpoints
             topology,
             view.SlotRuns(),
             nodes,
-            [.. commands, new SeriesDto("(bounds)", 0, [], bounds)],
+            commands,
             metrics.CommandsTotal,
-            services.GetRequiredService<ServerIdentity>().ConnectedClients);
+            services.GetRequiredService<ServerIdentity>().ConnectedClients,
+            bounds);
     }
 
-    private static SeriesDto Series(string name, long count, LatencyHistogram latency, IReadOnlyList<double>? bounds)
+    private static SeriesDto Series(string name, long count, LatencyHistogram latency)
     {
         var buckets = new long[LatencyHistogram.BucketCount];
         latency.CopyTo(buckets);
-        return new SeriesDto(name, count, buckets, bounds);
+        return new SeriesDto(name, count, buckets);
     }
 
     private static Task Text(HttpContext context, int status, string text)
