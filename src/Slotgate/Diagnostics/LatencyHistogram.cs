@@ -3,7 +3,7 @@ using System.Numerics;
 namespace Slotgate.Diagnostics;
 
 /// <summary>
-/// Latencies in microseconds, counted in log-linear buckets (four per doubling, so any percentile is within 19% of
+/// Latencies in microseconds, counted in log-linear buckets (four per doubling, so any percentile is within 25% of
 /// the truth). Recording is one bucket index computation and one interlocked increment: cheap enough for every
 /// command, and allocation-free. Used for INFO latencystats and the dashboard's p99.
 /// </summary>

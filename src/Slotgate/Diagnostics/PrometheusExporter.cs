@@ -8,7 +8,7 @@ namespace Slotgate.Diagnostics;
 /// Aggregates the measurements of one server's <see cref="SlotgateMetrics.Meter"/> through a <see cref="MeterListener"/>
 /// and renders them in the Prometheus text exposition format (version 0.0.4) for <c>GET /metrics</c>. Hand-written
 /// rather than the OpenTelemetry exporter (see docs/decisions.md): a few hundred lines, no beta package, AOT-clean,
-/// and the recording side is allocation-free by construction (tags are looked up by reference-stable values).
+/// and the recording side is allocation-free by construction (series are found by their pre-built tag values).
 /// </summary>
 internal sealed class PrometheusExporter : IDisposable
 {
