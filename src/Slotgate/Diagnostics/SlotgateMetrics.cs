@@ -167,7 +167,10 @@ internal sealed class SlotgateMetrics : IDisposable
         _clientConnections.Add(1);
     }
 
-    /// <summary>A client connection refused or closed by Slotgate; <paramref name="reason"/> must come from a fixed set.</summary>
+    /// <summary>
+    /// A client connection refused or closed by Slotgate; <paramref name="reason"/> comes from a fixed set
+    /// (<c>protocol_error</c>, <c>killed</c>; connection limits add theirs).
+    /// </summary>
     public void ClientRejected(string reason) => _clientRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public void Redirect(RedirectCounter kind)

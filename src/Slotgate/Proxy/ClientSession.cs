@@ -217,6 +217,7 @@ internal sealed class ClientSession
                 Enqueue(error);
                 error.Complete();
                 _closing = true;
+                _dispatcher.Metrics.ClientRejected("protocol_error");
                 _logger.LogDebug("Client {Id} protocol error: {Error}", Info.Id, ex.Message);
             }
             input.AdvanceTo(buffer.Start, buffer.End);
@@ -361,6 +362,7 @@ internal sealed class ClientSession
     /// <summary>Ends the connection from the proxy's side (CLIENT KILL): it stops reading and closes after pending replies.</summary>
     public void Kill()
     {
+        _dispatcher.Metrics.ClientRejected("killed");
         _closing = true;
         _transport.Input.CancelPendingRead();
     }

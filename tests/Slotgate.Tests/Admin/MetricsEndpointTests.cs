@@ -89,6 +89,25 @@ public class MetricsEndpointTests(ProxyFixture fixture)
     }
 
     [Fact]
+    public async Task Metrics_ProtocolErrorAndClientKill_CountedAsRejectedByReason()
+    {
+        await using SlotgateServer server = await ProxyFixture.StartProxyAsync(fixture.Cluster);
+        await using (var broken = await RespTestClient.ConnectAsync(server.Endpoints[0]))
+        {
+            await broken.SendRawAsync("*1\r\n$x\r\n");
+            Assert.StartsWith("ERR Protocol error", (await broken.ReadAsync()).Text, StringComparison.Ordinal);
+        }
+        await using var victim = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        long id = (await victim.CallAsync("CLIENT", "ID")).Integer;
+        await using var killer = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        Assert.Equal(1, (await killer.CallAsync("CLIENT", "KILL", "ID", id.ToString(System.Globalization.CultureInfo.InvariantCulture))).Integer);
+        using HttpClient http = AdminClient.For(server.AdminEndpoint!);
+        string scrape = await http.GetStringAsync("metrics");
+        Assert.Equal(1, AdminClient.Sample(scrape, "slotgate_client_connections_rejected_total{reason=\"protocol_error\"}"));
+        Assert.Equal(1, AdminClient.Sample(scrape, "slotgate_client_connections_rejected_total{reason=\"killed\"}"));
+    }
+
+    [Fact]
     public async Task Admin_ListenOff_NoAdminEndpoint()
     {
         await using SlotgateServer server = await ProxyFixture.StartProxyAsync(fixture.Cluster, o => o with { Admin = new AdminOptions { Listen = "off" } });
