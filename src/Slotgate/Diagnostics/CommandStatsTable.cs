@@ -17,6 +17,10 @@ internal sealed class CommandStatsTable
     /// <summary>Called once with the command table, before any client connects.</summary>
     public void Register(CommandTable commands)
     {
+        if (_all.Count > 0)
+        {
+            return; // already registered (a second dispatcher over the same metrics)
+        }
         foreach (CommandInfo command in commands.Commands)
         {
             Add(command);
