@@ -17,4 +17,19 @@ internal sealed record DiagnosticsOptions
 
     /// <summary>Also log the command's arguments, each truncated to 32 bytes. Off by default: arguments hold values.</summary>
     public bool AccessLogArguments { get; init; }
+
+    /// <summary>
+    /// An OTLP/HTTP (protobuf) collector to push the metrics to, e.g. <c>http://otel-collector:4318</c> (<c>/v1/metrics</c>
+    /// is added when the URL has no path). Off when not set; <c>/metrics</c> works either way.
+    /// </summary>
+    public string? OtlpEndpoint { get; init; }
+
+    /// <summary>How often the metrics are pushed to <see cref="OtlpEndpoint"/>.</summary>
+    public TimeSpan OtlpInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The collector URL the exporter posts to, or null when OTLP is off.</summary>
+    public Uri? OtlpMetricsUri =>
+        OtlpEndpoint is { Length: > 0 } text && Uri.TryCreate(text, UriKind.Absolute, out Uri? uri)
+            ? uri.AbsolutePath is "" or "/" ? new Uri(uri, "/v1/metrics") : uri
+            : null;
 }

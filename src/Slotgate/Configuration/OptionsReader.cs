@@ -20,7 +20,7 @@ internal sealed class OptionsReader
     private static readonly string[] LoggingKeys = ["logLevel", "json"];
     private static readonly string[] AdminKeys = ["listen", "username", "password", "token"];
     private static readonly string[] DiagnosticsKeys =
-        ["slowlogThreshold", "slowlogMaxLength", "accessLog", "accessLogSampleRate", "accessLogArguments"];
+        ["slowlogThreshold", "slowlogMaxLength", "accessLog", "accessLogSampleRate", "accessLogArguments", "otlpEndpoint", "otlpInterval"];
 
     private readonly IReadOnlyDictionary<string, ConfigEntry> _entries;
     private readonly List<string> _errors;
@@ -194,6 +194,8 @@ internal sealed class OptionsReader
                 "accessLog" => o with { AccessLog = ReadBool(child, childPath, o.AccessLog) },
                 "accessLogSampleRate" => o with { AccessLogSampleRate = ReadFraction(child, childPath, o.AccessLogSampleRate) },
                 "accessLogArguments" => o with { AccessLogArguments = ReadBool(child, childPath, o.AccessLogArguments) },
+                "otlpEndpoint" => o with { OtlpEndpoint = ReadScalar(child, childPath) },
+                "otlpInterval" => o with { OtlpInterval = ReadDuration(child, childPath, o.OtlpInterval) },
                 _ => Unknown(o, child, path, DiagnosticsKeys),
             };
         }

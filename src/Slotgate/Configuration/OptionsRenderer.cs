@@ -64,6 +64,8 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "accessLog", diagnostics.AccessLog ? "true" : "false");
         Scalar(yaml, 1, "accessLogSampleRate", diagnostics.AccessLogSampleRate.ToString("R", CultureInfo.InvariantCulture));
         Scalar(yaml, 1, "accessLogArguments", diagnostics.AccessLogArguments ? "true" : "false");
+        Scalar(yaml, 1, "otlpEndpoint", diagnostics.OtlpEndpoint is null ? null : Quote(diagnostics.OtlpEndpoint));
+        Scalar(yaml, 1, "otlpInterval", Duration(diagnostics.OtlpInterval));
         return yaml.ToString();
     }
 

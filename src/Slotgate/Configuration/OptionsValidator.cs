@@ -169,6 +169,16 @@ internal static class OptionsValidator
             errors.Add($"diagnostics.slowlogMaxLength: must not be negative, got {diagnostics.SlowlogMaxLength.ToString(CultureInfo.InvariantCulture)}");
         }
 
+        if (diagnostics.OtlpEndpoint is { } otlp && (diagnostics.OtlpMetricsUri is not { } uri || (uri.Scheme != "http" && uri.Scheme != "https")))
+        {
+            errors.Add($"diagnostics.otlpEndpoint: '{otlp}' is not an http:// or https:// URL");
+        }
+
+        if (diagnostics.OtlpInterval < TimeSpan.FromMilliseconds(100))
+        {
+            errors.Add($"diagnostics.otlpInterval: must be at least 100ms, got {Format(diagnostics.OtlpInterval)}");
+        }
+
         if (diagnostics.AccessLogSampleRate is < 0 or > 1 || double.IsNaN(diagnostics.AccessLogSampleRate))
         {
             errors.Add($"diagnostics.accessLogSampleRate: must be between 0 and 1, got {diagnostics.AccessLogSampleRate.ToString(CultureInfo.InvariantCulture)}");

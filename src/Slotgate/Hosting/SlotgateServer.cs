@@ -13,6 +13,7 @@ using Slotgate.Commands;
 using Slotgate.Configuration;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Slotgate.Admin;
+using OpenTelemetry.Metrics;
 using Slotgate.Diagnostics;
 using Slotgate.Protocol;
 using Slotgate.Proxy;
@@ -66,6 +67,18 @@ internal sealed class SlotgateServer : IAsyncDisposable
         builder.Services.AddSingleton(levels);
         builder.Services.AddSingleton<TopologyView>();
         builder.Services.AddSingleton<MigrationProbe>();
+        if (options.Diagnostics.OtlpMetricsUri is { } otlp)
+        {
+            // The same meter, pushed by the OpenTelemetry SDK; /metrics keeps working beside it.
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter(SlotgateMetrics.MeterName)
+                .AddOtlpExporter((exporter, reader) =>
+                {
+                    exporter.Endpoint = otlp;
+                    exporter.Protocol = OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf;
+                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)options.Diagnostics.OtlpInterval.TotalMilliseconds;
+                }));
+        }
         var respListeners = new List<ListenOptions>();
         ListenOptions? adminListener = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
