@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite the way CI does. Installs what is missing: Redis (the tests start real clusters), the
-# Debian packages of the Python and PHP client libraries and the pinned Node.js one (tests/clients/). Then runs
+# Debian packages of the Python and PHP client libraries and the pinned Node.js one (tests/clients/), and Chromium
+# (the dashboard test). Then runs
 # dotnet test with a TRX logger, and prints "N passed, N failed" as the very last line.
 set -euo pipefail
 
@@ -50,6 +51,10 @@ if ! have_python_redis; then
 fi
 if ! have_php_redis; then
   apt_packages+=(php-cli php-redis)
+fi
+# The admin dashboard test loads the page in headless Chromium.
+if ! command -v chromium >/dev/null 2>&1; then
+  apt_packages+=(chromium)
 fi
 
 if [ "${#apt_packages[@]}" -gt 0 ]; then

@@ -27,6 +27,7 @@ internal sealed class BackendConnection
     private readonly CancellationTokenSource _closed = new();
     private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly IBackendConnector _connector;
+    private readonly Diagnostics.NodeStat _stat;
     private BackendTransport? _transport;
     private int _failed;
     private string? _failure;
@@ -39,6 +40,7 @@ internal sealed class BackendConnection
         _settings = settings;
         _logger = logger;
         ReadOnly = readOnly;
+        _stat = settings.Metrics.Node(endpoint);
     }
 
     public string Endpoint { get; }
@@ -234,6 +236,11 @@ internal sealed class BackendConnection
                     {
                         throw new InvalidOperationException("reply without a request (protocol out of sync)");
                     }
+                    if (request.SentAt != 0)
+                    {
+                        // Before OnReply: completing the request may recycle it.
+                        _settings.Metrics.BackendReplied(_stat, request.SentAt, Stopwatch.GetTimestamp(), reply.FirstSpan[0] == (byte)'-');
+                    }
                     request.OnReply(reply);
                 }
                 input.AdvanceTo(start, buffer.End);
@@ -329,6 +336,10 @@ internal sealed class BackendConnection
             else if (reply.FirstSpan[0] == (byte)'-')
             {
                 string text = System.Text.Encoding.UTF8.GetString(reply.ToArray()).TrimEnd();
+                if (Frame.Arg(0).SequenceEqual("AUTH"u8))
+                {
+                    _connection._settings.Metrics.AuthFailed("backend");
+                }
                 _connection.Fail(_connection.ConnectionError($"{System.Text.Encoding.UTF8.GetString(Frame.Arg(0))} failed: {text[1..]}"));
             }
         }

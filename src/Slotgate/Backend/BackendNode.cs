@@ -150,6 +150,7 @@ internal sealed class BackendNode
                 : TimeSpan.FromTicks(Math.Min(_backoff[index].Ticks * 2, _settings.ReconnectBackoffMax.Ticks));
             _retryAt[index] = Stopwatch.GetTimestamp() + (long)(_backoff[index].TotalSeconds * Stopwatch.Frequency);
         }
+        _settings.Metrics.BackendFailed(Endpoint);
         if (connection.Failure is { } failure)
         {
             _logger.LogWarning("Connection to {Endpoint} failed: {Error}", Endpoint, failure);

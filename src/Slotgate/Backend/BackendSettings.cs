@@ -19,4 +19,7 @@ internal sealed record BackendSettings
 
     /// <summary>AUTH credentials, current at each connect (they can be rotated through files while running).</summary>
     public BackendCredentials Credentials { get; init; } = BackendCredentials.None;
+
+    /// <summary>Where redirects, refreshes and per-node requests are counted.</summary>
+    public Diagnostics.SlotgateMetrics Metrics { get; init; } = Diagnostics.SlotgateMetrics.Unobserved;
 }

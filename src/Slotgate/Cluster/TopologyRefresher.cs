@@ -125,12 +125,13 @@ internal sealed class TopologyRefresher : IAsyncDisposable
         if (views.Count > 0)
         {
             var (source, shards, _) = ChooseView(views);
-            Publish(shards, source);
+            _settings.Metrics.TopologyRefreshed(ok: true, changed: Publish(shards, source));
             LastError = null;
             LastRefresh = _time.GetUtcNow();
             return true;
         }
         LastError = string.Join("; ", errors);
+        _settings.Metrics.TopologyRefreshed(ok: false, changed: false);
         _logger.LogWarning("Topology refresh failed, keeping the last known map: {Errors}", LastError);
         return false;
     }
@@ -284,8 +285,10 @@ internal sealed class TopologyRefresher : IAsyncDisposable
         throw new InvalidOperationException(reply.Text);
     }
 
-    private void Publish(IReadOnlyList<Shard> shards, string source)
+    /// <summary>Swaps in the new map unless it equals the current one; true when it changed.</summary>
+    private bool Publish(IReadOnlyList<Shard> shards, string source)
     {
+        bool changed = false;
         while (true)
         {
             SlotMap current = Current;
@@ -297,10 +300,12 @@ internal sealed class TopologyRefresher : IAsyncDisposable
             if (Interlocked.CompareExchange(ref _current, next, current) == current)
             {
                 LogChange(current, next, source);
+                changed = true;
                 break;
             }
         }
         _firstMap.TrySetResult();
+        return changed;
     }
 
     private void LogChange(SlotMap previous, SlotMap next, string source)

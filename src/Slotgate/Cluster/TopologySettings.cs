@@ -16,4 +16,7 @@ internal sealed record TopologySettings
 
     /// <summary>Nodes are reached over TLS, so their TLS ports are the ones to route to.</summary>
     public bool Tls { get; init; }
+
+    /// <summary>Where redirects, refreshes and per-node requests are counted.</summary>
+    public Diagnostics.SlotgateMetrics Metrics { get; init; } = Diagnostics.SlotgateMetrics.Unobserved;
 }

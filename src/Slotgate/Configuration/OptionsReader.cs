@@ -11,7 +11,7 @@ namespace Slotgate.Configuration;
 /// </summary>
 internal sealed class OptionsReader
 {
-    private static readonly string[] RootKeys = ["listen", "tls", "cluster", "backend", "routing", "limits", "shutdown", "auth", "logging"];
+    private static readonly string[] RootKeys = ["listen", "tls", "cluster", "backend", "routing", "limits", "shutdown", "auth", "logging", "admin", "diagnostics"];
     private static readonly string[] AuthKeys = ["users", "allowPing", "timeout", "maxFailuresPerMinute"];
     private static readonly string[] UserKeys = ["name", "passwords", "passwordFiles", "passwordHashes", "noPass", "rules"];
     private static readonly string[] ClusterKeys =
@@ -25,6 +25,9 @@ internal sealed class OptionsReader
         "maxClients", "clientIdleTimeout"];
     private static readonly string[] ShutdownKeys = ["drainTimeout"];
     private static readonly string[] LoggingKeys = ["logLevel", "json"];
+    private static readonly string[] AdminKeys = ["listen", "username", "password", "token"];
+    private static readonly string[] DiagnosticsKeys =
+        ["slowlogThreshold", "slowlogMaxLength", "accessLog", "accessLogSampleRate", "accessLogArguments", "otlpEndpoint", "otlpInterval"];
 
     private readonly IReadOnlyDictionary<string, ConfigEntry> _entries;
     private readonly List<string> _errors;
@@ -55,6 +58,8 @@ internal sealed class OptionsReader
                 "shutdown" => options with { Shutdown = ReadShutdown(section, "shutdown") },
                 "auth" => options with { Auth = ReadAuth(section, "auth") },
                 "logging" => options with { Logging = ReadLogging(section, "logging") },
+                "admin" => options with { Admin = ReadAdmin(section, "admin") },
+                "diagnostics" => options with { Diagnostics = ReadDiagnostics(section, "diagnostics") },
                 _ => Unknown(options, section, string.Empty, RootKeys),
             };
         }
@@ -286,6 +291,67 @@ internal sealed class OptionsReader
         }
 
         return o;
+    }
+
+    private AdminOptions ReadAdmin(IConfigurationSection section, string path)
+    {
+        var o = new AdminOptions();
+        foreach (var child in Children(section, path))
+        {
+            var name = Canonical(child.Key, AdminKeys);
+            var childPath = path + "." + name;
+            o = name switch
+            {
+                // An empty value turns the endpoint off (unlike other keys, where empty means "the default").
+                "listen" => o with { Listen = child.GetChildren().Any() ? o.Listen : child.Value?.Trim() ?? string.Empty },
+                "username" => o with { Username = ReadString(child, childPath) },
+                "password" => o with { Password = ReadString(child, childPath) },
+                "token" => o with { Token = ReadString(child, childPath) },
+                _ => Unknown(o, child, path, AdminKeys),
+            };
+        }
+
+        return o;
+    }
+
+    private DiagnosticsOptions ReadDiagnostics(IConfigurationSection section, string path)
+    {
+        var o = new DiagnosticsOptions();
+        foreach (var child in Children(section, path))
+        {
+            var name = Canonical(child.Key, DiagnosticsKeys);
+            var childPath = path + "." + name;
+            o = name switch
+            {
+                "slowlogThreshold" => o with { SlowlogThreshold = ReadDuration(child, childPath, o.SlowlogThreshold) },
+                "slowlogMaxLength" => o with { SlowlogMaxLength = ReadInt(child, childPath, o.SlowlogMaxLength) },
+                "accessLog" => o with { AccessLog = ReadBool(child, childPath, o.AccessLog) },
+                "accessLogSampleRate" => o with { AccessLogSampleRate = ReadFraction(child, childPath, o.AccessLogSampleRate) },
+                "accessLogArguments" => o with { AccessLogArguments = ReadBool(child, childPath, o.AccessLogArguments) },
+                "otlpEndpoint" => o with { OtlpEndpoint = ReadScalar(child, childPath) },
+                "otlpInterval" => o with { OtlpInterval = ReadDuration(child, childPath, o.OtlpInterval) },
+                _ => Unknown(o, child, path, DiagnosticsKeys),
+            };
+        }
+
+        return o;
+    }
+
+    private double ReadFraction(IConfigurationSection section, string path, double fallback)
+    {
+        var text = ReadScalar(section, path);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            return value;
+        }
+
+        _errors.Add($"{path}: '{text}' is not a number{From(section)}");
+        return fallback;
     }
 
     /// <summary>The children of a section that should be a mapping; a plain value there is an error.</summary>

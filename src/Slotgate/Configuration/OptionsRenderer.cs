@@ -99,6 +99,23 @@ internal static class OptionsRenderer
         yaml.Append("logging:\n");
         Scalar(yaml, 1, "logLevel", Quote(options.Logging.LogLevel));
         Scalar(yaml, 1, "json", options.Logging.Json ? "true" : "false");
+
+        var admin = options.Admin;
+        yaml.Append("admin:\n");
+        Scalar(yaml, 1, "listen", Quote(admin.Enabled ? admin.Listen : "off"));
+        Scalar(yaml, 1, "username", admin.Username is null ? null : Quote(admin.Username));
+        Scalar(yaml, 1, "password", admin.Password is null ? null : Quote(SlotgateConfiguration.SecretMask));
+        Scalar(yaml, 1, "token", admin.Token is null ? null : Quote(SlotgateConfiguration.SecretMask));
+
+        var diagnostics = options.Diagnostics;
+        yaml.Append("diagnostics:\n");
+        Scalar(yaml, 1, "slowlogThreshold", Duration(diagnostics.SlowlogThreshold));
+        Scalar(yaml, 1, "slowlogMaxLength", Number(diagnostics.SlowlogMaxLength));
+        Scalar(yaml, 1, "accessLog", diagnostics.AccessLog ? "true" : "false");
+        Scalar(yaml, 1, "accessLogSampleRate", diagnostics.AccessLogSampleRate.ToString("R", CultureInfo.InvariantCulture));
+        Scalar(yaml, 1, "accessLogArguments", diagnostics.AccessLogArguments ? "true" : "false");
+        Scalar(yaml, 1, "otlpEndpoint", diagnostics.OtlpEndpoint is null ? null : Quote(diagnostics.OtlpEndpoint));
+        Scalar(yaml, 1, "otlpInterval", Duration(diagnostics.OtlpInterval));
         return yaml.ToString();
     }
 

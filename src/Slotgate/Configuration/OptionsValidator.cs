@@ -27,6 +27,8 @@ internal static class OptionsValidator
         UserDirectoryBuilder.Build(options.Auth, CommandTable.BuiltIn, errors);
         NotNegative(options.Shutdown.DrainTimeout, "shutdown.drainTimeout", errors);
         ValidateLogging(options.Logging, errors);
+        ValidateAdmin(options.Admin, options.Listen, errors);
+        ValidateDiagnostics(options.Diagnostics, errors);
         return errors;
     }
 
@@ -147,6 +149,50 @@ internal static class OptionsValidator
         if (!LoggingOptions.Levels.Contains(logging.LogLevel, StringComparer.OrdinalIgnoreCase))
         {
             errors.Add($"logging.logLevel: '{logging.LogLevel}' is not one of {string.Join(", ", LoggingOptions.Levels)}");
+        }
+    }
+
+    private static void ValidateAdmin(AdminOptions admin, IReadOnlyList<string> listen, List<string> errors)
+    {
+        if (admin.Enabled)
+        {
+            if (!HostPort.TryParse(admin.Listen, out var endpoint, out var error))
+            {
+                errors.Add($"admin.listen: '{admin.Listen}' {error} (or 'off' to disable)");
+            }
+            else if (endpoint.Port != 0 && listen.Any(l => HostPort.TryParse(l, out var resp, out _) && resp.Equals(endpoint)))
+            {
+                errors.Add($"admin.listen: '{admin.Listen}' is also a RESP listen address");
+            }
+        }
+
+        if ((admin.Username is null) != (admin.Password is null))
+        {
+            errors.Add("admin.password: admin.username and admin.password go together");
+        }
+    }
+
+    private static void ValidateDiagnostics(DiagnosticsOptions diagnostics, List<string> errors)
+    {
+        NotNegative(diagnostics.SlowlogThreshold, "diagnostics.slowlogThreshold", errors);
+        if (diagnostics.SlowlogMaxLength < 0)
+        {
+            errors.Add($"diagnostics.slowlogMaxLength: must not be negative, got {diagnostics.SlowlogMaxLength.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        if (diagnostics.OtlpEndpoint is { } otlp && (diagnostics.OtlpMetricsUri is not { } uri || (uri.Scheme != "http" && uri.Scheme != "https")))
+        {
+            errors.Add($"diagnostics.otlpEndpoint: '{otlp}' is not an http:// or https:// URL");
+        }
+
+        if (diagnostics.OtlpInterval < TimeSpan.FromMilliseconds(100))
+        {
+            errors.Add($"diagnostics.otlpInterval: must be at least 100ms, got {Format(diagnostics.OtlpInterval)}");
+        }
+
+        if (diagnostics.AccessLogSampleRate is < 0 or > 1 || double.IsNaN(diagnostics.AccessLogSampleRate))
+        {
+            errors.Add($"diagnostics.accessLogSampleRate: must be between 0 and 1, got {diagnostics.AccessLogSampleRate.ToString(CultureInfo.InvariantCulture)}");
         }
     }
 

@@ -24,4 +24,8 @@ internal sealed record SlotgateOptions
     public ShutdownOptions Shutdown { get; init; } = new();
 
     public LoggingOptions Logging { get; init; } = new();
+
+    public AdminOptions Admin { get; init; } = new();
+
+    public DiagnosticsOptions Diagnostics { get; init; } = new();
 }

@@ -11,6 +11,7 @@ namespace Slotgate.Hosting;
 internal sealed class RespConnectionHandler(
     CommandDispatcher dispatcher,
     ServerIdentity identity,
+    Diagnostics.SlotgateMetrics metrics,
     IHostApplicationLifetime lifetime,
     SlotgateOptions options,
     ILogger<ClientSession> logger) : ConnectionHandler
@@ -37,10 +38,12 @@ internal sealed class RespConnectionHandler(
             {
                 identity.ClientDisconnected();
             }
+            metrics.ClientRejected("max_clients");
             logger.LogWarning("Client from {Address} refused: limits.maxClients ({Max}) reached", info.RemoteEndpoint, options.Limits.MaxClients);
             return;
         }
         var session = new ClientSession(connection.Transport, dispatcher, info, logger);
+        metrics.ClientConnected();
         logger.LogDebug("Client {Id} connected from {Address}", info.Id, info.RemoteEndpoint);
         // On shutdown the session stops reading new commands but still answers those already received (drain).
         using CancellationTokenRegistration stopping = lifetime.ApplicationStopping.Register(
@@ -48,7 +51,7 @@ internal sealed class RespConnectionHandler(
         // A client that never authenticates must not hold a connection (and its buffers) for ever.
         using ITimer? authTimeout = session.Authenticated || dispatcher.Users.Timeout <= TimeSpan.Zero
             ? null
-            : TimeProvider.System.CreateTimer(static state => AbortIfUnauthenticated(state!), (session, connection, (ILogger)logger), dispatcher.Users.Timeout, Timeout.InfiniteTimeSpan);
+            : TimeProvider.System.CreateTimer(static state => AbortIfUnauthenticated(state!), (session, connection, metrics, (ILogger)logger), dispatcher.Users.Timeout, Timeout.InfiniteTimeSpan);
         try
         {
             await session.RunAsync(connection.ConnectionClosed).ConfigureAwait(false);
@@ -62,9 +65,10 @@ internal sealed class RespConnectionHandler(
 
     private static void AbortIfUnauthenticated(object state)
     {
-        var (session, connection, logger) = ((ClientSession, ConnectionContext, ILogger))state;
+        var (session, connection, metrics, logger) = ((ClientSession, ConnectionContext, Diagnostics.SlotgateMetrics, ILogger))state;
         if (!session.Authenticated)
         {
+            metrics.ClientRejected("auth_timeout");
             logger.LogDebug("Client {Id} closed: not authenticated within auth.timeout", session.Info.Id);
             connection.Abort(new ConnectionAbortedException("not authenticated within auth.timeout"));
         }

@@ -11,6 +11,10 @@ using Slotgate.Backend;
 using Slotgate.Cluster;
 using Slotgate.Commands;
 using Slotgate.Configuration;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Slotgate.Admin;
+using OpenTelemetry.Metrics;
+using Slotgate.Diagnostics;
 using Slotgate.Protocol;
 using Slotgate.Proxy;
 using Slotgate.Routing;
@@ -26,11 +30,12 @@ internal sealed class SlotgateServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private SlotgateServer(WebApplication app, IReadOnlyList<IPEndPoint> endpoints, IReadOnlyList<IPEndPoint> tlsEndpoints)
+    private SlotgateServer(WebApplication app, IReadOnlyList<IPEndPoint> endpoints, IReadOnlyList<IPEndPoint> tlsEndpoints, IPEndPoint? adminEndpoint)
     {
         _app = app;
         Endpoints = endpoints;
         TlsEndpoints = tlsEndpoints;
+        AdminEndpoint = adminEndpoint;
     }
 
     /// <summary>The plaintext addresses actually bound (port 0 in the options becomes the real port here).</summary>
@@ -38,6 +43,9 @@ internal sealed class SlotgateServer : IAsyncDisposable
 
     /// <summary>The TLS addresses actually bound (<c>tls.listen</c>).</summary>
     public IReadOnlyList<IPEndPoint> TlsEndpoints { get; }
+
+    /// <summary>Where the admin HTTP API listens (the real port when the options say 0), or null when it is off.</summary>
+    public IPEndPoint? AdminEndpoint { get; }
 
     public IServiceProvider Services => _app.Services;
 
@@ -53,6 +61,9 @@ internal sealed class SlotgateServer : IAsyncDisposable
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        // The runtime-adjustable level (POST /log-level) applies on top of whatever else is configured.
+        var levels = new LogLevelSwitch(options.Logging.LogLevel);
+        builder.Logging.AddFilter((_, _, level) => levels.IsEnabled(level));
         if (configureLogging is not null)
         {
             configureLogging(builder.Logging);
@@ -69,23 +80,58 @@ internal sealed class SlotgateServer : IAsyncDisposable
         {
             builder.Services.AddSingleton(sp => new TlsListenerCertificates(options.Tls, sp.GetRequiredService<ILogger<TlsListenerCertificates>>()));
         }
+        builder.Services.AddSingleton(levels);
+        builder.Services.AddSingleton<TopologyView>();
+        builder.Services.AddSingleton<MigrationProbe>();
+        if (options.Diagnostics.OtlpMetricsUri is { } otlp)
+        {
+            // The same meter, pushed by the OpenTelemetry SDK; /metrics keeps working beside it.
+            builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+                .AddMeter(SlotgateMetrics.MeterName)
+                .AddOtlpExporter((exporter, reader) =>
+                {
+                    exporter.Endpoint = otlp;
+                    exporter.Protocol = OpenTelemetry.Exporter.OtlpExportProtocol.HttpProtobuf;
+                    reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)options.Diagnostics.OtlpInterval.TotalMilliseconds;
+                }));
+        }
+        var respListeners = new List<ListenOptions>();
+        var tlsListeners = new List<ListenOptions>();
+        ListenOptions? adminListener = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (string listen in options.Listen)
             {
                 HostPort address = HostPort.Parse(listen);
-                kestrel.Listen(ToEndPoint(address), listener => listener.UseConnectionHandler<RespConnectionHandler>());
+                kestrel.Listen(ToEndPoint(address), listener =>
+                {
+                    listener.UseConnectionHandler<RespConnectionHandler>();
+                    respListeners.Add(listener);
+                });
             }
             foreach (string listen in options.Tls.Listen)
             {
                 HostPort address = HostPort.Parse(listen);
-                kestrel.Listen(ToEndPoint(address), listener => TlsListener.Configure(
-                    listener,
-                    kestrel.ApplicationServices.GetRequiredService<TlsListenerCertificates>(),
-                    kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.Tls")));
+                kestrel.Listen(ToEndPoint(address), listener =>
+                {
+                    TlsListener.Configure(
+                        listener,
+                        kestrel.ApplicationServices.GetRequiredService<TlsListenerCertificates>(),
+                        kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.Tls"));
+                    tlsListeners.Add(listener);
+                });
+            }
+            if (options.Admin.Enabled)
+            {
+                kestrel.Listen(ToEndPoint(HostPort.Parse(options.Admin.Listen)), listener => adminListener = listener);
             }
         });
         WebApplication app = builder.Build();
+        if (options.Admin.Enabled)
+        {
+            AdminEndpoints.Map(app, options.Admin);
+        }
+        ObserveGauges(app.Services);
 
         var topology = app.Services.GetRequiredService<TopologyRefresher>();
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate");
@@ -99,14 +145,13 @@ internal sealed class SlotgateServer : IAsyncDisposable
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         app.Services.GetRequiredService<IdleClientReaper>().Start(app.Services.GetRequiredService<TimeProvider>());
+        // Kestrel writes the bound endpoint (the real port for port 0) back into each listener's options.
         var endpoints = new List<IPEndPoint>();
-        var tlsEndpoints = new List<IPEndPoint>();
-        foreach (string address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+        foreach (ListenOptions listener in respListeners)
         {
-            // Kestrel names TLS listeners https://, whatever protocol runs over them.
-            var uri = new Uri(address);
-            (uri.Scheme == Uri.UriSchemeHttps ? tlsEndpoints : endpoints).Add(new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port));
+            endpoints.Add(listener.IPEndPoint!);
         }
+        var tlsEndpoints = tlsListeners.ConvertAll(listener => listener.IPEndPoint!);
         if (endpoints.Count > 0 || tlsEndpoints.Count > 0)
         {
             app.Services.GetRequiredService<ServerIdentity>().Port = (endpoints.Count > 0 ? endpoints : tlsEndpoints)[0].Port;
@@ -119,7 +164,11 @@ internal sealed class SlotgateServer : IAsyncDisposable
         {
             logger.LogInformation("Slotgate listening on {Endpoint} (RESP over TLS)", endpoint);
         }
-        return new SlotgateServer(app, endpoints, tlsEndpoints);
+        if (adminListener?.IPEndPoint is { } admin)
+        {
+            logger.LogInformation("Admin API on http://{Endpoint}/ (metrics, health, topology, dashboard)", admin);
+        }
+        return new SlotgateServer(app, endpoints, tlsEndpoints, adminListener?.IPEndPoint);
     }
 
     /// <summary>Runs until Ctrl-C or SIGTERM, then drains in-flight commands and stops.</summary>
@@ -170,8 +219,44 @@ internal sealed class SlotgateServer : IAsyncDisposable
                 console.TimestampFormat = "HH:mm:ss.fff ";
             });
         }
-        logging.SetMinimumLevel(Enum.Parse<LogLevel>(options.LogLevel, ignoreCase: true));
+        // Everything passes this rule; the level switch (logging.logLevel, POST /log-level) decides.
+        logging.SetMinimumLevel(LogLevel.Trace);
         logging.AddFilter("Microsoft", LogLevel.Warning);
+    }
+
+    /// <summary>Points the observable gauges at the parts they describe, once those exist.</summary>
+    private static void ObserveGauges(IServiceProvider services)
+    {
+        SlotgateMetrics metrics = services.GetRequiredService<SlotgateMetrics>();
+        // The exporter aggregates from the moment it listens: created now, not at the first scrape.
+        services.GetRequiredService<PrometheusExporter>();
+        ServerIdentity identity = services.GetRequiredService<ServerIdentity>();
+        TopologyRefresher topology = services.GetRequiredService<TopologyRefresher>();
+        BackendPool pool = services.GetRequiredService<BackendPool>();
+        BlockingCommands blocking = services.GetRequiredService<BlockingCommands>();
+        metrics.ActiveClients = () => identity.ConnectedClients;
+        metrics.TopologyEpoch = () => topology.Current.Version;
+        metrics.SlotsCovered = () => topology.Current.CoveredSlots;
+        metrics.Shards = () => topology.Current.Shards.Count;
+        metrics.BlockedClients = () => blocking.Blocked;
+        metrics.BackendConnections = () => BackendConnectionGauges(pool);
+    }
+
+    private static IEnumerable<System.Diagnostics.Metrics.Measurement<long>> BackendConnectionGauges(BackendPool pool)
+    {
+        var up = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        var down = new Dictionary<string, long>(StringComparer.OrdinalIgnoreCase);
+        foreach (BackendNode node in pool.Nodes)
+        {
+            int connected = node.ConnectedCount;
+            up[node.Endpoint] = up.GetValueOrDefault(node.Endpoint) + connected;
+            down[node.Endpoint] = down.GetValueOrDefault(node.Endpoint) + (pool.Settings.ConnectionsPerNode - connected);
+        }
+        foreach ((string endpoint, long count) in up)
+        {
+            yield return new(count, new KeyValuePair<string, object?>("node", endpoint), new KeyValuePair<string, object?>("state", "up"));
+            yield return new(down[endpoint], new KeyValuePair<string, object?>("node", endpoint), new KeyValuePair<string, object?>("state", "down"));
+        }
     }
 
     private static IPEndPoint ToEndPoint(HostPort address)

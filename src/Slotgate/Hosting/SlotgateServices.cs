@@ -5,6 +5,7 @@ using Slotgate.Backend;
 using Slotgate.Cluster;
 using Slotgate.Commands;
 using Slotgate.Configuration;
+using Slotgate.Diagnostics;
 using Slotgate.Protocol;
 using Slotgate.Proxy;
 using Slotgate.Routing;
@@ -30,6 +31,14 @@ internal static class SlotgateServices
         services.AddSingleton(credentials);
         services.AddSingleton(sp => new BackendSecrets(options.Cluster, credentials, tlsConnector, sp.GetRequiredService<ILogger<BackendSecrets>>()));
         services.AddHostedService(sp => sp.GetRequiredService<BackendSecrets>());
+        // One meter per server (tests run several in one process); the container disposes it with the server.
+        var metrics = new SlotgateMetrics
+        {
+            SlowLog = new SlowLog(options.Diagnostics.SlowlogThreshold, options.Diagnostics.SlowlogMaxLength),
+        };
+        services.AddSingleton(_ => metrics);
+        services.AddSingleton<PrometheusExporter>();
+        services.AddSingleton<LogLevelSwitch>(_ => new LogLevelSwitch(options.Logging.LogLevel));
         services.AddSingleton(new BackendSettings
         {
             ConnectionsPerNode = options.Backend.ConnectionsPerNode,
@@ -39,6 +48,7 @@ internal static class SlotgateServices
             ReconnectBackoffMax = options.Backend.ReconnectBackoffMax,
             MaxReconnectsPerSecond = options.Backend.MaxReconnectsPerSecond,
             Credentials = credentials,
+            Metrics = metrics,
         });
         services.AddSingleton(new TopologySettings
         {
@@ -47,12 +57,14 @@ internal static class SlotgateServices
             MinInterval = options.Cluster.RefreshMinInterval,
             Timeout = options.Backend.OperationTimeout,
             Tls = options.Cluster.Tls.Enabled,
+            Metrics = metrics,
         });
         services.AddSingleton(new RoutingSettings
         {
             MaxRedirects = options.Routing.MaxRedirects,
             TryAgainDelay = options.Routing.TryAgainDelay,
             FailoverWait = options.Routing.FailoverWait,
+            Metrics = metrics,
             ReadFrom = options.Routing.ReadFrom switch
             {
                 "prefer-primary" => ReadPolicy.PreferPrimary,
@@ -98,10 +110,14 @@ internal static class SlotgateServices
             sp.GetRequiredService<CommandTable>(), sp.GetRequiredService<Router>(), sp.GetRequiredService<LocalCommands>(),
             sp.GetRequiredService<BlockingCommands>(), sp.GetRequiredService<PubSubService>(),
             sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
-            options.Routing.DisabledCommands, sp.GetRequiredService<UserDirectory>()));
+            options.Routing.DisabledCommands, metrics,
+            options.Diagnostics.AccessLog
+                ? new AccessLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.Access"), options.Diagnostics)
+                : null,
+            sp.GetRequiredService<UserDirectory>()));
         services.AddSingleton(sp => new IdleClientReaper(
             sp.GetRequiredService<CommandDispatcher>().Clients, options.Limits.ClientIdleTimeout,
-            sp.GetRequiredService<ILogger<IdleClientReaper>>()));
+            sp.GetRequiredService<ILogger<IdleClientReaper>>(), metrics));
         return services;
     }
 }

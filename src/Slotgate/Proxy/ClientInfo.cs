@@ -23,6 +23,7 @@ internal sealed class ClientInfo(long id, string remoteEndpoint, string localEnd
 
     public string? LibraryVersion { get; set; }
 
+    /// <summary>The last command's name (a command-table string, so setting it allocates nothing).</summary>
     public string? LastCommand { get; set; }
 
     /// <summary>The user the client is authenticated as (<c>default</c> when authentication is off).</summary>
@@ -37,4 +38,7 @@ internal sealed class ClientInfo(long id, string remoteEndpoint, string localEnd
             return colon > 0 && !RemoteEndpoint.EndsWith(']') ? RemoteEndpoint[..colon] : RemoteEndpoint;
         }
     }
+
+    /// <summary><see cref="Environment.TickCount64"/> of the last command, for CLIENT LIST's idle.</summary>
+    public long LastActive { get; set; } = Environment.TickCount64;
 }

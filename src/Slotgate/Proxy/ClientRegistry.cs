@@ -17,4 +17,7 @@ internal sealed class ClientRegistry
 
     /// <summary>A snapshot of every session (allocates; for periodic sweeps, not per command).</summary>
     public ICollection<ClientSession> Snapshot() => _sessions.Values;
+
+    /// <summary>Every connected client, ordered by id (CLIENT LIST, <c>/clients</c>).</summary>
+    public IReadOnlyList<ClientSession> All() => [.. _sessions.Values.OrderBy(s => s.Info.Id)];
 }

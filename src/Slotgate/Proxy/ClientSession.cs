@@ -73,6 +73,9 @@ internal sealed class ClientSession
         _parser.Unauthenticated = !Authenticated;
     }
 
+    /// <summary>Every client of this Slotgate (CLIENT LIST, CLIENT KILL).</summary>
+    public ClientRegistry Clients => _dispatcher.Clients;
+
     /// <summary>This client's WATCH/MULTI state, created on first use (most clients never use transactions).</summary>
     public Transaction Transaction => _transaction ??= _dispatcher.CreateTransaction();
 
@@ -245,6 +248,7 @@ internal sealed class ClientSession
                 Enqueue(error);
                 error.Complete();
                 _closing = true;
+                _dispatcher.Metrics.ClientRejected("protocol_error");
                 _logger.LogDebug("Client {Id} protocol error: {Error}", Info.Id, ex.Message);
             }
             input.AdvanceTo(buffer.Start, buffer.End);
@@ -296,6 +300,8 @@ internal sealed class ClientSession
 
     private void Enqueue(ProxyRequest request)
     {
+        request.StartedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        _dispatcher.Metrics.CommandRead(request.Frame.Length);
         request.Affinity = Info.Affinity;
         request.Resp3 = Info.Resp3;
         _replies.Writer.TryWrite(request);
@@ -351,6 +357,10 @@ internal sealed class ClientSession
                     unflushed = true;
                 }
                 bool counted = !head.Unsolicited;
+                if (counted)
+                {
+                    Account(head);
+                }
                 _pool.Return(head);
                 if (counted)
                 {
@@ -379,6 +389,30 @@ internal sealed class ClientSession
         {
             await output.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Counts an answered command: metrics, INFO commandstats and, when it was slow, the slow log.</summary>
+    private void Account(ProxyRequest request)
+    {
+        Diagnostics.SlotgateMetrics metrics = _dispatcher.Metrics;
+        Diagnostics.CommandStat stat = request.Stat ?? metrics.Commands.Other;
+        Diagnostics.CommandResult result = Diagnostics.ReplyClassifier.Classify(request.Reply.Span);
+        long completedAt = request.CompletedAt == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : request.CompletedAt;
+        metrics.CommandAnswered(stat, request.Frame.Length, request.StartedAt, completedAt, result, request.Rejected);
+        long micros = (long)System.Diagnostics.Stopwatch.GetElapsedTime(request.StartedAt, completedAt).TotalMicroseconds;
+        if (metrics.SlowLog.IsSlow(micros))
+        {
+            metrics.SlowLog.Add(request.Frame, micros, Info.RemoteEndpoint, Info.Name);
+        }
+        _dispatcher.AccessLog?.Write(Info, request, stat, result, micros);
+    }
+
+    /// <summary>Ends the connection from the proxy's side (CLIENT KILL): it stops reading and closes after pending replies.</summary>
+    public void Kill()
+    {
+        _dispatcher.Metrics.ClientRejected("killed");
+        _closing = true;
+        _transport.Input.CancelPendingRead();
     }
 
     /// <summary>

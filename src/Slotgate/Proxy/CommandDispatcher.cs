@@ -22,9 +22,12 @@ internal sealed class CommandDispatcher
     private readonly WaitCommand _wait;
     private readonly Dictionary<CommandInfo, CommandRoute> _routes = new(ReferenceEqualityComparer.Instance);
 
-    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, IReadOnlyList<string>? disabledCommands = null, UserDirectory? users = null)
+    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, IReadOnlyList<string>? disabledCommands = null, Diagnostics.SlotgateMetrics? metrics = null, Diagnostics.AccessLog? accessLog = null, UserDirectory? users = null)
     {
         Users = users ?? UserDirectory.None;
+        Metrics = metrics ?? Diagnostics.SlotgateMetrics.Unobserved;
+        AccessLog = accessLog;
+        Metrics.Commands.Register(commands);
         _pubSub = pubSub;
         _wait = new WaitCommand(router.Pool, router.Topology);
         _blocking = blocking;
@@ -60,6 +63,12 @@ internal sealed class CommandDispatcher
     /// <summary>The users clients authenticate as; <see cref="UserDirectory.None"/> when authentication is off.</summary>
     public UserDirectory Users { get; }
 
+    /// <summary>Counters and slow log this dispatcher's sessions record into.</summary>
+    public Diagnostics.SlotgateMetrics Metrics { get; }
+
+    /// <summary>The optional access log (logging.accessLog); null when off.</summary>
+    public Diagnostics.AccessLog? AccessLog { get; }
+
     public int MaxPendingCommands { get; }
 
     public CommandTable Commands => _commands;
@@ -83,6 +92,9 @@ internal sealed class CommandDispatcher
     {
         RequestFrame frame = request.Frame;
         CommandInfo? command = _commands.Find(frame);
+        request.Stat = Metrics.Commands.For(command);
+        session.Info.LastCommand = request.Stat.Name;
+        session.Info.LastActive = Environment.TickCount64;
         if (command is null || (command.HasSubcommands && frame.ArgCount >= 2))
         {
             // A container (CLIENT, CONFIG...) comes back itself when its subcommand is unknown.
@@ -352,6 +364,7 @@ internal sealed class CommandDispatcher
         }
         request.Merge = merge;
         ReadOnlySpan<byte> name = frame.Arg(0);
+        int partsBefore = request.Children.Count;
         // Group keys by slot, keeping each slot's keys in the client's order. Slots are visited in order of first
         // appearance; the quadratic scan is over distinct slots only, which is small for real commands.
         for (int i = 1; i < frame.ArgCount; i += keyStep)
@@ -392,6 +405,7 @@ internal sealed class CommandDispatcher
                 session.Touch(groupSlot, _router.Topology.Current.GetShard(groupSlot));
             }
         }
+        Metrics.Split(request.Children.Count - partsBefore);
         _router.DispatchChildren(request);
     }
 
@@ -404,6 +418,7 @@ internal sealed class CommandDispatcher
             return;
         }
         request.Merge = merge;
+        Metrics.FanOut();
         foreach (Shard shard in shards)
         {
             AddFanOutChild(request, shard.Primary.Endpoint);
@@ -459,6 +474,7 @@ internal sealed class CommandDispatcher
     {
         if (session.InMulti)
         {
+            request.Rejected = true;
             session.Transaction.Fail(request, error);
             return;
         }
@@ -467,6 +483,7 @@ internal sealed class CommandDispatcher
 
     private static void Fail(ProxyRequest request, string error)
     {
+        request.Rejected = true;
         request.SetError(error);
         request.Complete();
     }

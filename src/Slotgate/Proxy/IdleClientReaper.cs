@@ -11,13 +11,15 @@ internal sealed class IdleClientReaper : IDisposable
     private readonly ClientRegistry _clients;
     private readonly TimeSpan _timeout;
     private readonly ILogger _logger;
+    private readonly Diagnostics.SlotgateMetrics _metrics;
     private ITimer? _timer;
 
-    public IdleClientReaper(ClientRegistry clients, TimeSpan timeout, ILogger<IdleClientReaper> logger)
+    public IdleClientReaper(ClientRegistry clients, TimeSpan timeout, ILogger<IdleClientReaper> logger, Diagnostics.SlotgateMetrics? metrics = null)
     {
         _clients = clients;
         _timeout = timeout;
         _logger = logger;
+        _metrics = metrics ?? Diagnostics.SlotgateMetrics.Unobserved;
     }
 
     /// <summary>Starts sweeping; does nothing when the timeout is zero (off, the default).</summary>
@@ -40,6 +42,7 @@ internal sealed class IdleClientReaper : IDisposable
         {
             if (session.CloseIfIdle(now, idle))
             {
+                _metrics.ClientRejected("idle_timeout");
                 _logger.LogDebug("Client {Id} closed after {Timeout} idle (limits.clientIdleTimeout)", session.Info.Id, _timeout);
             }
         }

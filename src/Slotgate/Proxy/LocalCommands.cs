@@ -15,7 +15,7 @@ namespace Slotgate.Proxy;
 /// connection-level commands (PING, ECHO, SELECT 0, HELLO, CLIENT SETNAME...) and server metadata (COMMAND, INFO)
 /// describe Slotgate and the session, not whichever node a forwarded copy would reach.
 /// </summary>
-internal sealed class LocalCommands(CommandTable commands, ServerIdentity identity, TopologyRefresher topology, ClusterEmulation cluster, PubSubService pubSub, UserDirectory users)
+internal sealed class LocalCommands(CommandTable commands, ServerIdentity identity, TopologyRefresher topology, ClusterEmulation cluster, PubSubService pubSub, Diagnostics.SlotgateMetrics metrics, UserDirectory users)
 {
     private const string WrongPass = "WRONGPASS invalid username-password pair or user is disabled.";
 
@@ -114,8 +114,19 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
                 SetInfo(session, request);
                 break;
             case "CLIENT|INFO":
+                RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(ClientIntrospection.Line(session) + "\n"));
+                break;
             case "CLIENT|LIST":
-                RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(DescribeClient(session.Info) + "\n"));
+                ClientIntrospection.List(session, request);
+                break;
+            case "CLIENT|KILL":
+                ClientIntrospection.Kill(session, request);
+                break;
+            case "SLOWLOG|GET":
+            case "SLOWLOG|LEN":
+            case "SLOWLOG|RESET":
+            case "SLOWLOG|HELP":
+                SlowLogCommand.Execute(metrics.SlowLog, request, command.Name);
                 break;
             case "CLIENT|NO-EVICT":
             case "CLIENT|NO-TOUCH":
@@ -178,7 +189,9 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         {
             sections.Add(Encoding.UTF8.GetString(frame.Arg(i)));
         }
-        bool all = sections.Count == 0 || sections.Contains("default") || sections.Contains("all") || sections.Contains("everything");
+        // As in Redis: commandstats and latencystats only when named or with "all"/"everything", not by default.
+        bool everything = sections.Contains("all") || sections.Contains("everything");
+        bool all = sections.Count == 0 || sections.Contains("default") || everything;
         var text = new StringBuilder();
         if (all || sections.Contains("server"))
         {
@@ -198,6 +211,10 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
             text.Append("# Clients\r\n")
                 .Append(CultureInfo.InvariantCulture, $"connected_clients:{identity.ConnectedClients}\r\n\r\n");
         }
+        if (all || sections.Contains("proxy"))
+        {
+            InfoSections.Proxy(text, metrics, identity, topology.Current);
+        }
         if (all || sections.Contains("replication"))
         {
             text.Append("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n\r\n");
@@ -209,11 +226,23 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
                 .Append(CultureInfo.InvariantCulture, $"slotgate_shards:{map.Shards.Count}\r\n")
                 .Append(CultureInfo.InvariantCulture, $"slotgate_slots_covered:{map.CoveredSlots}\r\n\r\n");
         }
-        // Memory, Stats and Keyspace describe the data: gathered from every primary and added up.
+        var suffix = new StringBuilder();
+        if (everything || sections.Contains("commandstats"))
+        {
+            InfoSections.CommandStats(suffix, metrics.Commands);
+        }
+        if (everything || sections.Contains("latencystats"))
+        {
+            InfoSections.LatencyStats(suffix, metrics.Commands);
+        }
+        // Memory, Stats and Keyspace describe the data: gathered from every primary and added up (Stats' counts of
+        // connections, commands and errors are Slotgate's own).
         var gathered = InfoAggregator.Sections.Where(section => all || sections.Contains(section)).ToList();
         if (gathered.Count > 0 && topology.Current.Shards.Count > 0)
         {
             request.InfoPrefix = text.ToString();
+            request.InfoSuffix = suffix.ToString();
+            request.InfoStats = InfoSections.OwnStats(metrics);
             request.InfoKeyspace = gathered.Contains("keyspace");
             request.Merge = MergeKind.Info;
             foreach (Shard shard in topology.Current.Shards)
@@ -234,6 +263,7 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         {
             text.Append("# Keyspace\r\n");
         }
+        text.Append(suffix);
         RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(text.ToString()));
     }
 
@@ -335,6 +365,7 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         string? username = frame.ArgCount == 3 ? Encoding.UTF8.GetString(frame.Arg(1)) : null;
         if (!users.Enabled && username is null)
         {
+            metrics.AuthFailed("client");
             request.SetError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
             return;
         }
@@ -352,7 +383,12 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         if (!users.Enabled)
         {
             // Like a Redis without ACL users: the default user has nopass, any password works for it.
-            return username is null or UserDirectory.DefaultUserName ? null : WrongPass;
+            if (username is null or UserDirectory.DefaultUserName)
+            {
+                return null;
+            }
+            metrics.AuthFailed("client");
+            return WrongPass;
         }
         string address = session.Info.RemoteAddress;
         TimeSpan wait = users.Failures.RetryAfter(address);
@@ -363,6 +399,7 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         }
         if (users.Authenticate(username, password) is not { } user)
         {
+            metrics.AuthFailed("client");
             users.Failures.RecordFailure(address);
             return WrongPass;
         }
@@ -550,12 +587,5 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         {
             RespWriter.WriteBulkString(request.ReplyWriter, inner.Arg(keys[i]));
         }
-    }
-
-    private static string DescribeClient(ClientInfo info)
-    {
-        long age = (long)(DateTimeOffset.UtcNow - info.ConnectedAt).TotalSeconds;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"id={info.Id} addr={info.RemoteEndpoint} laddr={info.LocalEndpoint} fd=-1 name={info.Name} age={age} idle=0 flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 cmd=client|info user={info.User} lib-name={info.LibraryName} lib-ver={info.LibraryVersion} resp={(info.Resp3 ? 3 : 2)}");
     }
 }

@@ -30,7 +30,8 @@ internal static class CommandRoutes
         {
             "PING", "ECHO", "QUIT", "SELECT", "HELLO", "AUTH", "RESET", "READONLY", "READWRITE", "ASKING",
             "CLIENT|SETNAME", "CLIENT|GETNAME", "CLIENT|ID", "CLIENT|SETINFO", "CLIENT|INFO", "CLIENT|LIST",
-            "CLIENT|NO-EVICT", "CLIENT|NO-TOUCH", "CLIENT|HELP",
+            "CLIENT|NO-EVICT", "CLIENT|NO-TOUCH", "CLIENT|HELP", "CLIENT|KILL",
+            "SLOWLOG|GET", "SLOWLOG|LEN", "SLOWLOG|RESET", "SLOWLOG|HELP",
             "CONFIG|GET", "PUBSUB|NUMPAT", "CLUSTER|INFO", "CLUSTER|SLOTS", "CLUSTER|SHARDS", "CLUSTER|NODES", "CLUSTER|MYID", "CLUSTER|KEYSLOT",
             "COMMAND", "COMMAND|COUNT", "COMMAND|INFO", "COMMAND|LIST", "COMMAND|DOCS", "COMMAND|GETKEYS", "COMMAND|HELP",
             "ACL|WHOAMI", "ACL|USERS", "ACL|CAT", "ACL|DRYRUN",
@@ -74,8 +75,8 @@ internal static class CommandRoutes
         KeyspaceRoutes.Add(routes);
         Refuse(routes, "scripts broadcast", "SCRIPT|KILL", "FUNCTION|DUMP", "FUNCTION|RESTORE", "FUNCTION|KILL", "FUNCTION|STATS");
         routes["CLIENT|UNBLOCK"] = new(RouteKind.ClientUnblock);
-        Refuse(routes, "server introspection", "CLIENT|KILL", "CLIENT|PAUSE", "CLIENT|UNPAUSE",
-            "CLIENT|REPLY", "CLIENT|TRACKING", "CLIENT|TRACKINGINFO", "CLIENT|GETREDIR", "CLIENT|CACHING", "MONITOR", "SLOWLOG",
+        Refuse(routes, "server introspection", "CLIENT|PAUSE", "CLIENT|UNPAUSE",
+            "CLIENT|REPLY", "CLIENT|TRACKING", "CLIENT|TRACKINGINFO", "CLIENT|GETREDIR", "CLIENT|CACHING", "MONITOR",
             "LATENCY");
         return routes.ToFrozenDictionary(StringComparer.Ordinal);
     }

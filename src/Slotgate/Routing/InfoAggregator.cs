@@ -85,7 +85,11 @@ internal static class InfoAggregator
             foreach (string field in section.Order)
             {
                 result.Append(field).Append(':');
-                if (section.Sums.TryGetValue(field, out long sum))
+                if (section.Name == "Stats" && parent.InfoStats is { } own && own.TryGetValue(field, out string? mine))
+                {
+                    result.Append(mine);
+                }
+                else if (section.Sums.TryGetValue(field, out long sum))
                 {
                     result.Append(sum.ToString(CultureInfo.InvariantCulture));
                 }
@@ -105,6 +109,7 @@ internal static class InfoAggregator
                 result.Append(CultureInfo.InvariantCulture, $"db0:keys={keys},expires={expires},avg_ttl=0\r\n");
             }
         }
+        result.Append(parent.InfoSuffix);
         RespWriter.WriteBulkString(output, Encoding.UTF8.GetBytes(result.ToString()));
     }
 

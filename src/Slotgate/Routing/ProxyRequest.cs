@@ -64,8 +64,25 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     /// <summary>INFO only: the sections Slotgate answers itself, written before the merged keyspace section.</summary>
     public string? InfoPrefix { get; set; }
 
+    /// <summary>INFO only: Slotgate's own Stats fields, which replace the primaries' sums of the same names.</summary>
+    public IReadOnlyDictionary<string, string>? InfoStats { get; set; }
+
+    /// <summary>INFO only: sections written after the merged ones (commandstats, latencystats).</summary>
+    public string? InfoSuffix { get; set; }
+
     /// <summary>INFO only: whether the merged reply includes the Keyspace section.</summary>
     public bool InfoKeyspace { get; set; }
+
+    /// <summary>The command's counters (INFO commandstats, metrics); null for pushes and sub-requests.</summary>
+    public Diagnostics.CommandStat? Stat { get; set; }
+
+    /// <summary><see cref="System.Diagnostics.Stopwatch"/> time the command was read, and its reply became final.</summary>
+    public long StartedAt { get; set; }
+
+    public long CompletedAt { get; private set; }
+
+    /// <summary>Refused by Slotgate before reaching Redis (arity, CROSSSLOT, disabled...): counted as rejected_calls.</summary>
+    public bool Rejected { get; set; }
 
     public ProxyRequest? Parent { get; private set; }
 
@@ -173,6 +190,8 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
             }
             return;
         }
+        // Taken before waking the writer: the continuation runs inline and may recycle this request.
+        CompletedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         _completion.SetResult(true);
     }
 
@@ -209,8 +228,14 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         Unsolicited = false;
         Merge = MergeKind.None;
         InfoPrefix = null;
+        InfoStats = null;
+        InfoSuffix = null;
         InfoKeyspace = false;
         KeyPositionCount = 0;
+        Stat = null;
+        StartedAt = 0;
+        CompletedAt = 0;
+        Rejected = false;
         IsCompleted = false;
         _pendingChildren = 0;
     }

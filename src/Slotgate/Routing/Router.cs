@@ -131,6 +131,7 @@ internal sealed partial class Router
             return false;
         }
         request.ReadOnly = false; // from now on an ordinary request to the primary
+        _settings.Metrics.Retry("replica_fallback");
         _pool.GetNode(primary, request.Resp3).Send(request, request.Affinity);
         return true;
     }
@@ -156,6 +157,7 @@ internal sealed partial class Router
             return false;
         }
         _topology.RequestRefresh("a command waits for a failover");
+        _settings.Metrics.Retry("failover_wait");
         _ = RetryAfterAsync(request, TimeSpan.FromMilliseconds(100));
         return true;
     }
@@ -198,6 +200,13 @@ internal sealed partial class Router
         {
             return false;
         }
+        _settings.Metrics.Redirect(kind switch
+        {
+            RedirectKind.Moved => Diagnostics.RedirectCounter.Moved,
+            RedirectKind.Ask => Diagnostics.RedirectCounter.Ask,
+            // LOADING and BUSY are retried as TRYAGAIN is, and counted with it.
+            _ => Diagnostics.RedirectCounter.TryAgain,
+        });
         if (kind is RedirectKind.TryAgain or RedirectKind.Busy)
         {
             _ = RetryLaterAsync(request);
@@ -221,6 +230,7 @@ internal sealed partial class Router
         {
             return false;
         }
+        _settings.Metrics.Retry("noscript");
         BackendNode backend = _pool.GetNode(node, request.Resp3);
         backend.Send(new FireAndForgetRequest("SCRIPT"u8.ToArray(), "LOAD"u8.ToArray(), body!), request.Affinity);
         backend.Send(request, request.Affinity);

@@ -14,4 +14,7 @@ internal sealed record RoutingSettings
 
     /// <summary>How long a command for an unreachable primary may wait for a promoted replica (zero: fail at once).</summary>
     public TimeSpan FailoverWait { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Where redirects, refreshes and per-node requests are counted.</summary>
+    public Diagnostics.SlotgateMetrics Metrics { get; init; } = Diagnostics.SlotgateMetrics.Unobserved;
 }

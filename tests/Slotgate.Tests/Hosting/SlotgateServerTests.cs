@@ -17,6 +17,7 @@ public class SlotgateServerTests(ProxyFixture fixture)
         {
             Listen = ["127.0.0.1:0", "127.0.0.2:0"],
             Cluster = new ClusterOptions { Seeds = [fixture.Cluster.SeedEndpoints[0]] },
+            Admin = new AdminOptions { Listen = "127.0.0.1:0" },
             Logging = new LoggingOptions { LogLevel = "Debug" },
         };
         await using SlotgateServer server = await SlotgateServer.StartAsync(options, logging =>
@@ -43,6 +44,7 @@ public class SlotgateServerTests(ProxyFixture fixture)
         {
             Listen = ["127.0.0.1:0"],
             Cluster = new ClusterOptions { Seeds = [fixture.Cluster.SeedEndpoints[0]] },
+            Admin = new AdminOptions { Listen = "127.0.0.1:0" },
             Routing = new RoutingOptions { DisabledCommands = ["FLUSHALL", "flushdb", "SCRIPT FLUSH", "CONFIG"] },
         };
         await using SlotgateServer server = await SlotgateServer.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -70,6 +72,7 @@ public class SlotgateServerTests(ProxyFixture fixture)
         {
             Listen = ["127.0.0.1:0"],
             Cluster = new ClusterOptions { Seeds = [fixture.Cluster.SeedEndpoints[0]] },
+            Admin = new AdminOptions { Listen = "127.0.0.1:0" },
             Routing = new RoutingOptions { ReadFrom = "replica" },
         };
         await using SlotgateServer server = await SlotgateServer.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));

@@ -206,8 +206,11 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
         var options = new SlotgateOptions
         {
             Listen = listen ?? ["127.0.0.1:0"],
+            Admin = new AdminOptions { Listen = "off" },
             Tls = tls,
             Cluster = new ClusterOptions { Seeds = [fixture.Cluster.SeedEndpoints[0]] },
+            // The level switch (logging.logLevel) filters every logger, so debug lines need it too.
+            Logging = new LoggingOptions { LogLevel = logs is null ? "Warning" : "Debug" },
         };
         Assert.Empty(SlotgateConfiguration.Validate(options));
         return SlotgateServer.StartAsync(options, logging =>

@@ -92,6 +92,7 @@ public sealed class BackendAuthTests : IDisposable
     private static SlotgateOptions Options(LocalRedisCluster cluster, string usernameFile, string passwordFile, string readFrom = "replica") => new()
     {
         Listen = ["127.0.0.1:0"],
+        Admin = new AdminOptions { Listen = "off" },
         Cluster = new ClusterOptions
         {
             Seeds = [cluster.SeedEndpoints[0]],
@@ -101,6 +102,8 @@ public sealed class BackendAuthTests : IDisposable
         },
         Backend = new BackendOptions { OperationTimeout = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(2) },
         Routing = new RoutingOptions { ReadFrom = readFrom },
+        // Debug lines too, so the check that no secret is logged covers them.
+        Logging = new LoggingOptions { LogLevel = "Debug" },
     };
 
     private static async Task<SlotgateServer> StartAsync(SlotgateOptions options, ConcurrentQueue<string> logs)

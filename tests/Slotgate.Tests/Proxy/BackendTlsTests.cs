@@ -87,6 +87,7 @@ public sealed class BackendTlsTests(BackendTlsTests.TlsClusterFixture fixture) :
     private SlotgateOptions Options() => new()
     {
         Listen = ["127.0.0.1:0"],
+        Admin = new AdminOptions { Listen = "off" },
         Cluster = new ClusterOptions
         {
             Seeds = [fixture.Cluster.SeedEndpoints[0]],

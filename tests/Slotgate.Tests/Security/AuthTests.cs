@@ -195,8 +195,10 @@ public class AuthTests(ProxyFixture fixture)
         var options = new SlotgateOptions
         {
             Listen = ["127.0.0.1:0"],
+            Admin = new AdminOptions { Listen = "off" },
             Cluster = new ClusterOptions { Seeds = [fixture.Cluster.SeedEndpoints[0]] },
             Auth = Users(new UserOptions { Name = "app", Passwords = ["Pa55-secret-word"] }),
+            Logging = new LoggingOptions { LogLevel = "Trace" },
         };
         await using (SlotgateServer server = await SlotgateServer.StartAsync(options, logging =>
         {

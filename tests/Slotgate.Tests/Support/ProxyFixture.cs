@@ -63,6 +63,8 @@ public sealed class ProxyFixture : IAsyncLifetime
             Cluster = new ClusterOptions { Seeds = [cluster.SeedEndpoints[0]], RefreshInterval = TimeSpan.FromSeconds(2) },
             // Generous: CI machines are loaded (two clusters start and fork at once); tests of timeouts set their own.
             Backend = new BackendOptions { OperationTimeout = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(1) },
+            // Tests run many servers at once: each admin API on a port of its own.
+            Admin = new AdminOptions { Listen = "127.0.0.1:0" },
         };
         options = configure?.Invoke(options) ?? options;
         return SlotgateServer.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));

@@ -1,0 +1,227 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Slotgate.Diagnostics;
+
+/// <summary>
+/// Slotgate's instruments (<see cref="System.Diagnostics.Metrics"/>, meter <c>Slotgate</c>) and the plain counters
+/// INFO, <c>/topology</c> and the dashboard read. One per server: in-process tests run several servers, and each
+/// exporter listens to its own server's meter only. Every tag is pre-built (command, node, result), so recording
+/// allocates nothing; label sets are bounded by the command table and the cluster's nodes.
+/// </summary>
+internal sealed class SlotgateMetrics : IDisposable
+{
+    public const string MeterName = "Slotgate";
+
+    private static readonly KeyValuePair<string, object?>[] ResultTags =
+        [new("result", "ok"), new("result", "error"), new("result", "timeout"), new("result", "redirect")];
+    private static readonly KeyValuePair<string, object?> NodeOk = new("result", "ok");
+    private static readonly KeyValuePair<string, object?> NodeError = new("result", "error");
+
+    private readonly Counter<long> _commands;
+    private readonly Histogram<double> _commandDuration;
+    private readonly Counter<long> _backendRequests;
+    private readonly Histogram<double> _backendDuration;
+    private readonly Counter<long> _clientConnections;
+    private readonly Counter<long> _clientRejected;
+    private readonly Counter<long> _redirects;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _refreshes;
+    private readonly Counter<long> _split;
+    private readonly Counter<long> _splitParts;
+    private readonly Counter<long> _fanOut;
+    private readonly Counter<long> _authFailures;
+    private readonly Counter<long> _backendFailures;
+    private readonly ConcurrentDictionary<string, NodeStat> _nodes = new(StringComparer.OrdinalIgnoreCase);
+    private long _inflight;
+    private long _inflightBytes;
+    private long _connectionsTotal;
+    private long _commandsTotal;
+    private long _errorReplies;
+    private long _moved;
+    private long _ask;
+    private long _tryAgain;
+    private long _refreshOk;
+    private long _refreshFailed;
+    private long _refreshChanged;
+
+    public SlotgateMetrics()
+    {
+        Meter = new Meter(MeterName, typeof(SlotgateMetrics).Assembly.GetName().Version?.ToString(3));
+        _commands = Meter.CreateCounter<long>("slotgate.commands", "{command}", "Commands answered, by command and result (ok, error, timeout, redirect)");
+        _commandDuration = Meter.CreateHistogram<double>("slotgate.command.duration", "s", "Time from reading a command to its reply being ready, by command");
+        _backendRequests = Meter.CreateCounter<long>("slotgate.backend.requests", "{request}", "Requests answered by each Redis node, by result");
+        _backendDuration = Meter.CreateHistogram<double>("slotgate.backend.duration", "s", "Time from writing a request to a node to its reply, by node");
+        _clientConnections = Meter.CreateCounter<long>("slotgate.client.connections", "{connection}", "Client connections accepted");
+        _clientRejected = Meter.CreateCounter<long>("slotgate.client.connections.rejected", "{connection}", "Client connections refused or closed by Slotgate, by reason");
+        _redirects = Meter.CreateCounter<long>("slotgate.redirects", "{redirect}", "MOVED, ASK and TRYAGAIN replies followed for clients, by kind");
+        _retries = Meter.CreateCounter<long>("slotgate.retries", "{retry}", "Commands sent again for another reason, by reason");
+        _refreshes = Meter.CreateCounter<long>("slotgate.topology.refreshes", "{refresh}", "Topology refreshes, by result (ok, failed; changed also counts as ok)");
+        _split = Meter.CreateCounter<long>("slotgate.commands.split", "{command}", "Multi-key commands split across slots");
+        _splitParts = Meter.CreateCounter<long>("slotgate.commands.split.parts", "{request}", "Sub-commands sent for split commands");
+        _fanOut = Meter.CreateCounter<long>("slotgate.commands.fanout", "{command}", "Commands sent to every primary (or every node)");
+        _authFailures = Meter.CreateCounter<long>("slotgate.auth.failures", "{failure}", "Failed authentications, by side (client, backend)");
+        _backendFailures = Meter.CreateCounter<long>("slotgate.backend.connection.failures", "{failure}", "Backend connections that failed, by node");
+        Meter.CreateObservableGauge("slotgate.client.connections.active", () => ActiveClients(), "{connection}", "Client connections open now");
+        Meter.CreateObservableGauge("slotgate.commands.inflight", () => Volatile.Read(ref _inflight), "{command}", "Client commands read and not yet answered");
+        Meter.CreateObservableGauge("slotgate.commands.inflight.bytes", () => Volatile.Read(ref _inflightBytes), "By", "Bytes of client commands read and not yet answered");
+        Meter.CreateObservableGauge("slotgate.backend.connections", () => BackendConnections(), "{connection}", "Shared backend connections per node and state (up, down)");
+        Meter.CreateObservableGauge("slotgate.topology.epoch", () => TopologyEpoch(), "{epoch}", "Version of the slot map in use; increases with every change");
+        Meter.CreateObservableGauge("slotgate.topology.slots.covered", () => SlotsCovered(), "{slot}", "Hash slots served by a known primary (16384 when healthy)");
+        Meter.CreateObservableGauge("slotgate.topology.shards", () => Shards(), "{shard}", "Shards (primaries) in the slot map");
+        Meter.CreateObservableGauge("slotgate.clients.blocked", () => BlockedClients(), "{client}", "Clients waiting in a blocking command");
+    }
+
+    /// <summary>For components built without a server (unit tests, benchmarks): records into a meter nobody listens to.</summary>
+    public static SlotgateMetrics Unobserved { get; } = new();
+
+    public Meter Meter { get; }
+
+    public CommandStatsTable Commands { get; } = new();
+
+    public SlowLog SlowLog { get; set; } = new(TimeSpan.FromMilliseconds(10), 128);
+
+    /// <summary>Sources for the observable gauges, set by the server once its parts exist.</summary>
+    public Func<long> ActiveClients { get; set; } = static () => 0;
+
+    public Func<IEnumerable<Measurement<long>>> BackendConnections { get; set; } = static () => [];
+
+    public Func<long> TopologyEpoch { get; set; } = static () => 0;
+
+    public Func<long> SlotsCovered { get; set; } = static () => 0;
+
+    public Func<long> Shards { get; set; } = static () => 0;
+
+    public Func<long> BlockedClients { get; set; } = static () => 0;
+
+    public long Inflight => Volatile.Read(ref _inflight);
+
+    public long InflightBytes => Volatile.Read(ref _inflightBytes);
+
+    public long ConnectionsTotal => Volatile.Read(ref _connectionsTotal);
+
+    public long CommandsTotal => Volatile.Read(ref _commandsTotal);
+
+    public long ErrorReplies => Volatile.Read(ref _errorReplies);
+
+    public long Moved => Volatile.Read(ref _moved);
+
+    public long Ask => Volatile.Read(ref _ask);
+
+    public long TryAgain => Volatile.Read(ref _tryAgain);
+
+    public long RefreshOk => Volatile.Read(ref _refreshOk);
+
+    public long RefreshFailed => Volatile.Read(ref _refreshFailed);
+
+    public long RefreshChanged => Volatile.Read(ref _refreshChanged);
+
+    public IEnumerable<NodeStat> Nodes => _nodes.Values;
+
+    public NodeStat Node(string endpoint) =>
+        _nodes.TryGetValue(endpoint, out NodeStat? stat) ? stat : _nodes.GetOrAdd(endpoint, static e => new NodeStat(e));
+
+    public void CommandRead(int bytes)
+    {
+        Interlocked.Increment(ref _inflight);
+        Interlocked.Add(ref _inflightBytes, bytes);
+    }
+
+    /// <summary>A client command's reply is ready: the per-command counters, the duration histogram and the slow log.</summary>
+    public void CommandAnswered(CommandStat stat, int bytes, long startedAt, long completedAt, CommandResult result, bool rejected)
+    {
+        Interlocked.Decrement(ref _inflight);
+        Interlocked.Add(ref _inflightBytes, -bytes);
+        Interlocked.Increment(ref _commandsTotal);
+        if (result != CommandResult.Ok)
+        {
+            Interlocked.Increment(ref _errorReplies);
+        }
+        long micros = (long)Stopwatch.GetElapsedTime(startedAt, completedAt).TotalMicroseconds;
+        stat.Record(micros, result, rejected);
+        _commands.Add(1, stat.Tag, ResultTags[(int)result]);
+        _commandDuration.Record(micros / 1_000_000.0, stat.Tag);
+    }
+
+    /// <summary>A command that will not be answered (the client left first) still leaves the in-flight count.</summary>
+    public void CommandDropped(int bytes)
+    {
+        Interlocked.Decrement(ref _inflight);
+        Interlocked.Add(ref _inflightBytes, -bytes);
+    }
+
+    public void BackendReplied(NodeStat node, long sentAt, long now, bool error)
+    {
+        long micros = (long)Stopwatch.GetElapsedTime(sentAt, now).TotalMicroseconds;
+        node.Record(micros, error);
+        _backendRequests.Add(1, node.Tag, error ? NodeError : NodeOk);
+        _backendDuration.Record(micros / 1_000_000.0, node.Tag);
+    }
+
+    public void BackendFailed(string endpoint) => _backendFailures.Add(1, Node(endpoint).Tag);
+
+    public void ClientConnected()
+    {
+        Interlocked.Increment(ref _connectionsTotal);
+        _clientConnections.Add(1);
+    }
+
+    /// <summary>
+    /// A client connection refused or closed by Slotgate; <paramref name="reason"/> comes from a fixed set
+    /// (<c>protocol_error</c>, <c>killed</c>, <c>max_clients</c>, <c>idle_timeout</c>, <c>auth_timeout</c>).
+    /// </summary>
+    public void ClientRejected(string reason) => _clientRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Redirect(RedirectCounter kind)
+    {
+        switch (kind)
+        {
+            case RedirectCounter.Moved:
+                Interlocked.Increment(ref _moved);
+                _redirects.Add(1, new KeyValuePair<string, object?>("kind", "moved"));
+                break;
+            case RedirectCounter.Ask:
+                Interlocked.Increment(ref _ask);
+                _redirects.Add(1, new KeyValuePair<string, object?>("kind", "ask"));
+                break;
+            default:
+                Interlocked.Increment(ref _tryAgain);
+                _redirects.Add(1, new KeyValuePair<string, object?>("kind", "tryagain"));
+                break;
+        }
+    }
+
+    /// <summary>A retry other than a redirect; <paramref name="reason"/> is one of a fixed set (failover_wait, replica_fallback, noscript).</summary>
+    public void Retry(string reason) => _retries.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void TopologyRefreshed(bool ok, bool changed)
+    {
+        if (!ok)
+        {
+            Interlocked.Increment(ref _refreshFailed);
+            _refreshes.Add(1, new KeyValuePair<string, object?>("result", "failed"));
+            return;
+        }
+        Interlocked.Increment(ref _refreshOk);
+        _refreshes.Add(1, new KeyValuePair<string, object?>("result", "ok"));
+        if (changed)
+        {
+            Interlocked.Increment(ref _refreshChanged);
+            _refreshes.Add(1, new KeyValuePair<string, object?>("result", "changed"));
+        }
+    }
+
+    public void Split(int parts)
+    {
+        _split.Add(1);
+        _splitParts.Add(parts);
+    }
+
+    public void FanOut() => _fanOut.Add(1);
+
+    /// <summary><paramref name="side"/>: <c>client</c> or <c>backend</c>.</summary>
+    public void AuthFailed(string side) => _authFailures.Add(1, new KeyValuePair<string, object?>("side", side));
+
+    public void Dispose() => Meter.Dispose();
+}

@@ -1,0 +1,38 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Slotgate.Hosting;
+using Slotgate.Tests.Support;
+
+namespace Slotgate.Tests.Admin;
+
+[Collection(ProxyCollection.Name)]
+public class GrafanaDashboardTests(ProxyFixture fixture)
+{
+    [Fact]
+    public async Task GrafanaDashboard_EveryQueriedMetric_IsExportedBySlotgate()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "Slotgate.slnx")))
+        {
+            root = Path.GetDirectoryName(root)!;
+        }
+        using JsonDocument dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root, "deploy", "grafana", "slotgate.json")));
+        var queried = new HashSet<string>();
+        foreach (JsonElement panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
+        {
+            foreach (JsonElement target in panel.GetProperty("targets").EnumerateArray())
+            {
+                foreach (Match match in Regex.Matches(target.GetProperty("expr").GetString()!, @"slotgate_[a-z_]+"))
+                {
+                    queried.Add(Regex.Replace(match.Value, "_(bucket|sum|count)$", string.Empty));
+                }
+            }
+        }
+        Assert.True(queried.Count >= 15, $"only {queried.Count} metrics queried");
+
+        await using SlotgateServer server = await ProxyFixture.StartProxyAsync(fixture.Cluster);
+        using HttpClient http = AdminClient.For(server.AdminEndpoint!);
+        string scrape = await http.GetStringAsync("metrics");
+        Assert.All(queried, name => Assert.Contains($"# TYPE {name} ", scrape, StringComparison.Ordinal));
+    }
+}
