@@ -45,6 +45,27 @@ internal sealed class RequestFrame
         return _buffer.AsMemory(_argOffsets[index], _argLengths[index]);
     }
 
+    /// <summary>Bytes the frame can hold before it has to grow (what a pooled frame keeps alive).</summary>
+    public int Capacity => _buffer.Length;
+
+    /// <summary>
+    /// Forgets the current command and drops buffers grown past <paramref name="maxBytes"/> (or past as many
+    /// arguments), so that a pooled frame does not keep one rare large command's memory for the life of the process.
+    /// </summary>
+    public void ResetAndTrim(int maxBytes)
+    {
+        Reset();
+        if (_buffer.Length > maxBytes)
+        {
+            _buffer = new byte[256];
+        }
+        if (_argOffsets.Length > maxBytes / 16)
+        {
+            _argOffsets = new int[8];
+            _argLengths = new int[8];
+        }
+    }
+
     /// <summary>Forgets the current command; buffers are kept for reuse.</summary>
     public void Reset()
     {

@@ -185,7 +185,8 @@ internal sealed class RequestParser(RespLimits limits)
             }
             // Compare with what is buffered instead of walking the payload: re-attempting an incomplete 100 MB value
             // costs one header parse, not a scan of everything received so far.
-            if (reader.Remaining < length + 2)
+            // (A subtraction, because length + 2 overflows when maxBulkLength is configured near long.MaxValue.)
+            if (reader.Remaining - 2 < length)
             {
                 return false;
             }

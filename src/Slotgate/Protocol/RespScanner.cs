@@ -159,8 +159,9 @@ internal static class RespScanner
         {
             throw new RespProtocolException(RespErrors.InvalidReplyLength);
         }
-        // Check the buffered length first: an incomplete large value is never walked byte by byte.
-        if (reader.Remaining < length + 2)
+        // Check the buffered length first: an incomplete large value is never walked byte by byte. Written as a
+        // subtraction because length + 2 overflows for lengths near long.MaxValue (found by fuzzing).
+        if (reader.Remaining - 2 < length)
         {
             return false;
         }

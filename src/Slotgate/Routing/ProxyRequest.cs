@@ -12,8 +12,9 @@ namespace Slotgate.Routing;
 internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
 {
     private const int MaxRetainedReplyBuffer = 64 * 1024;
+    private const int MaxRetainedFrameBuffer = 1024 * 1024;
 
-    private readonly ArrayBufferWriter<byte> _reply = new(256);
+    private ArrayBufferWriter<byte> _reply = new(256);
     // Continuations run inline on the thread that completes the reply (a backend reader): the session's writer then
     // copies the reply into the client's pipe right away, with no thread-pool hop and no work item allocated per command.
     // The writer never blocks (its flushes are awaited), so the backend reader is only borrowed briefly.
@@ -207,11 +208,12 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
             Pool.Return(child);
         }
         Children.Clear();
-        Frame.Reset();
+        // Very large commands and replies are rare; don't keep their buffers alive in the pool. (Clear() would only
+        // zero the reply buffer: ArrayBufferWriter never shrinks, so it is replaced.)
+        Frame.ResetAndTrim(MaxRetainedFrameBuffer);
         if (_reply.Capacity > MaxRetainedReplyBuffer)
         {
-            // Very large replies are rare; don't keep their buffers alive in the pool.
-            _reply.Clear();
+            _reply = new ArrayBufferWriter<byte>(256);
         }
         _reply.ResetWrittenCount();
         _completion.Reset();
