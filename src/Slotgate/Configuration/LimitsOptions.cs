@@ -35,4 +35,13 @@ internal sealed record LimitsOptions
     /// as Redis's <c>timeout 0</c>) never closes. Subscribed and blocked clients are exempt, as in Redis.
     /// </summary>
     public TimeSpan ClientIdleTimeout { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Client connections from one IP address at once; 0 for no limit (the default: many clients may share a NAT or node address).</summary>
+    public int MaxClientsPerAddress { get; init; }
+
+    /// <summary>
+    /// Published messages buffered for one subscriber that does not read them; past it the subscriber is closed, as
+    /// Redis closes it at its <c>client-output-buffer-limit pubsub</c> hard limit (32mb). 0 for no limit.
+    /// </summary>
+    public long PubSubOutputBufferLimit { get; init; } = 32L * 1024 * 1024;
 }

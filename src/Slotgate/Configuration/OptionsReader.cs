@@ -22,7 +22,7 @@ internal sealed class OptionsReader
         ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax", "maxReconnectsPerSecond"];
     private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom", "failoverWait"];
     private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient", "maxBlockedClients",
-        "maxClients", "clientIdleTimeout"];
+        "maxClients", "clientIdleTimeout", "maxClientsPerAddress", "pubsubOutputBufferLimit"];
     private static readonly string[] ShutdownKeys = ["drainTimeout"];
     private static readonly string[] LoggingKeys = ["logLevel", "json"];
     private static readonly string[] AdminKeys = ["listen", "username", "password", "token"];
@@ -195,6 +195,8 @@ internal sealed class OptionsReader
                 "maxBlockedClients" => o with { MaxBlockedClients = ReadInt(child, childPath, o.MaxBlockedClients) },
                 "maxClients" => o with { MaxClients = ReadInt(child, childPath, o.MaxClients) },
                 "clientIdleTimeout" => o with { ClientIdleTimeout = ReadDuration(child, childPath, o.ClientIdleTimeout) },
+                "maxClientsPerAddress" => o with { MaxClientsPerAddress = ReadInt(child, childPath, o.MaxClientsPerAddress) },
+                "pubsubOutputBufferLimit" => o with { PubSubOutputBufferLimit = ReadSize(child, childPath, o.PubSubOutputBufferLimit) },
                 _ => Unknown(o, child, path, LimitsKeys),
             };
         }

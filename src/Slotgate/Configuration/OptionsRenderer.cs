@@ -68,6 +68,8 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "maxBlockedClients", Number(limits.MaxBlockedClients));
         Scalar(yaml, 1, "maxClients", Number(limits.MaxClients));
         Scalar(yaml, 1, "clientIdleTimeout", Duration(limits.ClientIdleTimeout));
+        Scalar(yaml, 1, "maxClientsPerAddress", Number(limits.MaxClientsPerAddress));
+        Scalar(yaml, 1, "pubsubOutputBufferLimit", ConfigValueParser.FormatSize(limits.PubSubOutputBufferLimit));
 
         yaml.Append("shutdown:\n");
         Scalar(yaml, 1, "drainTimeout", Duration(options.Shutdown.DrainTimeout));

@@ -142,6 +142,14 @@ internal static class OptionsValidator
         AtLeastOne(limits.MaxBlockedClients, "limits.maxBlockedClients", errors);
         AtLeastOne(limits.MaxClients, "limits.maxClients", errors);
         NotNegative(limits.ClientIdleTimeout, "limits.clientIdleTimeout", errors);
+        if (limits.MaxClientsPerAddress < 0)
+        {
+            errors.Add($"limits.maxClientsPerAddress: must not be negative, got {limits.MaxClientsPerAddress.ToString(CultureInfo.InvariantCulture)}");
+        }
+        if (limits.PubSubOutputBufferLimit < 0)
+        {
+            errors.Add($"limits.pubsubOutputBufferLimit: must not be negative, got {limits.PubSubOutputBufferLimit.ToString(CultureInfo.InvariantCulture)}");
+        }
     }
 
     private static void ValidateLogging(LoggingOptions logging, List<string> errors)

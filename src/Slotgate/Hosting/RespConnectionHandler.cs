@@ -14,6 +14,7 @@ internal sealed class RespConnectionHandler(
     Diagnostics.SlotgateMetrics metrics,
     IHostApplicationLifetime lifetime,
     SlotgateOptions options,
+    ConnectionsPerAddress perAddress,
     ILogger<ClientSession> logger) : ConnectionHandler
 {
     private static readonly byte[] s_maxClientsReached = "-ERR max number of clients reached\r\n"u8.ToArray();
@@ -42,6 +43,24 @@ internal sealed class RespConnectionHandler(
             logger.LogWarning("Client from {Address} refused: limits.maxClients ({Max}) reached", info.RemoteEndpoint, options.Limits.MaxClients);
             return;
         }
+        string address = info.RemoteAddress;
+        if (!perAddress.TryAdd(address))
+        {
+            try
+            {
+                connection.Transport.Output.Write(System.Text.Encoding.ASCII.GetBytes(
+                    $"-ERR Slotgate: too many connections from {address} (limits.maxClientsPerAddress = {perAddress.Max})\r\n"));
+                await connection.Transport.Output.FlushAsync().ConfigureAwait(false);
+                await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                identity.ClientDisconnected();
+            }
+            metrics.ClientRejected("max_clients_per_address");
+            logger.LogWarning("Client from {Address} refused: limits.maxClientsPerAddress ({Max}) reached", info.RemoteEndpoint, perAddress.Max);
+            return;
+        }
         var session = new ClientSession(connection.Transport, dispatcher, info, logger);
         metrics.ClientConnected();
         logger.LogDebug("Client {Id} connected from {Address}", info.Id, info.RemoteEndpoint);
@@ -59,6 +78,7 @@ internal sealed class RespConnectionHandler(
         finally
         {
             identity.ClientDisconnected();
+            perAddress.Remove(address);
             logger.LogDebug("Client {Id} disconnected", info.Id);
         }
     }

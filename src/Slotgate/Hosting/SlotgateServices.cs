@@ -114,7 +114,11 @@ internal static class SlotgateServices
             options.Diagnostics.AccessLog
                 ? new AccessLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.Access"), options.Diagnostics)
                 : null,
-            sp.GetRequiredService<UserDirectory>()));
+            sp.GetRequiredService<UserDirectory>())
+        {
+            PubSubOutputBufferLimit = options.Limits.PubSubOutputBufferLimit,
+        });
+        services.AddSingleton(new ConnectionsPerAddress(options.Limits.MaxClientsPerAddress));
         services.AddSingleton(sp => new IdleClientReaper(
             sp.GetRequiredService<CommandDispatcher>().Clients, options.Limits.ClientIdleTimeout,
             sp.GetRequiredService<ILogger<IdleClientReaper>>(), metrics));

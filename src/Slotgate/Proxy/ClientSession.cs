@@ -25,6 +25,7 @@ internal sealed class ClientSession
         new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
     private readonly PipelineLimit _pendingLimit;
     private volatile bool _closing;
+    private long _pushedBytes;
     private long _lastActivity = Environment.TickCount64;
     private bool _afterPinned;
     private Transaction? _transaction;
@@ -127,6 +128,14 @@ internal sealed class ClientSession
     /// </summary>
     public void Push(in ReadOnlySequence<byte> message)
     {
+        long limit = _dispatcher.PubSubOutputBufferLimit;
+        if (Interlocked.Add(ref _pushedBytes, message.Length) > limit && limit > 0)
+        {
+            // A subscriber that does not read would make us buffer every message for it: close it, as Redis does
+            // at client-output-buffer-limit pubsub, rather than let one client grow the proxy's memory.
+            CloseForOutputBuffer();
+            return;
+        }
         ProxyRequest push = _pool.Rent();
         push.SetReply(message);
         push.Unsolicited = true;
@@ -324,6 +333,21 @@ internal sealed class ClientSession
         return true;
     }
 
+    private void CloseForOutputBuffer()
+    {
+        if (_closing)
+        {
+            return;
+        }
+        _closing = true;
+        _dispatcher.Metrics.ClientRejected("output_buffer_limit");
+        _logger.LogWarning("Client {Id} ({Address}) closed: more than {Limit} bytes of published messages waiting for it (limits.pubsubOutputBufferLimit)",
+            Info.Id, Info.RemoteEndpoint, _dispatcher.PubSubOutputBufferLimit);
+        // The writer may be stuck flushing to a client that does not read: release it, then end the read loop.
+        _transport.Output.CancelPendingFlush();
+        _transport.Input.CancelPendingRead();
+    }
+
     /// <summary>Marks the session as closing after the current reply (QUIT).</summary>
     public void CloseAfter(ProxyRequest request)
     {
@@ -360,6 +384,10 @@ internal sealed class ClientSession
                 if (counted)
                 {
                     Account(head);
+                }
+                else
+                {
+                    Interlocked.Add(ref _pushedBytes, -head.Reply.Length);
                 }
                 _pool.Return(head);
                 if (counted)

@@ -71,6 +71,9 @@ internal sealed class CommandDispatcher
 
     public int MaxPendingCommands { get; }
 
+    /// <summary>Bytes of published messages a subscriber may leave unread before it is closed (limits.pubsubOutputBufferLimit; 0: no limit).</summary>
+    public long PubSubOutputBufferLimit { get; init; }
+
     public CommandTable Commands => _commands;
 
     /// <summary>Every connected client, by id.</summary>

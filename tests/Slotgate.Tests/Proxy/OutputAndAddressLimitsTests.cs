@@ -1,0 +1,89 @@
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Slotgate.Proxy;
+using Slotgate.Protocol;
+using Slotgate.Tests.Support;
+
+namespace Slotgate.Tests.Proxy;
+
+/// <summary>limits.pubsubOutputBufferLimit (Redis's client-output-buffer-limit pubsub) and limits.maxClientsPerAddress.</summary>
+[Collection(ProxyCollection.Name)]
+public class OutputAndAddressLimitsTests(ProxyFixture fixture)
+{
+    [Fact]
+    public async Task Push_SubscriberNeverReads_ClosedAtLimitOthersServed()
+    {
+        await using var server = await ProxyFixture.StartProxyAsync(fixture.Cluster, o => o with
+        {
+            Limits = o.Limits with { PubSubOutputBufferLimit = 1024 * 1024 },
+        });
+        // A subscriber with a tiny receive buffer that subscribes and then never reads again.
+        using var subscriber = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await subscriber.ConnectAsync(server.Endpoints[0]);
+        await subscriber.SendAsync(RequestFrame.Encode("SUBSCRIBE", "limits:flood"));
+        byte[] confirmation = new byte[256];
+        Assert.True(await subscriber.ReceiveAsync(confirmation) > 0);
+
+        await using var publisher = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        string payload = new('x', 64 * 1024);
+        // PUBLISH counts only the receiving node's subscribers, so its replies say nothing here: the messages reach
+        // Slotgate's subscription through the cluster bus whichever primary takes them.
+        for (int i = 0; i < 600; i++)
+        {
+            Assert.False((await publisher.CallAsync("PUBLISH", "limits:flood", payload)).IsError);
+        }
+
+        // Well past the limit: the subscriber is closed (after whatever was already on its way), the publisher is fine.
+        await SlotMigrationTests.WaitUntilAsync(() => !server.Services.GetRequiredService<CommandDispatcher>().Clients.All().Any(s => s.Subscribed), TimeSpan.FromSeconds(10));
+        Assert.Equal("PONG", (await publisher.CallAsync("PING")).Text);
+        // What was already in the socket buffers still arrives, then the connection ends.
+        using var reading = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        byte[] scratch = new byte[64 * 1024];
+        long drained = 0;
+        try
+        {
+            int read;
+            while ((read = await subscriber.ReceiveAsync(scratch, SocketFlags.None, reading.Token)) > 0)
+            {
+                drained += read;
+            }
+        }
+        catch (SocketException)
+        {
+            // A reset is a close too.
+        }
+        Assert.InRange(drained, 0, 600L * payload.Length - 1);
+    }
+
+    [Fact]
+    public async Task MaxClientsPerAddress_Exceeded_ClearErrorThenFreedWhenOneLeaves()
+    {
+        await using var server = await ProxyFixture.StartProxyAsync(fixture.Cluster, o => o with
+        {
+            Limits = o.Limits with { MaxClientsPerAddress = 2 },
+        });
+        await using var first = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        var second = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        Assert.Equal("PONG", (await first.CallAsync("PING")).Text);
+        Assert.Equal("PONG", (await second.CallAsync("PING")).Text);
+        await using (var third = await RespTestClient.ConnectAsync(server.Endpoints[0]))
+        {
+            RespValue refused = await third.ReadAsync();
+            Assert.Equal("ERR Slotgate: too many connections from 127.0.0.1 (limits.maxClientsPerAddress = 2)", refused.Text);
+            Assert.True(await third.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
+        }
+        await second.DisposeAsync();
+        bool admitted = false;
+        for (int attempt = 0; attempt < 50 && !admitted; attempt++)
+        {
+            await using var again = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+            admitted = (await again.CallAsync("PING")).Text == "PONG";
+            if (!admitted)
+            {
+                await Task.Delay(100);
+            }
+        }
+        Assert.True(admitted);
+        Assert.Equal("PONG", (await first.CallAsync("PING")).Text);
+    }
+}
