@@ -40,6 +40,15 @@ internal sealed record LimitsOptions
     public int MaxClientsPerAddress { get; init; }
 
     /// <summary>
+    /// Bytes of one client's commands read but not yet answered. Past it, the client's next command waits until its
+    /// earlier ones are answered (one command alone always proceeds), so a pipeline of large writes cannot fill memory.
+    /// </summary>
+    public long MaxPendingBytesPerClient { get; init; } = 128L * 1024 * 1024;
+
+    /// <summary>The same bound over all clients together: past it, every client's next command waits for its earlier ones.</summary>
+    public long MaxPendingBytes { get; init; } = 1024L * 1024 * 1024;
+
+    /// <summary>
     /// Published messages buffered for one subscriber that does not read them; past it the subscriber is closed, as
     /// Redis closes it at its <c>client-output-buffer-limit pubsub</c> hard limit (32mb). 0 for no limit.
     /// </summary>

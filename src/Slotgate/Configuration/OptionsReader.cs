@@ -22,7 +22,8 @@ internal sealed class OptionsReader
         ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax", "maxReconnectsPerSecond"];
     private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom", "failoverWait"];
     private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient", "maxBlockedClients",
-        "maxClients", "clientIdleTimeout", "maxClientsPerAddress", "pubsubOutputBufferLimit"];
+        "maxClients", "clientIdleTimeout", "maxClientsPerAddress", "pubsubOutputBufferLimit",
+        "maxPendingBytesPerClient", "maxPendingBytes"];
     private static readonly string[] ShutdownKeys = ["drainTimeout"];
     private static readonly string[] LoggingKeys = ["logLevel", "json"];
     private static readonly string[] AdminKeys = ["listen", "username", "password", "token"];
@@ -197,6 +198,8 @@ internal sealed class OptionsReader
                 "clientIdleTimeout" => o with { ClientIdleTimeout = ReadDuration(child, childPath, o.ClientIdleTimeout) },
                 "maxClientsPerAddress" => o with { MaxClientsPerAddress = ReadInt(child, childPath, o.MaxClientsPerAddress) },
                 "pubsubOutputBufferLimit" => o with { PubSubOutputBufferLimit = ReadSize(child, childPath, o.PubSubOutputBufferLimit) },
+                "maxPendingBytesPerClient" => o with { MaxPendingBytesPerClient = ReadSize(child, childPath, o.MaxPendingBytesPerClient) },
+                "maxPendingBytes" => o with { MaxPendingBytes = ReadSize(child, childPath, o.MaxPendingBytes) },
                 _ => Unknown(o, child, path, LimitsKeys),
             };
         }

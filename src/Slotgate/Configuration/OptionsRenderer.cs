@@ -70,6 +70,8 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "clientIdleTimeout", Duration(limits.ClientIdleTimeout));
         Scalar(yaml, 1, "maxClientsPerAddress", Number(limits.MaxClientsPerAddress));
         Scalar(yaml, 1, "pubsubOutputBufferLimit", ConfigValueParser.FormatSize(limits.PubSubOutputBufferLimit));
+        Scalar(yaml, 1, "maxPendingBytesPerClient", ConfigValueParser.FormatSize(limits.MaxPendingBytesPerClient));
+        Scalar(yaml, 1, "maxPendingBytes", ConfigValueParser.FormatSize(limits.MaxPendingBytes));
 
         yaml.Append("shutdown:\n");
         Scalar(yaml, 1, "drainTimeout", Duration(options.Shutdown.DrainTimeout));

@@ -146,6 +146,8 @@ internal static class OptionsValidator
         {
             errors.Add($"limits.maxClientsPerAddress: must not be negative, got {limits.MaxClientsPerAddress.ToString(CultureInfo.InvariantCulture)}");
         }
+        AtLeastOne(limits.MaxPendingBytesPerClient, "limits.maxPendingBytesPerClient", errors);
+        AtLeastOne(limits.MaxPendingBytes, "limits.maxPendingBytes", errors);
         if (limits.PubSubOutputBufferLimit < 0)
         {
             errors.Add($"limits.pubsubOutputBufferLimit: must not be negative, got {limits.PubSubOutputBufferLimit.ToString(CultureInfo.InvariantCulture)}");

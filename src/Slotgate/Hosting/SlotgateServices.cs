@@ -117,6 +117,8 @@ internal static class SlotgateServices
             sp.GetRequiredService<UserDirectory>())
         {
             PubSubOutputBufferLimit = options.Limits.PubSubOutputBufferLimit,
+            MaxPendingBytesPerClient = options.Limits.MaxPendingBytesPerClient,
+            MaxPendingBytes = options.Limits.MaxPendingBytes,
         });
         services.AddSingleton(new ConnectionsPerAddress(options.Limits.MaxClientsPerAddress));
         services.AddSingleton(sp => new IdleClientReaper(

@@ -26,6 +26,7 @@ internal sealed class ClientSession
     private readonly PipelineLimit _pendingLimit;
     private volatile bool _closing;
     private long _pushedBytes;
+    private long _pendingBytes;
     private long _lastActivity = Environment.TickCount64;
     private bool _afterPinned;
     private Transaction? _transaction;
@@ -227,6 +228,12 @@ internal sealed class ClientSession
                         await _pendingLimit.WaitAsync().ConfigureAwait(false);
                     }
                     Enqueue(request);
+                    if (OverByteBudget(request) && !_pendingLimit.IsAtMost(1))
+                    {
+                        // Too many bytes of this client's commands (or of everyone's) wait for replies: let what it
+                        // sent before be answered first. A single command is never held back, so none is refused.
+                        await DrainEarlierAsync(cancellationToken).ConfigureAwait(false);
+                    }
                     if (_afterPinned)
                     {
                         // The previous command ran on a connection of its own (EXEC, WATCH, a blocking command): nothing
@@ -307,6 +314,13 @@ internal sealed class ClientSession
         }
     }
 
+    /// <summary>Adds <paramref name="request"/>'s bytes to this client's pending bytes; true when a byte limit is passed.</summary>
+    private bool OverByteBudget(ProxyRequest request)
+    {
+        long mine = Interlocked.Add(ref _pendingBytes, request.Frame.Length);
+        return mine > _dispatcher.MaxPendingBytesPerClient || _dispatcher.Metrics.InflightBytes > _dispatcher.MaxPendingBytes;
+    }
+
     private void Enqueue(ProxyRequest request)
     {
         request.StartedAt = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -383,6 +397,7 @@ internal sealed class ClientSession
                 bool counted = !head.Unsolicited;
                 if (counted)
                 {
+                    Interlocked.Add(ref _pendingBytes, -head.Frame.Length);
                     Account(head);
                 }
                 else

@@ -74,6 +74,12 @@ internal sealed class CommandDispatcher
     /// <summary>Bytes of published messages a subscriber may leave unread before it is closed (limits.pubsubOutputBufferLimit; 0: no limit).</summary>
     public long PubSubOutputBufferLimit { get; init; }
 
+    /// <summary>Bytes of one client's commands awaiting replies before it must wait for earlier ones (limits.maxPendingBytesPerClient).</summary>
+    public long MaxPendingBytesPerClient { get; init; } = long.MaxValue;
+
+    /// <summary>Bytes of all clients' commands awaiting replies before each must wait for its earlier ones (limits.maxPendingBytes).</summary>
+    public long MaxPendingBytes { get; init; } = long.MaxValue;
+
     public CommandTable Commands => _commands;
 
     /// <summary>Every connected client, by id.</summary>

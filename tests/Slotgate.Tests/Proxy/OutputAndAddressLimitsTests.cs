@@ -86,4 +86,30 @@ public class OutputAndAddressLimitsTests(ProxyFixture fixture)
         Assert.True(admitted);
         Assert.Equal("PONG", (await first.CallAsync("PING")).Text);
     }
+
+    [Fact]
+    public async Task PendingBytes_PipelineOfLargeWritesToStalledNode_HeldToBudgetAllAnsweredInOrder()
+    {
+        await using var server = await ProxyFixture.StartProxyAsync(fixture.Cluster, o => o with
+        {
+            Limits = o.Limits with { MaxPendingBytesPerClient = 4 * 1024 * 1024 },
+        });
+        int slot = Slotgate.Cluster.HashSlot.Of("{budget}"u8);
+        Slotgate.Demo.LocalRedisNode owner = fixture.Cluster.Primaries.Single(p => fixture.Server.Topology.Current.GetShard(slot)!.Primary.Endpoint == p.Endpoint);
+        await owner.ExecuteAsync(["CLIENT", "PAUSE", "1500", "WRITE"]);
+        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        string value = new('v', 1024 * 1024);
+        byte[] pipeline = [.. Enumerable.Range(0, 20).SelectMany(i => RespTestClient.Encode("SET", "{budget}k" + i, value))];
+        Task sending = client.SendRawAsync(pipeline);
+        await Task.Delay(700);
+        // While the node is paused, Slotgate has read only about the budget's worth of this client's commands.
+        long held = server.Services.GetRequiredService<CommandDispatcher>().Metrics.InflightBytes;
+        Assert.InRange(held, 1, 6L * 1024 * 1024);
+        await sending;
+        for (int i = 0; i < 20; i++)
+        {
+            Assert.Equal("OK", (await client.ReadAsync(TimeSpan.FromSeconds(20))).Text);
+        }
+        Assert.Equal(value.Length, (await client.CallAsync("STRLEN", "{budget}k19")).Integer);
+    }
 }
