@@ -14,7 +14,7 @@ namespace Slotgate.Proxy;
 /// first, flushing once per burst. The number of commands awaiting replies is bounded, so a client that pipelines
 /// faster than the cluster answers is simply not read from until replies drain.
 /// </summary>
-internal sealed class ClientSession
+internal sealed class ClientSession : IReplyAccounting
 {
     private readonly IDuplexPipe _transport;
     private readonly CommandDispatcher _dispatcher;
@@ -318,7 +318,15 @@ internal sealed class ClientSession
     private bool OverByteBudget(ProxyRequest request)
     {
         long mine = Interlocked.Add(ref _pendingBytes, request.Frame.Length);
-        return mine > _dispatcher.MaxPendingBytesPerClient || _dispatcher.Metrics.InflightBytes > _dispatcher.MaxPendingBytes;
+        return mine > _dispatcher.MaxPendingBytesPerClient
+            || _dispatcher.Metrics.InflightBytes + _dispatcher.ReplyBytesWaiting > _dispatcher.MaxPendingBytes;
+    }
+
+    /// <summary>A reply of this client's is final but not yet written to it: its bytes count until they are.</summary>
+    void IReplyAccounting.ReplyReady(int bytes)
+    {
+        Interlocked.Add(ref _pendingBytes, bytes);
+        _dispatcher.AddReplyBytesWaiting(bytes);
     }
 
     private void Enqueue(ProxyRequest request)
@@ -327,6 +335,7 @@ internal sealed class ClientSession
         _dispatcher.Metrics.CommandRead(request.Frame.Length);
         request.Affinity = Info.Affinity;
         request.Resp3 = Info.Resp3;
+        request.Accounting = this;
         _replies.Writer.TryWrite(request);
     }
 
@@ -397,7 +406,8 @@ internal sealed class ClientSession
                 bool counted = !head.Unsolicited;
                 if (counted)
                 {
-                    Interlocked.Add(ref _pendingBytes, -head.Frame.Length);
+                    Interlocked.Add(ref _pendingBytes, -(head.Frame.Length + head.Reply.Length));
+                    _dispatcher.AddReplyBytesWaiting(-head.Reply.Length);
                     Account(head);
                 }
                 else

@@ -20,6 +20,7 @@ internal sealed class CommandDispatcher
     private readonly BlockingCommands _blocking;
     private readonly PubSubService _pubSub;
     private readonly WaitCommand _wait;
+    private long _replyBytesWaiting;
     private readonly Dictionary<CommandInfo, CommandRoute> _routes = new(ReferenceEqualityComparer.Instance);
 
     public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, IReadOnlyList<string>? disabledCommands = null, Diagnostics.SlotgateMetrics? metrics = null, Diagnostics.AccessLog? accessLog = null, UserDirectory? users = null)
@@ -77,8 +78,13 @@ internal sealed class CommandDispatcher
     /// <summary>Bytes of one client's commands awaiting replies before it must wait for earlier ones (limits.maxPendingBytesPerClient).</summary>
     public long MaxPendingBytesPerClient { get; init; } = long.MaxValue;
 
-    /// <summary>Bytes of all clients' commands awaiting replies before each must wait for its earlier ones (limits.maxPendingBytes).</summary>
+    /// <summary>Bytes of all clients' commands and unwritten replies before each client must wait for its earlier ones (limits.maxPendingBytes).</summary>
     public long MaxPendingBytes { get; init; } = long.MaxValue;
+
+    /// <summary>Bytes of final replies not yet written to their clients, over all sessions.</summary>
+    public long ReplyBytesWaiting => Volatile.Read(ref _replyBytesWaiting);
+
+    public void AddReplyBytesWaiting(long bytes) => Interlocked.Add(ref _replyBytesWaiting, bytes);
 
     public CommandTable Commands => _commands;
 

@@ -59,6 +59,9 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     /// <summary>Close the client connection once this reply is written (QUIT, protocol errors).</summary>
     public bool CloseAfterReply { get; set; }
 
+    /// <summary>Where the final reply's size is counted until it is written (the client's session); null for parts and pushes.</summary>
+    public IReplyAccounting? Accounting { get; set; }
+
     /// <summary>How the children's replies are combined (split and fan-out commands only).</summary>
     public MergeKind Merge { get; set; }
 
@@ -193,6 +196,7 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         }
         // Taken before waking the writer: the continuation runs inline and may recycle this request.
         CompletedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        Accounting?.ReplyReady(_reply.WrittenCount);
         _completion.SetResult(true);
     }
 
@@ -227,6 +231,7 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         Asking = false;
         SentTo = null;
         CloseAfterReply = false;
+        Accounting = null;
         Unsolicited = false;
         Merge = MergeKind.None;
         InfoPrefix = null;

@@ -112,4 +112,33 @@ public class OutputAndAddressLimitsTests(ProxyFixture fixture)
         }
         Assert.Equal(value.Length, (await client.CallAsync("STRLEN", "{budget}k19")).Integer);
     }
+
+    [Fact]
+    public async Task PendingBytes_ClientNeverReadsLargeReplies_NoMoreReadPastBudgetOthersServed()
+    {
+        await using var server = await ProxyFixture.StartProxyAsync(fixture.Cluster, o => o with
+        {
+            Limits = o.Limits with { MaxPendingBytesPerClient = 8 * 1024 * 1024 },
+        });
+        await using (var writer = await RespTestClient.ConnectAsync(server.Endpoints[0]))
+        {
+            Assert.Equal("OK", (await writer.CallAsync("SET", "budget:big", new string('r', 2 * 1024 * 1024))).Text);
+        }
+        using var reader = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await reader.ConnectAsync(server.Endpoints[0]);
+        // Ten bursts of five GETs: replies are sized only when they arrive, so a burst read at once is answered whole,
+        // but once the replies waiting for this client pass its budget, nothing more is read from it.
+        byte[] burst = [.. Enumerable.Range(0, 5).SelectMany(_ => RespTestClient.Encode("GET", "budget:big"))];
+        for (int i = 0; i < 10; i++)
+        {
+            await reader.SendAsync(burst);
+            await Task.Delay(100);
+        }
+        var dispatcher = server.Services.GetRequiredService<CommandDispatcher>();
+        await Task.Delay(500);
+        // 50 replies of 2 MB would be 100 MB; the budget keeps what waits for this client to its first burst or two.
+        Assert.InRange(dispatcher.ReplyBytesWaiting, 1, 22L * 1024 * 1024);
+        await using var other = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        Assert.Equal("PONG", (await other.CallAsync("PING")).Text);
+    }
 }
