@@ -105,12 +105,20 @@ mkdir -p "$results_dir"
 
 # A hung test (a cluster that never converges, a blocked socket) must not eat the CI budget: the blame collector kills
 # the test host after 5 minutes without progress. No dump: it would be large and nobody reads it in CI.
+# The whole solution is built first (benchmarks and tools too, so they cannot rot unseen), then each test project runs
+# with a TRX file of its own name: one shared name would let the last project's results overwrite the others'.
 test_status=0
-dotnet test Slotgate.slnx -c Release \
-  --logger "trx;LogFileName=results.trx" \
-  --results-directory "$results_dir" \
-  --blame-hang-timeout 5m --blame-hang-dump-type none \
-  </dev/null || test_status=$?
+dotnet build Slotgate.slnx -c Release </dev/null || test_status=$?
+if [ "$test_status" -eq 0 ]; then
+  for project in tests/*/*.Tests.csproj; do
+    name="$(basename "$project" .csproj)"
+    dotnet test "$project" -c Release --no-build \
+      --logger "trx;LogFileName=$name.trx" \
+      --results-directory "$results_dir" \
+      --blame-hang-timeout 5m --blame-hang-dump-type none \
+      </dev/null || test_status=$?
+  done
+fi
 
 # Sum the <Counters .../> element of every TRX file. Errors, timeouts and aborts count as failures: each is a test
 # that did not pass.
