@@ -117,19 +117,6 @@ public class ClientLibraryTests(ProxyFixture fixture)
         Assert.Equal("OK\nhello\nOK\n1\n2\nhello\nPONG\n", output);
     }
 
-    private async Task<string> RunRedisCliAsync(string input)
-    {
-        var start = new ProcessStartInfo("redis-cli", ["-h", "127.0.0.1", "-p", fixture.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using Process process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        string output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output;
-    }
+    private async Task<string> RunRedisCliAsync(string input) =>
+        (await RedisCli.RunAsync(["-h", "127.0.0.1", "-p", fixture.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)], input)).Output;
 }

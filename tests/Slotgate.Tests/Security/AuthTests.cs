@@ -241,24 +241,17 @@ public class AuthTests(ProxyFixture fixture)
     {
         await using var server = await StartAsync(Users(new UserOptions { Name = "cli", Passwords = ["pw"] }));
         IPEndPoint endpoint = server.Endpoints[0];
-        string Run(params string[] args)
+        async Task<string> Run(params string[] args)
         {
-            var start = new System.Diagnostics.ProcessStartInfo("redis-cli") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (string arg in (string[])["-p", endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. args])
-            {
-                start.ArgumentList.Add(arg);
-            }
-            using var process = System.Diagnostics.Process.Start(start)!;
-            Task<string> errors = process.StandardError.ReadToEndAsync();
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return (errors.Result + output).Trim();
+            (string output, string error, int _) = await RedisCli.RunAsync(
+                ["-p", endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. args], string.Empty);
+            return (error + output).Trim();
         }
-        Assert.Equal("NOAUTH Authentication required.", Run("GET", "cli:k"));
-        Assert.Equal("OK", Run("--user", "cli", "--pass", "pw", "--no-auth-warning", "SET", "cli:k", "v"));
-        Assert.Equal("v", Run("--user", "cli", "--pass", "pw", "--no-auth-warning", "GET", "cli:k"));
+        Assert.Equal("NOAUTH Authentication required.", await Run("GET", "cli:k"));
+        Assert.Equal("OK", await Run("--user", "cli", "--pass", "pw", "--no-auth-warning", "SET", "cli:k", "v"));
+        Assert.Equal("v", await Run("--user", "cli", "--pass", "pw", "--no-auth-warning", "GET", "cli:k"));
         // redis-cli reports the failed AUTH on stderr and still sends the command, which is refused.
-        string refused = Run("--user", "cli", "--pass", "bad", "--no-auth-warning", "GET", "cli:k");
+        string refused = await Run("--user", "cli", "--pass", "bad", "--no-auth-warning", "GET", "cli:k");
         Assert.Contains("WRONGPASS", refused);
         Assert.Contains("NOAUTH", refused);
     }
