@@ -36,7 +36,12 @@ internal sealed class PushConnection
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
-    public void Start() => _ = RunAsync();
+    /// <summary>
+    /// Connects in the background. Never on the caller's thread: a refused connect can fail synchronously, and the
+    /// handler's OnClosed would then run before the caller has even stored this connection, so it could not tell
+    /// that its subscriptions need re-establishing.
+    /// </summary>
+    public void Start() => _ = Task.Run(RunAsync);
 
     /// <summary>Writes one encoded command (queued until connected). Never blocks.</summary>
     public void Send(ReadOnlySpan<byte> command)

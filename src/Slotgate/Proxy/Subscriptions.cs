@@ -226,6 +226,19 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
         // Give the cluster a moment to promote a replica and Slotgate to learn of it.
         service.Router.Topology.RequestRefresh("a pub/sub connection failed");
         await Task.Delay(TimeSpan.FromMilliseconds(500)).ConfigureAwait(false);
+        try
+        {
+            Resubscribe();
+        }
+        catch (InvalidOperationException)
+        {
+            // No primary known right now (the whole cluster is unreachable): try again, or the subscriptions are lost.
+            _ = ResubscribeLaterAsync();
+        }
+    }
+
+    private void Resubscribe()
+    {
         lock (_gate)
         {
             if (_closed)

@@ -163,11 +163,16 @@ public class LocalCommandTests(ProxyFixture fixture)
         Assert.DoesNotContain("_human:", memory, StringComparison.Ordinal);
         long proxied = FieldOf(memory, "used_memory");
         long largest = 0;
+        long sum = 0;
         foreach (var primary in fixture.Cluster.Primaries)
         {
-            largest = Math.Max(largest, FieldOf(await fixture.Cluster.ExecuteAsync(primary, "INFO", "memory"), "used_memory"));
+            long used = FieldOf(await fixture.Cluster.ExecuteAsync(primary, "INFO", "memory"), "used_memory");
+            largest = Math.Max(largest, used);
+            sum += used;
         }
-        Assert.True(proxied > largest * 2, $"used_memory through Slotgate {proxied} should be the sum over 3 primaries (largest single {largest})");
+        // Memory moves a little between the two readings; other tests' keys may make one primary much the largest.
+        Assert.True(proxied > largest && proxied > sum * 0.8 && proxied < sum * 1.2,
+            $"used_memory through Slotgate {proxied} should be the sum over 3 primaries ({sum}; largest single {largest})");
         string all = (await client.CallAsync("INFO")).Text!;
         Assert.Contains("# Stats", all, StringComparison.Ordinal);
         Assert.Contains("total_commands_processed:", all, StringComparison.Ordinal);

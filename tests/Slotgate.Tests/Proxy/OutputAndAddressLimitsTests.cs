@@ -111,6 +111,8 @@ public class OutputAndAddressLimitsTests(ProxyFixture fixture)
             Assert.Equal("OK", (await client.ReadAsync(TimeSpan.FromSeconds(20))).Text);
         }
         Assert.Equal(value.Length, (await client.CallAsync("STRLEN", "{budget}k19")).Integer);
+        // The cluster is shared: leave no 20 MB behind on one primary.
+        Assert.Equal(20, (await client.CallAsync(["DEL", .. Enumerable.Range(0, 20).Select(i => "{budget}k" + i)])).Integer);
     }
 
     [Fact]
@@ -140,5 +142,6 @@ public class OutputAndAddressLimitsTests(ProxyFixture fixture)
         Assert.InRange(dispatcher.ReplyBytesWaiting, 1, 22L * 1024 * 1024);
         await using var other = await RespTestClient.ConnectAsync(server.Endpoints[0]);
         Assert.Equal("PONG", (await other.CallAsync("PING")).Text);
+        Assert.Equal(1, (await other.CallAsync("DEL", "budget:big")).Integer);
     }
 }
