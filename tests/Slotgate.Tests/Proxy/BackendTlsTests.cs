@@ -31,6 +31,9 @@ public sealed class BackendTlsTests(BackendTlsTests.TlsClusterFixture fixture) :
 
         // Discovered over TLS: every node is known by its TLS port (the only port it has).
         Assert.All(server.Topology.Current.Shards, shard => Assert.Contains(shard.Primary.Endpoint, fixture.Cluster.SeedEndpoints));
+        // Reads go to replicas (readFrom: replica), which the cluster reports as up once their replication link is.
+        await SlotMigrationTests.WaitUntilAsync(
+            () => server.Topology.Current.Shards.All(s => s.Replicas.Any(r => r.Healthy)), TimeSpan.FromSeconds(30));
         await ConnectionKinds.ExerciseAllAsync(server.Endpoints[0], "tls");
 
         // End to end over TLS twice: redis-cli to Slotgate's TLS listener, Slotgate to the TLS nodes.
@@ -91,6 +94,7 @@ public sealed class BackendTlsTests(BackendTlsTests.TlsClusterFixture fixture) :
         Cluster = new ClusterOptions
         {
             Seeds = [fixture.Cluster.SeedEndpoints[0]],
+            RefreshInterval = TimeSpan.FromSeconds(1),
             Password = Password,
             Tls = new ClusterTlsOptions
             {
