@@ -30,6 +30,9 @@ public sealed class BackendAuthTests : IDisposable
         var logs = new ConcurrentQueue<string>();
         SlotgateOptions options = Options(cluster, usernameFile, passwordFile);
         await using SlotgateServer server = await StartAsync(options, logs);
+        // Reads go to replicas (readFrom: replica), which the cluster reports as up once their replication link is.
+        await SlotMigrationTests.WaitUntilAsync(
+            () => server.Topology.Current.Shards.All(s => s.Replicas.Any(r => r.Healthy)), TimeSpan.FromSeconds(30));
 
         await ConnectionKinds.ExerciseAllAsync(server.Endpoints[0], "auth");
 
@@ -96,6 +99,7 @@ public sealed class BackendAuthTests : IDisposable
         Cluster = new ClusterOptions
         {
             Seeds = [cluster.SeedEndpoints[0]],
+            RefreshInterval = TimeSpan.FromSeconds(1),
             UsernameFile = usernameFile,
             PasswordFile = passwordFile,
             FileReloadInterval = TimeSpan.FromMilliseconds(200),
