@@ -9,13 +9,13 @@ namespace Slotgate.Configuration;
 /// unknown keys, where it came from) instead of being ignored or failing on the first one. Value ranges are left to
 /// <see cref="OptionsValidator"/> so that options built in code get the same checks.
 /// </summary>
-internal sealed class OptionsReader
+internal sealed partial class OptionsReader
 {
-    private static readonly string[] RootKeys = ["listen", "cluster", "backend", "routing", "limits", "logging"];
+    private static readonly string[] RootKeys = ["listen", "cluster", "backend", "routing", "limits", "logging", "faults"];
     private static readonly string[] ClusterKeys = ["seeds", "refreshInterval", "refreshMinInterval", "username", "password"];
     private static readonly string[] BackendKeys =
         ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax"];
-    private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom", "failoverWait"];
+    private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom", "failoverWait", "customCommands"];
     private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient", "maxBlockedClients"];
     private static readonly string[] LoggingKeys = ["logLevel", "json"];
 
@@ -45,6 +45,7 @@ internal sealed class OptionsReader
                 "routing" => options with { Routing = ReadRouting(section, "routing") },
                 "limits" => options with { Limits = ReadLimits(section, "limits") },
                 "logging" => options with { Logging = ReadLogging(section, "logging") },
+                "faults" => options with { Faults = ReadFaults(section, "faults") },
                 _ => Unknown(options, section, string.Empty, RootKeys),
             };
         }
@@ -105,6 +106,7 @@ internal sealed class OptionsReader
             {
                 "maxRedirects" => o with { MaxRedirects = ReadInt(child, childPath, o.MaxRedirects) },
                 "disabledCommands" => o with { DisabledCommands = ReadList(child, childPath) },
+                "customCommands" => o with { CustomCommands = ReadList(child, childPath) },
                 "failoverWait" => o with { FailoverWait = ReadDuration(child, childPath, o.FailoverWait) },
                 "readFrom" => o with { ReadFrom = child.Value?.Trim().ToLowerInvariant() ?? o.ReadFrom },
                 "tryAgainDelay" => o with { TryAgainDelay = ReadDuration(child, childPath, o.TryAgainDelay) },

@@ -35,6 +35,7 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "maxRedirects", Number(options.Routing.MaxRedirects));
         Scalar(yaml, 1, "tryAgainDelay", Duration(options.Routing.TryAgainDelay));
         List(yaml, 1, "disabledCommands", options.Routing.DisabledCommands);
+        List(yaml, 1, "customCommands", options.Routing.CustomCommands);
         Scalar(yaml, 1, "readFrom", options.Routing.ReadFrom);
         Scalar(yaml, 1, "failoverWait", Duration(options.Routing.FailoverWait));
 
@@ -49,6 +50,16 @@ internal static class OptionsRenderer
         yaml.Append("logging:\n");
         Scalar(yaml, 1, "logLevel", Quote(options.Logging.LogLevel));
         Scalar(yaml, 1, "json", options.Logging.Json ? "true" : "false");
+
+        yaml.Append(options.Faults.Count == 0 ? "faults: []\n" : "faults:\n");
+        foreach (var fault in options.Faults)
+        {
+            yaml.Append("  - type: ").Append(fault.Type).Append('\n');
+            Scalar(yaml, 2, "percent", fault.Percent.ToString(CultureInfo.InvariantCulture));
+            Scalar(yaml, 2, "delay", Duration(fault.Delay));
+            List(yaml, 2, "commands", fault.Commands);
+        }
+
         return yaml.ToString();
     }
 

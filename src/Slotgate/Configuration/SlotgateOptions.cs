@@ -18,4 +18,7 @@ internal sealed record SlotgateOptions
     public LimitsOptions Limits { get; init; } = new();
 
     public LoggingOptions Logging { get; init; } = new();
+
+    /// <summary>Injected faults, for resilience tests (Envoy redis_proxy's <c>faults</c>). Empty: none, the default.</summary>
+    public IReadOnlyList<FaultOptions> Faults { get; init; } = [];
 }

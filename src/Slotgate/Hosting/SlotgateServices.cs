@@ -5,6 +5,7 @@ using Slotgate.Backend;
 using Slotgate.Cluster;
 using Slotgate.Commands;
 using Slotgate.Configuration;
+using Slotgate.Faults;
 using Slotgate.Protocol;
 using Slotgate.Proxy;
 using Slotgate.Routing;
@@ -59,7 +60,7 @@ internal static class SlotgateServices
             MaxArguments = options.Limits.MaxArguments,
             MaxInlineLength = options.Limits.MaxInlineLength,
         });
-        services.AddSingleton(ProxyCommandAdditions.AddTo(CommandTable.BuiltIn));
+        services.AddSingleton(CustomCommands.AddTo(ProxyCommandAdditions.AddTo(CommandTable.BuiltIn), options.Routing.CustomCommands));
         services.TryAddSingleton<IBackendConnector, KestrelSocketConnector>();
         services.AddSingleton<BackendPool>();
         services.AddSingleton<TopologyRefresher>(sp => new TopologyRefresher(
@@ -78,7 +79,7 @@ internal static class SlotgateServices
             sp.GetRequiredService<CommandTable>(), sp.GetRequiredService<Router>(), sp.GetRequiredService<LocalCommands>(),
             sp.GetRequiredService<BlockingCommands>(), sp.GetRequiredService<PubSubService>(),
             sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
-            options.Routing.DisabledCommands));
+            options.Routing.DisabledCommands, FaultInjector.Create(options.Faults)));
         return services;
     }
 }

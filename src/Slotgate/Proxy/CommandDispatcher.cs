@@ -1,6 +1,7 @@
 using System.Text;
 using Slotgate.Cluster;
 using Slotgate.Commands;
+using Slotgate.Faults;
 using Slotgate.Protocol;
 using Slotgate.Routing;
 
@@ -19,10 +20,12 @@ internal sealed class CommandDispatcher
     private readonly BlockingCommands _blocking;
     private readonly PubSubService _pubSub;
     private readonly WaitCommand _wait;
+    private readonly FaultInjector? _faults;
     private readonly Dictionary<CommandInfo, CommandRoute> _routes = new(ReferenceEqualityComparer.Instance);
 
-    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, IReadOnlyList<string>? disabledCommands = null)
+    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, IReadOnlyList<string>? disabledCommands = null, FaultInjector? faults = null)
     {
+        _faults = faults;
         _pubSub = pubSub;
         _wait = new WaitCommand(router.Pool, router.Topology);
         _blocking = blocking;
@@ -96,6 +99,10 @@ internal sealed class CommandDispatcher
         if (session.InMulti && route.Kind != RouteKind.Transaction)
         {
             session.Transaction.QueueOrRefuse(request, command);
+            return false;
+        }
+        if (_faults is not null && route.Kind is not (RouteKind.PubSub or RouteKind.Transaction) && InjectFault(request, command))
+        {
             return false;
         }
         switch (route.Kind)
@@ -177,6 +184,25 @@ internal sealed class CommandDispatcher
                 break;
         }
         return false;
+    }
+
+    /// <summary>
+    /// Configured faults (never inside MULTI, nor for pub/sub and transaction commands, whose state the client tracks):
+    /// a delay holds the reply back once it is ready; an error answers without sending. True when answered here.
+    /// </summary>
+    private bool InjectFault(ProxyRequest request, CommandInfo command)
+    {
+        if (_faults!.Pick(command.Name) is not { } fault)
+        {
+            return false;
+        }
+        request.FaultDelay = fault.Delay;
+        if (!fault.IsError)
+        {
+            return false;
+        }
+        Fail(request, FaultInjector.ErrorReply);
+        return true;
     }
 
     /// <summary>Runs a command <see cref="Execute"/> deferred, once the client's earlier commands have completed.</summary>

@@ -67,6 +67,9 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     /// <summary>INFO only: whether the merged reply includes the Keyspace section.</summary>
     public bool InfoKeyspace { get; set; }
 
+    /// <summary>An injected delay fault: the finished reply is held back this long before the client's writer sees it.</summary>
+    public TimeSpan FaultDelay { get; set; }
+
     public ProxyRequest? Parent { get; private set; }
 
     public List<ProxyRequest> Children { get; } = [];
@@ -167,6 +170,19 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
             }
             return;
         }
+        if (FaultDelay > TimeSpan.Zero)
+        {
+            TimeSpan delay = FaultDelay;
+            FaultDelay = TimeSpan.Zero;
+            _ = CompleteAfterAsync(delay);
+            return;
+        }
+        _completion.SetResult(true);
+    }
+
+    private async Task CompleteAfterAsync(TimeSpan delay)
+    {
+        await Task.Delay(delay).ConfigureAwait(false);
         _completion.SetResult(true);
     }
 
@@ -197,6 +213,7 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         Resp3 = false;
         ReadOnly = false;
         FailoverDeadline = 0;
+        FaultDelay = TimeSpan.Zero;
         Asking = false;
         SentTo = null;
         CloseAfterReply = false;

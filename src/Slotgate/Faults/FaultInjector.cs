@@ -1,0 +1,78 @@
+using System.Diagnostics.Metrics;
+using Slotgate.Configuration;
+
+namespace Slotgate.Faults;
+
+/// <summary>
+/// Envoy-style fault injection: for each command one random draw from 0 to 100 is compared with the faults that cover
+/// the command, in configured order, their percentages adding up (so two 30 % faults on GET fault 60 % of GETs, each
+/// half of those). Only built when faults are configured; the dispatcher holds null otherwise, so the usual path pays
+/// one null check.
+/// </summary>
+internal sealed class FaultInjector : IDisposable
+{
+    public const string MeterName = "Slotgate.Faults";
+
+    /// <summary>What an error fault answers. Says where the error came from, so nobody debugs Redis for it.</summary>
+    public const string ErrorReply = "ERR Slotgate: fault injected (faults configuration)";
+
+    private static readonly KeyValuePair<string, object?> ErrorTag = new("type", "error");
+    private static readonly KeyValuePair<string, object?> DelayTag = new("type", "delay");
+
+    private readonly FaultRule[] _rules;
+    private readonly Meter _meter;
+    private readonly Counter<long> _injected;
+    private long _errors;
+    private long _delays;
+
+    private FaultInjector(IReadOnlyList<FaultOptions> faults)
+    {
+        _rules = [.. faults.Select(f => new FaultRule(f.Type == "error", f.Percent, f.Delay, f.Commands))];
+        _meter = new Meter(MeterName);
+        _injected = _meter.CreateCounter<long>("slotgate.faults.injected", "{fault}", "Faults injected into client commands, by type (error, delay)");
+    }
+
+    /// <summary>Null when no fault is configured, which is how the dispatcher knows to skip fault handling.</summary>
+    public static FaultInjector? Create(IReadOnlyList<FaultOptions> faults) => faults.Count == 0 ? null : new FaultInjector(faults);
+
+    public long ErrorsInjected => Interlocked.Read(ref _errors);
+
+    public long DelaysInjected => Interlocked.Read(ref _delays);
+
+    /// <summary>The fault for one command named <paramref name="name"/>, or null. AUTH, HELLO (which may carry AUTH) and
+    /// PING are never faulted: clients must still be able to connect and health checks to pass.</summary>
+    public FaultRule? Pick(string name)
+    {
+        if (name is "auth" or "ping" or "hello")
+        {
+            return null;
+        }
+        double draw = Random.Shared.NextDouble() * 100;
+        double threshold = 0;
+        foreach (FaultRule rule in _rules)
+        {
+            if (!rule.Covers(name))
+            {
+                continue;
+            }
+            threshold += rule.Percent;
+            if (draw < threshold)
+            {
+                if (rule.IsError)
+                {
+                    Interlocked.Increment(ref _errors);
+                    _injected.Add(1, ErrorTag);
+                }
+                else
+                {
+                    Interlocked.Increment(ref _delays);
+                    _injected.Add(1, DelayTag);
+                }
+                return rule;
+            }
+        }
+        return null;
+    }
+
+    public void Dispose() => _meter.Dispose();
+}
