@@ -11,7 +11,7 @@ namespace Slotgate.Configuration;
 /// </summary>
 internal sealed partial class OptionsReader
 {
-    private static readonly string[] RootKeys = ["listen", "cluster", "backend", "routing", "limits", "logging", "faults"];
+    private static readonly string[] RootKeys = ["listen", "cluster", "backend", "routing", "limits", "logging", "faults", "upstreams", "routes"];
     private static readonly string[] ClusterKeys = ["seeds", "refreshInterval", "refreshMinInterval", "username", "password"];
     private static readonly string[] BackendKeys =
         ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax"];
@@ -46,6 +46,8 @@ internal sealed partial class OptionsReader
                 "limits" => options with { Limits = ReadLimits(section, "limits") },
                 "logging" => options with { Logging = ReadLogging(section, "logging") },
                 "faults" => options with { Faults = ReadFaults(section, "faults") },
+                "upstreams" => options with { Upstreams = ReadUpstreams(section, "upstreams") },
+                "routes" => options with { Routes = ReadRoutes(section, "routes") },
                 _ => Unknown(options, section, string.Empty, RootKeys),
             };
         }

@@ -7,7 +7,7 @@ namespace Slotgate.Configuration;
 /// Renders effective options as YAML in the configuration file's own shape, so what <c>/config</c> shows can be pasted
 /// into a file. Secrets are replaced by <see cref="SlotgateConfiguration.SecretMask"/>; everything else round-trips.
 /// </summary>
-internal static class OptionsRenderer
+internal static partial class OptionsRenderer
 {
     public static string Render(SlotgateOptions options)
     {
@@ -60,6 +60,7 @@ internal static class OptionsRenderer
             List(yaml, 2, "commands", fault.Commands);
         }
 
+        RenderUpstreamsAndRoutes(yaml, options);
         return yaml.ToString();
     }
 

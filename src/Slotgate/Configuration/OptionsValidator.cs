@@ -7,7 +7,7 @@ namespace Slotgate.Configuration;
 /// Checks a <see cref="SlotgateOptions"/> and returns every problem at once, each prefixed with the option's path, so an
 /// operator fixes a config in one pass rather than one restart per mistake.
 /// </summary>
-internal static class OptionsValidator
+internal static partial class OptionsValidator
 {
     public static IReadOnlyList<string> Validate(SlotgateOptions options)
     {
@@ -20,6 +20,7 @@ internal static class OptionsValidator
         ValidateLimits(options.Limits, errors);
         ValidateLogging(options.Logging, errors);
         ValidateFaults(options.Faults, errors);
+        ValidateUpstreams(options, errors);
         return errors;
     }
 

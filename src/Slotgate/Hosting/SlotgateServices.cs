@@ -9,6 +9,7 @@ using Slotgate.Faults;
 using Slotgate.Protocol;
 using Slotgate.Proxy;
 using Slotgate.Routing;
+using Slotgate.Upstreams;
 
 namespace Slotgate.Hosting;
 
@@ -79,7 +80,15 @@ internal static class SlotgateServices
             sp.GetRequiredService<CommandTable>(), sp.GetRequiredService<Router>(), sp.GetRequiredService<LocalCommands>(),
             sp.GetRequiredService<BlockingCommands>(), sp.GetRequiredService<PubSubService>(),
             sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
-            options.Routing.DisabledCommands, FaultInjector.Create(options.Faults)));
+            options.Routing.DisabledCommands, FaultInjector.Create(options.Faults),
+            options.Routes.IsEmpty ? null : new PrefixRouting(new PrefixRouteTable(options.Routes, sp.GetRequiredService<UpstreamSet>()))));
+        if (!options.Routes.IsEmpty)
+        {
+            services.AddSingleton(sp => new UpstreamSet(options, sp.GetRequiredService<Router>(), sp.GetRequiredService<BackendSettings>(),
+                sp.GetRequiredService<RoutingSettings>(), sp.GetRequiredService<IBackendConnector>(), sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetRequiredService<TimeProvider>()));
+            services.AddHostedService(sp => new UpstreamStartup(sp.GetRequiredService<UpstreamSet>()));
+        }
         return services;
     }
 }

@@ -21,11 +21,13 @@ internal sealed class CommandDispatcher
     private readonly PubSubService _pubSub;
     private readonly WaitCommand _wait;
     private readonly FaultInjector? _faults;
+    private readonly PrefixRouting? _prefixRouting;
     private readonly Dictionary<CommandInfo, CommandRoute> _routes = new(ReferenceEqualityComparer.Instance);
 
-    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, IReadOnlyList<string>? disabledCommands = null, FaultInjector? faults = null)
+    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, IReadOnlyList<string>? disabledCommands = null, FaultInjector? faults = null, PrefixRouting? prefixRouting = null)
     {
         _faults = faults;
+        _prefixRouting = prefixRouting;
         _pubSub = pubSub;
         _wait = new WaitCommand(router.Pool, router.Topology);
         _blocking = blocking;
@@ -93,6 +95,10 @@ internal sealed class CommandDispatcher
             route = ResolveRoute(command);
         }
         if (session.Subscribed && route.Kind != RouteKind.PubSub && !AllowedWhileSubscribed(request, command))
+        {
+            return false;
+        }
+        if (_prefixRouting is not null && _prefixRouting.Handle(session, request, command, route.Kind))
         {
             return false;
         }
