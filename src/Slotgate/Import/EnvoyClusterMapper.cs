@@ -9,9 +9,16 @@ namespace Slotgate.Import;
 /// </summary>
 internal static class EnvoyClusterMapper
 {
-    public static void Map(YamlMappingNode cluster, string path, ImportedConfig config)
+    public static bool IsRedisCluster(YamlNode cluster) =>
+        EnvoyYaml.Text(EnvoyYaml.Child(cluster, "cluster_type"), "name") == "envoy.clusters.redis";
+
+    /// <summary>
+    /// Maps the cluster's settings into <paramref name="config"/> (seeds only for a Redis Cluster) and returns what it is,
+    /// so the caller decides how a plain cluster of standalone servers is carried over.
+    /// </summary>
+    public static MappedCluster Map(YamlMappingNode cluster, string path, ImportedConfig config)
     {
-        bool redisCluster = EnvoyYaml.Text(EnvoyYaml.Child(cluster, "cluster_type"), "name") == "envoy.clusters.redis";
+        bool redisCluster = IsRedisCluster(cluster);
         var endpoints = new List<string>();
         foreach (var (key, value) in EnvoyYaml.Entries(cluster))
         {
@@ -75,11 +82,8 @@ internal static class EnvoyClusterMapper
         if (redisCluster)
         {
             config.Seeds.AddRange(endpoints);
-            return;
         }
-        string policy = EnvoyYaml.Text(cluster, "lb_policy") ?? "ROUND_ROBIN";
-        config.Notes.Add(new ImportNote(path,
-            $"a plain cluster of standalone Redis servers (lb_policy {policy}, endpoints {string.Join(", ", endpoints)}): Slotgate in this version fronts a Redis Cluster only, so these are not used as seeds; set cluster.seeds to a Redis Cluster"));
+        return new MappedCluster(redisCluster, endpoints, EnvoyYaml.Text(cluster, "lb_policy") ?? "ROUND_ROBIN");
     }
 
     private static void AddEndpoint(YamlNode? socketAddress, List<string> endpoints)

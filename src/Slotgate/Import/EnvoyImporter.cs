@@ -64,28 +64,12 @@ internal static class EnvoyImporter
                 "the input names no listener address for this filter: Slotgate will listen on its default 0.0.0.0:7000"));
         }
 
-        string? upstream = RedisProxyMapper.Map(filter.TypedConfig, filter.Path, config);
-        foreach (var (name, cluster) in found.Clusters)
-        {
-            if (name == upstream)
-            {
-                EnvoyClusterMapper.Map(cluster.Node, cluster.Path, config);
-            }
-            else
-            {
-                config.Notes.Add(new ImportNote(cluster.Path, $"cluster '{name}' is not the redis_proxy filter's upstream: not carried over"));
-            }
-        }
-        if (upstream is not null && !found.Clusters.ContainsKey(upstream))
-        {
-            config.Notes.Add(new ImportNote(Join(filter.Path, "prefix_routes"),
-                $"cluster '{upstream}' is not defined in this input: set cluster.seeds to its Redis Cluster nodes"));
-        }
-        if (upstream is null)
+        string? main = RedisProxyMapper.Map(filter.TypedConfig, filter.Path, config);
+        if (main is null)
         {
             config.Notes.Add(new ImportNote(filter.Path, "the filter routes to no cluster: set cluster.seeds"));
         }
-
+        UpstreamResolver.Resolve(config, main, found.Clusters.ToDictionary(c => c.Key, c => (c.Value.Node, c.Value.Path)), filter.Path);
         error = null;
         return config;
     }

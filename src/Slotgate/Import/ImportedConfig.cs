@@ -33,6 +33,14 @@ internal sealed class ImportedConfig
 
     public List<ImportedUser> Users { get; } = [];
 
+    public List<ImportedUpstream> Upstreams { get; } = [];
+
+    public bool CaseInsensitive { get; set; }
+
+    public List<ImportedRoute> Routes { get; } = [];
+
+    public ImportedRoute? CatchAll { get; set; }
+
     /// <summary>Fields not carried over, each with its reason; also written at the top of the output as comments.</summary>
     public List<ImportNote> Notes { get; } = [];
 }

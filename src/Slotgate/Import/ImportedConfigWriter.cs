@@ -83,6 +83,37 @@ internal static class ImportedConfigWriter
             root.Add("faults", faults);
         }
 
+        if (config.Upstreams.Count > 0)
+        {
+            var upstreams = new YamlSequenceNode();
+            foreach (ImportedUpstream upstream in config.Upstreams)
+            {
+                var node = new YamlMappingNode { { "name", Quoted(upstream.Name) }, { "type", upstream.Type }, { "servers", Sequence(upstream.Servers) } };
+                AddString(node, "username", upstream.Username);
+                AddString(node, "password", upstream.Password);
+                upstreams.Add(node);
+            }
+            root.Add("upstreams", upstreams);
+        }
+
+        if (config.Routes.Count > 0 || config.CatchAll is not null)
+        {
+            var routes = new YamlMappingNode();
+            if (config.CaseInsensitive)
+            {
+                routes.Add("caseInsensitive", "true");
+            }
+            if (config.CatchAll is { } catchAll)
+            {
+                routes.Add("catchAll", Route(catchAll, withPrefix: false));
+            }
+            if (config.Routes.Count > 0)
+            {
+                routes.Add("prefixes", new YamlSequenceNode(config.Routes.Select(r => (YamlNode)Route(r, withPrefix: true))));
+            }
+            root.Add("routes", routes);
+        }
+
         if (config.Users.Count > 0)
         {
             var users = new YamlSequenceNode();
@@ -107,6 +138,32 @@ internal static class ImportedConfigWriter
         // YamlStream ends a document with "...", which adds nothing for a single-document file.
         string yaml = writer.ToString().Replace("\n...\n", "\n", StringComparison.Ordinal).TrimEnd('.', '\r', '\n') + "\n";
         return text.Append(yaml).ToString();
+    }
+
+    private static YamlMappingNode Route(ImportedRoute route, bool withPrefix)
+    {
+        var node = new YamlMappingNode();
+        if (withPrefix)
+        {
+            node.Add("prefix", Quoted(route.Prefix));
+        }
+        node.Add("upstream", Quoted(route.Upstream!));
+        if (route.RemovePrefix)
+        {
+            node.Add("removePrefix", "true");
+        }
+        AddString(node, "keyFormatter", route.KeyFormatter);
+        AddString(node, "readUpstream", route.ReadUpstream);
+        if (route.Mirrors.Count > 0)
+        {
+            node.Add("mirrors", new YamlSequenceNode(route.Mirrors.Select(m => (YamlNode)new YamlMappingNode
+            {
+                { "upstream", Quoted(m.Upstream!) },
+                { "percent", m.Percent.ToString(CultureInfo.InvariantCulture) },
+                { "excludeReads", m.ExcludeReads ? "true" : "false" },
+            })));
+        }
+        return node;
     }
 
     private static YamlSequenceNode Sequence(IEnumerable<string> items) => new(items.Select(Quoted));

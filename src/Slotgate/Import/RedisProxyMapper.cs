@@ -9,9 +9,6 @@ namespace Slotgate.Import;
 /// </summary>
 internal static class RedisProxyMapper
 {
-    private const string OneUpstream =
-        "Slotgate serves one Redis Cluster upstream in this version (named upstreams and prefix routes are not implemented)";
-
     /// <summary>Maps <paramref name="proxy"/> into <paramref name="config"/>; returns the name of the cluster it sends keys to.</summary>
     public static string? Map(YamlMappingNode proxy, string path, ImportedConfig config)
     {
@@ -208,31 +205,22 @@ internal static class RedisProxyMapper
         {
             return null;
         }
-        string? catchAll = null;
-        if (EnvoyYaml.Map(routes, "catch_all_route") is { } catchAllRoute)
-        {
-            catchAll = MapRoute(catchAllRoute, EnvoyImporter.Join(path, "catch_all_route"), config, isCatchAll: true);
-        }
-        string? first = null;
         foreach (var (key, value) in EnvoyYaml.Entries(routes))
         {
             string at = EnvoyImporter.Join(path, key);
             switch (key)
             {
                 case "catch_all_route":
+                    config.CatchAll = MapRoute(value, at, config, isCatchAll: true);
                     break;
                 case "case_insensitive":
-                    if (EnvoyYaml.IsTrue(value) && EnvoyYaml.Seq(routes, "routes") is { Children.Count: > 0 })
-                    {
-                        config.Notes.Add(new ImportNote(at, OneUpstream));
-                    }
+                    config.CaseInsensitive = EnvoyYaml.IsTrue(value);
                     break;
                 case "routes":
                     var list = value as YamlSequenceNode ?? [];
                     for (int i = 0; i < list.Children.Count; i++)
                     {
-                        string? cluster = MapRoute(list.Children[i], $"{at}[{i}]", config, isCatchAll: false);
-                        first ??= cluster;
+                        config.Routes.Add(MapRoute(list.Children[i], $"{at}[{i}]", config, isCatchAll: false));
                     }
                     break;
                 default:
@@ -240,48 +228,112 @@ internal static class RedisProxyMapper
                     break;
             }
         }
-        return catchAll ?? first;
+        if (config.CatchAll is null && config.Routes.Count > 0)
+        {
+            config.Notes.Add(new ImportNote(EnvoyImporter.Join(path, "catch_all_route"),
+                "absent: Envoy refuses keys no prefix matches, Slotgate sends them to the main cluster (cluster.seeds)"));
+        }
+        return config.CatchAll?.Upstream ?? config.Routes.FirstOrDefault(r => r.Upstream is not null)?.Upstream;
     }
 
-    /// <summary>Maps one route; returns its cluster. Only a catch-all route (or prefix "") maps without loss.</summary>
-    private static string? MapRoute(YamlNode route, string path, ImportedConfig config, bool isCatchAll)
+    /// <summary>One route, with cluster names still Envoy's; <see cref="EnvoyImporter"/> resolves them to upstreams.</summary>
+    private static ImportedRoute MapRoute(YamlNode route, string path, ImportedConfig config, bool isCatchAll)
     {
-        string? cluster = EnvoyYaml.Text(route, "cluster");
-        string prefix = EnvoyYaml.Text(route, "prefix") ?? string.Empty;
-        if (!isCatchAll && prefix.Length > 0)
+        var result = new ImportedRoute
         {
-            config.Notes.Add(new ImportNote(path, $"prefix route '{prefix}' -> '{cluster}': {OneUpstream}; these keys go to the one upstream"));
-            return cluster;
-        }
+            Prefix = EnvoyYaml.Text(route, "prefix") ?? string.Empty,
+            Upstream = EnvoyYaml.Text(route, "cluster"),
+            RemovePrefix = !isCatchAll && EnvoyYaml.IsTrue(EnvoyYaml.Child(route, "remove_prefix")),
+            KeyFormatter = EnvoyYaml.Text(route, "key_formatter"),
+            ReadUpstream = EnvoyYaml.Text(EnvoyYaml.Child(route, "read_command_policy"), "cluster"),
+            Path = path,
+        };
         foreach (var (key, value) in route is YamlMappingNode map ? EnvoyYaml.Entries(map) : [])
         {
             string at = EnvoyImporter.Join(path, key);
             switch (key)
             {
                 case "cluster":
-                case "prefix":
-                    break;
                 case "remove_prefix":
-                    if (EnvoyYaml.IsTrue(value) && prefix.Length > 0)
+                case "read_command_policy":
+                    break;
+                case "prefix":
+                    if (isCatchAll && result.Prefix.Length > 0)
                     {
-                        config.Notes.Add(new ImportNote(at, OneUpstream));
+                        config.Notes.Add(new ImportNote(at, "a prefix on the catch-all route means nothing: not carried over"));
                     }
                     break;
                 case "key_formatter":
-                    config.Notes.Add(new ImportNote(at, $"key formatting ('{(value as YamlScalarNode)?.Value}') is not implemented in this version: keys are sent unchanged"));
+                    if (result.KeyFormatter?.Contains("%KEY%", StringComparison.Ordinal) != true)
+                    {
+                        config.Notes.Add(new ImportNote(at, "a key formatter without %KEY% (or with other substitutions): not carried over"));
+                        result.KeyFormatter = null;
+                    }
                     break;
                 case "request_mirror_policy":
-                    config.Notes.Add(new ImportNote(at, "request mirroring is not implemented in this version: not carried over"));
-                    break;
-                case "read_command_policy":
-                    config.Notes.Add(new ImportNote(at, $"sending reads to another upstream is not implemented in this version ({OneUpstream}); for replicas of the same cluster use routing.readFrom"));
+                    var mirrors = value as YamlSequenceNode ?? [];
+                    for (int i = 0; i < mirrors.Children.Count; i++)
+                    {
+                        if (MapMirror(mirrors.Children[i], $"{at}[{i}]", config) is { } mirror)
+                        {
+                            result.Mirrors.Add(mirror);
+                        }
+                    }
                     break;
                 default:
                     config.Notes.Add(new ImportNote(at, "unknown Route field: not carried over"));
                     break;
             }
         }
-        return cluster;
+        return result;
+    }
+
+    private static ImportedMirror? MapMirror(YamlNode mirror, string path, ImportedConfig config)
+    {
+        double percent = 100;
+        foreach (var (key, value) in mirror is YamlMappingNode map ? EnvoyYaml.Entries(map) : [])
+        {
+            string at = EnvoyImporter.Join(path, key);
+            switch (key)
+            {
+                case "cluster":
+                case "exclude_read_commands":
+                    break;
+                case "runtime_fraction":
+                    percent = Percent(EnvoyYaml.Child(value, "default_value"));
+                    if (EnvoyYaml.Text(value, "runtime_key") is { } runtimeKey)
+                    {
+                        config.Notes.Add(new ImportNote(EnvoyImporter.Join(at, "runtime_key"), $"Slotgate has no runtime layer: the mirror copies its default share, not runtime key '{runtimeKey}'"));
+                    }
+                    break;
+                default:
+                    config.Notes.Add(new ImportNote(at, "unknown RequestMirrorPolicy field: not carried over"));
+                    break;
+            }
+        }
+        return new ImportedMirror
+        {
+            Upstream = EnvoyYaml.Text(mirror, "cluster"),
+            Percent = percent,
+            ExcludeReads = EnvoyYaml.IsTrue(EnvoyYaml.Child(mirror, "exclude_read_commands")),
+        };
+    }
+
+    /// <summary>A FractionalPercent (numerator over HUNDRED, TEN_THOUSAND or MILLION) as a percentage.</summary>
+    private static double Percent(YamlNode? fraction)
+    {
+        if (fraction is null)
+        {
+            return 0;
+        }
+        double numerator = double.TryParse(EnvoyYaml.Text(fraction, "numerator") ?? "0", NumberStyles.Float, CultureInfo.InvariantCulture, out double n) ? n : 0;
+        double denominator = (EnvoyYaml.Text(fraction, "denominator") ?? "HUNDRED").ToUpperInvariant() switch
+        {
+            "TEN_THOUSAND" => 10_000,
+            "MILLION" => 1_000_000,
+            _ => 100,
+        };
+        return Math.Min(100, numerator * 100 / denominator);
     }
 
     private static void MapFaults(YamlSequenceNode? faults, string path, ImportedConfig config)
@@ -310,19 +362,8 @@ internal static class RedisProxyMapper
                 config.Notes.Add(new ImportNote(EnvoyImporter.Join(at, "fault_type"), $"unknown fault type '{type}': fault not carried over"));
                 continue;
             }
-            double percent = 0;
             YamlNode? enabled = EnvoyYaml.Child(fault, "fault_enabled");
-            if (EnvoyYaml.Child(enabled, "default_value") is { } fraction)
-            {
-                double numerator = double.TryParse(EnvoyYaml.Text(fraction, "numerator") ?? "0", NumberStyles.Float, CultureInfo.InvariantCulture, out double n) ? n : 0;
-                double denominator = (EnvoyYaml.Text(fraction, "denominator") ?? "HUNDRED").ToUpperInvariant() switch
-                {
-                    "TEN_THOUSAND" => 10_000,
-                    "MILLION" => 1_000_000,
-                    _ => 100,
-                };
-                percent = Math.Min(100, numerator * 100 / denominator);
-            }
+            double percent = Percent(EnvoyYaml.Child(enabled, "default_value"));
             if (EnvoyYaml.Text(enabled, "runtime_key") is { } runtimeKey)
             {
                 config.Notes.Add(new ImportNote(EnvoyImporter.Join(at, "fault_enabled.runtime_key"), $"Slotgate has no runtime layer: the fault uses its default percentage, not runtime key '{runtimeKey}'"));

@@ -80,7 +80,7 @@ public class EnvoyImporterTests
         Assert.Contains("latency_in_micros", paths);
         Assert.Contains("shiny_new_field", paths);
         Assert.Contains("(listener)", paths);
-        Assert.Contains("prefix_routes", paths); // orders_redis is not defined in the input
+        Assert.Contains(config.Notes, n => n.Reason == "cluster 'orders_redis' is not defined in this input: set cluster.seeds to its Redis Cluster nodes");
     }
 
     [Fact]
@@ -122,17 +122,23 @@ public class EnvoyImporterTests
         Assert.Equal("proxy", config.Username);
         Assert.Equal("upstream pass", config.Password);
 
-        const string filter = "static_resources.listeners[0].filter_chains[0].filters[0].typed_config";
+        // The "cache:" route goes to a plain one-server cluster (a standalone upstream); the catch-all mirrors writes there.
+        Assert.True(config.CaseInsensitive);
+        ImportedUpstream upstream = Assert.Single(config.Upstreams);
+        Assert.Equal(("cache_redis", "standalone", "cache-0:6379"), (upstream.Name, upstream.Type, Assert.Single(upstream.Servers)));
+        ImportedRoute route = Assert.Single(config.Routes);
+        Assert.Equal(("cache:", "cache_redis", true), (route.Prefix, route.Upstream, route.RemovePrefix));
+        Assert.Equal("default", config.CatchAll!.Upstream);
+        ImportedMirror mirror = Assert.Single(config.CatchAll.Mirrors);
+        Assert.Equal(("cache_redis", 100.0, true), (mirror.Upstream, mirror.Percent, mirror.ExcludeReads));
+
         const string cluster = "static_resources.clusters[0]";
         string[] paths = [.. config.Notes.Select(n => n.EnvoyPath)];
-        Assert.Contains(filter + ".prefix_routes.routes[0]", paths);
-        Assert.Contains(filter + ".prefix_routes.case_insensitive", paths);
-        Assert.Contains(filter + ".prefix_routes.catch_all_route.request_mirror_policy", paths);
         Assert.Contains(cluster + ".dns_lookup_family", paths);
         Assert.Contains(cluster + ".health_checks", paths);
         Assert.Contains(cluster + ".cluster_type.typed_config.value.cluster_refresh_timeout", paths);
         Assert.Contains(cluster + ".cluster_type.typed_config.value.redirect_refresh_threshold", paths);
-        Assert.Contains("static_resources.clusters[1]", paths); // not the filter's upstream
+        Assert.Contains("static_resources.clusters[1].type", paths);
         Assert.DoesNotContain(config.Notes, n => n.Reason.Contains("upstream pass", StringComparison.Ordinal));
     }
 
@@ -145,6 +151,9 @@ public class EnvoyImporterTests
         Assert.Equal("upstream pass", result.Options.Cluster.Password);
         Assert.Equal(0, result.Options.Routing.MaxRedirects);
         Assert.Equal(["redis-0.redis:6379", "[fd00::1]:6379"], result.Options.Cluster.Seeds);
+        Assert.Equal(("cache:", "cache_redis", true), (result.Options.Routes.Prefixes[0].Prefix, result.Options.Routes.Prefixes[0].Upstream, result.Options.Routes.Prefixes[0].RemovePrefix));
+        Assert.Equal("cache_redis", result.Options.Routes.CatchAll!.Mirrors[0].Upstream);
+        Assert.Equal("standalone", result.Options.Upstreams[0].Type);
         Assert.DoesNotContain("upstream pass", SlotgateConfiguration.Render(result.Options), StringComparison.Ordinal);
     }
 
