@@ -14,7 +14,9 @@ internal static partial class OptionsValidator
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
         ValidateListen(options.Listen, errors);
-        ValidateCluster(options.Cluster, errors);
+        // A proxy whose catch-all route sends every key to a named upstream (a twemproxy-style ring) may run without a
+        // main cluster; keyless commands then get CLUSTERDOWN.
+        ValidateCluster(options.Cluster, errors, seedsRequired: options.Routes.CatchAll?.Upstream is null or UpstreamOptions.DefaultName);
         ValidateBackend(options.Backend, errors);
         ValidateRouting(options.Routing, errors);
         ValidateLimits(options.Limits, errors);
@@ -46,9 +48,9 @@ internal static partial class OptionsValidator
         }
     }
 
-    private static void ValidateCluster(ClusterOptions cluster, List<string> errors)
+    private static void ValidateCluster(ClusterOptions cluster, List<string> errors, bool seedsRequired)
     {
-        if (cluster.Seeds.Count == 0)
+        if (cluster.Seeds.Count == 0 && seedsRequired)
         {
             errors.Add("cluster.seeds: at least one seed is required (--seed host:port)");
         }

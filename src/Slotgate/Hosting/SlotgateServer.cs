@@ -69,9 +69,17 @@ internal sealed class SlotgateServer : IAsyncDisposable
         {
             logger.LogDebug("Open file limit: {Limit}", openFiles);
         }
-        topology.Start();
-        logger.LogInformation("Discovering the cluster from {Seeds}", string.Join(", ", options.Cluster.Seeds));
-        await WaitForTopologyAsync(topology, logger, cancellationToken).ConfigureAwait(false);
+        if (options.Cluster.Seeds.Count > 0)
+        {
+            topology.Start();
+            logger.LogInformation("Discovering the cluster from {Seeds}", string.Join(", ", options.Cluster.Seeds));
+            await WaitForTopologyAsync(topology, logger, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // Only possible when routes.catchAll sends every key to a named upstream (validated).
+            logger.LogInformation("No main cluster (cluster.seeds is empty): every key goes to its route's upstream; keyless commands get CLUSTERDOWN");
+        }
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var endpoints = new List<IPEndPoint>();

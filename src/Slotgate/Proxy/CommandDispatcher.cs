@@ -98,6 +98,10 @@ internal sealed class CommandDispatcher
         {
             return false;
         }
+        if (_faults is not null && !session.InMulti && route.Kind is not (RouteKind.PubSub or RouteKind.Transaction) && InjectFault(request, command))
+        {
+            return false;
+        }
         if (_prefixRouting is not null && _prefixRouting.Handle(session, request, command, route.Kind))
         {
             return false;
@@ -105,10 +109,6 @@ internal sealed class CommandDispatcher
         if (session.InMulti && route.Kind != RouteKind.Transaction)
         {
             session.Transaction.QueueOrRefuse(request, command);
-            return false;
-        }
-        if (_faults is not null && route.Kind is not (RouteKind.PubSub or RouteKind.Transaction) && InjectFault(request, command))
-        {
             return false;
         }
         switch (route.Kind)

@@ -31,7 +31,7 @@ public class UpstreamRoutingTests(ProxyFixture fixture, UpstreamsFixture upstrea
         },
     ];
 
-    private Task<SlotgateServer> StartAsync(RoutesOptions routes)
+    private Task<SlotgateServer> StartAsync(RoutesOptions routes, params FaultOptions[] faults)
     {
         var options = new SlotgateOptions
         {
@@ -40,6 +40,7 @@ public class UpstreamRoutingTests(ProxyFixture fixture, UpstreamsFixture upstrea
             Backend = new BackendOptions { OperationTimeout = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(1) },
             Upstreams = AllUpstreams(),
             Routes = routes,
+            Faults = faults,
         };
         Assert.Empty(SlotgateConfiguration.Validate(options));
         return SlotgateServer.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -243,6 +244,40 @@ public class UpstreamRoutingTests(ProxyFixture fixture, UpstreamsFixture upstrea
         Assert.Equal("OK", (await client.CallAsync("MSET", "{ring:user}:name", "n", "{ring:user}:mail", "m")).Text);
         Assert.Equal("OK", (await client.CallAsync("RENAME", "{ring:user}:name", "{ring:user}:nick")).Text);
         Assert.Equal("n", (await client.CallAsync("GET", "{ring:user}:nick")).Text);
+    }
+
+    [Fact]
+    public async Task Routes_FaultOnRoutedCommand_InjectedBeforeRouting()
+    {
+        await using SlotgateServer server = await StartAsync(new RoutesOptions { Prefixes = [Route("flt:", "s0")] },
+            new FaultOptions { Type = "error", Percent = 100, Commands = ["GET"] });
+        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+
+        Assert.Equal("OK", (await client.CallAsync("SET", "flt:k", "v")).Text);
+        Assert.Equal(Slotgate.Faults.FaultInjector.ErrorReply, (await client.CallAsync("GET", "flt:k")).Text);
+        Assert.Equal("v", DirectGet(0, "flt:k"));
+    }
+
+    [Fact]
+    public async Task Routes_NoMainClusterCatchAllToRing_KeysServedKeylessCommandsClusterDown()
+    {
+        var options = new SlotgateOptions
+        {
+            Listen = ["127.0.0.1:0"],
+            Upstreams = AllUpstreams(),
+            Routes = new RoutesOptions { CatchAll = new PrefixRouteOptions { Upstream = "ring" } },
+        };
+        Assert.Empty(SlotgateConfiguration.Validate(options));
+        await using SlotgateServer server = await SlotgateServer.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+
+        Assert.Equal("OK", (await client.CallAsync("SET", "twemproxy-only", "v")).Text);
+        Assert.Equal("v", (await client.CallAsync("GET", "twemproxy-only")).Text);
+        Assert.StartsWith("CLUSTERDOWN", (await client.CallAsync("DBSIZE")).Text, StringComparison.Ordinal);
+        Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
+
+        Assert.Contains("cluster.seeds: at least one seed is required (--seed host:port)",
+            SlotgateConfiguration.Validate(options with { Routes = new RoutesOptions { Prefixes = [Route("p:", "ring")] } }));
     }
 
     private long CommandCalls(int standalone, string command)
