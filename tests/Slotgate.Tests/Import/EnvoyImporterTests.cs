@@ -158,6 +158,67 @@ public class EnvoyImporterTests
     }
 
     [Fact]
+    public void Import_IstioEnvoyFilter_FilterAndClusterFoundInPatches()
+    {
+        ImportedConfig config = Import("""
+            apiVersion: networking.istio.io/v1alpha3
+            kind: EnvoyFilter
+            metadata:
+              name: redis-proxy
+              namespace: istio-system
+            spec:
+              configPatches:
+              - applyTo: CLUSTER
+                patch:
+                  operation: INSERT_FIRST
+                  value:
+                    name: custom-redis-cluster
+                    connect_timeout: 0.5s
+                    lb_policy: CLUSTER_PROVIDED
+                    load_assignment:
+                      cluster_name: custom-redis-cluster
+                      endpoints:
+                      - lb_endpoints:
+                        - endpoint: { address: { socket_address: { address: 10.1.0.11, port_value: 6379 } } }
+                    cluster_type:
+                      name: envoy.clusters.redis
+                      typed_config:
+                        "@type": type.googleapis.com/google.protobuf.Struct
+                        value:
+                          cluster_refresh_rate: 5s
+                          cluster_refresh_timeout: 3s
+                          redirect_refresh_interval: 5s
+                          redirect_refresh_threshold: 5
+              - applyTo: NETWORK_FILTER
+                match:
+                  listener:
+                    filterChain:
+                      filter:
+                        name: envoy.filters.network.tcp_proxy
+                patch:
+                  operation: REPLACE
+                  value:
+                    name: envoy.filters.network.redis_proxy
+                    typed_config:
+                      "@type": type.googleapis.com/envoy.extensions.filters.network.redis_proxy.v3.RedisProxy
+                      stat_prefix: redis_stats
+                      prefix_routes:
+                        catch_all_route:
+                          cluster: custom-redis-cluster
+                      settings:
+                        op_timeout: 5s
+            """);
+
+        Assert.Equal(["10.1.0.11:6379"], config.Seeds);
+        Assert.Equal(TimeSpan.FromSeconds(5), config.RefreshInterval);
+        Assert.Equal(TimeSpan.FromSeconds(5), config.RefreshMinInterval);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), config.ConnectTimeout);
+        Assert.Empty(config.Listen); // the listener is Istio's; Slotgate's default is used and noted
+        Assert.Contains(config.Notes, n => n.EnvoyPath == "EnvoyFilter redis-proxy: spec.configPatches[1].patch.value.typed_config.(listener)");
+        Assert.Contains(config.Notes, n => n.EnvoyPath == "EnvoyFilter redis-proxy: spec.configPatches[0].patch.value.lb_policy");
+    }
+
+    [Fact]
     public void Import_NoRedisProxy_ReturnsError()
     {
         Assert.Null(EnvoyImporter.Import("static_resources:\n  listeners: []\n", out string? error));
