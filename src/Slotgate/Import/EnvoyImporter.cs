@@ -52,7 +52,7 @@ internal static class EnvoyImporter
         for (int i = 1; i < found.Filters.Count; i++)
         {
             config.Notes.Add(new ImportNote(found.Filters[i].Path,
-                "a second redis_proxy filter: not carried over (one Slotgate configuration serves one filter's routes; import the others separately)"));
+                "a second redis_proxy filter: not carried over (only the first filter found is converted; one Slotgate configuration serves one set of routes)"));
         }
         if (filter.ListenerAddress is { } listen)
         {

@@ -219,6 +219,32 @@ public class EnvoyImporterTests
     }
 
     [Fact]
+    public void Import_JsonBootstrapWithTwoFilters_FirstConvertedSecondNoted()
+    {
+        ImportedConfig config = Import("""
+            {"static_resources": {"listeners": [
+              {"address": {"socket_address": {"address": "127.0.0.1", "port_value": 7001}},
+               "filter_chains": [{"filters": [{"name": "envoy.filters.network.redis_proxy", "typed_config": {
+                 "@type": "type.googleapis.com/envoy.extensions.filters.network.redis_proxy.v3.RedisProxy",
+                 "stat_prefix": "a", "settings": {"op_timeout": "1.5s"},
+                 "prefix_routes": {"catch_all_route": {"cluster": "c"}}}}]}]},
+              {"address": {"socket_address": {"address": "127.0.0.1", "port_value": 7002}},
+               "filter_chains": [{"filters": [{"name": "envoy.filters.network.redis_proxy", "typed_config": {
+                 "@type": "type.googleapis.com/envoy.extensions.filters.network.redis_proxy.v3.RedisProxy",
+                 "stat_prefix": "b", "prefix_routes": {"catch_all_route": {"cluster": "c"}}}}]}]}],
+             "clusters": [{"name": "c", "cluster_type": {"name": "envoy.clusters.redis"},
+               "load_assignment": {"cluster_name": "c", "endpoints": [{"lb_endpoints": [
+                 {"endpoint": {"address": {"socket_address": {"address": "10.0.0.9", "port_value": 6379}}}}]}]}}]}}
+            """);
+
+        Assert.Equal(["127.0.0.1:7001"], config.Listen);
+        Assert.Equal(["10.0.0.9:6379"], config.Seeds);
+        Assert.Equal(TimeSpan.FromSeconds(1.5), config.OperationTimeout);
+        Assert.Contains(config.Notes, n => n.EnvoyPath == "static_resources.listeners[1].filter_chains[0].filters[0].typed_config"
+            && n.Reason.StartsWith("a second redis_proxy filter", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Import_NoRedisProxy_ReturnsError()
     {
         Assert.Null(EnvoyImporter.Import("static_resources:\n  listeners: []\n", out string? error));
