@@ -159,6 +159,36 @@ public class UpstreamRoutingTests(ProxyFixture fixture, UpstreamsFixture upstrea
     }
 
     [Fact]
+    public async Task Routes_MirrorAtZeroAndFiftyPercent_CopiesThatShare()
+    {
+        await using SlotgateServer server = await StartAsync(new RoutesOptions
+        {
+            Prefixes =
+            [
+                new PrefixRouteOptions { Prefix = "m0:", Upstream = "s0", Mirrors = [new MirrorOptions { Upstream = "s2", Percent = 0 }] },
+                new PrefixRouteOptions { Prefix = "m50:", Upstream = "s0", Mirrors = [new MirrorOptions { Upstream = "s2", Percent = 50 }] },
+            ],
+        });
+        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+
+        const int total = 400;
+        for (int i = 0; i < total; i++)
+        {
+            await client.SendAsync("SET", $"m0:{i}", "x");
+            await client.SendAsync("SET", $"m50:{i}", "x");
+        }
+        for (int i = 0; i < 2 * total; i++)
+        {
+            Assert.Equal("OK", (await client.ReadAsync()).Text);
+        }
+        await Task.Delay(500);
+        using RawRedisClient mirror = upstreams.Standalone[2].Connect();
+        Assert.Empty(mirror.Execute("KEYS", "m0:*").Items);
+        // Binomial(400, 0.5): mean 200, standard deviation 10.
+        Assert.InRange(mirror.Execute("KEYS", "m50:*").Items.Count, 130, 270);
+    }
+
+    [Fact]
     public async Task Routes_DeadMirror_ClientSeesNoDifference()
     {
         await using SlotgateServer server = await StartAsync(new RoutesOptions
