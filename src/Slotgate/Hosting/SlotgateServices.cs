@@ -61,7 +61,8 @@ internal static class SlotgateServices
             MaxArguments = options.Limits.MaxArguments,
             MaxInlineLength = options.Limits.MaxInlineLength,
         });
-        services.AddSingleton(CustomCommands.AddTo(ProxyCommandAdditions.AddTo(CommandTable.BuiltIn), options.Routing.CustomCommands));
+        services.AddSingleton(new CommandTableSource(CustomCommands.AddTo(ProxyCommandAdditions.AddTo(CommandTable.BuiltIn), options.Routing.CustomCommands)));
+        services.AddSingleton(sp => sp.GetRequiredService<CommandTableSource>().Table);
         services.TryAddSingleton<IBackendConnector, KestrelSocketConnector>();
         services.AddSingleton<BackendPool>();
         services.AddSingleton<TopologyRefresher>(sp => new TopologyRefresher(
