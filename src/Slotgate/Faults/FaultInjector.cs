@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Slotgate.Configuration;
+using Slotgate.Routing;
 
 namespace Slotgate.Faults;
 
@@ -72,6 +73,26 @@ internal sealed class FaultInjector : IDisposable
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// Applies the fault picked for <paramref name="request"/>, if any: a delay holds the reply back once it is ready; an
+    /// error answers without sending. True when the request has been answered here.
+    /// </summary>
+    public bool TryInject(ProxyRequest request, string commandName)
+    {
+        if (Pick(commandName) is not { } fault)
+        {
+            return false;
+        }
+        request.FaultDelay = fault.Delay;
+        if (!fault.IsError)
+        {
+            return false;
+        }
+        request.SetError(ErrorReply);
+        request.Complete();
+        return true;
     }
 
     public void Dispose() => _meter.Dispose();

@@ -98,7 +98,8 @@ internal sealed class CommandDispatcher
         {
             return false;
         }
-        if (_faults is not null && !session.InMulti && route.Kind is not (RouteKind.PubSub or RouteKind.Transaction) && InjectFault(request, command))
+        // Not inside MULTI, nor for pub/sub and transaction commands, whose state the client tracks.
+        if (_faults is not null && !session.InMulti && route.Kind is not (RouteKind.PubSub or RouteKind.Transaction) && _faults.TryInject(request, command.Name))
         {
             return false;
         }
@@ -190,25 +191,6 @@ internal sealed class CommandDispatcher
                 break;
         }
         return false;
-    }
-
-    /// <summary>
-    /// Configured faults (never inside MULTI, nor for pub/sub and transaction commands, whose state the client tracks):
-    /// a delay holds the reply back once it is ready; an error answers without sending. True when answered here.
-    /// </summary>
-    private bool InjectFault(ProxyRequest request, CommandInfo command)
-    {
-        if (_faults!.Pick(command.Name) is not { } fault)
-        {
-            return false;
-        }
-        request.FaultDelay = fault.Delay;
-        if (!fault.IsError)
-        {
-            return false;
-        }
-        Fail(request, FaultInjector.ErrorReply);
-        return true;
     }
 
     /// <summary>Runs a command <see cref="Execute"/> deferred, once the client's earlier commands have completed.</summary>
