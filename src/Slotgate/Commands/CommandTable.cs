@@ -51,6 +51,13 @@ internal sealed partial class CommandTable
         return new CommandTable(_commands.Concat(extraCommands));
     }
 
+    /// <summary>A new table without the named top-level commands (tests use it to stand for an older table).</summary>
+    public CommandTable Without(IEnumerable<string> names)
+    {
+        var removed = new HashSet<string>(names, StringComparer.OrdinalIgnoreCase);
+        return new CommandTable(_commands.Where(c => !removed.Contains(c.Name)));
+    }
+
     /// <summary>
     /// The command for <paramref name="frame"/>: the top-level command, or for containers (CLIENT, CONFIG, OBJECT,
     /// XINFO, ...) the subcommand named by argument 1. Null when the command is unknown. A container whose

@@ -9,9 +9,9 @@ namespace Slotgate.Configuration;
 /// unknown keys, where it came from) instead of being ignored or failing on the first one. Value ranges are left to
 /// <see cref="OptionsValidator"/> so that options built in code get the same checks.
 /// </summary>
-internal sealed class OptionsReader
+internal sealed partial class OptionsReader
 {
-    private static readonly string[] RootKeys = ["listen", "tls", "cluster", "backend", "routing", "limits", "shutdown", "auth", "logging", "admin", "diagnostics"];
+    private static readonly string[] RootKeys = ["listen", "tls", "cluster", "backend", "routing", "limits", "shutdown", "auth", "logging", "admin", "diagnostics", "faults", "upstreams", "routes"];
     private static readonly string[] AuthKeys = ["users", "allowPing", "timeout", "maxFailuresPerMinute"];
     private static readonly string[] UserKeys = ["name", "passwords", "passwordFiles", "passwordHashes", "noPass", "rules"];
     private static readonly string[] ClusterKeys =
@@ -20,7 +20,7 @@ internal sealed class OptionsReader
     private static readonly string[] ClusterTlsKeys = ["enabled", "caFile", "serverName", "insecureSkipVerify", "certFile", "keyFile"];
     private static readonly string[] BackendKeys =
         ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax", "maxReconnectsPerSecond"];
-    private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom", "failoverWait"];
+    private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom", "failoverWait", "customCommands"];
     private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient", "maxBlockedClients",
         "maxClients", "clientIdleTimeout", "maxClientsPerAddress", "pubsubOutputBufferLimit",
         "maxPendingBytesPerClient", "maxPendingBytes"];
@@ -61,6 +61,9 @@ internal sealed class OptionsReader
                 "logging" => options with { Logging = ReadLogging(section, "logging") },
                 "admin" => options with { Admin = ReadAdmin(section, "admin") },
                 "diagnostics" => options with { Diagnostics = ReadDiagnostics(section, "diagnostics") },
+                "faults" => options with { Faults = ReadFaults(section, "faults") },
+                "upstreams" => options with { Upstreams = ReadUpstreams(section, "upstreams") },
+                "routes" => options with { Routes = ReadRoutes(section, "routes") },
                 _ => Unknown(options, section, string.Empty, RootKeys),
             };
         }
@@ -170,6 +173,7 @@ internal sealed class OptionsReader
             {
                 "maxRedirects" => o with { MaxRedirects = ReadInt(child, childPath, o.MaxRedirects) },
                 "disabledCommands" => o with { DisabledCommands = ReadList(child, childPath) },
+                "customCommands" => o with { CustomCommands = ReadList(child, childPath) },
                 "failoverWait" => o with { FailoverWait = ReadDuration(child, childPath, o.FailoverWait) },
                 "readFrom" => o with { ReadFrom = child.Value?.Trim().ToLowerInvariant() ?? o.ReadFrom },
                 "tryAgainDelay" => o with { TryAgainDelay = ReadDuration(child, childPath, o.TryAgainDelay) },

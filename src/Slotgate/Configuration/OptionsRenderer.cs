@@ -7,7 +7,7 @@ namespace Slotgate.Configuration;
 /// Renders effective options as YAML in the configuration file's own shape, so what <c>/config</c> shows can be pasted
 /// into a file. Secrets are replaced by <see cref="SlotgateConfiguration.SecretMask"/>; everything else round-trips.
 /// </summary>
-internal static class OptionsRenderer
+internal static partial class OptionsRenderer
 {
     public static string Render(SlotgateOptions options)
     {
@@ -56,6 +56,7 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "maxRedirects", Number(options.Routing.MaxRedirects));
         Scalar(yaml, 1, "tryAgainDelay", Duration(options.Routing.TryAgainDelay));
         List(yaml, 1, "disabledCommands", options.Routing.DisabledCommands);
+        List(yaml, 1, "customCommands", options.Routing.CustomCommands);
         Scalar(yaml, 1, "readFrom", options.Routing.ReadFrom);
         Scalar(yaml, 1, "failoverWait", Duration(options.Routing.FailoverWait));
 
@@ -120,6 +121,17 @@ internal static class OptionsRenderer
         Scalar(yaml, 1, "accessLogArguments", diagnostics.AccessLogArguments ? "true" : "false");
         Scalar(yaml, 1, "otlpEndpoint", diagnostics.OtlpEndpoint is null ? null : Quote(diagnostics.OtlpEndpoint));
         Scalar(yaml, 1, "otlpInterval", Duration(diagnostics.OtlpInterval));
+
+        yaml.Append(options.Faults.Count == 0 ? "faults: []\n" : "faults:\n");
+        foreach (var fault in options.Faults)
+        {
+            yaml.Append("  - type: ").Append(fault.Type).Append('\n');
+            Scalar(yaml, 2, "percent", fault.Percent.ToString(CultureInfo.InvariantCulture));
+            Scalar(yaml, 2, "delay", Duration(fault.Delay));
+            List(yaml, 2, "commands", fault.Commands);
+        }
+
+        RenderUpstreamsAndRoutes(yaml, options);
         return yaml.ToString();
     }
 

@@ -7,7 +7,7 @@ namespace Slotgate.Configuration;
 /// Checks a <see cref="SlotgateOptions"/> and returns every problem at once, each prefixed with the option's path, so an
 /// operator fixes a config in one pass rather than one restart per mistake.
 /// </summary>
-internal static class OptionsValidator
+internal static partial class OptionsValidator
 {
     public static IReadOnlyList<string> Validate(SlotgateOptions options)
     {
@@ -19,7 +19,9 @@ internal static class OptionsValidator
             ValidateListen(options.Listen, errors);
         }
         TlsOptionsValidator.ValidateListener(options.Tls, options.Listen, errors);
-        ValidateCluster(options.Cluster, errors);
+        // A proxy whose catch-all route sends every key to a named upstream (a twemproxy-style ring) may run without a
+        // main cluster; keyless commands then get CLUSTERDOWN.
+        ValidateCluster(options.Cluster, errors, seedsRequired: options.Routes.CatchAll?.Upstream is null or UpstreamOptions.DefaultName);
         TlsOptionsValidator.ValidateCluster(options.Cluster, errors);
         ValidateBackend(options.Backend, errors);
         ValidateRouting(options.Routing, errors);
@@ -29,6 +31,8 @@ internal static class OptionsValidator
         ValidateLogging(options.Logging, errors);
         ValidateAdmin(options.Admin, options.Listen, errors);
         ValidateDiagnostics(options.Diagnostics, errors);
+        ValidateFaults(options.Faults, errors);
+        ValidateUpstreams(options, errors);
         return errors;
     }
 
@@ -54,9 +58,9 @@ internal static class OptionsValidator
         }
     }
 
-    private static void ValidateCluster(ClusterOptions cluster, List<string> errors)
+    private static void ValidateCluster(ClusterOptions cluster, List<string> errors, bool seedsRequired)
     {
-        if (cluster.Seeds.Count == 0)
+        if (cluster.Seeds.Count == 0 && seedsRequired)
         {
             errors.Add("cluster.seeds: at least one seed is required (--seed host:port)");
         }
@@ -131,6 +135,7 @@ internal static class OptionsValidator
         }
 
         NotNegative(routing.TryAgainDelay, "routing.tryAgainDelay", errors);
+        ValidateCustomCommands(routing.CustomCommands, errors);
     }
 
     private static void ValidateLimits(LimitsOptions limits, List<string> errors)

@@ -20,6 +20,12 @@ internal sealed record RoutingOptions
     /// </summary>
     public IReadOnlyList<string> DisabledCommands { get; init; } = [];
 
+    /// <summary>
+    /// Extra single-key commands (module commands such as <c>JSON.GET</c>, <c>BF.ADD</c>) routed by their first argument
+    /// after the name, for commands the built-in table does not know. Empty by default.
+    /// </summary>
+    public IReadOnlyList<string> CustomCommands { get; init; } = [];
+
     /// <summary>The read policies, as Envoy's redis_proxy names them (kebab case).</summary>
     public static IReadOnlyList<string> ReadPolicies { get; } = ["primary", "prefer-primary", "replica", "prefer-replica", "any"];
 

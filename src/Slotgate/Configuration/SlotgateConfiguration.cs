@@ -17,6 +17,11 @@ internal static class SlotgateConfiguration
 
         A Redis Cluster proxy: clients speak to it as to one Redis server.
 
+        Commands:
+          (none)                        Run the proxy.
+          demo                          Start a local Redis Cluster and the proxy in front of it.
+          import-envoy FILE [-o OUT]    Convert an Envoy redis_proxy configuration to Slotgate YAML.
+
         Options:
           --seed HOST:PORT              Cluster node to discover the topology from. Repeatable, or
                                         comma-separated. At least one is required.

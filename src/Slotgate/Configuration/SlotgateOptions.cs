@@ -28,4 +28,13 @@ internal sealed record SlotgateOptions
     public AdminOptions Admin { get; init; } = new();
 
     public DiagnosticsOptions Diagnostics { get; init; } = new();
+
+    /// <summary>Injected faults, for resilience tests (Envoy redis_proxy's <c>faults</c>). Empty: none, the default.</summary>
+    public IReadOnlyList<FaultOptions> Faults { get; init; } = [];
+
+    /// <summary>Named upstreams besides the main cluster, for <see cref="Routes"/>. Empty by default.</summary>
+    public IReadOnlyList<UpstreamOptions> Upstreams { get; init; } = [];
+
+    /// <summary>Key-prefix routes (Envoy redis_proxy's prefix_routes). Empty by default: every key goes to the main cluster.</summary>
+    public RoutesOptions Routes { get; init; } = new();
 }

@@ -6,12 +6,17 @@ namespace Slotgate.Hosting;
 
 /// <summary>
 /// The <c>slotgate</c> command: <c>slotgate [options]</c> runs the proxy; <c>slotgate demo [options]</c> first starts a
-/// local Redis Cluster (3 primaries, 3 replicas on 127.0.0.1) and then the proxy in front of it.
+/// local Redis Cluster (3 primaries, 3 replicas on 127.0.0.1) and then the proxy in front of it;
+/// <c>slotgate import-envoy FILE</c> converts an Envoy redis_proxy configuration.
 /// </summary>
 internal static class SlotgateCommandLine
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        if (args.Length > 0 && args[0] == "import-envoy")
+        {
+            return Import.EnvoyImportCommand.Run(args[1..], Console.Out, Console.Error);
+        }
         bool demo = args.Length > 0 && args[0] == "demo";
         string[] rest = demo ? args[1..] : args;
         var environment = new Dictionary<string, string?>();

@@ -139,9 +139,18 @@ internal sealed class SlotgateServer : IAsyncDisposable
         {
             logger.LogDebug("Open file limit: {Limit}", openFiles);
         }
-        topology.Start();
-        logger.LogInformation("Discovering the cluster from {Seeds}", string.Join(", ", options.Cluster.Seeds));
-        await WaitForTopologyAsync(topology, logger, cancellationToken).ConfigureAwait(false);
+        if (options.Cluster.Seeds.Count > 0)
+        {
+            topology.Start();
+            logger.LogInformation("Discovering the cluster from {Seeds}", string.Join(", ", options.Cluster.Seeds));
+            await WaitForTopologyAsync(topology, logger, cancellationToken).ConfigureAwait(false);
+            await LearnCommandsAsync(app.Services, topology, logger).ConfigureAwait(false);
+        }
+        else
+        {
+            // Only possible when routes.catchAll sends every key to a named upstream (validated).
+            logger.LogInformation("No main cluster (cluster.seeds is empty): every key goes to its route's upstream; keyless commands get CLUSTERDOWN");
+        }
 
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         app.Services.GetRequiredService<IdleClientReaper>().Start(app.Services.GetRequiredService<TimeProvider>());
@@ -184,7 +193,26 @@ internal sealed class SlotgateServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task WaitForTopologyAsync(TopologyRefresher topology, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Adds the backend's module commands to the table before anything that routes reads it; on failure keeps it.</summary>
+    private static async Task LearnCommandsAsync(IServiceProvider services, TopologyRefresher topology, ILogger logger)
+    {
+        if (topology.Current.Shards.Count == 0)
+        {
+            return;
+        }
+        var source = services.GetRequiredService<CommandTableSource>();
+        try
+        {
+            source.Table = await BackendCommands.LearnAsync(source.Table, services.GetRequiredService<BackendPool>(),
+                topology.Current.Shards[0].Primary.Endpoint, TimeSpan.FromSeconds(5), logger).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or BackendException or OperationCanceledException)
+        {
+            logger.LogWarning("Could not read the backend's command list ({Error}); module commands need routing.customCommands", ex.Message);
+        }
+    }
+
+        private static async Task WaitForTopologyAsync(TopologyRefresher topology, ILogger logger, CancellationToken cancellationToken)
     {
         while (true)
         {

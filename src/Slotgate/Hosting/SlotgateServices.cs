@@ -6,10 +6,12 @@ using Slotgate.Cluster;
 using Slotgate.Commands;
 using Slotgate.Configuration;
 using Slotgate.Diagnostics;
+using Slotgate.Faults;
 using Slotgate.Protocol;
 using Slotgate.Proxy;
 using Slotgate.Routing;
 using Slotgate.Security;
+using Slotgate.Upstreams;
 
 namespace Slotgate.Hosting;
 
@@ -80,7 +82,8 @@ internal static class SlotgateServices
             MaxArguments = options.Limits.MaxArguments,
             MaxInlineLength = options.Limits.MaxInlineLength,
         });
-        services.AddSingleton(ProxyCommandAdditions.AddTo(CommandTable.BuiltIn));
+        services.AddSingleton(new CommandTableSource(CustomCommands.AddTo(ProxyCommandAdditions.AddTo(CommandTable.BuiltIn), options.Routing.CustomCommands)));
+        services.AddSingleton(sp => sp.GetRequiredService<CommandTableSource>().Table);
         if (tlsConnector is not null)
         {
             services.TryAddSingleton<IBackendConnector>(tlsConnector);
@@ -114,12 +117,21 @@ internal static class SlotgateServices
             options.Diagnostics.AccessLog
                 ? new AccessLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.Access"), options.Diagnostics)
                 : null,
-            sp.GetRequiredService<UserDirectory>())
+            sp.GetRequiredService<UserDirectory>(),
+            FaultInjector.Create(options.Faults, metrics.Meter),
+            options.Routes.IsEmpty ? null : new PrefixRouting(new PrefixRouteTable(options.Routes, sp.GetRequiredService<UpstreamSet>())))
         {
             PubSubOutputBufferLimit = options.Limits.PubSubOutputBufferLimit,
             MaxPendingBytesPerClient = options.Limits.MaxPendingBytesPerClient,
             MaxPendingBytes = options.Limits.MaxPendingBytes,
         });
+        if (!options.Routes.IsEmpty)
+        {
+            services.AddSingleton(sp => new UpstreamSet(options, sp.GetRequiredService<Router>(), sp.GetRequiredService<BackendSettings>(),
+                sp.GetRequiredService<RoutingSettings>(), sp.GetRequiredService<IBackendConnector>(), sp.GetRequiredService<ILoggerFactory>(),
+                sp.GetRequiredService<TimeProvider>()));
+            services.AddHostedService(sp => new UpstreamStartup(sp.GetRequiredService<UpstreamSet>()));
+        }
         services.AddSingleton(new ConnectionsPerAddress(options.Limits.MaxClientsPerAddress));
         services.AddSingleton(sp => new IdleClientReaper(
             sp.GetRequiredService<CommandDispatcher>().Clients, options.Limits.ClientIdleTimeout,

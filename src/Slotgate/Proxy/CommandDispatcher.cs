@@ -1,6 +1,7 @@
 using System.Text;
 using Slotgate.Cluster;
 using Slotgate.Commands;
+using Slotgate.Faults;
 using Slotgate.Protocol;
 using Slotgate.Routing;
 using Slotgate.Security;
@@ -21,14 +22,18 @@ internal sealed class CommandDispatcher
     private readonly PubSubService _pubSub;
     private readonly WaitCommand _wait;
     private long _replyBytesWaiting;
+    private readonly FaultInjector? _faults;
+    private readonly PrefixRouting? _prefixRouting;
     private readonly Dictionary<CommandInfo, CommandRoute> _routes = new(ReferenceEqualityComparer.Instance);
 
-    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, IReadOnlyList<string>? disabledCommands = null, Diagnostics.SlotgateMetrics? metrics = null, Diagnostics.AccessLog? accessLog = null, UserDirectory? users = null)
+    public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, IReadOnlyList<string>? disabledCommands = null, Diagnostics.SlotgateMetrics? metrics = null, Diagnostics.AccessLog? accessLog = null, UserDirectory? users = null, FaultInjector? faults = null, PrefixRouting? prefixRouting = null)
     {
         Users = users ?? UserDirectory.None;
         Metrics = metrics ?? Diagnostics.SlotgateMetrics.Unobserved;
         AccessLog = accessLog;
         Metrics.Commands.Register(commands);
+        _faults = faults;
+        _prefixRouting = prefixRouting;
         _pubSub = pubSub;
         _wait = new WaitCommand(router.Pool, router.Topology);
         _blocking = blocking;
@@ -141,6 +146,15 @@ internal sealed class CommandDispatcher
             route = ResolveRoute(command);
         }
         if (session.Subscribed && route.Kind != RouteKind.PubSub && !AllowedWhileSubscribed(request, command))
+        {
+            return false;
+        }
+        // Not inside MULTI, nor for pub/sub and transaction commands, whose state the client tracks.
+        if (_faults is not null && !session.InMulti && route.Kind is not (RouteKind.PubSub or RouteKind.Transaction) && _faults.TryInject(request, command.Name))
+        {
+            return false;
+        }
+        if (_prefixRouting is not null && _prefixRouting.Handle(session, request, command, route.Kind))
         {
             return false;
         }

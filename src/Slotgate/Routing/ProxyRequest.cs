@@ -88,6 +88,9 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     /// <summary>Refused by Slotgate before reaching Redis (arity, CROSSSLOT, disabled...): counted as rejected_calls.</summary>
     public bool Rejected { get; set; }
 
+    /// <summary>An injected delay fault: the finished reply is held back this long before the client's writer sees it.</summary>
+    public TimeSpan FaultDelay { get; set; }
+
     public ProxyRequest? Parent { get; private set; }
 
     public List<ProxyRequest> Children { get; } = [];
@@ -194,6 +197,24 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
             }
             return;
         }
+        if (FaultDelay > TimeSpan.Zero)
+        {
+            TimeSpan delay = FaultDelay;
+            FaultDelay = TimeSpan.Zero;
+            _ = CompleteAfterAsync(delay);
+            return;
+        }
+        Release();
+    }
+
+    private async Task CompleteAfterAsync(TimeSpan delay)
+    {
+        await Task.Delay(delay).ConfigureAwait(false);
+        Release();
+    }
+
+    private void Release()
+    {
         // Taken before waking the writer: the continuation runs inline and may recycle this request.
         CompletedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         Accounting?.ReplyReady(_reply.WrittenCount);
@@ -228,6 +249,7 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         Resp3 = false;
         ReadOnly = false;
         FailoverDeadline = 0;
+        FaultDelay = TimeSpan.Zero;
         Asking = false;
         SentTo = null;
         CloseAfterReply = false;
