@@ -7,7 +7,8 @@ namespace Slotgate.Hosting;
 /// <summary>
 /// The <c>slotgate</c> command: <c>slotgate [options]</c> runs the proxy; <c>slotgate demo [options]</c> first starts a
 /// local Redis Cluster (3 primaries, 3 replicas on 127.0.0.1) and then the proxy in front of it;
-/// <c>slotgate import-envoy FILE</c> converts an Envoy redis_proxy configuration.
+/// <c>slotgate import-envoy FILE</c> converts an Envoy redis_proxy configuration; <c>slotgate controller</c> runs the
+/// Gateway API controller.
 /// </summary>
 internal static class SlotgateCommandLine
 {
@@ -16,6 +17,10 @@ internal static class SlotgateCommandLine
         if (args.Length > 0 && args[0] == "import-envoy")
         {
             return Import.EnvoyImportCommand.Run(args[1..], Console.Out, Console.Error);
+        }
+        if (args.Length > 0 && args[0] == "controller")
+        {
+            return await ControllerLauncher.RunAsync(args[1..], Console.Error).ConfigureAwait(false);
         }
         bool demo = args.Length > 0 && args[0] == "demo";
         string[] rest = demo ? args[1..] : args;
