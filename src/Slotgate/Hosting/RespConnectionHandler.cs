@@ -28,36 +28,16 @@ internal sealed class RespConnectionHandler(
             connection.LocalEndPoint?.ToString() ?? "?");
         if (identity.ClientConnected() > options.Limits.MaxClients)
         {
-            // As Redis does past maxclients: one error, then close; the client's own commands are never read.
-            try
-            {
-                connection.Transport.Output.Write(s_maxClientsReached);
-                await connection.Transport.Output.FlushAsync().ConfigureAwait(false);
-                await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                identity.ClientDisconnected();
-            }
-            metrics.ClientRejected("max_clients");
+            await RefuseAsync(connection, s_maxClientsReached, "max_clients").ConfigureAwait(false);
             logger.LogWarning("Client from {Address} refused: limits.maxClients ({Max}) reached", info.RemoteEndpoint, options.Limits.MaxClients);
             return;
         }
         string address = info.RemoteAddress;
         if (!perAddress.TryAdd(address))
         {
-            try
-            {
-                connection.Transport.Output.Write(System.Text.Encoding.ASCII.GetBytes(
-                    $"-ERR Slotgate: too many connections from {address} (limits.maxClientsPerAddress = {perAddress.Max})\r\n"));
-                await connection.Transport.Output.FlushAsync().ConfigureAwait(false);
-                await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
-            }
-            finally
-            {
-                identity.ClientDisconnected();
-            }
-            metrics.ClientRejected("max_clients_per_address");
+            byte[] error = System.Text.Encoding.ASCII.GetBytes(
+                $"-ERR Slotgate: too many connections from {address} (limits.maxClientsPerAddress = {perAddress.Max})\r\n");
+            await RefuseAsync(connection, error, "max_clients_per_address").ConfigureAwait(false);
             logger.LogWarning("Client from {Address} refused: limits.maxClientsPerAddress ({Max}) reached", info.RemoteEndpoint, perAddress.Max);
             return;
         }
@@ -81,6 +61,22 @@ internal sealed class RespConnectionHandler(
             perAddress.Remove(address);
             logger.LogDebug("Client {Id} disconnected", info.Id);
         }
+    }
+
+    /// <summary>As Redis does past maxclients: one error, then close; the client's own commands are never read.</summary>
+    private async Task RefuseAsync(ConnectionContext connection, byte[] error, string reason)
+    {
+        try
+        {
+            connection.Transport.Output.Write(error);
+            await connection.Transport.Output.FlushAsync().ConfigureAwait(false);
+            await connection.Transport.Output.CompleteAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            identity.ClientDisconnected();
+        }
+        metrics.ClientRejected(reason);
     }
 
     private static void AbortIfUnauthenticated(object state)

@@ -8,9 +8,18 @@ namespace Slotgate.Tests.Proxy;
 public class ClientLimitsTests(ProxyFixture fixture)
 {
     [Fact]
-    public async Task MaxClients_Exceeded_RedisErrorThenCloseOthersServed()
+    public Task MaxClients_Exceeded_RedisErrorThenCloseOthersServed() =>
+        AssertThirdClientRefusedThenAdmittedAsync(o => o with { Limits = o.Limits with { MaxClients = 2 } }, "ERR max number of clients reached");
+
+    [Fact]
+    public Task MaxClientsPerAddress_Exceeded_ClearErrorThenFreedWhenOneLeaves() =>
+        AssertThirdClientRefusedThenAdmittedAsync(o => o with { Limits = o.Limits with { MaxClientsPerAddress = 2 } },
+            "ERR Slotgate: too many connections from 127.0.0.1 (limits.maxClientsPerAddress = 2)");
+
+    /// <summary>With room for two clients: the third gets <paramref name="error"/> and is closed; a place frees up when one leaves.</summary>
+    private async Task AssertThirdClientRefusedThenAdmittedAsync(Func<Slotgate.Configuration.SlotgateOptions, Slotgate.Configuration.SlotgateOptions> limit, string error)
     {
-        await using var server = await ProxyFixture.StartProxyAsync(fixture.Cluster, o => o with { Limits = o.Limits with { MaxClients = 2 } });
+        await using var server = await ProxyFixture.StartProxyAsync(fixture.Cluster, limit);
         await using var first = await RespTestClient.ConnectAsync(server.Endpoints[0]);
         var second = await RespTestClient.ConnectAsync(server.Endpoints[0]);
         Assert.Equal("PONG", (await first.CallAsync("PING")).Text);
@@ -19,12 +28,11 @@ public class ClientLimitsTests(ProxyFixture fixture)
         await using (var third = await RespTestClient.ConnectAsync(server.Endpoints[0]))
         {
             RespValue refused = await third.ReadAsync();
-            Assert.Equal("ERR max number of clients reached", refused.Text);
+            Assert.Equal(error, refused.Text);
             Assert.True(await third.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
         }
         Assert.Equal("PONG", (await first.CallAsync("PING")).Text);
 
-        // A place frees up when a client leaves.
         await second.DisposeAsync();
         await WaitUntilAsync(async () =>
         {
