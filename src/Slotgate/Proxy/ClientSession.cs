@@ -407,6 +407,9 @@ internal sealed class ClientSession : IReplyAccounting
                 if (counted)
                 {
                     Interlocked.Add(ref _pendingBytes, -(head.Frame.Length + head.Reply.Length));
+                    // As Redis's lastinteraction, a reply counts as activity: a client whose BLPOP just returned
+                    // after a long wait is not idle.
+                    Volatile.Write(ref _lastActivity, Environment.TickCount64);
                     _dispatcher.AddReplyBytesWaiting(-head.Reply.Length);
                     Account(head);
                 }
