@@ -30,21 +30,19 @@ public class ChaosTests(ITestOutputHelper output)
         bool[] victimSlots = SlotsOf(server, victim.Endpoint);
         int victimSlot = Array.IndexOf(victimSlots, true);
 
-        ChaosWorkload load = ChaosWorkload.Start(server.Endpoints[0]);
-        await Task.Delay(500);
-        load.MarkFault();
-        await victim.StopAsync();
-        // What the replica holds now is all the promoted primary will have: a write it lacks was lost by Redis's
-        // asynchronous replication, not by Slotgate.
-        HashSet<string> onReplica = await KeysOnAsync(replica);
-        await SlotMigrationTests.WaitUntilAsync(
-            () => server.Topology.Current.GetShard(victimSlot)?.Primary.Endpoint == replica.Endpoint, RecoveryLimit);
-        await load.WaitForCleanRunAsync(Clean, RecoveryLimit);
+        HashSet<string> onReplica = [];
 
-        ChaosReport report = await load.StopAsync("kill a primary", s => victimSlots[s], w => victimSlots[w.Slot] && !onReplica.Contains(w.Key));
-        output.WriteLine(report.ToTable());
         // Failure detection takes the node timeout, the election and Slotgate's refresh a little more.
-        report.AssertWithin(cluster.Options.NodeTimeout + TimeSpan.FromSeconds(3));
+        await RunAsync(server, "kill a primary", warmUp: TimeSpan.FromMilliseconds(500), fault: async () =>
+        {
+            await victim.StopAsync();
+            // What the replica holds now is all the promoted primary will have: a write it lacks was lost by Redis's
+            // asynchronous replication, not by Slotgate.
+            onReplica = await KeysOnAsync(replica);
+            await SlotMigrationTests.WaitUntilAsync(
+                () => server.Topology.Current.GetShard(victimSlot)?.Primary.Endpoint == replica.Endpoint, RecoveryLimit);
+        }, disturbed: s => victimSlots[s], errorWindow: cluster.Options.NodeTimeout + TimeSpan.FromSeconds(3),
+            lostByRedis: w => victimSlots[w.Slot] && !onReplica.Contains(w.Key));
     }
 
     [Fact]
@@ -55,16 +53,11 @@ public class ChaosTests(ITestOutputHelper output)
         LocalRedisNode replica = cluster.Replicas[0];
         int slot = Array.IndexOf(SlotsOf(server, cluster.GetPrimaryOf(replica).Endpoint), true);
 
-        ChaosWorkload load = ChaosWorkload.Start(server.Endpoints[0]);
-        await Task.Delay(300);
-        load.MarkFault();
-        await cluster.FailoverAsync(replica);
-        await SlotMigrationTests.WaitUntilAsync(() => server.Topology.Current.GetShard(slot)?.Primary.Endpoint == replica.Endpoint, RecoveryLimit);
-        await load.WaitForCleanRunAsync(Clean, RecoveryLimit);
-
-        ChaosReport report = await load.StopAsync("manual failover", _ => false);
-        output.WriteLine(report.ToTable());
-        report.AssertWithin(TimeSpan.Zero);
+        await RunAsync(server, "manual failover", fault: async () =>
+        {
+            await cluster.FailoverAsync(replica);
+            await SlotMigrationTests.WaitUntilAsync(() => server.Topology.Current.GetShard(slot)?.Primary.Endpoint == replica.Endpoint, RecoveryLimit);
+        });
     }
 
     [Fact]
@@ -74,21 +67,16 @@ public class ChaosTests(ITestOutputHelper output)
         await using SlotgateServer server = await ProxyFixture.StartProxyAsync(cluster);
         int[] slots = ChaosWorkload.TagSlots;
 
-        ChaosWorkload load = ChaosWorkload.Start(server.Endpoints[0]);
-        await Task.Delay(300);
-        load.MarkFault();
-        foreach (int slot in slots)
+        await RunAsync(server, "migrate slots back and forth", fault: async () =>
         {
-            LocalRedisNode owner = await cluster.GetSlotOwnerAsync(slot);
-            LocalRedisNode other = cluster.Primaries.First(p => p.Endpoint != owner.Endpoint);
-            await cluster.MigrateSlotAsync(slot, other);
-            await cluster.MigrateSlotAsync(slot, owner);
-        }
-        await load.WaitForCleanRunAsync(Clean, RecoveryLimit);
-
-        ChaosReport report = await load.StopAsync("migrate slots back and forth", _ => false);
-        output.WriteLine(report.ToTable());
-        report.AssertWithin(TimeSpan.Zero);
+            foreach (int slot in slots)
+            {
+                LocalRedisNode owner = await cluster.GetSlotOwnerAsync(slot);
+                LocalRedisNode other = cluster.Primaries.First(p => p.Endpoint != owner.Endpoint);
+                await cluster.MigrateSlotAsync(slot, other);
+                await cluster.MigrateSlotAsync(slot, owner);
+            }
+        });
     }
 
     [Fact]
@@ -98,30 +86,25 @@ public class ChaosTests(ITestOutputHelper output)
         await using SlotgateServer server = await ProxyFixture.StartProxyAsync(cluster);
         int[] slots = ChaosWorkload.TagSlots;
 
-        ChaosWorkload load = ChaosWorkload.Start(server.Endpoints[0]);
-        await Task.Delay(300);
-        load.MarkFault();
-        LocalRedisNode added = await cluster.AddPrimaryAsync();
-        var owners = new Dictionary<int, LocalRedisNode>();
-        foreach (int slot in slots)
+        await RunAsync(server, "add a primary, move slots to it and back, remove it", fault: async () =>
         {
-            owners[slot] = await cluster.GetSlotOwnerAsync(slot);
-            await cluster.MigrateSlotAsync(slot, added);
-        }
-        await SlotMigrationTests.WaitUntilAsync(
-            () => slots.All(s => server.Topology.Current.GetShard(s)?.Primary.Endpoint == added.Endpoint), RecoveryLimit);
-        foreach (var (slot, owner) in owners)
-        {
-            await cluster.MigrateSlotAsync(slot, owner);
-        }
-        await cluster.RemoveNodeAsync(added);
-        await SlotMigrationTests.WaitUntilAsync(
-            () => server.Topology.Current.Shards.All(s => s.Primary.Endpoint != added.Endpoint), RecoveryLimit);
-        await load.WaitForCleanRunAsync(Clean, RecoveryLimit);
-
-        ChaosReport report = await load.StopAsync("add a primary, move slots to it and back, remove it", _ => false);
-        output.WriteLine(report.ToTable());
-        report.AssertWithin(TimeSpan.Zero);
+            LocalRedisNode added = await cluster.AddPrimaryAsync();
+            var owners = new Dictionary<int, LocalRedisNode>();
+            foreach (int slot in slots)
+            {
+                owners[slot] = await cluster.GetSlotOwnerAsync(slot);
+                await cluster.MigrateSlotAsync(slot, added);
+            }
+            await SlotMigrationTests.WaitUntilAsync(
+                () => slots.All(s => server.Topology.Current.GetShard(s)?.Primary.Endpoint == added.Endpoint), RecoveryLimit);
+            foreach (var (slot, owner) in owners)
+            {
+                await cluster.MigrateSlotAsync(slot, owner);
+            }
+            await cluster.RemoveNodeAsync(added);
+            await SlotMigrationTests.WaitUntilAsync(
+                () => server.Topology.Current.Shards.All(s => s.Primary.Endpoint != added.Endpoint), RecoveryLimit);
+        });
     }
 
     [Fact]
@@ -134,17 +117,30 @@ public class ChaosTests(ITestOutputHelper output)
         bool[] stalledSlots = SlotsOf(server, stalled.Endpoint);
         TimeSpan pause = TimeSpan.FromMilliseconds(1500);
 
+        await RunAsync(server, "stall a primary (CLIENT PAUSE 1.5 s, op timeout 0.5 s)", fault: async () =>
+        {
+            // CLIENT PAUSE holds every client's command but not the cluster bus, so the node is stalled, not failed over.
+            await stalled.SendAsync(["CLIENT", "PAUSE", ((int)pause.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await Task.Delay(pause);
+        }, disturbed: s => stalledSlots[s], errorWindow: pause + operationTimeout + TimeSpan.FromSeconds(1.5));
+    }
+
+    /// <summary>
+    /// The shape of every scenario: load runs, the fault happens, the load must run clean again, and the report holds
+    /// the scenario to its bound. Without <paramref name="disturbed"/>, no slot may see an error at all.
+    /// </summary>
+    private async Task RunAsync(SlotgateServer server, string scenario, Func<Task> fault, Func<int, bool>? disturbed = null,
+        TimeSpan errorWindow = default, Func<ChaosWrite, bool>? lostByRedis = null, TimeSpan? warmUp = null)
+    {
         ChaosWorkload load = ChaosWorkload.Start(server.Endpoints[0]);
-        await Task.Delay(300);
+        await Task.Delay(warmUp ?? TimeSpan.FromMilliseconds(300));
         load.MarkFault();
-        // CLIENT PAUSE holds every client's command but not the cluster bus, so the node is stalled, not failed over.
-        await stalled.SendAsync(["CLIENT", "PAUSE", ((int)pause.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        await Task.Delay(pause);
+        await fault();
         await load.WaitForCleanRunAsync(Clean, RecoveryLimit);
 
-        ChaosReport report = await load.StopAsync("stall a primary (CLIENT PAUSE 1.5 s, op timeout 0.5 s)", s => stalledSlots[s]);
+        ChaosReport report = await load.StopAsync(scenario, disturbed ?? (_ => false), lostByRedis);
         output.WriteLine(report.ToTable());
-        report.AssertWithin(pause + operationTimeout + TimeSpan.FromSeconds(1.5));
+        report.AssertWithin(errorWindow);
     }
 
     private static bool[] SlotsOf(SlotgateServer server, string endpoint)
