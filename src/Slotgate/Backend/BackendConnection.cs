@@ -19,8 +19,7 @@ internal sealed class BackendConnection
 {
     private static readonly byte[] AskingCommand = "*1\r\n$6\r\nASKING\r\n"u8.ToArray();
 
-    private readonly Channel<BackendRequest> _pending = Channel.CreateUnbounded<BackendRequest>(
-        new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = false });
+    private readonly Channel<BackendRequest> _pending;
     private readonly InflightQueue _inflight = new();
     private readonly BackendSettings _settings;
     private readonly ILogger _logger;
@@ -36,6 +35,8 @@ internal sealed class BackendConnection
     {
         Resp3 = resp3;
         Endpoint = endpoint;
+        _pending = Channel.CreateUnbounded<BackendRequest>(
+            new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = settings.InlineWrites });
         _connector = connector;
         _settings = settings;
         _logger = logger;

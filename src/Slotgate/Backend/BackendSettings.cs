@@ -16,6 +16,12 @@ internal sealed record BackendSettings
     /// <summary>Replacements of failed connections per node and second (see <see cref="ReconnectLimiter"/>).</summary>
     public int MaxReconnectsPerSecond { get; init; } = 10;
 
+    /// <summary>
+    /// Write queued commands on the thread that queued them (event loops: the write only fills the pipe, and the send
+    /// waits for the loop's batch), rather than waking a writer task on the thread pool.
+    /// </summary>
+    public bool InlineWrites { get; init; }
+
 
     /// <summary>AUTH credentials, current at each connect (they can be rotated through files while running).</summary>
     public BackendCredentials Credentials { get; init; } = BackendCredentials.None;

@@ -11,7 +11,7 @@ namespace Slotgate.Configuration;
 /// </summary>
 internal sealed partial class OptionsReader
 {
-    private static readonly string[] RootKeys = ["listen", "tls", "cluster", "backend", "routing", "limits", "shutdown", "auth", "logging", "admin", "diagnostics", "faults", "upstreams", "routes"];
+    private static readonly string[] RootKeys = ["listen", "tls", "cluster", "backend", "routing", "limits", "shutdown", "io", "auth", "logging", "admin", "diagnostics", "faults", "upstreams", "routes"];
     private static readonly string[] AuthKeys = ["users", "allowPing", "timeout", "maxFailuresPerMinute"];
     private static readonly string[] UserKeys = ["name", "passwords", "passwordFiles", "passwordHashes", "noPass", "rules"];
     private static readonly string[] ClusterKeys =
@@ -25,6 +25,7 @@ internal sealed partial class OptionsReader
         "maxClients", "clientIdleTimeout", "maxClientsPerAddress", "pubsubOutputBufferLimit",
         "maxPendingBytesPerClient", "maxPendingBytes"];
     private static readonly string[] ShutdownKeys = ["drainTimeout"];
+    private static readonly string[] IoKeys = ["transport", "eventLoops"];
     private static readonly string[] LoggingKeys = ["logLevel", "json"];
     private static readonly string[] AdminKeys = ["listen", "username", "password", "token"];
     private static readonly string[] DiagnosticsKeys =
@@ -57,6 +58,7 @@ internal sealed partial class OptionsReader
                 "routing" => options with { Routing = ReadRouting(section, "routing") },
                 "limits" => options with { Limits = ReadLimits(section, "limits") },
                 "shutdown" => options with { Shutdown = ReadShutdown(section, "shutdown") },
+                "io" => options with { Io = ReadIo(section, "io") },
                 "auth" => options with { Auth = ReadAuth(section, "auth") },
                 "logging" => options with { Logging = ReadLogging(section, "logging") },
                 "admin" => options with { Admin = ReadAdmin(section, "admin") },
@@ -222,6 +224,24 @@ internal sealed partial class OptionsReader
             {
                 "drainTimeout" => o with { DrainTimeout = ReadDuration(child, childPath, o.DrainTimeout) },
                 _ => Unknown(o, child, path, ShutdownKeys),
+            };
+        }
+
+        return o;
+    }
+
+    private IoOptions ReadIo(IConfigurationSection section, string path)
+    {
+        var o = new IoOptions();
+        foreach (var child in Children(section, path))
+        {
+            var name = Canonical(child.Key, IoKeys);
+            var childPath = path + "." + name;
+            o = name switch
+            {
+                "transport" => o with { Transport = (ReadString(child, childPath) ?? o.Transport).Trim().ToLowerInvariant() },
+                "eventLoops" => o with { EventLoops = ReadInt(child, childPath, o.EventLoops) },
+                _ => Unknown(o, child, path, IoKeys),
             };
         }
 

@@ -77,6 +77,10 @@ internal static partial class OptionsRenderer
         yaml.Append("shutdown:\n");
         Scalar(yaml, 1, "drainTimeout", Duration(options.Shutdown.DrainTimeout));
 
+        yaml.Append("io:\n");
+        Scalar(yaml, 1, "transport", options.Io.Transport);
+        Scalar(yaml, 1, "eventLoops", Number(options.Io.EventLoops));
+
         var auth = options.Auth;
         yaml.Append("auth:\n");
         if (auth.Users.Count == 0)

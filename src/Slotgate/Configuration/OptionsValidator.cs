@@ -28,6 +28,14 @@ internal static partial class OptionsValidator
         ValidateLimits(options.Limits, errors);
         UserDirectoryBuilder.Build(options.Auth, CommandTable.BuiltIn, errors);
         NotNegative(options.Shutdown.DrainTimeout, "shutdown.drainTimeout", errors);
+        if (!IoOptions.Transports.Contains(options.Io.Transport))
+        {
+            errors.Add($"io.transport: must be one of {string.Join(", ", IoOptions.Transports)}, got '{options.Io.Transport}'");
+        }
+        if (options.Io.EventLoops is < 0 or > 256)
+        {
+            errors.Add($"io.eventLoops: must be between 0 (one per core) and 256, got {options.Io.EventLoops}");
+        }
         ValidateLogging(options.Logging, errors);
         ValidateAdmin(options.Admin, options.Listen, errors);
         ValidateDiagnostics(options.Diagnostics, errors);

@@ -23,6 +23,8 @@ internal sealed record SlotgateOptions
     public AuthOptions Auth { get; init; } = new();
     public ShutdownOptions Shutdown { get; init; } = new();
 
+    public IoOptions Io { get; init; } = new();
+
     public LoggingOptions Logging { get; init; } = new();
 
     public AdminOptions Admin { get; init; } = new();

@@ -26,6 +26,11 @@ internal sealed class RespConnectionHandler(
             Interlocked.Increment(ref s_nextClientId),
             connection.RemoteEndPoint?.ToString() ?? "?",
             connection.LocalEndPoint?.ToString() ?? "?");
+        if (connection is Transport.LoopConnection onLoop)
+        {
+            // Connection i of every node is opened by, and so lives on the loop of, the clients whose affinity picks it.
+            info.Affinity = (int)((info.Id * onLoop.LoopCount + onLoop.Loop.Index) & int.MaxValue);
+        }
         if (identity.ClientConnected() > options.Limits.MaxClients)
         {
             await RefuseAsync(connection, s_maxClientsReached, "max_clients").ConfigureAwait(false);

@@ -95,12 +95,24 @@ internal sealed class SlotgateServer : IAsyncDisposable
                     reader.PeriodicExportingMetricReaderOptions.ExportIntervalMilliseconds = (int)options.Diagnostics.OtlpInterval.TotalMilliseconds;
                 }));
         }
+        bool loops = options.Io.UsesEventLoops;
+        if (loops)
+        {
+            builder.Services.AddSingleton<RespConnectionHandler>();
+            builder.Services.AddSingleton<LoopListener>();
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<LoopListener>());
+            if (!options.Tls.Enabled && !options.Admin.Enabled)
+            {
+                // Nothing for Kestrel to serve: without a listener it would bind its default localhost:5000.
+                builder.Services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer, NoHttpServer>();
+            }
+        }
         var respListeners = new List<ListenOptions>();
         var tlsListeners = new List<ListenOptions>();
         ListenOptions? adminListener = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            foreach (string listen in options.Listen)
+            foreach (string listen in loops ? [] : options.Listen)
             {
                 HostPort address = HostPort.Parse(listen);
                 kestrel.Listen(ToEndPoint(address), listener =>
@@ -152,10 +164,18 @@ internal sealed class SlotgateServer : IAsyncDisposable
             logger.LogInformation("No main cluster (cluster.seeds is empty): every key goes to its route's upstream; keyless commands get CLUSTERDOWN");
         }
 
+        var endpoints = new List<IPEndPoint>();
+        if (loops)
+        {
+            var listener = app.Services.GetRequiredService<LoopListener>();
+            foreach (string listen in options.Listen)
+            {
+                endpoints.Add(listener.Bind(ToEndPoint(HostPort.Parse(listen))));
+            }
+        }
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         app.Services.GetRequiredService<IdleClientReaper>().Start(app.Services.GetRequiredService<TimeProvider>());
         // Kestrel writes the bound endpoint (the real port for port 0) back into each listener's options.
-        var endpoints = new List<IPEndPoint>();
         foreach (ListenOptions listener in respListeners)
         {
             endpoints.Add(listener.IPEndPoint!);

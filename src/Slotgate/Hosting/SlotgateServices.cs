@@ -11,6 +11,7 @@ using Slotgate.Protocol;
 using Slotgate.Proxy;
 using Slotgate.Routing;
 using Slotgate.Security;
+using Slotgate.Transport;
 using Slotgate.Upstreams;
 
 namespace Slotgate.Hosting;
@@ -49,6 +50,7 @@ internal static class SlotgateServices
             ReconnectBackoffMin = options.Backend.ReconnectBackoffMin,
             ReconnectBackoffMax = options.Backend.ReconnectBackoffMax,
             MaxReconnectsPerSecond = options.Backend.MaxReconnectsPerSecond,
+            InlineWrites = options.Io.UsesEventLoops && !options.Cluster.Tls.Enabled,
             Credentials = credentials,
             Metrics = metrics,
         });
@@ -88,6 +90,11 @@ internal static class SlotgateServices
         {
             services.TryAddSingleton<IBackendConnector>(tlsConnector);
         }
+        if (options.Io.UsesEventLoops)
+        {
+            services.TryAddSingleton(sp => new EventLoopGroup(options.Io.EventLoopCount, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.EventLoop")));
+            services.TryAddSingleton<IBackendConnector>(sp => new LoopSocketConnector(sp.GetRequiredService<EventLoopGroup>()));
+        }
         services.TryAddSingleton<IBackendConnector, KestrelSocketConnector>();
         services.AddSingleton<BackendPool>();
         services.AddSingleton<TopologyRefresher>(sp => new TopologyRefresher(
@@ -124,6 +131,7 @@ internal static class SlotgateServices
             PubSubOutputBufferLimit = options.Limits.PubSubOutputBufferLimit,
             MaxPendingBytesPerClient = options.Limits.MaxPendingBytesPerClient,
             MaxPendingBytes = options.Limits.MaxPendingBytes,
+            InlineReplies = options.Io.UsesEventLoops,
         });
         if (!options.Routes.IsEmpty)
         {

@@ -11,8 +11,11 @@ internal sealed class ClientInfo(long id, string remoteEndpoint, string localEnd
 
     public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
 
-    /// <summary>Chooses this client's backend connection on every node, so its commands to a node stay in order.</summary>
-    public int Affinity => (int)(Id & int.MaxValue);
+    /// <summary>
+    /// Chooses this client's backend connection on every node, so its commands to a node stay in order. On the event
+    /// loops it is chosen so that those connections live on the client's own loop.
+    /// </summary>
+    public int Affinity { get; set; } = (int)(id & int.MaxValue);
 
     public string? Name { get; set; }
 

@@ -21,8 +21,7 @@ internal sealed class ClientSession : IReplyAccounting
     private readonly ILogger _logger;
     private readonly RequestParser _parser;
     private readonly RequestPool _pool = RequestPool.Shared;
-    private readonly Channel<ProxyRequest> _replies = Channel.CreateUnbounded<ProxyRequest>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+    private readonly Channel<ProxyRequest> _replies;
     private readonly PipelineLimit _pendingLimit;
     private volatile bool _closing;
     private long _pushedBytes;
@@ -38,6 +37,9 @@ internal sealed class ClientSession : IReplyAccounting
     {
         _transport = transport;
         _dispatcher = dispatcher;
+        // On the event loops the writer runs on the thread that queued a command: it only registers for that reply.
+        _replies = Channel.CreateUnbounded<ProxyRequest>(
+            new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = dispatcher.InlineReplies });
         _logger = logger;
         _parser = new RequestParser(dispatcher.Limits);
         Info = info;

@@ -86,6 +86,9 @@ internal sealed class CommandDispatcher
     /// <summary>Bytes of all clients' commands and unwritten replies before each client must wait for its earlier ones (limits.maxPendingBytes).</summary>
     public long MaxPendingBytes { get; init; } = long.MaxValue;
 
+    /// <summary>Sessions wake their reply writers inline (event loops) rather than through the thread pool.</summary>
+    public bool InlineReplies { get; init; }
+
     /// <summary>Bytes of final replies not yet written to their clients, over all sessions.</summary>
     public long ReplyBytesWaiting => Volatile.Read(ref _replyBytesWaiting);
 

@@ -1,0 +1,24 @@
+namespace Slotgate.Configuration;
+
+/// <summary>How Slotgate does its socket I/O.</summary>
+internal sealed record IoOptions
+{
+    public const string Epoll = "epoll";
+    public const string Kestrel = "kestrel";
+    public static readonly string[] Transports = [Epoll, Kestrel];
+
+    /// <summary>
+    /// <c>epoll</c> (the default on x86-64 Linux): Slotgate's own event loops serve plaintext clients and node
+    /// connections, batching every command and reply of one loop iteration into one send per socket.
+    /// <c>kestrel</c>: ASP.NET Core's socket transport and the thread pool, as used elsewhere (and always for TLS).
+    /// </summary>
+    public string Transport { get; init; } = Epoll;
+
+    /// <summary>Event loop threads for <c>transport: epoll</c>; 0 means one per CPU core.</summary>
+    public int EventLoops { get; init; }
+
+    /// <summary>True when the event loops are used: asked for, and the platform has them.</summary>
+    public bool UsesEventLoops => Transport == Epoll && Slotgate.Transport.Native.IsSupported;
+
+    public int EventLoopCount => EventLoops > 0 ? EventLoops : Environment.ProcessorCount;
+}

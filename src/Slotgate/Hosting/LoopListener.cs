@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Slotgate.Transport;
+
+namespace Slotgate.Hosting;
+
+/// <summary>
+/// Accepts RESP clients on the event loops (<c>transport: epoll</c>) and serves each with the same
+/// <see cref="RespConnectionHandler"/> Kestrel would. Every loop waits on every listening socket (one of them is woken
+/// per connection), and a client stays on the loop that accepted it.
+/// </summary>
+internal sealed class LoopListener : IHostedService, IDisposable
+{
+    private const int InputPause = 1024 * 1024;
+    private const int OutputPause = 64 * 1024;
+
+    private readonly EventLoopGroup _loops;
+    private readonly RespConnectionHandler _handler;
+    private readonly ILogger _logger;
+    private readonly List<Socket> _sockets = [];
+    private readonly List<Acceptor> _acceptors = [];
+    private readonly ConcurrentDictionary<LoopConnection, Task> _connections = new();
+    private long _nextId;
+
+    public LoopListener(EventLoopGroup loops, RespConnectionHandler handler, ILogger<LoopListener> logger)
+    {
+        _loops = loops;
+        _handler = handler;
+        _logger = logger;
+    }
+
+    /// <summary>Binds <paramref name="endpoint"/> now (so port 0 gets its real port at once); accepting starts with the host.</summary>
+    public IPEndPoint Bind(IPEndPoint endpoint)
+    {
+        var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            // As Kestrel does off Windows: a restarted Slotgate can bind while old connections linger in TIME_WAIT.
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+            socket.Bind(endpoint);
+            socket.Listen(512);
+            socket.Blocking = false;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        _sockets.Add(socket);
+        return (IPEndPoint)socket.LocalEndPoint!;
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        foreach (Socket socket in _sockets)
+        {
+            foreach (EventLoop loop in _loops.Loops)
+            {
+                var acceptor = new Acceptor(this, loop, socket);
+                _acceptors.Add(acceptor);
+                loop.Post(static state => ((Acceptor)state!).Start(), acceptor);
+            }
+        }
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Stops accepting, then waits for the sessions to answer what they have read (the host's shutdown timeout), then closes the rest.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var stopped = new List<Task>();
+        foreach (Acceptor acceptor in _acceptors)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            acceptor.Loop.Post(static state =>
+            {
+                var (acceptor, done) = ((Acceptor, TaskCompletionSource))state!;
+                acceptor.Close();
+                done.TrySetResult();
+            }, (acceptor, done));
+            stopped.Add(done.Task);
+        }
+        await Task.WhenAll(stopped).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+        foreach (Socket socket in _sockets)
+        {
+            socket.Dispose();
+        }
+        try
+        {
+            await Task.WhenAll(_connections.Values).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _logger.LogInformation("Shutdown: closing {Count} client connections still open after the drain timeout", _connections.Count);
+            foreach (LoopConnection connection in _connections.Keys)
+            {
+                connection.Abort(new ConnectionAbortedException("Slotgate is shutting down"));
+            }
+            await Task.WhenAll(_connections.Values).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private void Accepted(EventLoop loop, int fd)
+    {
+        Socket socket;
+        try
+        {
+            socket = new Socket(new SafeSocketHandle(fd, ownsHandle: true)) { NoDelay = true };
+        }
+        catch (SocketException ex)
+        {
+            _logger.LogDebug("Accepted connection unusable: {Error}", ex.SocketErrorCode);
+            Native.Close(fd);
+            return;
+        }
+        var (input, output) = LoopConnection.CreateOptions(loop, InputPause, OutputPause);
+        var connection = new LoopConnection(loop, socket, input, output, "C" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        connection.Start();
+        _connections[connection] = ServeAsync(connection);
+    }
+
+    private async Task ServeAsync(LoopConnection connection)
+    {
+        try
+        {
+            await _handler.OnConnectedAsync(connection).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug(ex, "Client connection {Id} ended with an error", connection.ConnectionId);
+        }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            _connections.TryRemove(connection, out _);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (Socket socket in _sockets)
+        {
+            socket.Dispose();
+        }
+    }
+
+    /// <summary>One listening socket on one loop.</summary>
+    private sealed class Acceptor(LoopListener listener, EventLoop loop, Socket socket) : IEventHandler
+    {
+        private readonly int _fd = (int)socket.Handle;
+        private int _slot = -1;
+        private bool _paused;
+
+        public EventLoop Loop => loop;
+
+        public void Start()
+        {
+            if (_slot < 0)
+            {
+                _slot = loop.Register(_fd, Native.EPOLLIN | Native.EPOLLEXCLUSIVE, this);
+            }
+        }
+
+        private bool _closed;
+
+        /// <summary>Stops accepting for good (shutdown).</summary>
+        public void Close()
+        {
+            _closed = true;
+            Stop();
+        }
+
+        public void Stop()
+        {
+            if (_slot >= 0)
+            {
+                loop.Unregister(_fd, _slot);
+                _slot = -1;
+            }
+        }
+
+        public unsafe void OnEvents(uint events)
+        {
+            for (int i = 0; i < 64 && _slot >= 0; i++)
+            {
+                int fd = Native.Accept(_fd, null, null, Native.SOCK_NONBLOCK | Native.SOCK_CLOEXEC);
+                if (fd >= 0)
+                {
+                    listener.Accepted(loop, fd);
+                    continue;
+                }
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno is Native.EAGAIN or Native.EINTR or Native.ECONNABORTED)
+                {
+                    return;
+                }
+                // Out of descriptors (EMFILE/ENFILE) or memory: the pending connection stays queued and the socket stays
+                // readable, so pause accepting on this loop for a moment rather than spin on the error.
+                listener._logger.LogWarning("Accepting clients failed (errno {Errno}); retrying in 100 ms", errno);
+                Stop();
+                _paused = true;
+                _ = ResumeLaterAsync();
+                return;
+            }
+        }
+
+        private async Task ResumeLaterAsync()
+        {
+            await Task.Delay(100).ConfigureAwait(false);
+            loop.Post(static state =>
+            {
+                var acceptor = (Acceptor)state!;
+                if (acceptor._paused && !acceptor._closed)
+                {
+                    acceptor._paused = false;
+                    acceptor.Start();
+                }
+            }, this);
+        }
+    }
+}

@@ -1,0 +1,267 @@
+using System.IO.Pipelines;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+
+namespace Slotgate.Transport;
+
+/// <summary>Something registered with an <see cref="EventLoop"/>: told which epoll events fired for its descriptor.</summary>
+internal interface IEventHandler
+{
+    void OnEvents(uint events);
+}
+
+/// <summary>
+/// One thread waiting on one epoll set, for the sockets (clients and nodes) it owns. Work the loop's own
+/// connections schedule while handling a batch of events (a flushed pipe's send, a reply's continuation) runs
+/// after the whole batch, so the commands of all the clients that became readable together leave for a node
+/// in one send, and their replies reach each client in one send: cross-client batching without a thread hop.
+/// As a <see cref="PipeScheduler"/>, work scheduled from another thread is queued and the loop woken.
+/// </summary>
+internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
+{
+    private const int MaxEvents = 256;
+    private const int WakeSlot = 0;
+
+    [ThreadStatic]
+    private static EventLoop? t_current;
+
+    private readonly int _epoll;
+    private readonly int _wake;
+    private readonly Thread _thread;
+    private readonly ILogger _logger;
+    private readonly List<IEventHandler?> _handlers = [null];
+    private readonly Stack<int> _freeSlots = new();
+    private readonly List<int> _releasedSlots = [];
+    private readonly object _postedLock = new();
+    private List<(Action<object?> Action, object? State)> _posted = [];
+    private List<(Action<object?> Action, object? State)> _postedSpare = [];
+    private List<(Action<object?> Action, object? State)> _deferred = [];
+    private List<(Action<object?> Action, object? State)> _deferredSpare = [];
+    private int _sleeping;
+    private volatile bool _stopping;
+
+    public EventLoop(int index, ILogger logger)
+    {
+        Index = index;
+        _logger = logger;
+        _epoll = Native.EpollCreate(Native.EFD_CLOEXEC);
+        if (_epoll < 0)
+        {
+            throw new IOException($"epoll_create1 failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+        _wake = Native.EventFd(0, Native.EFD_NONBLOCK | Native.EFD_CLOEXEC);
+        if (_wake < 0)
+        {
+            throw new IOException($"eventfd failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+        Control(Native.EPOLL_CTL_ADD, _wake, Native.EPOLLIN, WakeSlot);
+        _thread = new Thread(Run) { IsBackground = true, Name = $"slotgate-loop-{index}" };
+        _thread.Start();
+    }
+
+    public int Index { get; }
+
+    /// <summary>The loop running on this thread, if this is a loop thread.</summary>
+    public static EventLoop? Current => t_current;
+
+    public bool IsCurrent => ReferenceEquals(t_current, this);
+
+    /// <summary>Runs <paramref name="action"/> on the loop: after the current batch when called on it, else soon.</summary>
+    public override void Schedule(Action<object?> action, object? state)
+    {
+        if (ReferenceEquals(t_current, this))
+        {
+            _deferred.Add((action, state));
+        }
+        else
+        {
+            Post(action, state);
+        }
+    }
+
+    /// <summary>Queues work from any thread and wakes the loop if it is waiting.</summary>
+    public void Post(Action<object?> action, object? state)
+    {
+        lock (_postedLock)
+        {
+            _posted.Add((action, state));
+        }
+        if (Interlocked.Exchange(ref _sleeping, 0) == 1)
+        {
+            long one = 1;
+            Native.Write(_wake, &one, sizeof(long));
+        }
+    }
+
+    /// <summary>Registers <paramref name="fd"/> (on the loop thread); returns the slot to modify or remove it with.</summary>
+    public int Register(int fd, uint events, IEventHandler handler)
+    {
+        int slot;
+        if (_freeSlots.Count > 0)
+        {
+            slot = _freeSlots.Pop();
+            _handlers[slot] = handler;
+        }
+        else
+        {
+            slot = _handlers.Count;
+            _handlers.Add(handler);
+        }
+        Control(Native.EPOLL_CTL_ADD, fd, events, slot);
+        return slot;
+    }
+
+    public void Modify(int fd, uint events, int slot) => Control(Native.EPOLL_CTL_MOD, fd, events, slot);
+
+    /// <summary>Removes <paramref name="fd"/>; its slot is reused only after the current batch (events for it may still be queued).</summary>
+    public void Unregister(int fd, int slot)
+    {
+        Native.EpollControl(_epoll, Native.EPOLL_CTL_DEL, fd, null);
+        _handlers[slot] = null;
+        _releasedSlots.Add(slot);
+    }
+
+    private void Control(int operation, int fd, uint events, int slot)
+    {
+        var ev = new Native.EpollEvent { Events = events, Data = (ulong)slot };
+        if (Native.EpollControl(_epoll, operation, fd, &ev) != 0)
+        {
+            throw new IOException($"epoll_ctl failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+    }
+
+    private void Run()
+    {
+        t_current = this;
+        Native.EpollEvent* events = (Native.EpollEvent*)NativeMemory.Alloc(MaxEvents, (nuint)sizeof(Native.EpollEvent));
+        try
+        {
+            while (!_stopping)
+            {
+                RunPosted();
+                RunDeferred();
+                int timeout = -1;
+                Interlocked.Exchange(ref _sleeping, 1);
+                if (HasPosted() || _deferred.Count > 0)
+                {
+                    Volatile.Write(ref _sleeping, 0);
+                    timeout = 0;
+                }
+                int count = Native.EpollWait(_epoll, events, MaxEvents, timeout);
+                Volatile.Write(ref _sleeping, 0);
+                if (count < 0)
+                {
+                    int errno = Marshal.GetLastPInvokeError();
+                    if (errno == Native.EINTR)
+                    {
+                        continue;
+                    }
+                    _logger.LogCritical("Event loop {Index}: epoll_wait failed (errno {Errno}); it stops", Index, errno);
+                    return;
+                }
+                for (int i = 0; i < count; i++)
+                {
+                    int slot = (int)events[i].Data;
+                    if (slot == WakeSlot)
+                    {
+                        long value;
+                        Native.Read(_wake, &value, sizeof(long));
+                        continue;
+                    }
+                    if (_handlers[slot] is { } handler)
+                    {
+                        try
+                        {
+                            handler.OnEvents(events[i].Events);
+                        }
+                        catch (Exception ex)
+                        {
+                            _logger.LogError(ex, "Event loop {Index}: a connection's event handler failed", Index);
+                        }
+                    }
+                }
+                RunDeferred();
+                foreach (int slot in _releasedSlots)
+                {
+                    _freeSlots.Push(slot);
+                }
+                _releasedSlots.Clear();
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(events);
+        }
+    }
+
+    private bool HasPosted()
+    {
+        lock (_postedLock)
+        {
+            return _posted.Count > 0;
+        }
+    }
+
+    private void RunPosted()
+    {
+        List<(Action<object?> Action, object? State)> batch;
+        lock (_postedLock)
+        {
+            if (_posted.Count == 0)
+            {
+                return;
+            }
+            batch = _posted;
+            _posted = _postedSpare;
+            _postedSpare = batch;
+        }
+        foreach ((Action<object?> action, object? state) in batch)
+        {
+            Invoke(action, state);
+        }
+        batch.Clear();
+    }
+
+    /// <summary>
+    /// Runs what the batch scheduled. Work it schedules in turn (a send that completes a flush that resumes a writer)
+    /// runs in the next round; after a few rounds the loop polls again rather than starve the sockets.
+    /// </summary>
+    private void RunDeferred()
+    {
+        for (int round = 0; round < 4 && _deferred.Count > 0; round++)
+        {
+            List<(Action<object?> Action, object? State)> batch = _deferred;
+            _deferred = _deferredSpare;
+            _deferredSpare = batch;
+            foreach ((Action<object?> action, object? state) in batch)
+            {
+                Invoke(action, state);
+            }
+            batch.Clear();
+        }
+    }
+
+    private void Invoke(Action<object?> action, object? state)
+    {
+        try
+        {
+            action(state);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Event loop {Index}: scheduled work failed", Index);
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping = true;
+        Post(static _ => { }, null);
+        if (!_thread.Join(TimeSpan.FromSeconds(5)))
+        {
+            return; // leave the descriptors to the process exit rather than close them under a running loop
+        }
+        Native.Close(_wake);
+        Native.Close(_epoll);
+    }
+}

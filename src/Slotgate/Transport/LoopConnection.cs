@@ -1,0 +1,361 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks.Sources;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace Slotgate.Transport;
+
+/// <summary>
+/// A non-blocking TCP socket owned by one <see cref="EventLoop"/>, exposed as a pair of pipes. Bytes received are
+/// written to <see cref="Input"/> on the loop thread and its reader's continuation runs inline there (the session
+/// parses and routes at once); what is flushed to <see cref="Output"/> is sent after the loop's current batch, so
+/// every write flushed during one batch leaves in one <c>send</c>. A client that sends nothing costs no buffer.
+/// </summary>
+internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHandler, IValueTaskSource
+{
+    private const uint ReadEvents = Native.EPOLLIN | Native.EPOLLRDHUP;
+
+    private readonly EventLoop _loop;
+    private readonly Socket _socket;
+    private readonly int _fd;
+    private readonly Pipe _input;
+    private readonly Pipe _output;
+    private readonly CancellationTokenSource _closedSource = new();
+    private readonly TaskCompletionSource _closedTask = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly object _gate = new();
+    private readonly Action _resumeReading;
+    private ManualResetValueTaskSourceCore<bool> _writable = new() { RunContinuationsAsynchronously = false };
+    private ValueTask<FlushResult> _pendingFlush;
+    private int _slot = -1;
+    private uint _interest;
+    private bool _reading = true;
+    private bool _waitingWritable;
+    private bool _inputDone;
+    private bool _sendDone;
+    private bool _fdClosed;
+    private IFeatureCollection? _features;
+    private IDictionary<object, object?>? _items;
+
+    public LoopConnection(EventLoop loop, Socket socket, PipeOptions inputOptions, PipeOptions outputOptions, string connectionId)
+    {
+        _loop = loop;
+        _socket = socket;
+        _fd = (int)socket.Handle;
+        _input = new Pipe(inputOptions);
+        _output = new Pipe(outputOptions);
+        _resumeReading = ResumeReading;
+        ConnectionId = connectionId;
+        RemoteEndPoint = socket.RemoteEndPoint;
+        LocalEndPoint = socket.LocalEndPoint;
+        ConnectionClosed = _closedSource.Token;
+    }
+
+    /// <summary>Pipe options for a connection on <paramref name="loop"/>: the reader of the input runs inline, sends wait for the batch.</summary>
+    public static (PipeOptions Input, PipeOptions Output) CreateOptions(EventLoop loop, long inputPause, long outputPause) => (
+        new PipeOptions(BlockPool.Instance, readerScheduler: PipeScheduler.Inline, writerScheduler: loop,
+            pauseWriterThreshold: inputPause, resumeWriterThreshold: inputPause / 2, minimumSegmentSize: BlockPool.BlockSize, useSynchronizationContext: false),
+        new PipeOptions(BlockPool.Instance, readerScheduler: loop, writerScheduler: loop,
+            pauseWriterThreshold: outputPause, resumeWriterThreshold: outputPause / 2, minimumSegmentSize: BlockPool.BlockSize, useSynchronizationContext: false));
+
+    public EventLoop Loop => _loop;
+
+    /// <summary>How many loops the connection's group has (for spreading clients' node connections over them).</summary>
+    public int LoopCount { get; init; } = 1;
+
+    public override string ConnectionId { get; set; }
+
+    public override IFeatureCollection Features => _features ??= new FeatureCollection();
+
+    public override IDictionary<object, object?> Items
+    {
+        get => _items ??= new Dictionary<object, object?>();
+        set => _items = value;
+    }
+
+    public override IDuplexPipe Transport
+    {
+        get => this;
+        set => throw new NotSupportedException();
+    }
+
+    public PipeReader Input => _input.Reader;
+
+    public PipeWriter Output => _output.Writer;
+
+    /// <summary>Starts receiving and sending; must run on the loop thread.</summary>
+    public void Start()
+    {
+        _interest = ReadEvents;
+        _slot = _loop.Register(_fd, _interest, this);
+        _ = SendLoopAsync();
+    }
+
+    public void OnEvents(uint events)
+    {
+        if (_waitingWritable && (events & (Native.EPOLLOUT | Native.EPOLLERR | Native.EPOLLHUP)) != 0)
+        {
+            _waitingWritable = false;
+            UpdateInterest();
+            _writable.SetResult(true);
+        }
+        if (_reading && (events & (ReadEvents | Native.EPOLLERR | Native.EPOLLHUP)) != 0)
+        {
+            Receive();
+        }
+    }
+
+    private unsafe void Receive()
+    {
+        PipeWriter writer = _input.Writer;
+        Memory<byte> memory = writer.GetMemory(BlockPool.BlockSize / 2);
+        nint received;
+        fixed (byte* buffer = memory.Span)
+        {
+            received = Native.Receive(_fd, buffer, memory.Length, 0);
+        }
+        if (received > 0)
+        {
+            writer.Advance((int)received);
+            ValueTask<FlushResult> flush = writer.FlushAsync();
+            if (!flush.IsCompleted)
+            {
+                // The reader is behind (a long command being parsed, or a client over its pipeline limit): stop
+                // reading until it catches up, so one connection cannot buffer without bound.
+                _reading = false;
+                UpdateInterest();
+                _pendingFlush = flush;
+                flush.GetAwaiter().UnsafeOnCompleted(_resumeReading);
+            }
+            else if (flush.Result.IsCompleted)
+            {
+                EndInput(null); // the reader is done with this connection
+            }
+            return;
+        }
+        if (received == 0)
+        {
+            EndInput(null);
+            return;
+        }
+        int errno = Marshal.GetLastPInvokeError();
+        if (errno is Native.EAGAIN or Native.EINTR)
+        {
+            return;
+        }
+        EndInput(new ConnectionResetException($"receive failed (errno {errno})"));
+        Abort();
+    }
+
+    private void ResumeReading()
+    {
+        FlushResult result;
+        try
+        {
+            result = _pendingFlush.GetAwaiter().GetResult();
+        }
+        catch (Exception)
+        {
+            EndInput(null);
+            return;
+        }
+        _pendingFlush = default;
+        if (result.IsCompleted || _inputDone)
+        {
+            EndInput(null);
+            return;
+        }
+        _reading = true;
+        UpdateInterest();
+    }
+
+    private void EndInput(Exception? error)
+    {
+        if (_inputDone)
+        {
+            return;
+        }
+        _inputDone = true;
+        _reading = false;
+        UpdateInterest();
+        _input.Writer.Complete(error);
+        CloseIfDone();
+    }
+
+    private void UpdateInterest()
+    {
+        uint interest = (_reading ? ReadEvents : 0) | (_waitingWritable ? Native.EPOLLOUT : 0);
+        if (interest != _interest && _slot >= 0 && !_fdClosed)
+        {
+            _interest = interest;
+            _loop.Modify(_fd, interest, _slot);
+        }
+    }
+
+    private async Task SendLoopAsync()
+    {
+        PipeReader reader = _output.Reader;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                while (!buffer.IsEmpty)
+                {
+                    long sent = SendSome(buffer);
+                    if (sent < 0)
+                    {
+                        await WaitWritableAsync().ConfigureAwait(false);
+                        continue;
+                    }
+                    buffer = buffer.Slice(sent);
+                }
+                reader.AdvanceTo(buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+        reader.Complete(error);
+        RunOnLoop(static state =>
+        {
+            var connection = (LoopConnection)state!;
+            connection._sendDone = true;
+            if (!connection._inputDone)
+            {
+                // Nothing more will be sent: tell the peer, as closing the socket would.
+                lock (connection._gate)
+                {
+                    if (!connection._fdClosed)
+                    {
+                        Native.Shutdown(connection._fd, Native.SHUT_WR);
+                    }
+                }
+            }
+            connection.CloseIfDone();
+        }, this);
+    }
+
+    /// <summary>Sends from the start of <paramref name="buffer"/>; the bytes sent, or -1 when the socket is full.</summary>
+    private unsafe long SendSome(in ReadOnlySequence<byte> buffer)
+    {
+        long total = 0;
+        foreach (ReadOnlyMemory<byte> segment in buffer)
+        {
+            if (segment.IsEmpty)
+            {
+                continue;
+            }
+            nint sent;
+            fixed (byte* bytes = segment.Span)
+            {
+                sent = Native.Send(_fd, bytes, segment.Length, Native.MSG_NOSIGNAL);
+            }
+            if (sent < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == Native.EINTR)
+                {
+                    return total;
+                }
+                if (errno == Native.EAGAIN)
+                {
+                    return total > 0 ? total : -1;
+                }
+                throw new ConnectionResetException($"send failed (errno {errno})");
+            }
+            total += sent;
+            if (sent < segment.Length)
+            {
+                return total;
+            }
+        }
+        return total;
+    }
+
+    private ValueTask WaitWritableAsync()
+    {
+        _writable.Reset();
+        _waitingWritable = true;
+        UpdateInterest();
+        return new ValueTask(this, _writable.Version);
+    }
+
+    private void RunOnLoop(Action<object?> action, object state)
+    {
+        if (_loop.IsCurrent)
+        {
+            action(state);
+        }
+        else
+        {
+            _loop.Post(action, state);
+        }
+    }
+
+    private void CloseIfDone()
+    {
+        if (!_inputDone || !_sendDone)
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            if (_fdClosed)
+            {
+                return;
+            }
+            if (_slot >= 0)
+            {
+                _loop.Unregister(_fd, _slot);
+            }
+            _fdClosed = true;
+            _socket.Dispose();
+        }
+        ThreadPool.UnsafeQueueUserWorkItem(static connection =>
+        {
+            connection._closedSource.Cancel();
+            connection._closedTask.TrySetResult();
+        }, this, preferLocal: false);
+    }
+
+    /// <summary>Closes the connection at once from any thread: pending receives end and unsent bytes are dropped.</summary>
+    public override void Abort(ConnectionAbortedException abortReason)
+    {
+        lock (_gate)
+        {
+            if (!_fdClosed)
+            {
+                // The loop sees the socket readable (end of stream) and writable (error) and winds both sides down.
+                Native.Shutdown(_fd, Native.SHUT_RDWR);
+            }
+        }
+        _output.Reader.CancelPendingRead();
+        RunOnLoop(static state => ((LoopConnection)state!).EndInput(new ConnectionAbortedException("Slotgate closed the connection")), this);
+    }
+
+    /// <summary>The application is done with the connection: stop reading, send what is left, then close.</summary>
+    public override ValueTask DisposeAsync()
+    {
+        _output.Writer.Complete();
+        RunOnLoop(static state => ((LoopConnection)state!).EndInput(null), this);
+        return new ValueTask(_closedTask.Task);
+    }
+
+    void IValueTaskSource.GetResult(short token) => _writable.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _writable.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _writable.OnCompleted(continuation, state, token, flags);
+}
