@@ -18,6 +18,7 @@ internal sealed class BackendPool : IAsyncDisposable
     private readonly Timer _timeoutSweep;
     private readonly ReconnectLimiter _reconnects;
     private BackendNode[] _nodeList = [];
+    private readonly (string Endpoint, BackendNode Node)[][] _recent = [[], [], [], []];
 
     public BackendPool(BackendSettings settings, IBackendConnector connector, ILogger<BackendPool> logger)
     {
@@ -42,10 +43,24 @@ internal sealed class BackendPool : IAsyncDisposable
     /// </summary>
     public BackendNode GetNode(string endpoint, bool resp3 = false, bool readOnly = false)
     {
-        ConcurrentDictionary<string, BackendNode> nodes = _nodes[(resp3 ? 1 : 0) | (readOnly ? 2 : 0)];
-        return nodes.TryGetValue(endpoint, out BackendNode? node)
-            ? node
+        int kind = (resp3 ? 1 : 0) | (readOnly ? 2 : 0);
+        // Endpoints come from the slot map, the same string instances command after command: a scan by reference
+        // finds the node without hashing the string.
+        (string Endpoint, BackendNode Node)[] recent = Volatile.Read(ref _recent[kind]);
+        foreach ((string known, BackendNode cached) in recent)
+        {
+            if (ReferenceEquals(known, endpoint))
+            {
+                return cached;
+            }
+        }
+        ConcurrentDictionary<string, BackendNode> nodes = _nodes[kind];
+        BackendNode node = nodes.TryGetValue(endpoint, out BackendNode? found)
+            ? found
             : nodes.GetOrAdd(endpoint, static (key, state) => state.Pool.CreateNode(key, state.Resp3, state.ReadOnly), (Pool: this, Resp3: resp3, ReadOnly: readOnly));
+        // Nodes are never removed, so a cached pair stays right; after a topology change new strings start a new list.
+        Volatile.Write(ref _recent[kind], recent.Length < 16 ? [.. recent, (endpoint, node)] : [(endpoint, node)]);
+        return node;
     }
 
     /// <summary>Sends a control command to <paramref name="endpoint"/> and decodes its reply.</summary>

@@ -104,7 +104,15 @@ internal sealed class LoopListener : IHostedService, IDisposable
             {
                 connection.Abort(new ConnectionAbortedException("Slotgate is shutting down"));
             }
-            await Task.WhenAll(_connections.Values).WaitAsync(TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+            // As Kestrel: a second for the sessions to notice; one still waiting on a node's reply is left to finish alone.
+            try
+            {
+                await Task.WhenAll(_connections.Values).WaitAsync(TimeSpan.FromSeconds(1), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                _logger.LogDebug("Shutdown: {Count} sessions still waiting on replies after their connections closed", _connections.Count);
+            }
         }
     }
 

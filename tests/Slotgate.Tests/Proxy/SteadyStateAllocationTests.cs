@@ -46,6 +46,58 @@ public class SteadyStateAllocationTests(Xunit.Abstractions.ITestOutputHelper out
             $"{allocated} bytes allocated for 100,000 commands ({allocated / 100_000.0:F3} per command); bursts: {string.Join(", ", bursts)}");
     }
 
+    [Fact]
+    public async Task EventLoops_100kPipelinedSetGetOverSockets_AllocatesNothingPerCommand()
+    {
+        // The production path end to end: a client socket, Slotgate's event loops, node connections to a real cluster.
+        await using var cluster = await Slotgate.Demo.LocalRedisCluster.StartAsync(Infrastructure.TestClusterOptions.Fast with { ReplicasPerPrimary = 0 });
+        await using Slotgate.Hosting.SlotgateServer server = await Support.ProxyFixture.StartProxyAsync(cluster, o => o with
+        {
+            Io = new Slotgate.Configuration.IoOptions { Transport = Slotgate.Configuration.IoOptions.Epoll },
+            Diagnostics = new Slotgate.Configuration.DiagnosticsOptions { SlowlogThreshold = TimeSpan.FromMinutes(1) },
+        });
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        await socket.ConnectAsync(server.Endpoints[0]);
+        // SET k value then GET k: the replies are "+OK\r\n" and "$5\r\nvalue\r\n", 16 bytes a pair.
+        var pairs = new List<byte>();
+        for (int i = 0; i < BatchSize / 2; i++)
+        {
+            string key = "alloc:" + (i * 7919 % 100_000);
+            pairs.AddRange(Support.RespTestClient.Encode("SET", key, "value"));
+            pairs.AddRange(Support.RespTestClient.Encode("GET", key));
+        }
+        byte[] batch = [.. pairs];
+        byte[] replies = new byte[64 * 1024];
+
+        async Task BurstAsync(int batches)
+        {
+            for (int b = 0; b < batches; b++)
+            {
+                await socket.SendAsync(batch.AsMemory(), System.Net.Sockets.SocketFlags.None);
+                int expected = BatchSize / 2 * 16;
+                while (expected > 0)
+                {
+                    int read = await socket.ReceiveAsync(replies.AsMemory(), System.Net.Sockets.SocketFlags.None);
+                    Assert.True(read > 0);
+                    expected -= read;
+                }
+            }
+        }
+
+        await BurstAsync(200);
+        var bursts = new List<long>();
+        for (int i = 0; i < 5; i++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            await BurstAsync(100_000 / BatchSize);
+            bursts.Add(GC.GetTotalAllocatedBytes(precise: true) - before);
+        }
+        long allocated = bursts.Min();
+        output.WriteLine($"bytes allocated per burst of 100,000 commands over sockets: {string.Join(", ", bursts)}");
+        Assert.True(allocated < 100_000 / 10,
+            $"{allocated} bytes allocated for 100,000 commands ({allocated / 100_000.0:F3} per command); bursts: {string.Join(", ", bursts)}");
+    }
+
     private static byte[] BuildBatch()
     {
         var bytes = new List<byte>();

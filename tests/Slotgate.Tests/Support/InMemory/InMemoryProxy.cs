@@ -41,6 +41,9 @@ internal sealed class InMemoryProxy : IAsyncDisposable
             // A 2,000-deep pipeline on a loaded machine makes commands wait past 10 ms, and each slow-log entry is a
             // (deliberate) allocation; the per-command path is what the allocation test measures.
             Diagnostics = new DiagnosticsOptions { SlowlogThreshold = TimeSpan.FromMinutes(1) },
+            // In-memory pipes are scheduled on the thread pool, as Kestrel's socket pipes are: the Kestrel transport's
+            // settings. The event loops are covered over real sockets (SteadyStateAllocationTests).
+            Io = new IoOptions { Transport = IoOptions.Kestrel },
         };
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);

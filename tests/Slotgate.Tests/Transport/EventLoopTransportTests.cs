@@ -1,0 +1,163 @@
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Slotgate.Configuration;
+using Slotgate.Hosting;
+using Slotgate.Tests.Support;
+
+namespace Slotgate.Tests.Transport;
+
+/// <summary>
+/// The event-loop transport (io.transport: epoll) at its edges, against the real cluster: the rest of the suite runs
+/// on it too, as it is the default; these cover what only a transport does (partial sends, half-close, large frames,
+/// many clients per loop) and keep the Kestrel transport working.
+/// </summary>
+[Collection(ProxyCollection.Name)]
+public class EventLoopTransportTests(ProxyFixture fixture)
+{
+    private Task<SlotgateServer> StartAsync(string transport, int eventLoops = 0) =>
+        SlotgateServer.StartAsync(new SlotgateOptions
+        {
+            Listen = ["127.0.0.1:0"],
+            Cluster = new ClusterOptions { Seeds = [fixture.Cluster.SeedEndpoints[0]] },
+            Admin = new AdminOptions { Listen = "off" },
+            Io = new IoOptions { Transport = transport, EventLoops = eventLoops },
+        }, logging => logging.SetMinimumLevel(LogLevel.Warning));
+
+    [Theory]
+    [InlineData("epoll")]
+    [InlineData("kestrel")]
+    public async Task Transport_LargeValueBothWays_ArrivesWhole(string transport)
+    {
+        await using SlotgateServer server = await StartAsync(transport);
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 16 * 1024 };
+        await socket.ConnectAsync(server.Endpoints[0]);
+        // 8 MB: far beyond a socket buffer and a pipe's pause threshold, so sends are partial and reads resume.
+        string value = new string('v', 8 * 1024 * 1024 - 3) + "end";
+        string key = $"transport:{transport}:big";
+        await socket.SendAsync(RespTestClient.Encode("SET", key, value));
+        await socket.SendAsync(RespTestClient.Encode("GET", key));
+        await socket.SendAsync(RespTestClient.Encode("DEL", key));
+        string expected = "+OK\r\n" + $"${value.Length}\r\n{value}\r\n" + ":1\r\n";
+        byte[] received = new byte[expected.Length];
+        int total = 0;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (total < received.Length)
+        {
+            await Task.Delay(total == 0 ? 0 : 1); // a slow reader: the proxy's sends fill the socket and wait
+            int read = await socket.ReceiveAsync(received.AsMemory(total, Math.Min(64 * 1024, received.Length - total)), SocketFlags.None, timeout.Token);
+            Assert.True(read > 0, $"closed after {total} bytes");
+            total += read;
+        }
+        Assert.Equal(expected, Encoding.ASCII.GetString(received));
+    }
+
+    [Fact]
+    public async Task EventLoops_ClientHalfClosesAfterPipeline_EveryReplyStillArrives()
+    {
+        // Kestrel's transport ends such a connection at the client's FIN, losing replies; the event loops send them all.
+        await using SlotgateServer server = await StartAsync("epoll");
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(server.Endpoints[0]);
+        var commands = new StringBuilder();
+        for (int i = 0; i < 200; i++)
+        {
+            commands.Append("*3\r\n$3\r\nSET\r\n$").Append($"halfclose:{i}".Length).Append("\r\n").Append($"halfclose:{i}").Append("\r\n$1\r\nx\r\n");
+        }
+        commands.Append("*1\r\n$4\r\nPING\r\n");
+        await socket.SendAsync(Encoding.ASCII.GetBytes(commands.ToString()));
+        socket.Shutdown(SocketShutdown.Send); // as `printf ... | nc -N` does
+
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+        {
+            received.Write(buffer, 0, read);
+        }
+        string replies = Encoding.ASCII.GetString(received.ToArray());
+        Assert.Equal(200, replies.Split("+OK\r\n").Length - 1);
+        Assert.EndsWith("+PONG\r\n", replies, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task EventLoops_ManyClientsPipelining_EachGetsItsOwnRepliesInOrder()
+    {
+        await using SlotgateServer server = await StartAsync("epoll", eventLoops: 2);
+        var clients = new List<Task>();
+        for (int c = 0; c < 40; c++)
+        {
+            int id = c;
+            clients.Add(Task.Run(async () =>
+            {
+                await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+                for (int round = 0; round < 5; round++)
+                {
+                    var batch = new List<byte>();
+                    for (int i = 0; i < 50; i++)
+                    {
+                        batch.AddRange(RespTestClient.Encode("SET", $"loops:{id}:{i}", $"{id}-{round}-{i}"));
+                        batch.AddRange(RespTestClient.Encode("GET", $"loops:{id}:{i}"));
+                    }
+                    await client.SendRawAsync(batch.ToArray());
+                    for (int i = 0; i < 50; i++)
+                    {
+                        Assert.Equal("OK", (await client.ReadAsync()).Text);
+                        Assert.Equal($"{id}-{round}-{i}", (await client.ReadAsync()).Text);
+                    }
+                }
+            }));
+        }
+        await Task.WhenAll(clients);
+    }
+
+    [Fact]
+    public async Task EventLoops_ClientLeavesWithRepliesPending_ProxyKeepsServingOthers()
+    {
+        await using SlotgateServer server = await StartAsync("epoll");
+        for (int i = 0; i < 20; i++)
+        {
+            using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(server.Endpoints[0]);
+            var burst = new List<byte>();
+            for (int j = 0; j < 500; j++)
+            {
+                burst.AddRange(RespTestClient.Encode("INCR", $"leaver:{j % 7}"));
+            }
+            await socket.SendAsync(burst.ToArray());
+            socket.LingerState = new LingerOption(true, 0); // close with a reset, replies unread
+        }
+        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
+        Assert.Equal(0, await WaitForClientsAsync(server, 1));
+    }
+
+    [Fact]
+    public void IoOptions_UnknownTransport_RefusedByValidation()
+    {
+        var errors = SlotgateConfiguration.Validate(new SlotgateOptions
+        {
+            Cluster = new ClusterOptions { Seeds = ["127.0.0.1:7000"] },
+            Io = new IoOptions { Transport = "io_uring", EventLoops = -1 },
+        });
+        Assert.Contains("io.transport: must be one of epoll, kestrel, got 'io_uring'", errors);
+        Assert.Contains("io.eventLoops: must be between 0 (one per core) and 256, got -1", errors);
+    }
+
+    /// <summary>Waits until only <paramref name="expected"/> clients remain connected; returns how many others are left.</summary>
+    private static async Task<int> WaitForClientsAsync(SlotgateServer server, int expected)
+    {
+        var registry = server.Services.GetService(typeof(Slotgate.Proxy.CommandDispatcher)) as Slotgate.Proxy.CommandDispatcher;
+        for (int i = 0; i < 100; i++)
+        {
+            int count = registry!.Clients.Count;
+            if (count <= expected)
+            {
+                return 0;
+            }
+            await Task.Delay(50);
+        }
+        return registry!.Clients.Count - expected;
+    }
+}
