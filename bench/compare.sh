@@ -31,16 +31,30 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+# Waits up to 10 s for a PONG on a port; false if nothing answers.
+wait_ping() {
+  for _ in $(seq 100); do
+    redis-cli -p "$1" ping >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
 nodes=()
 for i in 1 2 3; do
-  port="$(free_port)"; mkdir -p "$work/n$port"
-  (cd "$work/n$port" && redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file nodes.conf \
-    --save '' --appendonly no --daemonize no --logfile r.log) & pids+=($!)
-  nodes+=("127.0.0.1:$port")
+  for attempt in 1 2 3; do
+    port="$(free_port)"; mkdir -p "$work/n$port"
+    (cd "$work/n$port" && exec redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes --cluster-config-file nodes.conf \
+      --save '' --appendonly no --daemonize no --logfile r.log) & pids+=($!)
+    if wait_ping "$port"; then nodes+=("127.0.0.1:$port"); break; fi
+    [ "$attempt" -lt 3 ] || { echo "compare.sh: redis-server did not start on port $port" >&2; exit 1; }
+  done
 done
-sleep 1
 echo yes | redis-cli --cluster create "${nodes[@]}" >/dev/null
-until redis-cli -p "${nodes[0]#*:}" cluster info | grep -q 'cluster_state:ok'; do sleep 0.2; done
+for _ in $(seq 100); do
+  redis-cli -p "${nodes[0]#*:}" cluster info | grep -q 'cluster_state:ok' && break
+  sleep 0.2
+done
 
 names=() ports=() procs=()
 for build in "${builds[@]}"; do
@@ -48,13 +62,13 @@ for build in "${builds[@]}"; do
   "$bin" --seed "${nodes[0]}" --listen "127.0.0.1:$port" --log-level Warning --admin:listen=off >"$work/$name.log" 2>&1 & procs+=($!); pids+=($!)
   names+=("$name"); ports+=("$port")
 done
-for port in "${ports[@]}"; do
-  until redis-cli -p "$port" ping >/dev/null 2>&1; do sleep 0.1; done
+for i in "${!ports[@]}"; do
+  wait_ping "${ports[$i]}" || { echo "compare.sh: ${names[$i]} did not answer on port ${ports[$i]}:" >&2; tail -5 "$work/${names[$i]}.log" >&2; exit 1; }
 done
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 rps() { tr '\r' '\n' | grep -a 'requests per second' | tail -1 | sed -E 's/.*: ([0-9.]+) requests per second.*/\1/'; }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+median() { sort -n | awk '{a[NR]=$1} END {printf "%.2f\n", (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
 printf '| Scenario | Direct ops/s |'; for name in "${names[@]}"; do printf ' %s ops/s | %s/direct | %s µs CPU/req |' "$name" "$name" "$name"; done; echo
 printf '| --- | ---: |'; for _ in "${names[@]}"; do printf ' ---: | ---: | ---: |'; done; echo
@@ -64,10 +78,10 @@ for test in ${tests//,/ }; do
     args=(-c 50 -n "$n" -P "$pipe" -r 100000 -t "$test" -q)
     : >"$work/direct"; for name in "${names[@]}"; do : >"$work/$name.rps"; : >"$work/$name.cpu"; done
     for _ in $(seq "$rounds"); do
-      redis-benchmark --cluster -h 127.0.0.1 -p "${nodes[0]#*:}" "${args[@]}" 2>/dev/null | rps >>"$work/direct"
+      timeout 120 redis-benchmark --cluster -h 127.0.0.1 -p "${nodes[0]#*:}" "${args[@]}" 2>/dev/null | rps >>"$work/direct"
       for i in "${!names[@]}"; do
         before="$(cpu_ticks "${procs[$i]}")"
-        redis-benchmark -h 127.0.0.1 -p "${ports[$i]}" "${args[@]}" 2>/dev/null | rps >>"$work/${names[$i]}.rps"
+        timeout 120 redis-benchmark -h 127.0.0.1 -p "${ports[$i]}" "${args[@]}" 2>/dev/null | rps >>"$work/${names[$i]}.rps"
         after="$(cpu_ticks "${procs[$i]}")"
         echo "scale=2; ($after - $before) * 1000000 / $(getconf CLK_TCK) / $n" | bc >>"$work/${names[$i]}.cpu"
       done

@@ -14,11 +14,14 @@ internal sealed record IoOptions
     /// </summary>
     public string Transport { get; init; } = Epoll;
 
-    /// <summary>Event loop threads for <c>transport: epoll</c>; 0 means one per CPU core.</summary>
+    /// <summary>
+    /// Event loop threads for <c>transport: epoll</c>; 0 means one per two CPU cores (at least one): each send does the
+    /// kernel's TCP work on the sending core, and on a shared 2-core machine one loop outran two (docs/decisions.md).
+    /// </summary>
     public int EventLoops { get; init; }
 
     /// <summary>True when the event loops are used: asked for, and the platform has them.</summary>
     public bool UsesEventLoops => Transport == Epoll && Slotgate.Transport.Native.IsSupported;
 
-    public int EventLoopCount => EventLoops > 0 ? EventLoops : Environment.ProcessorCount;
+    public int EventLoopCount => EventLoops > 0 ? EventLoops : Math.Max(1, Environment.ProcessorCount / 2);
 }

@@ -34,7 +34,7 @@ internal static partial class OptionsValidator
         }
         if (options.Io.EventLoops is < 0 or > 256)
         {
-            errors.Add($"io.eventLoops: must be between 0 (one per core) and 256, got {options.Io.EventLoops}");
+            errors.Add($"io.eventLoops: must be between 0 (one per two cores) and 256, got {options.Io.EventLoops}");
         }
         ValidateLogging(options.Logging, errors);
         ValidateAdmin(options.Admin, options.Listen, errors);

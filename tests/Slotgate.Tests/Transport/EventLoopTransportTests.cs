@@ -142,7 +142,7 @@ public class EventLoopTransportTests(ProxyFixture fixture)
             Io = new IoOptions { Transport = "io_uring", EventLoops = -1 },
         });
         Assert.Contains("io.transport: must be one of epoll, kestrel, got 'io_uring'", errors);
-        Assert.Contains("io.eventLoops: must be between 0 (one per core) and 256, got -1", errors);
+        Assert.Contains("io.eventLoops: must be between 0 (one per two cores) and 256, got -1", errors);
     }
 
     /// <summary>Waits until only <paramref name="expected"/> clients remain connected; returns how many others are left.</summary>
