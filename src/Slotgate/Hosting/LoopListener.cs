@@ -41,7 +41,9 @@ internal sealed class LoopListener : IHostedService, IDisposable
         try
         {
             // As Kestrel does off Windows: a restarted Slotgate can bind while old connections linger in TIME_WAIT.
-            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            // SO_REUSEADDR alone: .NET's ReuseAddress also sets SO_REUSEPORT, which would let a second process bind
+            // the same port and take half the connections instead of failing to start.
+            socket.SetRawSocketOption(Native.SOL_SOCKET, Native.SO_REUSEADDR, BitConverter.GetBytes(1));
             if (endpoint.AddressFamily == AddressFamily.InterNetworkV6 && endpoint.Address.Equals(IPAddress.IPv6Any))
             {
                 socket.DualMode = true;

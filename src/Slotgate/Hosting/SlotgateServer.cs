@@ -168,9 +168,18 @@ internal sealed class SlotgateServer : IAsyncDisposable
         if (loops)
         {
             var listener = app.Services.GetRequiredService<LoopListener>();
-            foreach (string listen in options.Listen)
+            try
             {
-                endpoints.Add(listener.Bind(ToEndPoint(HostPort.Parse(listen))));
+                foreach (string listen in options.Listen)
+                {
+                    endpoints.Add(listener.Bind(ToEndPoint(HostPort.Parse(listen))));
+                }
+            }
+            catch
+            {
+                // As when Kestrel cannot bind: nothing of this server stays running (topology refresh, node connections).
+                await app.DisposeAsync().ConfigureAwait(false);
+                throw;
             }
         }
         await app.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -26,6 +26,8 @@ internal static unsafe partial class Native
     public const int SOCK_CLOEXEC = 0x80000;
     public const int EFD_NONBLOCK = 0x800;
     public const int EFD_CLOEXEC = 0x80000;
+    public const int SOL_SOCKET = 1;
+    public const int SO_REUSEADDR = 2;
     public const int SHUT_WR = 1;
     public const int SHUT_RDWR = 2;
 

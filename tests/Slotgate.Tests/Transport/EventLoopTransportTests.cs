@@ -134,6 +134,21 @@ public class EventLoopTransportTests(ProxyFixture fixture)
     }
 
     [Fact]
+    public async Task EventLoops_PortAlreadyServed_SecondServerFailsToStart()
+    {
+        await using SlotgateServer first = await StartAsync("epoll");
+        var options = new SlotgateOptions
+        {
+            Listen = [first.Endpoints[0].ToString()],
+            Cluster = new ClusterOptions { Seeds = [fixture.Cluster.SeedEndpoints[0]] },
+            Admin = new AdminOptions { Listen = "off" },
+        };
+        // Two proxies on one port would split the clients between them without a word.
+        var error = await Assert.ThrowsAsync<SocketException>(() => SlotgateServer.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning)));
+        Assert.Equal(SocketError.AddressAlreadyInUse, error.SocketErrorCode);
+    }
+
+    [Fact]
     public void IoOptions_UnknownTransport_RefusedByValidation()
     {
         var errors = SlotgateConfiguration.Validate(new SlotgateOptions
