@@ -29,7 +29,20 @@ pids=()
 cleanup() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# A free port below 55535 whose cluster bus port (+10000) is free too.
+free_port() {
+  python3 - <<'PY'
+import random, socket
+while True:
+    port = random.randint(20000, 55000)
+    try:
+        for p in (port, port + 10000):
+            s = socket.socket(); s.bind(("127.0.0.1", p)); s.close()
+        print(port); break
+    except OSError:
+        pass
+PY
+}
 
 # Waits up to 10 s for a PONG on a port; false if nothing answers.
 wait_ping() {
