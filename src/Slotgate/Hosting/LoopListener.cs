@@ -132,7 +132,10 @@ internal sealed class LoopListener : IHostedService, IDisposable
             return;
         }
         var (input, output) = LoopConnection.CreateOptions(loop, InputPause, OutputPause);
-        var connection = new LoopConnection(loop, socket, input, output, "C" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var connection = new LoopConnection(loop, socket, input, output, "C" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture))
+        {
+            LoopCount = _loops.Loops.Count,
+        };
         connection.Start();
         _connections[connection] = ServeAsync(connection);
     }
