@@ -132,7 +132,8 @@ public class ChaosTests(ITestOutputHelper output)
     private async Task RunAsync(SlotgateServer server, string scenario, Func<Task> fault, Func<int, bool>? disturbed = null,
         TimeSpan errorWindow = default, Func<ChaosWrite, bool>? lostByRedis = null, TimeSpan? warmUp = null)
     {
-        ChaosWorkload load = ChaosWorkload.Start(server.Endpoints[0]);
+        // Disposed however the scenario ends: a fault that throws must not leave the load running into later tests.
+        await using ChaosWorkload load = ChaosWorkload.Start(server.Endpoints[0]);
         await Task.Delay(warmUp ?? TimeSpan.FromMilliseconds(300));
         load.MarkFault();
         await fault();

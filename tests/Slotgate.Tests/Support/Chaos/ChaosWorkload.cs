@@ -15,7 +15,7 @@ namespace Slotgate.Tests.Support.Chaos;
 /// back and reports what was lost, what was read wrongly and where and when errors came.
 /// Half the keys carry one of <see cref="Tags"/> as hashtag, so scenarios that move slots can move slots with traffic.
 /// </summary>
-internal sealed class ChaosWorkload
+internal sealed class ChaosWorkload : IAsyncDisposable
 {
     public static readonly string[] Tags = ["c0", "c1", "c2", "c3", "c4", "c5"];
 
@@ -76,6 +76,13 @@ internal sealed class ChaosWorkload
     /// <paramref name="lostByRedis"/> says Redis itself lost that write; <paramref name="disturbed"/> tells which slots
     /// the scenario may cause errors on.
     /// </summary>
+    /// <summary>Stops the workers without a report: a scenario that failed midway must not leave load running behind it.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _stop.Cancel();
+        await Task.WhenAll(_workers).ContinueWith(static _ => { }, TaskScheduler.Default).ConfigureAwait(false);
+    }
+
     public async Task<ChaosReport> StopAsync(string scenario, Func<int, bool> disturbed, Func<ChaosWrite, bool>? lostByRedis = null)
     {
         _stop.Cancel();
