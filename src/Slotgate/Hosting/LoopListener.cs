@@ -131,8 +131,7 @@ internal sealed class LoopListener : IHostedService, IDisposable
             Native.Close(fd);
             return;
         }
-        var (input, output) = LoopConnection.CreateOptions(loop, InputPause, OutputPause);
-        var connection = new LoopConnection(loop, socket, input, output, "C" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture))
+        var connection = new LoopConnection(loop, socket, InputPause, OutputPause, "C" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
             LoopCount = _loops.Loops.Count,
         };

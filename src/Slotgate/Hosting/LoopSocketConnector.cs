@@ -36,8 +36,7 @@ internal sealed class LoopSocketConnector(EventLoopGroup loops) : IBackendConnec
             {
                 await WaitConnectedAsync(loop, socket, cancellationToken).ConfigureAwait(false);
             }
-            var (input, output) = LoopConnection.CreateOptions(loop, InputPause, OutputPause);
-            var connection = new LoopConnection(loop, socket, input, output, "B" + Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            var connection = new LoopConnection(loop, socket, InputPause, OutputPause, "B" + Interlocked.Increment(ref s_nextId).ToString(System.Globalization.CultureInfo.InvariantCulture));
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             loop.Post(static state =>
             {

@@ -40,26 +40,25 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
     private IFeatureCollection? _features;
     private IDictionary<object, object?>? _items;
 
-    public LoopConnection(EventLoop loop, Socket socket, PipeOptions inputOptions, PipeOptions outputOptions, string connectionId)
+    /// <summary>
+    /// Wraps <paramref name="socket"/> (connected, non-blocking) for <paramref name="loop"/>: the input's reader runs
+    /// inline on the loop, sends wait for the loop's batch; the writers wait past the given numbers of bytes unread.
+    /// </summary>
+    public LoopConnection(EventLoop loop, Socket socket, long inputPause, long outputPause, string connectionId)
     {
         _loop = loop;
         _socket = socket;
         _fd = (int)socket.Handle;
-        _input = new Pipe(inputOptions);
-        _output = new Pipe(outputOptions);
+        _input = new Pipe(new PipeOptions(BlockPool.Instance, readerScheduler: PipeScheduler.Inline, writerScheduler: loop,
+            pauseWriterThreshold: inputPause, resumeWriterThreshold: inputPause / 2, minimumSegmentSize: BlockPool.BlockSize, useSynchronizationContext: false));
+        _output = new Pipe(new PipeOptions(BlockPool.Instance, readerScheduler: loop, writerScheduler: loop,
+            pauseWriterThreshold: outputPause, resumeWriterThreshold: outputPause / 2, minimumSegmentSize: BlockPool.BlockSize, useSynchronizationContext: false));
         _resumeReading = ResumeReading;
         ConnectionId = connectionId;
         RemoteEndPoint = socket.RemoteEndPoint;
         LocalEndPoint = socket.LocalEndPoint;
         ConnectionClosed = _closedSource.Token;
     }
-
-    /// <summary>Pipe options for a connection on <paramref name="loop"/>: the reader of the input runs inline, sends wait for the batch.</summary>
-    public static (PipeOptions Input, PipeOptions Output) CreateOptions(EventLoop loop, long inputPause, long outputPause) => (
-        new PipeOptions(BlockPool.Instance, readerScheduler: PipeScheduler.Inline, writerScheduler: loop,
-            pauseWriterThreshold: inputPause, resumeWriterThreshold: inputPause / 2, minimumSegmentSize: BlockPool.BlockSize, useSynchronizationContext: false),
-        new PipeOptions(BlockPool.Instance, readerScheduler: loop, writerScheduler: loop,
-            pauseWriterThreshold: outputPause, resumeWriterThreshold: outputPause / 2, minimumSegmentSize: BlockPool.BlockSize, useSynchronizationContext: false));
 
     public EventLoop Loop => _loop;
 

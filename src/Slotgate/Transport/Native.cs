@@ -18,7 +18,6 @@ internal static unsafe partial class Native
 
     public const int EAGAIN = 11;
     public const int EINTR = 4;
-    public const int EINPROGRESS = 115;
     public const int ECONNABORTED = 103;
 
     public const int MSG_NOSIGNAL = 0x4000;
