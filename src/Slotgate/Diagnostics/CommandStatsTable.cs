@@ -9,15 +9,21 @@ namespace Slotgate.Diagnostics;
 internal sealed class CommandStatsTable
 {
     private readonly Dictionary<CommandInfo, CommandStat> _stats = new(ReferenceEqualityComparer.Instance);
-    private readonly List<CommandStat> _all = [];
+    private readonly List<CommandStat> _all;
+
+    public CommandStatsTable()
+    {
+        Other = new CommandStat("other");
+        _all = [Other];
+    }
 
     /// <summary>Commands not in the table (unknown names): one shared label, so clients cannot grow the label set.</summary>
-    public CommandStat Other { get; } = new("other");
+    public CommandStat Other { get; }
 
     /// <summary>Called once with the command table, before any client connects.</summary>
     public void Register(CommandTable commands)
     {
-        if (_all.Count > 0)
+        if (_stats.Count > 0)
         {
             return; // already registered (a second dispatcher over the same metrics)
         }
@@ -29,22 +35,13 @@ internal sealed class CommandStatsTable
                 Add(sub);
             }
         }
-        _all.Add(Other);
     }
 
     public CommandStat For(CommandInfo? command) =>
         command is not null && _stats.TryGetValue(command, out CommandStat? stat) ? stat : Other;
 
-    /// <summary>Every command's stats, in table order.</summary>
+    /// <summary>Every command's stats, in table order, then <see cref="Other"/>.</summary>
     public IReadOnlyList<CommandStat> All => _all;
-
-    public void Reset()
-    {
-        foreach (CommandStat stat in _all)
-        {
-            stat.Reset();
-        }
-    }
 
     private void Add(CommandInfo command)
     {
@@ -52,7 +49,7 @@ internal sealed class CommandStatsTable
         {
             var stat = new CommandStat(command.Name.ToLowerInvariant());
             _stats[command] = stat;
-            _all.Add(stat);
+            _all.Insert(_all.Count - 1, stat);
         }
     }
 }

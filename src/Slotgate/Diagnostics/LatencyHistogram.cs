@@ -29,8 +29,6 @@ internal sealed class LatencyHistogram
         }
     }
 
-    public void Reset() => Array.Clear(_counts);
-
     /// <summary>The value at <paramref name="percentile"/> (0..100) of <paramref name="counts"/>, as its bucket's upper bound.</summary>
     public static double Percentile(long[] counts, double percentile)
     {

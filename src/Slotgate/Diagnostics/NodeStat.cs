@@ -2,11 +2,11 @@ namespace Slotgate.Diagnostics;
 
 /// <summary>
 /// Requests answered by one Redis node and their latency (sent to reply), for the per-node metrics, <c>/topology</c>
-/// and the dashboard. Shared by every connection to the node.
+/// and the dashboard. Shared by every connection to the node; each reply is recorded once (three interlocked adds).
 /// </summary>
 internal sealed class NodeStat(string endpoint)
 {
-    private long _requests;
+    private long _ok;
     private long _errors;
     private long _micros;
 
@@ -16,7 +16,9 @@ internal sealed class NodeStat(string endpoint)
 
     public LatencyHistogram Latency { get; } = new();
 
-    public long Requests => Volatile.Read(ref _requests);
+    public long Requests => Volatile.Read(ref _ok) + Volatile.Read(ref _errors);
+
+    public long Ok => Volatile.Read(ref _ok);
 
     public long Errors => Volatile.Read(ref _errors);
 
@@ -24,12 +26,8 @@ internal sealed class NodeStat(string endpoint)
 
     public void Record(long micros, bool error)
     {
-        Interlocked.Increment(ref _requests);
+        Interlocked.Increment(ref error ? ref _errors : ref _ok);
         Interlocked.Add(ref _micros, micros);
-        if (error)
-        {
-            Interlocked.Increment(ref _errors);
-        }
         Latency.Record(micros);
     }
 }

@@ -9,27 +9,36 @@ namespace Slotgate.Diagnostics;
 /// and renders them in the Prometheus text exposition format (version 0.0.4) for <c>GET /metrics</c>. Hand-written
 /// rather than the OpenTelemetry exporter (see docs/decisions.md): a few hundred lines, no beta package, AOT-clean,
 /// and the recording side is allocation-free by construction (series are found by their pre-built tag values).
+/// The duration histograms are not listened to: they are rendered from the latency aggregates at scrape time
+/// (<see cref="SlotgateMetrics.AggregatedHistograms"/>), so the per-command path does not pay for them twice.
 /// </summary>
 internal sealed class PrometheusExporter : IDisposable
 {
-    /// <summary>Seconds: from 100 µs (a pipelined GET) to 10 s (past any operation timeout).</summary>
-    private static readonly double[] DurationBounds =
-        [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+    /// <summary>
+    /// Bucket bounds in microseconds: powers of two from 32 µs (a pipelined GET) to about 8.4 s (past any operation
+    /// timeout). They are bucket edges of <see cref="LatencyHistogram"/>, so every bucket count is exact.
+    /// </summary>
+    private static readonly long[] BoundsMicros = [.. Enumerable.Range(5, 19).Select(bit => 1L << bit)];
+
+    private static readonly string[] BoundLabels =
+        [.. BoundsMicros.Select(b => (b / 1_000_000.0).ToString("0.######", CultureInfo.InvariantCulture)), "+Inf"];
 
     private readonly MeterListener _listener = new();
     private readonly List<InstrumentSeries> _instruments = [];
+    private readonly IReadOnlyList<AggregatedHistogram> _histograms;
     private readonly Meter _meter;
 
     public PrometheusExporter(SlotgateMetrics metrics)
     {
         _meter = metrics.Meter;
+        _histograms = metrics.AggregatedHistograms;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (!ReferenceEquals(instrument.Meter, _meter))
+            if (!ReferenceEquals(instrument.Meter, _meter) || _histograms.Any(h => ReferenceEquals(h.Instrument, instrument)))
             {
                 return;
             }
-            var series = new InstrumentSeries(instrument, instrument is Histogram<double> ? DurationBounds : null);
+            var series = new InstrumentSeries(instrument);
             lock (_instruments)
             {
                 _instruments.Add(series);
@@ -48,69 +57,91 @@ internal sealed class PrometheusExporter : IDisposable
     {
         // Observable instruments report now; their callbacks land in the same series as pushed measurements.
         _listener.RecordObservableInstruments();
-        InstrumentSeries[] instruments;
+        var families = new List<(string Name, Action<StringBuilder> Write)>();
         lock (_instruments)
         {
-            instruments = [.. _instruments];
-        }
-        var text = new StringBuilder();
-        foreach (InstrumentSeries instrument in instruments.OrderBy(i => i.Instrument.Name, StringComparer.Ordinal))
-        {
-            string name = PrometheusName(instrument.Instrument);
-            string type = instrument.Instrument switch
+            foreach (InstrumentSeries instrument in _instruments)
             {
-                Counter<long> or Counter<double> or ObservableCounter<long> => "counter",
-                Histogram<double> => "histogram",
-                _ => "gauge",
-            };
-            text.Append("# HELP ").Append(name).Append(' ').Append(instrument.Instrument.Description).Append('\n');
-            text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
-            foreach (MetricSeries series in instrument.Series.OrderBy(s => Labels(s.Tags, null, null), StringComparer.Ordinal))
-            {
-                if (instrument.Bounds is { } bounds)
-                {
-                    string baseName = name;
-                    long cumulative = 0;
-                    for (int i = 0; i <= bounds.Length; i++)
-                    {
-                        cumulative += series.Bucket(i);
-                        string le = i < bounds.Length ? bounds[i].ToString(CultureInfo.InvariantCulture) : "+Inf";
-                        text.Append(baseName).Append("_bucket").Append(Labels(series.Tags, "le", le)).Append(' ')
-                            .Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
-                    }
-                    text.Append(baseName).Append("_sum").Append(Labels(series.Tags, null, null)).Append(' ')
-                        .Append(series.Sum.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-                    text.Append(baseName).Append("_count").Append(Labels(series.Tags, null, null)).Append(' ')
-                        .Append(series.Count.ToString(CultureInfo.InvariantCulture)).Append('\n');
-                }
-                else
-                {
-                    text.Append(name).Append(Labels(series.Tags, null, null)).Append(' ')
-                        .Append(series.Value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
-                }
+                string name = PrometheusName(instrument.Instrument);
+                families.Add((name, text => WriteSeries(text, name, instrument)));
             }
         }
-        return text.ToString();
+        foreach (AggregatedHistogram histogram in _histograms)
+        {
+            string name = PrometheusName(histogram.Instrument);
+            families.Add((name, text => WriteHistogram(text, name, histogram)));
+        }
+        var output = new StringBuilder();
+        foreach ((string _, Action<StringBuilder> write) in families.OrderBy(f => f.Name, StringComparer.Ordinal))
+        {
+            write(output);
+        }
+        return output.ToString();
     }
 
     public void Dispose() => _listener.Dispose();
 
+    private static void WriteSeries(StringBuilder text, string name, InstrumentSeries instrument)
+    {
+        string type = instrument.Instrument is Counter<long> or Counter<double> or ObservableCounter<long> ? "counter" : "gauge";
+        WriteHeader(text, name, instrument.Instrument.Description, type);
+        foreach (MetricSeries series in instrument.Series.OrderBy(s => Labels(s.Tags, null, null), StringComparer.Ordinal))
+        {
+            text.Append(name).Append(Labels(series.Tags, null, null)).Append(' ')
+                .Append(series.Value.ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+        }
+    }
+
+    /// <summary>One histogram per label value that has counted anything, cumulative buckets summed from the latency histogram's.</summary>
+    private static void WriteHistogram(StringBuilder text, string name, AggregatedHistogram histogram)
+    {
+        WriteHeader(text, name, histogram.Instrument.Description, "histogram");
+        var counts = new long[LatencyHistogram.BucketCount];
+        foreach (AggregatedHistogram.Series series in histogram.Read().OrderBy(s => Convert.ToString(s.Tag.Value, CultureInfo.InvariantCulture), StringComparer.Ordinal))
+        {
+            Array.Clear(counts);
+            series.Latency.CopyTo(counts);
+            if (counts.AsSpan().IndexOfAnyExcept(0L) < 0)
+            {
+                continue;
+            }
+            KeyValuePair<string, object?>[] tags = [series.Tag];
+            long cumulative = 0;
+            int bucket = 0;
+            for (int i = 0; i <= BoundsMicros.Length; i++)
+            {
+                int end = i < BoundsMicros.Length ? LatencyHistogram.IndexOf(BoundsMicros[i]) : counts.Length;
+                for (; bucket < end; bucket++)
+                {
+                    cumulative += counts[bucket];
+                }
+                text.Append(name).Append("_bucket").Append(Labels(tags, "le", BoundLabels[i])).Append(' ')
+                    .Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
+            }
+            text.Append(name).Append("_sum").Append(Labels(tags, null, null)).Append(' ')
+                .Append((series.Micros / 1_000_000.0).ToString("R", CultureInfo.InvariantCulture)).Append('\n');
+            text.Append(name).Append("_count").Append(Labels(tags, null, null)).Append(' ')
+                .Append(cumulative.ToString(CultureInfo.InvariantCulture)).Append('\n');
+        }
+    }
+
+    private static void WriteHeader(StringBuilder text, string name, string? description, string type)
+    {
+        text.Append("# HELP ").Append(name).Append(' ').Append(description).Append('\n');
+        text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+    }
+
     private static void Record(Instrument instrument, double number, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
     {
-        var series = (InstrumentSeries)state!;
-        MetricSeries target = series.Get(tags);
-        switch (instrument)
+        MetricSeries target = ((InstrumentSeries)state!).Get(tags);
+        if (instrument is Counter<long> or Counter<double> or UpDownCounter<long>)
         {
-            case Histogram<double>:
-                target.Observe(number, series.BucketOf(number));
-                break;
-            case Counter<long> or Counter<double> or UpDownCounter<long>:
-                target.Add(number);
-                break;
-            default:
-                // Observable gauges report the current value.
-                target.Set(number);
-                break;
+            target.Add(number);
+        }
+        else
+        {
+            // Observable instruments report their current value.
+            target.Set(number);
         }
     }
 

@@ -9,6 +9,12 @@ namespace Slotgate.Diagnostics;
 /// INFO, <c>/topology</c> and the dashboard read. One per server: in-process tests run several servers, and each
 /// exporter listens to its own server's meter only. Every tag is pre-built (command, node, result), so recording
 /// allocates nothing; label sets are bounded by the command table and the cluster's nodes.
+/// <para>
+/// The per-command and per-reply figures are recorded once, into <see cref="CommandStat"/> and <see cref="NodeStat"/>;
+/// their counters are observable instruments read from those, and <c>/metrics</c> renders their histograms from the
+/// same aggregates (<see cref="AggregatedHistograms"/>). The two duration histograms are pushed measurement by
+/// measurement only while another listener (the OTLP exporter) has enabled them. See docs/decisions.md.
+/// </para>
 /// </summary>
 internal sealed class SlotgateMetrics : IDisposable
 {
@@ -19,9 +25,7 @@ internal sealed class SlotgateMetrics : IDisposable
     private static readonly KeyValuePair<string, object?> NodeOk = new("result", "ok");
     private static readonly KeyValuePair<string, object?> NodeError = new("result", "error");
 
-    private readonly Counter<long> _commands;
     private readonly Histogram<double> _commandDuration;
-    private readonly Counter<long> _backendRequests;
     private readonly Histogram<double> _backendDuration;
     private readonly Counter<long> _clientConnections;
     private readonly Counter<long> _clientRejected;
@@ -37,8 +41,6 @@ internal sealed class SlotgateMetrics : IDisposable
     private long _inflight;
     private long _inflightBytes;
     private long _connectionsTotal;
-    private long _commandsTotal;
-    private long _errorReplies;
     private long _moved;
     private long _ask;
     private long _tryAgain;
@@ -49,10 +51,15 @@ internal sealed class SlotgateMetrics : IDisposable
     public SlotgateMetrics()
     {
         Meter = new Meter(MeterName, typeof(SlotgateMetrics).Assembly.GetName().Version?.ToString(3));
-        _commands = Meter.CreateCounter<long>("slotgate.commands", "{command}", "Commands answered, by command and result (ok, error, timeout, redirect)");
+        Meter.CreateObservableCounter("slotgate.commands", CommandCounts, "{command}", "Commands answered, by command and result (ok, error, timeout, redirect)");
         _commandDuration = Meter.CreateHistogram<double>("slotgate.command.duration", "s", "Time from reading a command to its reply being ready, by command");
-        _backendRequests = Meter.CreateCounter<long>("slotgate.backend.requests", "{request}", "Requests answered by each Redis node, by result");
+        Meter.CreateObservableCounter("slotgate.backend.requests", NodeCounts, "{request}", "Requests answered by each Redis node, by result");
         _backendDuration = Meter.CreateHistogram<double>("slotgate.backend.duration", "s", "Time from writing a request to a node to its reply, by node");
+        AggregatedHistograms =
+        [
+            new AggregatedHistogram(_commandDuration, () => Commands.All.Select(c => new AggregatedHistogram.Series(c.Tag, c.Latency, c.Micros))),
+            new AggregatedHistogram(_backendDuration, () => _nodes.Values.Select(n => new AggregatedHistogram.Series(n.Tag, n.Latency, n.Micros))),
+        ];
         _clientConnections = Meter.CreateCounter<long>("slotgate.client.connections", "{connection}", "Client connections accepted");
         _clientRejected = Meter.CreateCounter<long>("slotgate.client.connections.rejected", "{connection}", "Client connections refused or closed by Slotgate, by reason");
         _redirects = Meter.CreateCounter<long>("slotgate.redirects", "{redirect}", "MOVED, ASK and TRYAGAIN replies followed for clients, by kind");
@@ -78,6 +85,9 @@ internal sealed class SlotgateMetrics : IDisposable
 
     public Meter Meter { get; }
 
+    /// <summary>The histograms <c>/metrics</c> renders from <see cref="CommandStat"/> and <see cref="NodeStat"/> rather than from measurements.</summary>
+    public IReadOnlyList<AggregatedHistogram> AggregatedHistograms { get; }
+
     public CommandStatsTable Commands { get; } = new();
 
     public SlowLog SlowLog { get; set; } = new(TimeSpan.FromMilliseconds(10), 128);
@@ -101,9 +111,11 @@ internal sealed class SlotgateMetrics : IDisposable
 
     public long ConnectionsTotal => Volatile.Read(ref _connectionsTotal);
 
-    public long CommandsTotal => Volatile.Read(ref _commandsTotal);
+    /// <summary>Commands answered so far (INFO's <c>total_commands_processed</c>), summed over the command stats.</summary>
+    public long CommandsTotal => Commands.All.Sum(c => c.Calls);
 
-    public long ErrorReplies => Volatile.Read(ref _errorReplies);
+    /// <summary>Commands answered with anything but success (INFO's <c>total_error_replies</c>).</summary>
+    public long ErrorReplies => Commands.All.Sum(c => c.Calls - c.Answered(CommandResult.Ok));
 
     public long Moved => Volatile.Read(ref _moved);
 
@@ -133,15 +145,12 @@ internal sealed class SlotgateMetrics : IDisposable
     {
         Interlocked.Decrement(ref _inflight);
         Interlocked.Add(ref _inflightBytes, -bytes);
-        Interlocked.Increment(ref _commandsTotal);
-        if (result != CommandResult.Ok)
-        {
-            Interlocked.Increment(ref _errorReplies);
-        }
         long micros = (long)Stopwatch.GetElapsedTime(startedAt, completedAt).TotalMicroseconds;
         stat.Record(micros, result, rejected);
-        _commands.Add(1, stat.Tag, ResultTags[(int)result]);
-        _commandDuration.Record(micros / 1_000_000.0, stat.Tag);
+        if (_commandDuration.Enabled)
+        {
+            _commandDuration.Record(micros / 1_000_000.0, stat.Tag);
+        }
     }
 
     /// <summary>A command that will not be answered (the client left first) still leaves the in-flight count.</summary>
@@ -155,8 +164,10 @@ internal sealed class SlotgateMetrics : IDisposable
     {
         long micros = (long)Stopwatch.GetElapsedTime(sentAt, now).TotalMicroseconds;
         node.Record(micros, error);
-        _backendRequests.Add(1, node.Tag, error ? NodeError : NodeOk);
-        _backendDuration.Record(micros / 1_000_000.0, node.Tag);
+        if (_backendDuration.Enabled)
+        {
+            _backendDuration.Record(micros / 1_000_000.0, node.Tag);
+        }
     }
 
     public void BackendFailed(string endpoint) => _backendFailures.Add(1, Node(endpoint).Tag);
@@ -224,4 +235,35 @@ internal sealed class SlotgateMetrics : IDisposable
     public void AuthFailed(string side) => _authFailures.Add(1, new KeyValuePair<string, object?>("side", side));
 
     public void Dispose() => Meter.Dispose();
+
+    private IEnumerable<Measurement<long>> CommandCounts()
+    {
+        foreach (CommandStat stat in Commands.All)
+        {
+            for (int result = 0; result < CommandStat.ResultCount; result++)
+            {
+                long count = stat.Answered((CommandResult)result);
+                if (count > 0)
+                {
+                    yield return new Measurement<long>(count, stat.Tag, ResultTags[result]);
+                }
+            }
+        }
+    }
+
+    private IEnumerable<Measurement<long>> NodeCounts()
+    {
+        foreach (NodeStat node in _nodes.Values)
+        {
+            long ok = node.Ok, errors = node.Errors;
+            if (ok > 0)
+            {
+                yield return new Measurement<long>(ok, node.Tag, NodeOk);
+            }
+            if (errors > 0)
+            {
+                yield return new Measurement<long>(errors, node.Tag, NodeError);
+            }
+        }
+    }
 }
