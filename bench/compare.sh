@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Before/after: two or more Slotgate builds side by side in one run, against one local 3-primary cluster, alternating
 # with a direct cluster-aware run each round. Prints a Markdown table of median ops/s, ratio to direct and the proxy's
-# CPU time per request (from /proc), per build and scenario.
+# CPU time per request (from /proc: all of it, and the user-mode part, which is Slotgate's own code and steadier than
+# the kernel's share on a busy machine), per build and scenario.
 #
 #   bench/compare.sh [--rounds N] [--tests get,set] [--pipelines 1,16] NAME=BINARY [NAME=BINARY ...]
 #
@@ -79,31 +80,32 @@ for i in "${!ports[@]}"; do
   wait_ping "${ports[$i]}" || { echo "compare.sh: ${names[$i]} did not answer on port ${ports[$i]}:" >&2; tail -5 "$work/${names[$i]}.log" >&2; exit 1; }
 done
 
-cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+cpu_ticks() { awk '{print $14+$15, $14}' "/proc/$1/stat"; }
 rps() { tr '\r' '\n' | grep -a 'requests per second' | tail -1 | sed -E 's/.*: ([0-9.]+) requests per second.*/\1/'; }
 median() { sort -n | awk '{a[NR]=$1} END {printf "%.2f\n", (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-printf '| Scenario | Direct ops/s |'; for name in "${names[@]}"; do printf ' %s ops/s | %s/direct | %s µs CPU/req |' "$name" "$name" "$name"; done; echo
-printf '| --- | ---: |'; for _ in "${names[@]}"; do printf ' ---: | ---: | ---: |'; done; echo
+printf '| Scenario | Direct ops/s |'; for name in "${names[@]}"; do printf ' %s ops/s | %s/direct | %s µs CPU/req | %s µs user/req |' "$name" "$name" "$name" "$name"; done; echo
+printf '| --- | ---: |'; for _ in "${names[@]}"; do printf ' ---: | ---: | ---: | ---: |'; done; echo
 for test in ${tests//,/ }; do
   for pipe in ${pipelines//,/ }; do
     n=$(( pipe > 1 ? 1000000 : 200000 ))
     args=(-c 50 -n "$n" -P "$pipe" -r 100000 -t "$test" -q)
-    : >"$work/direct"; for name in "${names[@]}"; do : >"$work/$name.rps"; : >"$work/$name.cpu"; done
+    : >"$work/direct"; for name in "${names[@]}"; do : >"$work/$name.rps"; : >"$work/$name.cpu"; : >"$work/$name.user"; done
     for _ in $(seq "$rounds"); do
       timeout 120 redis-benchmark --cluster -h 127.0.0.1 -p "${nodes[0]#*:}" "${args[@]}" 2>/dev/null | rps >>"$work/direct"
       for i in "${!names[@]}"; do
-        before="$(cpu_ticks "${procs[$i]}")"
+        read -r before before_user <<<"$(cpu_ticks "${procs[$i]}")"
         timeout 120 redis-benchmark -h 127.0.0.1 -p "${ports[$i]}" "${args[@]}" 2>/dev/null | rps >>"$work/${names[$i]}.rps"
-        after="$(cpu_ticks "${procs[$i]}")"
+        read -r after after_user <<<"$(cpu_ticks "${procs[$i]}")"
         echo "scale=2; ($after - $before) * 1000000 / $(getconf CLK_TCK) / $n" | bc >>"$work/${names[$i]}.cpu"
+        echo "scale=2; ($after_user - $before_user) * 1000000 / $(getconf CLK_TCK) / $n" | bc >>"$work/${names[$i]}.user"
       done
     done
     direct="$(median <"$work/direct")"
     printf '| %s, pipeline %s | %.0f |' "${test^^}" "$pipe" "$direct"
     for name in "${names[@]}"; do
-      r="$(median <"$work/$name.rps")" c="$(median <"$work/$name.cpu")"
-      printf ' %.0f | %.2f | %.2f |' "$r" "$(echo "$r / $direct" | bc -l)" "$c"
+      r="$(median <"$work/$name.rps")" c="$(median <"$work/$name.cpu")" u="$(median <"$work/$name.user")"
+      printf ' %.0f | %.2f | %.2f | %.2f |' "$r" "$(echo "$r / $direct" | bc -l)" "$c" "$u"
     done
     echo
   done
