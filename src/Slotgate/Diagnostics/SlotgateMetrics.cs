@@ -70,6 +70,7 @@ internal sealed class SlotgateMetrics : IDisposable
         _fanOut = Meter.CreateCounter<long>("slotgate.commands.fanout", "{command}", "Commands sent to every primary (or every node)");
         _authFailures = Meter.CreateCounter<long>("slotgate.auth.failures", "{failure}", "Failed authentications, by side (client, backend)");
         _backendFailures = Meter.CreateCounter<long>("slotgate.backend.connection.failures", "{failure}", "Backend connections that failed, by node");
+        Meter.CreateObservableCounter("slotgate.client.bytes", ClientByteCounts, "By", "Bytes read from clients (in: their commands) and written to them (out: replies and pushes)");
         Meter.CreateObservableGauge("slotgate.client.connections.active", () => ActiveClients(), "{connection}", "Client connections open now");
         Meter.CreateObservableGauge("slotgate.commands.inflight", () => Volatile.Read(ref _inflight), "{command}", "Client commands read and not yet answered");
         Meter.CreateObservableGauge("slotgate.commands.inflight.bytes", () => Volatile.Read(ref _inflightBytes), "By", "Bytes of client commands read and not yet answered");
@@ -104,6 +105,8 @@ internal sealed class SlotgateMetrics : IDisposable
     public Func<long> Shards { get; set; } = static () => 0;
 
     public Func<long> BlockedClients { get; set; } = static () => 0;
+
+    public Func<(long In, long Out)> ClientBytes { get; set; } = static () => (0, 0);
 
     public long Inflight => Volatile.Read(ref _inflight);
 
@@ -249,6 +252,13 @@ internal sealed class SlotgateMetrics : IDisposable
                 }
             }
         }
+    }
+
+    private IEnumerable<Measurement<long>> ClientByteCounts()
+    {
+        (long bytesIn, long bytesOut) = ClientBytes();
+        yield return new Measurement<long>(bytesIn, new KeyValuePair<string, object?>("direction", "in"));
+        yield return new Measurement<long>(bytesOut, new KeyValuePair<string, object?>("direction", "out"));
     }
 
     private IEnumerable<Measurement<long>> NodeCounts()

@@ -296,6 +296,8 @@ internal sealed class SlotgateServer : IAsyncDisposable
         metrics.SlotsCovered = () => topology.Current.CoveredSlots;
         metrics.Shards = () => topology.Current.Shards.Count;
         metrics.BlockedClients = () => blocking.Blocked;
+        ClientRegistry clients = services.GetRequiredService<CommandDispatcher>().Clients;
+        metrics.ClientBytes = clients.Bytes;
         metrics.BackendConnections = () => BackendConnectionGauges(pool);
     }
 

@@ -26,6 +26,8 @@ internal sealed class ClientSession : IReplyAccounting
     private volatile bool _closing;
     private long _pushedBytes;
     private long _pendingBytes;
+    private long _bytesIn; // written by the read loop only
+    private long _bytesOut; // written by the write loop only
     private long _lastActivity = Environment.TickCount64;
     private bool _afterPinned;
     private Transaction? _transaction;
@@ -79,6 +81,12 @@ internal sealed class ClientSession : IReplyAccounting
 
     /// <summary>Every client of this Slotgate (CLIENT LIST, CLIENT KILL).</summary>
     public ClientRegistry Clients => _dispatcher.Clients;
+
+    /// <summary>Bytes of commands read from this client so far (whole commands; a partial one counts once complete).</summary>
+    public long BytesIn => Volatile.Read(ref _bytesIn);
+
+    /// <summary>Bytes of replies and pushes written to this client so far.</summary>
+    public long BytesOut => Volatile.Read(ref _bytesOut);
 
     /// <summary>This client's WATCH/MULTI state, created on first use (most clients never use transactions).</summary>
     public Transaction Transaction => _transaction ??= _dispatcher.CreateTransaction();
@@ -269,6 +277,7 @@ internal sealed class ClientSession : IReplyAccounting
                 _dispatcher.Metrics.ClientRejected("protocol_error");
                 _logger.LogDebug("Client {Id} protocol error: {Error}", Info.Id, ex.Message);
             }
+            Volatile.Write(ref _bytesIn, _bytesIn + (result.Buffer.Length - buffer.Length));
             input.AdvanceTo(buffer.Start, buffer.End);
             if (result.IsCompleted || result.IsCanceled)
             {
@@ -403,6 +412,7 @@ internal sealed class ClientSession : IReplyAccounting
                 if (!broken)
                 {
                     output.Write(head.Reply.Span);
+                    Volatile.Write(ref _bytesOut, _bytesOut + head.Reply.Length);
                     unflushed = true;
                 }
                 bool counted = !head.Unsolicited;

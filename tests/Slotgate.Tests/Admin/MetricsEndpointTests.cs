@@ -60,6 +60,43 @@ public class MetricsEndpointTests(ProxyFixture fixture)
     }
 
     [Fact]
+    public async Task Metrics_ClientBytes_CountReadAndWrittenBytesAndKeepClosedClients()
+    {
+        await using SlotgateServer server = await ProxyFixture.StartProxyAsync(fixture.Cluster);
+        using HttpClient http = AdminClient.For(server.AdminEndpoint!);
+        await using (var client = await RespTestClient.ConnectAsync(server.Endpoints[0]))
+        {
+            // One command split over two writes counts once, when whole; an inline command counts as sent.
+            await client.SendRawAsync("*1\r\n$4\r");
+            await Task.Delay(50);
+            await client.SendRawAsync("\nPING\r\n");
+            Assert.Equal("PONG", (await client.ReadAsync()).Text);
+            await client.SendRawAsync("PING\r\n");
+            Assert.Equal("PONG", (await client.ReadAsync()).Text);
+
+            string open = await http.GetStringAsync("metrics");
+            Assert.Equal(14 + 6, AdminClient.Sample(open, "slotgate_client_bytes_total{direction=\"in\"}"));
+            Assert.Equal(7 + 7, AdminClient.Sample(open, "slotgate_client_bytes_total{direction=\"out\"}"));
+            Assert.Contains("# TYPE slotgate_client_bytes_total counter", open, StringComparison.Ordinal);
+        }
+
+        // Once the client has gone, its bytes stay counted (a counter never steps back).
+        string closed = "";
+        for (int i = 0; i < 100; i++)
+        {
+            closed = await http.GetStringAsync("metrics");
+            if (AdminClient.Sample(closed, "slotgate_client_connections_active") == 0)
+            {
+                break;
+            }
+            await Task.Delay(20);
+        }
+        Assert.Equal(0, AdminClient.Sample(closed, "slotgate_client_connections_active"));
+        Assert.Equal(20, AdminClient.Sample(closed, "slotgate_client_bytes_total{direction=\"in\"}"));
+        Assert.Equal(14, AdminClient.Sample(closed, "slotgate_client_bytes_total{direction=\"out\"}"));
+    }
+
+    [Fact]
     public async Task Metrics_ClientAuth_CountedAsAuthFailure()
     {
         await using SlotgateServer server = await ProxyFixture.StartProxyAsync(fixture.Cluster);
