@@ -6,11 +6,22 @@ internal sealed record BackendOptions
     public const int MinConnectionsPerNode = 1;
     public const int MaxConnectionsPerNode = 64;
 
+    /// <summary>Connections per node when Kestrel's transport carries them: a second spreads the work over two threads.</summary>
+    public const int KestrelConnectionsPerNode = 2;
+
     /// <summary>
-    /// Multiplexed connections per node. Pipelining makes one connection go far; a second spreads the socket and parsing
-    /// work over two threads and keeps one usable while the other reconnects.
+    /// Multiplexed connections per node; null (the default) picks <see cref="EffectiveConnectionsPerNode"/>.
+    /// Pipelining makes one connection go far: on the event loops, one per loop, so every loop's clients have their
+    /// own and each connection gets the biggest batches (measured, docs/decisions.md).
     /// </summary>
-    public int ConnectionsPerNode { get; init; } = 2;
+    public int? ConnectionsPerNode { get; init; }
+
+    /// <summary>
+    /// What <see cref="ConnectionsPerNode"/> comes to: as set, else one per event loop when the node connections run on
+    /// the loops (plaintext), else <see cref="KestrelConnectionsPerNode"/>.
+    /// </summary>
+    public int EffectiveConnectionsPerNode(IoOptions io, bool clusterTls) =>
+        ConnectionsPerNode ?? (io.UsesEventLoops && !clusterTls ? io.EventLoopCount : KestrelConnectionsPerNode);
 
     /// <summary>Limit on TCP connect plus the AUTH/HELLO handshake.</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(2);

@@ -151,7 +151,7 @@ internal sealed partial class OptionsReader
             var childPath = path + "." + name;
             o = name switch
             {
-                "connectionsPerNode" => o with { ConnectionsPerNode = ReadInt(child, childPath, o.ConnectionsPerNode) },
+                "connectionsPerNode" => o with { ConnectionsPerNode = ReadScalar(child, childPath) is null ? o.ConnectionsPerNode : ReadInt(child, childPath, 0) },
                 "connectTimeout" => o with { ConnectTimeout = ReadDuration(child, childPath, o.ConnectTimeout) },
                 "operationTimeout" => o with { OperationTimeout = ReadDuration(child, childPath, o.OperationTimeout) },
                 "reconnectBackoffMin" => o with { ReconnectBackoffMin = ReadDuration(child, childPath, o.ReconnectBackoffMin) },

@@ -45,7 +45,17 @@ internal static partial class OptionsRenderer
 
         var backend = options.Backend;
         yaml.Append("backend:\n");
-        Scalar(yaml, 1, "connectionsPerNode", Number(backend.ConnectionsPerNode));
+        if (backend.ConnectionsPerNode is { } connections)
+        {
+            Scalar(yaml, 1, "connectionsPerNode", Number(connections));
+        }
+        else
+        {
+            // Left empty, as in the file: the default, shown with what it comes to here.
+            yaml.Append("  connectionsPerNode: # default: ")
+                .Append(Number(backend.EffectiveConnectionsPerNode(options.Io, options.Cluster.Tls.Enabled)))
+                .Append(" (one per event loop; 2 on Kestrel's transport)\n");
+        }
         Scalar(yaml, 1, "connectTimeout", Duration(backend.ConnectTimeout));
         Scalar(yaml, 1, "operationTimeout", Duration(backend.OperationTimeout));
         Scalar(yaml, 1, "reconnectBackoffMin", Duration(backend.ReconnectBackoffMin));

@@ -28,7 +28,7 @@ internal static class SlotgateConfiguration
           --listen HOST:PORT            Address to accept clients on (default 0.0.0.0:7000). Repeatable.
           -c, --config FILE             YAML configuration file (or env SLOTGATE_CONFIG).
           --log-level LEVEL             Trace, Debug, Information (default), Warning, Error, Critical, None.
-          --connections-per-node N      Backend connections per Redis node, 1..64 (default 2).
+          --connections-per-node N      Backend connections per Redis node, 1..64 (default: one per event loop; 2 on Kestrel's transport).
           --op-timeout DURATION         Time a command may wait for its reply (default 5s).
           --SECTION:KEY=VALUE           Any option by its path, e.g. --cluster:refreshInterval=5s
                                         or --limits.maxBulkLength 64mb.

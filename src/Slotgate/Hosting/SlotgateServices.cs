@@ -44,7 +44,7 @@ internal static class SlotgateServices
         services.AddSingleton<LogLevelSwitch>(_ => new LogLevelSwitch(options.Logging.LogLevel));
         services.AddSingleton(new BackendSettings
         {
-            ConnectionsPerNode = options.Backend.ConnectionsPerNode,
+            ConnectionsPerNode = options.Backend.EffectiveConnectionsPerNode(options.Io, options.Cluster.Tls.Enabled),
             ConnectTimeout = options.Backend.ConnectTimeout,
             OperationTimeout = options.Backend.OperationTimeout,
             ReconnectBackoffMin = options.Backend.ReconnectBackoffMin,

@@ -26,7 +26,12 @@ public class SlotgateConfigurationLoadTests
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.Cluster.RefreshMinInterval);
         Assert.Null(options.Cluster.Username);
         Assert.Null(options.Cluster.Password);
-        Assert.Equal(2, options.Backend.ConnectionsPerNode);
+        Assert.Null(options.Backend.ConnectionsPerNode);
+        Assert.Equal(1, options.Backend.EffectiveConnectionsPerNode(new IoOptions { EventLoops = 1 }, clusterTls: false));
+        Assert.Equal(4, options.Backend.EffectiveConnectionsPerNode(new IoOptions { EventLoops = 4 }, clusterTls: false));
+        Assert.Equal(2, options.Backend.EffectiveConnectionsPerNode(new IoOptions { EventLoops = 4 }, clusterTls: true));
+        Assert.Equal(2, options.Backend.EffectiveConnectionsPerNode(new IoOptions { Transport = IoOptions.Kestrel }, clusterTls: false));
+        Assert.Equal(3, (options.Backend with { ConnectionsPerNode = 3 }).EffectiveConnectionsPerNode(new IoOptions(), clusterTls: false));
         Assert.Equal(TimeSpan.FromSeconds(2), options.Backend.ConnectTimeout);
         Assert.Equal(TimeSpan.FromSeconds(5), options.Backend.OperationTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(100), options.Backend.ReconnectBackoffMin);
