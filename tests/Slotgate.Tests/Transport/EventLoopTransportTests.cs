@@ -149,6 +149,20 @@ public class EventLoopTransportTests(ProxyFixture fixture)
     }
 
     [Fact]
+    public async Task EventLoops_LoopStuckAtShutdown_StopGoesOnWithoutThrowing()
+    {
+        SlotgateServer server = await StartAsync("epoll", eventLoops: 1);
+        var loops = (Slotgate.Transport.EventLoopGroup)server.Services.GetService(typeof(Slotgate.Transport.EventLoopGroup))!;
+        using var release = new ManualResetEventSlim();
+        // Block the only loop past the 5 s the listener gives its loops to stop accepting.
+        loops.CurrentOrNext().Post(_ => release.Wait(TimeSpan.FromSeconds(30)), null);
+        Task stop = server.DisposeAsync().AsTask();
+        await Task.Delay(TimeSpan.FromSeconds(6));
+        release.Set();
+        await stop.WaitAsync(TimeSpan.FromSeconds(30)); // would throw TimeoutException when the wait was not caught
+    }
+
+    [Fact]
     public void IoOptions_UnknownTransport_RefusedByValidation()
     {
         var errors = SlotgateConfiguration.Validate(new SlotgateOptions
