@@ -219,7 +219,7 @@ internal sealed class ClientSession : IReplyAccounting
         ProxyRequest? spare = null;
         while (!_closing)
         {
-            ReadResult result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadResult result = await input.ReadAsync().ConfigureAwait(false);
             Volatile.Write(ref _lastActivity, Environment.TickCount64);
             ReadOnlySequence<byte> buffer = result.Buffer;
             try
