@@ -16,6 +16,9 @@ namespace Slotgate.Demo;
 /// </summary>
 internal sealed class LocalRedisCluster : IAsyncDisposable
 {
+    /// <summary>How long slot owners may disagree after a migration before <see cref="RepairSlotOwnersAsync"/> steps in.</summary>
+    private static readonly TimeSpan RepairAfter = TimeSpan.FromSeconds(5);
+
     private readonly bool _ownsDirectory;
     private int _disposed;
 
@@ -319,16 +322,83 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
         }
     }
 
-    internal async Task WaitForConvergenceAsync(string step, TimeSpan timeout, CancellationToken ct)
+    internal async Task WaitForConvergenceAsync(string step, TimeSpan timeout, CancellationToken ct, bool repairSlotOwners = false)
     {
         IReadOnlyList<ClusterNodesEntry> agreed = [];
+        long repairAt = Environment.TickCount64 + (long)RepairAfter.TotalMilliseconds;
         await PollAsync(step, timeout, async token =>
         {
             (string? reason, IReadOnlyList<ClusterNodesEntry> view) = await ClusterConvergence.CheckAsync(Nodes, token).ConfigureAwait(false);
             agreed = view;
+            if (reason is not null && repairSlotOwners && Environment.TickCount64 >= repairAt)
+            {
+                repairAt = Environment.TickCount64 + (long)RepairAfter.TotalMilliseconds;
+                await RepairSlotOwnersAsync(token).ConfigureAwait(false);
+            }
             return reason;
         }, ct).ConfigureAwait(false);
         ApplyView(agreed);
+    }
+
+    /// <summary>
+    /// After migrations, Redis 7.0's epoch bumps without consensus can collide: two primaries end up with the same
+    /// configEpoch, the collision handler raises the old owner's, and a primary that missed the hand-over keeps the old
+    /// owner for good, since the new owner's claim never beats that epoch. What <c>redis-cli --cluster fix</c> would do:
+    /// for each slot that exactly one primary claims as its own, tell every primary that disagrees
+    /// (<c>CLUSTER SETSLOT slot NODE owner</c>), then give those owners fresh epochs (<c>CLUSTER BUMPEPOCH</c>) so
+    /// gossip carries their claims to the replicas too.
+    /// </summary>
+    private async Task RepairSlotOwnersAsync(CancellationToken ct)
+    {
+        List<LocalRedisNode> primaries = [.. _nodes.Where(n => n.IsRunning)];
+        var views = new Dictionary<LocalRedisNode, IReadOnlyList<ClusterNodesEntry>>();
+        var claimant = new string?[ClusterConvergence.SlotCount];
+        var claims = new int[ClusterConvergence.SlotCount];
+        foreach (LocalRedisNode node in primaries)
+        {
+            IReadOnlyList<ClusterNodesEntry> view = ClusterNodesEntry.ParseAll(await node.ExecuteAsync(["CLUSTER", "NODES"], ct).ConfigureAwait(false));
+            ClusterNodesEntry self = view.First(e => e.IsMyself);
+            if (!self.IsPrimary)
+            {
+                continue;
+            }
+            views[node] = view;
+            foreach ((int start, int end) in self.Slots)
+            {
+                for (int slot = start; slot <= end; slot++)
+                {
+                    claimant[slot] = self.Id;
+                    claims[slot]++;
+                }
+            }
+        }
+        var owners = new HashSet<string>(StringComparer.Ordinal);
+        foreach ((LocalRedisNode node, IReadOnlyList<ClusterNodesEntry> view) in views)
+        {
+            var seen = new string?[ClusterConvergence.SlotCount];
+            foreach (ClusterNodesEntry entry in view)
+            {
+                foreach ((int start, int end) in entry.Slots)
+                {
+                    for (int slot = start; slot <= end; slot++)
+                    {
+                        seen[slot] = entry.Id;
+                    }
+                }
+            }
+            for (int slot = 0; slot < ClusterConvergence.SlotCount; slot++)
+            {
+                if (claims[slot] == 1 && seen[slot] != claimant[slot])
+                {
+                    await node.ExecuteAsync(["CLUSTER", "SETSLOT", slot.ToString(CultureInfo.InvariantCulture), "NODE", claimant[slot]!], ct).ConfigureAwait(false);
+                    owners.Add(claimant[slot]!);
+                }
+            }
+        }
+        foreach (LocalRedisNode owner in views.Keys.Where(n => owners.Contains(n.NodeId)))
+        {
+            await owner.ExecuteAsync(["CLUSTER", "BUMPEPOCH"], ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

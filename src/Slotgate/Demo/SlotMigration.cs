@@ -96,7 +96,7 @@ internal sealed class SlotMigration
             }
             return null;
         }, ct).ConfigureAwait(false);
-        await _cluster.WaitForConvergenceAsync($"finish migration of slot {Slot}: converge", _cluster.Options.OperationTimeout, ct).ConfigureAwait(false);
+        await _cluster.WaitForConvergenceAsync($"finish migration of slot {Slot}: converge", _cluster.Options.OperationTimeout, ct, repairSlotOwners: true).ConfigureAwait(false);
         IsCompleted = true;
     }
 
