@@ -326,6 +326,7 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
     {
         IReadOnlyList<ClusterNodesEntry> agreed = [];
         long repairAt = Environment.TickCount64 + (long)RepairAfter.TotalMilliseconds;
+        int repairs = 0, fixes = 0;
         await PollAsync(step, timeout, async token =>
         {
             (string? reason, IReadOnlyList<ClusterNodesEntry> view) = await ClusterConvergence.CheckAsync(Nodes, token).ConfigureAwait(false);
@@ -333,9 +334,11 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
             if (reason is not null && repairSlotOwners && Environment.TickCount64 >= repairAt)
             {
                 repairAt = Environment.TickCount64 + (long)RepairAfter.TotalMilliseconds;
-                await RepairSlotOwnersAsync(token).ConfigureAwait(false);
+                repairs++;
+                fixes += await RepairSlotOwnersAsync(token).ConfigureAwait(false);
             }
-            return reason;
+            // Said in the timeout message, so a failure tells whether the repair ran and what it found.
+            return reason is null || repairs == 0 ? reason : $"{reason} (slot owners repaired {repairs} times, {fixes} SETSLOT sent)";
         }, ct).ConfigureAwait(false);
         ApplyView(agreed);
     }
@@ -348,8 +351,9 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
     /// (<c>CLUSTER SETSLOT slot NODE owner</c>), then give those owners fresh epochs (<c>CLUSTER BUMPEPOCH</c>) so
     /// gossip carries their claims to the replicas too.
     /// </summary>
-    private async Task RepairSlotOwnersAsync(CancellationToken ct)
+    private async Task<int> RepairSlotOwnersAsync(CancellationToken ct)
     {
+        int fixes = 0;
         List<LocalRedisNode> primaries = [.. _nodes.Where(n => n.IsRunning)];
         var views = new Dictionary<LocalRedisNode, IReadOnlyList<ClusterNodesEntry>>();
         var claimant = new string?[ClusterConvergence.SlotCount];
@@ -392,6 +396,7 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
                 {
                     await node.ExecuteAsync(["CLUSTER", "SETSLOT", slot.ToString(CultureInfo.InvariantCulture), "NODE", claimant[slot]!], ct).ConfigureAwait(false);
                     owners.Add(claimant[slot]!);
+                    fixes++;
                 }
             }
         }
@@ -399,6 +404,7 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
         {
             await owner.ExecuteAsync(["CLUSTER", "BUMPEPOCH"], ct).ConfigureAwait(false);
         }
+        return fixes;
     }
 
     /// <summary>
