@@ -354,11 +354,10 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
     private async Task<int> RepairSlotOwnersAsync(CancellationToken ct)
     {
         int fixes = 0;
-        List<LocalRedisNode> primaries = [.. _nodes.Where(n => n.IsRunning)];
         var views = new Dictionary<LocalRedisNode, IReadOnlyList<ClusterNodesEntry>>();
         var claimant = new string?[ClusterConvergence.SlotCount];
         var claims = new int[ClusterConvergence.SlotCount];
-        foreach (LocalRedisNode node in primaries)
+        foreach (LocalRedisNode node in _nodes.Where(n => n.IsRunning))
         {
             IReadOnlyList<ClusterNodesEntry> view = ClusterNodesEntry.ParseAll(await node.ExecuteAsync(["CLUSTER", "NODES"], ct).ConfigureAwait(false));
             ClusterNodesEntry self = view.First(e => e.IsMyself);
@@ -367,14 +366,7 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
                 continue;
             }
             views[node] = view;
-            foreach ((int start, int end) in self.Slots)
-            {
-                for (int slot = start; slot <= end; slot++)
-                {
-                    claimant[slot] = self.Id;
-                    claims[slot]++;
-                }
-            }
+            MarkOwner(claimant, self, claims);
         }
         var owners = new HashSet<string>(StringComparer.Ordinal);
         foreach ((LocalRedisNode node, IReadOnlyList<ClusterNodesEntry> view) in views)
@@ -382,13 +374,7 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
             var seen = new string?[ClusterConvergence.SlotCount];
             foreach (ClusterNodesEntry entry in view)
             {
-                foreach ((int start, int end) in entry.Slots)
-                {
-                    for (int slot = start; slot <= end; slot++)
-                    {
-                        seen[slot] = entry.Id;
-                    }
-                }
+                MarkOwner(seen, entry);
             }
             for (int slot = 0; slot < ClusterConvergence.SlotCount; slot++)
             {
@@ -405,6 +391,19 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
             await owner.ExecuteAsync(["CLUSTER", "BUMPEPOCH"], ct).ConfigureAwait(false);
         }
         return fixes;
+    }
+
+    /// <summary>Writes <paramref name="entry"/>'s id at each slot it serves, counting each in <paramref name="counts"/> if given.</summary>
+    private static void MarkOwner(string?[] owners, ClusterNodesEntry entry, int[]? counts = null)
+    {
+        foreach ((int start, int end) in entry.Slots)
+        {
+            owners.AsSpan(start, end - start + 1).Fill(entry.Id);
+            for (int slot = start; counts is not null && slot <= end; slot++)
+            {
+                counts[slot]++;
+            }
+        }
     }
 
     /// <summary>
