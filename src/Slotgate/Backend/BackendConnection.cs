@@ -184,28 +184,10 @@ internal sealed class BackendConnection
         {
             while (await pending.WaitToReadAsync().ConfigureAwait(false))
             {
-                long now = Stopwatch.GetTimestamp();
-                while (pending.TryRead(out BackendRequest? request))
-                {
-                    if (IsFailed)
-                    {
-                        request.OnFailure(_failure!);
-                        continue;
-                    }
-                    request.SentAt = now;
-                    request.SentTo = Endpoint;
-                    if (request.Asking)
-                    {
-                        request.Asking = false;
-                        // A placeholder of its own carrying the send time: the timeout check reads the head's SentAt,
-                        // and a shared instance's would be another connection's or zero, failing a healthy connection
-                        // as timed out while its ASKING reply is on the way. ASK is rare (slot migrations only).
-                        _inflight.Enqueue(new DiscardRequest { SentAt = now });
-                        output.Write(AskingCommand);
-                    }
-                    _inflight.Enqueue(request);
-                    output.Write(request.Frame.Bytes);
-                }
+                // Woken on an event loop by the batch's first command: let the batch's other commands for this node
+                // queue up, then write them all with one flush (the send waits for the batch either way).
+                await Transport.EventLoop.YieldToEndOfBatch();
+                WriteQueued(pending, output);
                 FlushResult flush = await output.FlushAsync().ConfigureAwait(false);
                 if (flush.IsCompleted)
                 {
@@ -217,6 +199,35 @@ internal sealed class BackendConnection
         {
             await output.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Writes every queued request into the pipe (unflushed) and moves it to the in-flight queue.</summary>
+    private void WriteQueued(ChannelReader<BackendRequest> pending, PipeWriter output)
+    {
+        long now = Stopwatch.GetTimestamp();
+        var writer = new BatchWriter(output);
+        while (pending.TryRead(out BackendRequest? request))
+        {
+            if (IsFailed)
+            {
+                request.OnFailure(_failure!);
+                continue;
+            }
+            request.SentAt = now;
+            request.SentTo = Endpoint;
+            if (request.Asking)
+            {
+                request.Asking = false;
+                // A placeholder of its own carrying the send time: the timeout check reads the head's SentAt,
+                // and a shared instance's would be another connection's or zero, failing a healthy connection
+                // as timed out while its ASKING reply is on the way. ASK is rare (slot migrations only).
+                _inflight.Enqueue(new DiscardRequest { SentAt = now });
+                writer.Write(AskingCommand);
+            }
+            _inflight.Enqueue(request);
+            writer.Write(request.Frame.Bytes);
+        }
+        writer.Commit();
     }
 
     private async Task ReadLoopAsync(PipeReader input)

@@ -35,12 +35,14 @@ internal static class HashSlot
     /// <summary>CRC16/XMODEM (polynomial 0x1021, init 0, no reflection): the checksum Redis Cluster uses.</summary>
     public static ushort Crc16(ReadOnlySpan<byte> data)
     {
-        ushort crc = 0;
+        // The index is a byte and the table has 256 entries, so the lookup needs no bounds check.
+        ref ushort table = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(Table);
+        uint crc = 0;
         foreach (byte b in data)
         {
-            crc = (ushort)((crc << 8) ^ Table[((crc >> 8) ^ b) & 0xFF]);
+            crc = (crc << 8) ^ System.Runtime.CompilerServices.Unsafe.Add(ref table, (byte)((crc >> 8) ^ b));
         }
-        return crc;
+        return (ushort)crc;
     }
 
     /// <summary>Combines a running slot with the next key's (or command's) slot: None, a slot, or Multiple. None is neutral.</summary>

@@ -14,6 +14,7 @@ internal sealed class CommandInfo
     private readonly CommandInfo[] _subcommands;
     private readonly string[] _tips;
     private readonly byte[] _subcommandNameUtf8;
+    private static int s_count;
 
     /// <param name="name">Lower-case name as Redis reports it; subcommands are "container|sub" (e.g. "client|setname").</param>
     /// <param name="arity">Redis arity: positive = exactly that many arguments, negative = at least -arity (name included).</param>
@@ -30,6 +31,7 @@ internal sealed class CommandInfo
         CommandInfo[] subcommands)
     {
         ArgumentNullException.ThrowIfNull(name);
+        Id = Interlocked.Increment(ref s_count) - 1;
         Name = name;
         Arity = arity;
         Flags = CommandClassifier.Classify(name, flags & CommandFlags.RedisMask);
@@ -51,6 +53,15 @@ internal sealed class CommandInfo
             }
         }
     }
+
+    /// <summary>
+    /// A number unique to this instance, from 0 up, so that per-command state kept elsewhere (stats, routes) is an
+    /// array element rather than a dictionary lookup on every command.
+    /// </summary>
+    public int Id { get; }
+
+    /// <summary>How many <see cref="Id"/>s have been given out: an array this long has a place for every command so far.</summary>
+    public static int IdCount => Volatile.Read(ref s_count);
 
     public string Name { get; }
 

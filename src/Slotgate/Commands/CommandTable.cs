@@ -1,3 +1,4 @@
+using System.Text;
 using Slotgate.Protocol;
 
 namespace Slotgate.Commands;
@@ -16,7 +17,7 @@ internal sealed partial class CommandTable
     private static readonly Lazy<CommandTable> s_builtIn = new(() => new CommandTable(CreateBuiltInCommands()));
 
     private readonly Dictionary<string, CommandInfo> _byName;
-    private readonly Dictionary<string, CommandInfo>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
+    private readonly NameIndexEntry[] _index;
     private readonly CommandInfo[] _commands;
 
     private CommandTable(IEnumerable<CommandInfo> commands)
@@ -27,7 +28,20 @@ internal sealed partial class CommandTable
             // Later entries win, which is what lets With() override built-in definitions.
             _byName[command.Name] = command;
         }
-        _bySpan = _byName.GetAlternateLookup<ReadOnlySpan<char>>();
+        // Open addressing over the ASCII-lower-cased name bytes, at most a quarter full: the per-command lookup hashes
+        // the bytes as they arrived, with no widening to chars and no comparer behind an interface.
+        _index = new NameIndexEntry[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, _byName.Count * 4))];
+        foreach (CommandInfo command in _byName.Values)
+        {
+            byte[] name = Encoding.UTF8.GetBytes(command.Name);
+            int mask = _index.Length - 1;
+            int slot = (int)(HashName(name) & (uint)mask);
+            while (_index[slot].Name is not null)
+            {
+                slot = (slot + 1) & mask;
+            }
+            _index[slot] = new NameIndexEntry(name, command);
+        }
         _commands = [.. _byName.Values];
         Array.Sort(_commands, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
     }
@@ -122,17 +136,28 @@ internal sealed partial class CommandTable
         {
             return null;
         }
-        // Command names are ASCII; widen byte by byte (no decoder, no allocation). Any other byte cannot match.
-        Span<char> chars = stackalloc char[MaxNameLength];
-        for (int i = 0; i < name.Length; i++)
+        NameIndexEntry[] index = _index;
+        int mask = index.Length - 1;
+        for (int slot = (int)(HashName(name) & (uint)mask); index[slot].Name is { } known; slot = (slot + 1) & mask)
         {
-            byte b = name[i];
-            if (b >= 0x80)
+            if (Ascii.EqualsIgnoreCase(known, name))
             {
-                return null;
+                return index[slot].Command;
             }
-            chars[i] = (char)b;
         }
-        return _bySpan.TryGetValue(chars[..name.Length], out CommandInfo? command) ? command : null;
+        return null;
     }
+
+    /// <summary>FNV-1a over the bytes with ASCII letters folded to lower case (other bytes may collide; the lookup compares).</summary>
+    private static uint HashName(ReadOnlySpan<byte> name)
+    {
+        uint hash = 2166136261;
+        foreach (byte b in name)
+        {
+            hash = (hash ^ (uint)(b | 0x20)) * 16777619;
+        }
+        return hash;
+    }
+
+    private readonly record struct NameIndexEntry(byte[]? Name, CommandInfo? Command);
 }

@@ -9,6 +9,7 @@ namespace Slotgate.Diagnostics;
 internal sealed class CommandStatsTable
 {
     private readonly Dictionary<CommandInfo, CommandStat> _stats = new(ReferenceEqualityComparer.Instance);
+    private CommandStat?[] _byId = [];
     private readonly List<CommandStat> _all;
 
     public CommandStatsTable()
@@ -35,10 +36,22 @@ internal sealed class CommandStatsTable
                 Add(sub);
             }
         }
+        var byId = new CommandStat?[CommandInfo.IdCount];
+        foreach ((CommandInfo command, CommandStat stat) in _stats)
+        {
+            if (command.Id < byId.Length)
+            {
+                byId[command.Id] = stat;
+            }
+        }
+        _byId = byId;
     }
 
-    public CommandStat For(CommandInfo? command) =>
-        command is not null && _stats.TryGetValue(command, out CommandStat? stat) ? stat : Other;
+    public CommandStat For(CommandInfo? command)
+    {
+        CommandStat?[] byId = _byId;
+        return command is not null && (uint)command.Id < (uint)byId.Length && byId[command.Id] is { } stat ? stat : Other;
+    }
 
     /// <summary>Every command's stats, in table order, then <see cref="Other"/>.</summary>
     public IReadOnlyList<CommandStat> All => _all;

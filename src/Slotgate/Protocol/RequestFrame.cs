@@ -135,8 +135,23 @@ internal sealed class RequestFrame
         EnsureCapacity(length);
         encoded.CopyTo(_buffer);
         Length = length;
+        IndexArgs(argCount);
+    }
 
-        ReadOnlySpan<byte> bytes = _buffer.AsSpan(0, length);
+    /// <inheritdoc cref="LoadMultibulk(in ReadOnlySequence{byte}, int)"/>
+    public void LoadMultibulk(ReadOnlySpan<byte> encoded, int argCount)
+    {
+        Reset();
+        EnsureArgCapacity(argCount);
+        EnsureCapacity(encoded.Length);
+        encoded.CopyTo(_buffer);
+        Length = encoded.Length;
+        IndexArgs(argCount);
+    }
+
+    private void IndexArgs(int argCount)
+    {
+        ReadOnlySpan<byte> bytes = _buffer.AsSpan(0, Length);
         int position = bytes.IndexOf((byte)'\n') + 1;
         for (int i = 0; i < argCount; i++)
         {

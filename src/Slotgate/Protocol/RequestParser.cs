@@ -64,6 +64,21 @@ internal sealed class RequestParser(RespLimits limits)
 
     private bool TryParseCore(ref ReadOnlySequence<byte> buffer, RequestFrame frame)
     {
+        if (_argCount == 0 && !_inInline && _resumeAt == 0 && !Unauthenticated)
+        {
+            // The usual case, a whole ordinary command in the first segment: one pass over a span.
+            ReadOnlySpan<byte> first = buffer.FirstSpan;
+            if (!first.IsEmpty && first[0] == (byte)'*')
+            {
+                int length = ScanContiguous(first, out int argCount);
+                if (length > 0)
+                {
+                    frame.LoadMultibulk(first[..length], argCount);
+                    buffer = buffer.Slice(length);
+                    return true;
+                }
+            }
+        }
         var reader = new SequenceReader<byte>(buffer);
         if (_resumeAt > reader.Remaining)
         {
@@ -126,6 +141,75 @@ internal sealed class RequestParser(RespLimits limits)
             Reset();
             return true;
         }
+    }
+
+    /// <summary>
+    /// The length of the multibulk command at the start of <paramref name="span"/> when it is whole there and plainly
+    /// valid (positive counts and lengths of at most nine digits, within the limits); 0 for anything else, incomplete
+    /// or doubtful, which the general path then parses with its exact errors and resume state.
+    /// </summary>
+    private int ScanContiguous(ReadOnlySpan<byte> span, out int argCount)
+    {
+        argCount = 0;
+        int position = 1;
+        if (!TryScanHeaderNumber(span, 0, ref position, out int count) || count == 0 || count > limits.MaxArguments)
+        {
+            return 0;
+        }
+        for (int i = 0; i < count; i++)
+        {
+            int header = position;
+            if (header >= span.Length || span[header] != (byte)'$')
+            {
+                return 0;
+            }
+            position++;
+            if (!TryScanHeaderNumber(span, header, ref position, out int length) || length > limits.MaxBulkLength
+                || span.Length - position - 2 < length)
+            {
+                return 0;
+            }
+            position += length;
+            if (span[position] != (byte)'\r' || span[position + 1] != (byte)'\n')
+            {
+                return 0;
+            }
+            position += 2;
+        }
+        argCount = count;
+        return position;
+    }
+
+    /// <summary>
+    /// Reads <c>0</c> or a number of one to nine digits without a leading zero, then CRLF, from
+    /// <paramref name="position"/>; the CR must lie within the header limit of the type byte at <paramref name="header"/>.
+    /// </summary>
+    private bool TryScanHeaderNumber(ReadOnlySpan<byte> span, int header, ref int position, out int value)
+    {
+        value = 0;
+        int start = position;
+        while (position < span.Length)
+        {
+            uint digit = (uint)(span[position] - '0');
+            if (digit > 9)
+            {
+                break;
+            }
+            if (position - start == 9)
+            {
+                return false;
+            }
+            value = (value * 10) + (int)digit;
+            position++;
+        }
+        int digits = position - start;
+        if (digits == 0 || (digits > 1 && span[start] == (byte)'0') || span.Length - position < 2
+            || span[position] != (byte)'\r' || span[position + 1] != (byte)'\n' || position - header >= limits.MaxInlineLength)
+        {
+            return false;
+        }
+        position += 2;
+        return true;
     }
 
     /// <summary>Reads <c>*N\r\n</c>; false when incomplete. Sets <see cref="_argCount"/> (0 for an empty or null array).</summary>

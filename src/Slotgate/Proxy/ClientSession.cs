@@ -392,6 +392,7 @@ internal sealed class ClientSession : IReplyAccounting
     private async Task WriteLoopAsync()
     {
         PipeWriter output = _transport.Output;
+        var writer = new BatchWriter(output); // committed before every flush
         ChannelReader<ProxyRequest> replies = _replies.Reader;
         bool broken = false;
         bool unflushed = false;
@@ -399,19 +400,28 @@ internal sealed class ClientSession : IReplyAccounting
         {
             while (replies.TryPeek(out ProxyRequest? head))
             {
-                ValueTask ready = head.WaitAsync();
-                if (!ready.IsCompleted && unflushed && !broken)
+                if (!head.IsReplyReady)
                 {
-                    // Nothing more to write until this reply arrives: send what we have (one flush per burst).
-                    broken = !await FlushAsync(output).ConfigureAwait(false);
-                    unflushed = false;
+                    if (unflushed && !broken)
+                    {
+                        // Nothing more to write until this reply arrives. On an event loop, replies from other nodes
+                        // may still come in this batch of events: wait for its end first, so they leave in one flush.
+                        await Transport.EventLoop.YieldToEndOfBatch();
+                        if (!head.IsReplyReady)
+                        {
+                            // Send what we have (one flush per burst).
+                            writer.Commit();
+                            broken = !await FlushAsync(output).ConfigureAwait(false);
+                            unflushed = false;
+                        }
+                    }
+                    await head.WaitAsync().ConfigureAwait(false);
                 }
-                await ready.ConfigureAwait(false);
                 replies.TryRead(out _);
                 bool close = head.CloseAfterReply;
                 if (!broken)
                 {
-                    output.Write(head.Reply.Span);
+                    writer.Write(head.Reply.Span);
                     Volatile.Write(ref _bytesOut, _bytesOut + head.Reply.Length);
                     unflushed = true;
                 }
@@ -438,6 +448,7 @@ internal sealed class ClientSession : IReplyAccounting
                 {
                     if (!broken)
                     {
+                        writer.Commit();
                         await FlushAsync(output).ConfigureAwait(false);
                     }
                     broken = true;
@@ -449,12 +460,14 @@ internal sealed class ClientSession : IReplyAccounting
             }
             if (unflushed && !broken)
             {
+                writer.Commit();
                 broken = !await FlushAsync(output).ConfigureAwait(false);
                 unflushed = false;
             }
         }
         if (!broken)
         {
+            writer.Commit();
             await output.CompleteAsync().ConfigureAwait(false);
         }
     }

@@ -25,6 +25,7 @@ internal sealed class CommandDispatcher
     private readonly FaultInjector? _faults;
     private readonly PrefixRouting? _prefixRouting;
     private readonly Dictionary<CommandInfo, CommandRoute> _routes = new(ReferenceEqualityComparer.Instance);
+    private readonly CommandRoute?[] _routeById;
 
     public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, IReadOnlyList<string>? disabledCommands = null, Diagnostics.SlotgateMetrics? metrics = null, Diagnostics.AccessLog? accessLog = null, UserDirectory? users = null, FaultInjector? faults = null, PrefixRouting? prefixRouting = null)
     {
@@ -62,7 +63,19 @@ internal sealed class CommandDispatcher
                 }
             }
         }
+        _routeById = new CommandRoute?[CommandInfo.IdCount];
+        foreach ((CommandInfo command, CommandRoute route) in _routes)
+        {
+            if (command.Id < _routeById.Length)
+            {
+                _routeById[command.Id] = route;
+            }
+        }
     }
+
+    /// <summary>How <paramref name="command"/> is handled: an array read for the table's commands, resolved by name for any other.</summary>
+    private CommandRoute RouteFor(CommandInfo command) =>
+        (uint)command.Id < (uint)_routeById.Length && _routeById[command.Id] is { } route ? route : ResolveRoute(command);
 
     public RespLimits Limits { get; }
 
@@ -144,10 +157,7 @@ internal sealed class CommandDispatcher
             Fail(session, request, denied);
             return false;
         }
-        if (!_routes.TryGetValue(command, out CommandRoute? route))
-        {
-            route = ResolveRoute(command);
-        }
+        CommandRoute route = RouteFor(command);
         if (session.Subscribed && route.Kind != RouteKind.PubSub && !AllowedWhileSubscribed(request, command))
         {
             return false;
@@ -251,7 +261,7 @@ internal sealed class CommandDispatcher
     public void ExecutePinned(ClientSession session, ProxyRequest request)
     {
         CommandInfo command = _commands.Find(request.Frame)!;
-        switch (_routes[command].Kind)
+        switch (RouteFor(command).Kind)
         {
             case RouteKind.Transaction:
                 session.Transaction.Dispatch(request, command);

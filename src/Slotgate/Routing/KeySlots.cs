@@ -7,6 +7,7 @@ namespace Slotgate.Routing;
 /// <summary>The hash slot a command's keys share: a slot, <see cref="HashSlot.None"/> (no keys) or <see cref="HashSlot.Multiple"/>.</summary>
 internal static class KeySlots
 {
+    [System.Runtime.CompilerServices.SkipLocalsInit] // only the positions FindKeys writes are read
     public static int Of(RequestFrame frame, CommandInfo command, out bool hasKeys)
     {
         Span<int> keys = stackalloc int[64];

@@ -221,6 +221,9 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         _completion.SetResult(true);
     }
 
+    /// <summary>True once the reply is ready (what <see cref="WaitAsync"/> waits for), read without a ValueTask.</summary>
+    public bool IsReplyReady => _completion.GetStatus(_completion.Version) != ValueTaskSourceStatus.Pending;
+
     /// <summary>Completes when the reply is ready.</summary>
     public ValueTask WaitAsync() => new(this, _completion.Version);
 

@@ -79,6 +79,13 @@ internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
         }
     }
 
+    /// <summary>
+    /// Awaited on the loop's thread, resumes there once the current batch of events has been handled. A writer woken by
+    /// the first command (or reply) of a batch waits for the rest of the batch this way, then writes and flushes
+    /// them together: one flush per batch rather than one per item, with the send still one per batch.
+    /// </summary>
+    public static EndOfBatchAwaitable YieldToEndOfBatch() => new(t_current);
+
     /// <summary>Queues work from any thread and wakes the loop if it is waiting.</summary>
     public void Post(Action<object?> action, object? state)
     {
@@ -264,4 +271,22 @@ internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
         Native.Close(_wake);
         Native.Close(_epoll);
     }
+}
+
+/// <summary>What <see cref="EventLoop.YieldToEndOfBatch"/> returns: completes at once off the loops, else after the batch.</summary>
+internal readonly struct EndOfBatchAwaitable(EventLoop? loop) : System.Runtime.CompilerServices.ICriticalNotifyCompletion
+{
+    private static readonly Action<object?> s_resume = static continuation => ((Action)continuation!)();
+
+    public EndOfBatchAwaitable GetAwaiter() => this;
+
+    public bool IsCompleted => loop is null;
+
+    public void GetResult()
+    {
+    }
+
+    public void OnCompleted(Action continuation) => loop!.Schedule(s_resume, continuation);
+
+    public void UnsafeOnCompleted(Action continuation) => loop!.Schedule(s_resume, continuation);
 }

@@ -220,6 +220,58 @@ public class RequestParserTests
         Assert.Equal("*3\r\n$3\r\nset\r\n$1\r\nk\r\n$3\r\na b\r\n", Text(frame.Bytes));
     }
 
+    /// <summary>
+    /// Edge cases for the one-pass path a whole command in one segment takes: just inside and just outside what it
+    /// accepts itself (digit counts, leading zeros, empty values, the limits), valid and malformed.
+    /// </summary>
+    public static TheoryData<string> ContiguousEdgePayloads => new()
+    {
+        "*1\r\n$0\r\n\r\n",
+        "*2\r\n$3\r\nGET\r\n$9\r\n123456789\r\n",
+        "*1\r\n$10\r\n0123456789\r\n",
+        "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$11\r\n01234567890\r\n",
+        "*4\r\n$1\r\na\r\n$1\r\nb\r\n$1\r\nc\r\n$1\r\nd\r\n",
+        "*1\r\n$1000000000\r\n",
+        "*1\r\n$123456789\r\n",
+        "*1\r\n$01\r\nA\r\n",
+        "*1\r\n$1\r\nAB\r\n",
+        "*1\r\n$1\r\nA\n\r",
+        "*1\r\n$1\n\nA\r\n",
+        "*1\n\n$1\r\nA\r\n",
+        "*1\r\n$2\r\nA\r\n",
+        "*1\r\n*1\r\nA\r\n",
+        "*2\r\n$1\r\nA\r\n",
+        "*0\r\n*1\r\n$4\r\nPING\r\n",
+        "*1000000000\r\n",
+        "*1\r\n$1\r\nA\r\n*1\r\n$1\r\nB\r\n",
+    };
+
+    [Theory]
+    [MemberData(nameof(ContiguousEdgePayloads))]
+    public void TryParse_WholeCommandInOneSegment_SameOutcomeAsOneBytePerSegment(string payload)
+    {
+        byte[] data = Bytes(payload);
+        foreach (RespLimits limits in new[] { RespLimits.Default, SmallLimits })
+        {
+            Assert.Equal(Outcome(new ReadOnlySequence<byte>(data), limits), Outcome(OneBytePerSegment(data), limits));
+        }
+    }
+
+    /// <summary>The commands parsed, then how parsing stopped: the error, or how many bytes were left waiting.</summary>
+    private static string Outcome(ReadOnlySequence<byte> buffer, RespLimits limits)
+    {
+        var commands = new List<string>();
+        try
+        {
+            commands.AddRange(ParserDriver.ParseAll(ref buffer, new RequestParser(limits)));
+            return string.Join(" / ", commands) + $" (waiting: {buffer.Length})";
+        }
+        catch (RespProtocolException ex)
+        {
+            return string.Join(" / ", commands) + $" (error: {ex.Message})";
+        }
+    }
+
     private static void AssertMalformed(string payload, string message, RespLimits limits) =>
         AssertMalformed(payload, message, () => new RequestParser(limits));
 
