@@ -206,28 +206,30 @@ internal sealed class BackendConnection
     {
         long now = Stopwatch.GetTimestamp();
         var writer = new BatchWriter(output);
-        while (pending.TryRead(out BackendRequest? request))
+        using (_inflight.EnterBatch())
         {
-            if (IsFailed)
+            while (!IsFailed && pending.TryRead(out BackendRequest? request))
             {
-                request.OnFailure(_failure!);
-                continue;
+                request.SentAt = now;
+                request.SentTo = Endpoint;
+                if (request.Asking)
+                {
+                    request.Asking = false;
+                    // A placeholder of its own carrying the send time: the timeout check reads the head's SentAt,
+                    // and a shared instance's would be another connection's or zero, failing a healthy connection
+                    // as timed out while its ASKING reply is on the way. ASK is rare (slot migrations only).
+                    _inflight.EnqueueLocked(new DiscardRequest { SentAt = now });
+                    writer.Write(AskingCommand);
+                }
+                _inflight.EnqueueLocked(request);
+                writer.Write(request.Frame.Bytes);
             }
-            request.SentAt = now;
-            request.SentTo = Endpoint;
-            if (request.Asking)
-            {
-                request.Asking = false;
-                // A placeholder of its own carrying the send time: the timeout check reads the head's SentAt,
-                // and a shared instance's would be another connection's or zero, failing a healthy connection
-                // as timed out while its ASKING reply is on the way. ASK is rare (slot migrations only).
-                _inflight.Enqueue(new DiscardRequest { SentAt = now });
-                writer.Write(AskingCommand);
-            }
-            _inflight.Enqueue(request);
-            writer.Write(request.Frame.Bytes);
         }
         writer.Commit();
+        while (IsFailed && pending.TryRead(out BackendRequest? request))
+        {
+            request.OnFailure(_failure ?? ConnectionError("connection closed"));
+        }
     }
 
     private async Task ReadLoopAsync(PipeReader input)
@@ -238,24 +240,8 @@ internal sealed class BackendConnection
             {
                 ReadResult result = await input.ReadAsync().ConfigureAwait(false);
                 ReadOnlySequence<byte> buffer = result.Buffer;
-                var reader = new SequenceReader<byte>(buffer);
-                SequencePosition start = reader.Position;
-                while (!IsFailed && RespScanner.TrySkipValue(ref reader))
-                {
-                    ReadOnlySequence<byte> reply = buffer.Slice(start, reader.Position);
-                    start = reader.Position;
-                    if (!_inflight.TryDequeue(out BackendRequest? request))
-                    {
-                        throw new InvalidOperationException("reply without a request (protocol out of sync)");
-                    }
-                    if (request.SentAt != 0)
-                    {
-                        // Before OnReply: completing the request may recycle it.
-                        _settings.Metrics.BackendReplied(_stat, request.SentAt, Stopwatch.GetTimestamp(), reply.FirstSpan[0] == (byte)'-');
-                    }
-                    request.OnReply(reply);
-                }
-                input.AdvanceTo(start, buffer.End);
+                long consumed = DispatchReplies(buffer);
+                input.AdvanceTo(buffer.GetPosition(consumed), buffer.End);
                 if (result.IsCompleted || result.IsCanceled)
                 {
                     Fail(ConnectionError("connection closed by the node"));
@@ -272,6 +258,62 @@ internal sealed class BackendConnection
         {
             await input.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Hands every complete reply at the start of <paramref name="buffer"/> to its request, in order; returns the bytes
+    /// they took. Everyday replies lying whole in one buffer segment are found with a scan of that segment's span;
+    /// anything else (aggregates, a reply across segments) goes through the general scanner.
+    /// </summary>
+    private long DispatchReplies(in ReadOnlySequence<byte> buffer)
+    {
+        long now = Stopwatch.GetTimestamp(); // every reply in this buffer had arrived by now
+        long consumed = 0;
+        SequencePosition position = buffer.Start;
+        while (!IsFailed && buffer.TryGet(ref position, out ReadOnlyMemory<byte> memory))
+        {
+            // memory: the unconsumed rest of one segment; position: the start of the next segment.
+            ReadOnlySpan<byte> span = memory.Span;
+            int offset = 0;
+            int length;
+            while (offset < span.Length && !IsFailed && (length = RespScanner.TrySkipSimple(span[offset..])) > 0)
+            {
+                ReadOnlyMemory<byte> reply = memory.Slice(offset, length);
+                Dequeue(now, span[offset] == (byte)'-').OnReply(reply);
+                offset += length;
+            }
+            consumed += offset;
+            if (offset == span.Length || IsFailed)
+            {
+                continue; // the next segment starts at a reply boundary
+            }
+            ReadOnlySequence<byte> rest = buffer.Slice(consumed);
+            var reader = new SequenceReader<byte>(rest);
+            if (!RespScanner.TrySkipValue(ref reader))
+            {
+                break; // incomplete: wait for more bytes
+            }
+            ReadOnlySequence<byte> whole = rest.Slice(0, reader.Consumed);
+            Dequeue(now, whole.FirstSpan[0] == (byte)'-').OnReply(whole);
+            consumed += reader.Consumed;
+            position = buffer.GetPosition(consumed);
+        }
+        return consumed;
+    }
+
+    /// <summary>The request the next reply answers (Redis answers in order), with that reply counted.</summary>
+    private BackendRequest Dequeue(long now, bool error)
+    {
+        if (!_inflight.TryDequeue(out BackendRequest? request))
+        {
+            throw new InvalidOperationException("reply without a request (protocol out of sync)");
+        }
+        if (request.SentAt != 0)
+        {
+            // Before OnReply: completing the request may recycle it.
+            _settings.Metrics.BackendReplied(_stat, request.SentAt, now, error);
+        }
+        return request;
     }
 
     private void Fail(string error)

@@ -29,6 +29,9 @@ internal abstract class BackendRequest
     /// <summary>The node's reply: one complete RESP value, valid only during the call.</summary>
     public abstract void OnReply(in ReadOnlySequence<byte> reply);
 
+    /// <summary>A reply lying in one buffer segment, as nearly all do; the same as the sequence form unless overridden.</summary>
+    public virtual void OnReply(ReadOnlyMemory<byte> reply) => OnReply(new ReadOnlySequence<byte>(reply));
+
     /// <summary>The request could not be answered (connection lost, timeout, node unreachable).</summary>
     /// <param name="error">Error text without the leading '-', e.g. <c>ERR Slotgate: ...</c>.</param>
     public abstract void OnFailure(string error);

@@ -8,10 +8,17 @@ namespace Slotgate.Backend;
 internal sealed class InflightQueue
 {
     private readonly Queue<BackendRequest> _queue = new(64);
+    private readonly Lock _gate = new();
+
+    /// <summary>Takes the queue's lock for a batch of <see cref="EnqueueLocked"/> calls (one lock per batch, not per request).</summary>
+    public Lock.Scope EnterBatch() => _gate.EnterScope();
+
+    /// <summary>Appends while the caller holds <see cref="EnterBatch"/>'s scope.</summary>
+    public void EnqueueLocked(BackendRequest request) => _queue.Enqueue(request);
 
     public void Enqueue(BackendRequest request)
     {
-        lock (_queue)
+        lock (_gate)
         {
             _queue.Enqueue(request);
         }
@@ -19,7 +26,7 @@ internal sealed class InflightQueue
 
     public bool TryDequeue([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out BackendRequest? request)
     {
-        lock (_queue)
+        lock (_gate)
         {
             return _queue.TryDequeue(out request);
         }
@@ -28,7 +35,7 @@ internal sealed class InflightQueue
     /// <summary>When the oldest unanswered request was sent, or false when nothing (or only a blocking command) is in flight.</summary>
     public bool TryGetOldestSentAt(out long sentAt)
     {
-        lock (_queue)
+        lock (_gate)
         {
             if (_queue.TryPeek(out BackendRequest? head) && !head.Blocking)
             {

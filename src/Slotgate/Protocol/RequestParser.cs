@@ -151,21 +151,24 @@ internal sealed class RequestParser(RespLimits limits)
     private int ScanContiguous(ReadOnlySpan<byte> span, out int argCount)
     {
         argCount = 0;
+        int maxHeader = limits.MaxInlineLength; // a header's CR must lie within this many bytes of its type byte
         int position = 1;
-        if (!TryScanHeaderNumber(span, 0, ref position, out int count) || count == 0 || count > limits.MaxArguments)
+        int count = ReadHeaderNumber(span, ref position);
+        if (count <= 0 || count > limits.MaxArguments || position - 2 >= maxHeader)
         {
             return 0;
         }
+        long maxBulk = limits.MaxBulkLength;
         for (int i = 0; i < count; i++)
         {
             int header = position;
-            if (header >= span.Length || span[header] != (byte)'$')
+            if ((uint)header >= (uint)span.Length || span[header] != (byte)'$')
             {
                 return 0;
             }
             position++;
-            if (!TryScanHeaderNumber(span, header, ref position, out int length) || length > limits.MaxBulkLength
-                || span.Length - position - 2 < length)
+            int length = ReadHeaderNumber(span, ref position);
+            if (length < 0 || length > maxBulk || position - 2 - header >= maxHeader || span.Length - position - 2 < length)
             {
                 return 0;
             }
@@ -181,35 +184,34 @@ internal sealed class RequestParser(RespLimits limits)
     }
 
     /// <summary>
-    /// Reads <c>0</c> or a number of one to nine digits without a leading zero, then CRLF, from
-    /// <paramref name="position"/>; the CR must lie within the header limit of the type byte at <paramref name="header"/>.
+    /// Reads <c>0</c> or one to nine digits without a leading zero, then CRLF, and moves past them; -1 for anything
+    /// else (then <paramref name="position"/> is left as it was).
     /// </summary>
-    private bool TryScanHeaderNumber(ReadOnlySpan<byte> span, int header, ref int position, out int value)
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static int ReadHeaderNumber(ReadOnlySpan<byte> span, ref int position)
     {
-        value = 0;
         int start = position;
-        while (position < span.Length)
+        int end = Math.Min(span.Length, start + 10);
+        int p = start;
+        int value = 0;
+        while (p < end)
         {
-            uint digit = (uint)(span[position] - '0');
+            uint digit = (uint)(span[p] - '0');
             if (digit > 9)
             {
                 break;
             }
-            if (position - start == 9)
-            {
-                return false;
-            }
             value = (value * 10) + (int)digit;
-            position++;
+            p++;
         }
-        int digits = position - start;
-        if (digits == 0 || (digits > 1 && span[start] == (byte)'0') || span.Length - position < 2
-            || span[position] != (byte)'\r' || span[position + 1] != (byte)'\n' || position - header >= limits.MaxInlineLength)
+        int digits = p - start;
+        if (digits == 0 || digits > 9 || (digits > 1 && span[start] == (byte)'0') || p + 1 >= span.Length
+            || span[p] != (byte)'\r' || span[p + 1] != (byte)'\n')
         {
-            return false;
+            return -1;
         }
-        position += 2;
-        return true;
+        position = p + 2;
+        return value;
     }
 
     /// <summary>Reads <c>*N\r\n</c>; false when incomplete. Sets <see cref="_argCount"/> (0 for an empty or null array).</summary>

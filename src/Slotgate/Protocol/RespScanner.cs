@@ -60,6 +60,55 @@ internal static class RespScanner
         return true;
     }
 
+    /// <summary>
+    /// The length of the value at the start of <paramref name="span"/> when it is a simple string, error, integer or
+    /// bulk string (RESP2's everyday replies) lying whole in the span, checked as <see cref="TrySkipValue(ref SequenceReader{byte})"/>
+    /// checks it; 0 for anything else (another type, incomplete here, malformed, an unusual length), which the
+    /// general scan then decides, with its exact errors.
+    /// </summary>
+    public static int TrySkipSimple(ReadOnlySpan<byte> span)
+    {
+        if (span.Length < 3)
+        {
+            return 0;
+        }
+        switch (span[0])
+        {
+            case (byte)'+':
+            case (byte)'-':
+            case (byte)':':
+                int cr = span.IndexOf((byte)'\r');
+                return cr > 0 && cr + 1 < span.Length && span[cr + 1] == (byte)'\n' ? cr + 2 : 0;
+            case (byte)'$':
+                if (span[1] == (byte)'-')
+                {
+                    return span.StartsWith("$-1\r\n"u8) ? 5 : 0;
+                }
+                int position = 1;
+                long length = 0;
+                while (position < span.Length && position <= 10 && (uint)(span[position] - '0') <= 9)
+                {
+                    length = (length * 10) + (span[position] - '0');
+                    position++;
+                }
+                int digits = position - 1;
+                if (digits == 0 || digits > 9 || (digits > 1 && span[1] == (byte)'0') || span.Length - position < 2
+                    || span[position] != (byte)'\r' || span[position + 1] != (byte)'\n')
+                {
+                    return 0;
+                }
+                position += 2;
+                if (span.Length - position - 2 < length)
+                {
+                    return 0;
+                }
+                position += (int)length;
+                return span[position] == (byte)'\r' && span[position + 1] == (byte)'\n' ? position + 2 : 0;
+            default:
+                return 0;
+        }
+    }
+
     /// <summary>Skips one type byte and its line or payload; reports how many values an aggregate header introduces.</summary>
     private static bool TrySkipItem(ref SequenceReader<byte> reader, out long children)
     {

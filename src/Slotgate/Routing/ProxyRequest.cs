@@ -142,6 +142,18 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         Complete();
     }
 
+    public override void OnReply(ReadOnlyMemory<byte> reply)
+    {
+        ReadOnlySpan<byte> bytes = reply.Span;
+        if (bytes[0] == (byte)'-' && Router is not null)
+        {
+            OnReply(new ReadOnlySequence<byte>(reply)); // errors may be redirects, which are parsed from the sequence
+            return;
+        }
+        SetReply(bytes);
+        Complete();
+    }
+
     public override void OnFailure(string error)
     {
         if (ReadOnly && Router is { } router && router.TryReadFromPrimaryInstead(this))
@@ -168,6 +180,13 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         int length = checked((int)reply.Length);
         reply.CopyTo(_reply.GetSpan(length));
         _reply.Advance(length);
+    }
+
+    public void SetReply(ReadOnlySpan<byte> reply)
+    {
+        _reply.ResetWrittenCount();
+        reply.CopyTo(_reply.GetSpan(reply.Length));
+        _reply.Advance(reply.Length);
     }
 
     /// <summary>Replaces the reply with <c>-<paramref name="error"/></c>.</summary>
