@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Slotgate.Transport;
 
@@ -15,6 +17,7 @@ internal sealed class BlockPool : MemoryPool<byte>
     private const int MaxRetained = 16384;
 
     private readonly Stack<Block> _blocks = new(); // a lock and an array: ConcurrentStack would allocate a node per return
+    private readonly Lock _gate = new();
 
     public static BlockPool Instance { get; } = new();
 
@@ -26,7 +29,7 @@ internal sealed class BlockPool : MemoryPool<byte>
         {
             return new Block(null, new byte[minBufferSize]);
         }
-        lock (_blocks)
+        lock (_gate)
         {
             if (_blocks.TryPop(out Block? block))
             {
@@ -38,13 +41,28 @@ internal sealed class BlockPool : MemoryPool<byte>
 
     private void Return(Block block)
     {
-        lock (_blocks)
+        lock (_gate)
         {
             if (_blocks.Count < MaxRetained)
             {
                 _blocks.Push(block);
             }
         }
+    }
+
+    /// <summary>
+    /// The address of <paramref name="memory"/> when it lies in one of the pool's blocks, which are on the pinned heap
+    /// and so never move (the pipes allocate nothing else of this size: larger requests get one-off arrays).
+    /// </summary>
+    public static unsafe bool TryGetPinned(ReadOnlyMemory<byte> memory, out byte* start)
+    {
+        if (MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> segment) && segment.Array is { Length: BlockSize } array)
+        {
+            start = (byte*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(array)) + segment.Offset;
+            return true;
+        }
+        start = null;
+        return false;
     }
 
     protected override void Dispose(bool disposing)
