@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Slotgate.Protocol;
 
@@ -19,7 +18,7 @@ internal sealed class BackendConnection
 {
     private static readonly byte[] AskingCommand = "*1\r\n$6\r\nASKING\r\n"u8.ToArray();
 
-    private readonly Channel<BackendRequest> _pending;
+    private readonly BatchQueue<BackendRequest> _pending;
     private readonly InflightQueue _inflight = new();
     private readonly BackendSettings _settings;
     private readonly ILogger _logger;
@@ -35,8 +34,7 @@ internal sealed class BackendConnection
     {
         Resp3 = resp3;
         Endpoint = endpoint;
-        _pending = Channel.CreateUnbounded<BackendRequest>(
-            new UnboundedChannelOptions { SingleReader = true, AllowSynchronousContinuations = settings.InlineWrites });
+        _pending = new BatchQueue<BackendRequest>(inlineContinuations: settings.InlineWrites);
         _connector = connector;
         _settings = settings;
         _logger = logger;
@@ -75,7 +73,7 @@ internal sealed class BackendConnection
     /// <summary>Queues <paramref name="request"/>; it is written as soon as the connection is up. Never blocks.</summary>
     public void Send(BackendRequest request)
     {
-        if (IsFailed || !_pending.Writer.TryWrite(request))
+        if (IsFailed || !_pending.TryWrite(request))
         {
             request.OnFailure(_failure ?? ConnectionError("connection closed"));
         }
@@ -179,15 +177,14 @@ internal sealed class BackendConnection
 
     private async Task WriteLoopAsync(PipeWriter output)
     {
-        ChannelReader<BackendRequest> pending = _pending.Reader;
         try
         {
-            while (await pending.WaitToReadAsync().ConfigureAwait(false))
+            while (await _pending.WaitToReadAsync().ConfigureAwait(false))
             {
                 // Woken on an event loop by the batch's first command: let the batch's other commands for this node
                 // queue up, then write them all with one flush (the send waits for the batch either way).
                 await Transport.EventLoop.YieldToEndOfBatch();
-                WriteQueued(pending, output);
+                WriteQueued(output);
                 FlushResult flush = await output.FlushAsync().ConfigureAwait(false);
                 if (flush.IsCompleted)
                 {
@@ -202,14 +199,17 @@ internal sealed class BackendConnection
     }
 
     /// <summary>Writes every queued request into the pipe (unflushed) and moves it to the in-flight queue.</summary>
-    private void WriteQueued(ChannelReader<BackendRequest> pending, PipeWriter output)
+    private void WriteQueued(PipeWriter output)
     {
         long now = Stopwatch.GetTimestamp();
         var writer = new BatchWriter(output);
+        Span<BatchQueue<BackendRequest>.Slot> batch = _pending.TakeAll();
+        int written = 0;
         using (_inflight.EnterBatch())
         {
-            while (!IsFailed && pending.TryRead(out BackendRequest? request))
+            for (; written < batch.Length && !IsFailed; written++)
             {
+                BackendRequest request = batch[written].Item!;
                 request.SentAt = now;
                 request.SentTo = Endpoint;
                 if (request.Asking)
@@ -226,10 +226,11 @@ internal sealed class BackendConnection
             }
         }
         writer.Commit();
-        while (IsFailed && pending.TryRead(out BackendRequest? request))
+        for (int i = written; i < batch.Length; i++)
         {
-            request.OnFailure(_failure ?? ConnectionError("connection closed"));
+            batch[i].Item!.OnFailure(_failure ?? ConnectionError("connection closed"));
         }
+        batch.Clear();
     }
 
     private async Task ReadLoopAsync(PipeReader input)
@@ -324,7 +325,7 @@ internal sealed class BackendConnection
         }
         _failure = error;
         bool wasConnected = IsConnected;
-        _pending.Writer.TryComplete();
+        _pending.Complete();
         _closed.Cancel();
         _transport?.Abort();
         _logger.LogDebug("Backend connection to {Endpoint} failed: {Error}", Endpoint, error);
@@ -339,7 +340,7 @@ internal sealed class BackendConnection
     private void DrainAll()
     {
         string error = _failure ?? ConnectionError("connection closed");
-        while (_pending.Reader.TryRead(out BackendRequest? request))
+        foreach (BackendRequest request in _pending.Drain())
         {
             request.OnFailure(error);
         }
