@@ -92,16 +92,22 @@ internal sealed class BatchQueue<T> : IValueTaskSource<bool>
     /// The consumer takes everything queued. The slots are its own until it calls this again, and it must clear them
     /// (<see cref="Span{T}.Clear"/>) before then, since their array is reused.
     /// </summary>
-    public Span<Slot> TakeAll()
+    public Span<Slot> TakeAll() => TakeAll(out int count).AsSpan(0, count);
+
+    /// <summary>
+    /// <see cref="TakeAll()"/> for a consumer that awaits between items: the first <paramref name="count"/> slots of the
+    /// array returned, which it must clear before it takes again.
+    /// </summary>
+    public Slot[] TakeAll(out int count)
     {
         lock (_gate)
         {
             Slot[] batch = _items;
-            int count = _count;
+            count = _count;
             _items = _spare;
             _spare = batch;
             _count = 0;
-            return batch.AsSpan(0, count);
+            return batch;
         }
     }
 

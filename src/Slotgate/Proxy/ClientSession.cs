@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using Slotgate.Protocol;
@@ -21,7 +20,7 @@ internal sealed class ClientSession : IReplyAccounting
     private readonly ILogger _logger;
     private readonly RequestParser _parser;
     private readonly RequestPool _pool = RequestPool.Shared;
-    private readonly Channel<ProxyRequest> _replies;
+    private readonly Backend.BatchQueue<ProxyRequest> _replies;
     private readonly PipelineLimit _pendingLimit;
     private volatile bool _closing;
     private long _pushedBytes;
@@ -40,8 +39,7 @@ internal sealed class ClientSession : IReplyAccounting
         _transport = transport;
         _dispatcher = dispatcher;
         // On the event loops the writer runs on the thread that queued a command: it only registers for that reply.
-        _replies = Channel.CreateUnbounded<ProxyRequest>(
-            new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = dispatcher.InlineReplies });
+        _replies = new Backend.BatchQueue<ProxyRequest>(inlineContinuations: dispatcher.InlineReplies);
         _logger = logger;
         _parser = new RequestParser(dispatcher.Limits);
         Info = info;
@@ -150,7 +148,7 @@ internal sealed class ClientSession : IReplyAccounting
         ProxyRequest push = _pool.Rent();
         push.SetReply(message);
         push.Unsolicited = true;
-        _replies.Writer.TryWrite(push);
+        _replies.TryWrite(push);
         push.Complete();
     }
 
@@ -201,7 +199,7 @@ internal sealed class ClientSession : IReplyAccounting
         }
         finally
         {
-            _replies.Writer.TryComplete();
+            _replies.Complete();
             // The client is gone or leaving: a blocking command could wait forever, so cut it off; every other queued
             // command is answered or failed (operation timeouts guarantee it), so the writer drains in bounded time.
             AbortPinned();
@@ -347,7 +345,7 @@ internal sealed class ClientSession : IReplyAccounting
         request.Affinity = Info.Affinity;
         request.Resp3 = Info.Resp3;
         request.Accounting = this;
-        _replies.Writer.TryWrite(request);
+        _replies.TryWrite(request);
     }
 
     /// <summary>
@@ -393,69 +391,74 @@ internal sealed class ClientSession : IReplyAccounting
     {
         PipeWriter output = _transport.Output;
         var writer = new BatchWriter(output); // committed before every flush
-        ChannelReader<ProxyRequest> replies = _replies.Reader;
         bool broken = false;
         bool unflushed = false;
-        while (await replies.WaitToReadAsync().ConfigureAwait(false))
+        while (await _replies.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (replies.TryPeek(out ProxyRequest? head))
+            // In order: everything queued so far, then whatever was queued meanwhile, then one flush.
+            while (_replies.TakeAll(out int count) is { } batch && count > 0)
             {
-                if (!head.IsReplyReady)
+                for (int index = 0; index < count; index++)
                 {
-                    if (unflushed && !broken)
+                    ProxyRequest head = batch[index].Item!;
+                    batch[index].Item = null;
+                    if (!head.IsReplyReady)
                     {
-                        // Nothing more to write until this reply arrives. On an event loop, replies from other nodes
-                        // may still come in this batch of events: wait for its end first, so they leave in one flush.
-                        await Transport.EventLoop.YieldToEndOfBatch();
-                        if (!head.IsReplyReady)
+                        if (unflushed && !broken)
                         {
-                            // Send what we have (one flush per burst).
-                            writer.Commit();
-                            broken = !await FlushAsync(output).ConfigureAwait(false);
-                            unflushed = false;
+                            // Nothing more to write until this reply arrives. On an event loop, replies from
+                            // other nodes may still come in this batch of events: wait for its end first, so they
+                            // leave in one flush.
+                            await Transport.EventLoop.YieldToEndOfBatch();
+                            if (!head.IsReplyReady)
+                            {
+                                // Send what we have (one flush per burst).
+                                writer.Commit();
+                                broken = !await FlushAsync(output).ConfigureAwait(false);
+                                unflushed = false;
+                            }
                         }
+                        await head.WaitAsync().ConfigureAwait(false);
                     }
-                    await head.WaitAsync().ConfigureAwait(false);
-                }
-                replies.TryRead(out _);
-                bool close = head.CloseAfterReply;
-                if (!broken)
-                {
-                    writer.Write(head.Reply.Span);
-                    Volatile.Write(ref _bytesOut, _bytesOut + head.Reply.Length);
-                    unflushed = true;
-                }
-                bool counted = !head.Unsolicited;
-                if (counted)
-                {
-                    Interlocked.Add(ref _pendingBytes, -(head.Frame.Length + head.Reply.Length));
-                    // As Redis's lastinteraction, a reply counts as activity: a client whose BLPOP just returned
-                    // after a long wait is not idle.
-                    Volatile.Write(ref _lastActivity, Environment.TickCount64);
-                    _dispatcher.AddReplyBytesWaiting(-head.Reply.Length);
-                    Account(head);
-                }
-                else
-                {
-                    Interlocked.Add(ref _pushedBytes, -head.Reply.Length);
-                }
-                _pool.Return(head);
-                if (counted)
-                {
-                    _pendingLimit.Release();
-                }
-                if (close)
-                {
+                    bool close = head.CloseAfterReply;
                     if (!broken)
                     {
-                        writer.Commit();
-                        await FlushAsync(output).ConfigureAwait(false);
+                        writer.Write(head.Reply.Span);
+                        Volatile.Write(ref _bytesOut, _bytesOut + head.Reply.Length);
+                        unflushed = true;
                     }
-                    broken = true;
-                    unflushed = false;
-                    _closing = true;
-                    _transport.Input.CancelPendingRead();
-                    await output.CompleteAsync().ConfigureAwait(false);
+                    bool counted = !head.Unsolicited;
+                    if (counted)
+                    {
+                        Interlocked.Add(ref _pendingBytes, -(head.Frame.Length + head.Reply.Length));
+                        // As Redis's lastinteraction, a reply counts as activity: a client whose BLPOP just returned
+                        // after a long wait is not idle.
+                        Volatile.Write(ref _lastActivity, Environment.TickCount64);
+                        _dispatcher.AddReplyBytesWaiting(-head.Reply.Length);
+                        Account(head);
+                    }
+                    else
+                    {
+                        Interlocked.Add(ref _pushedBytes, -head.Reply.Length);
+                    }
+                    _pool.Return(head);
+                    if (counted)
+                    {
+                        _pendingLimit.Release();
+                    }
+                    if (close)
+                    {
+                        if (!broken)
+                        {
+                            writer.Commit();
+                            await FlushAsync(output).ConfigureAwait(false);
+                        }
+                        broken = true;
+                        unflushed = false;
+                        _closing = true;
+                        _transport.Input.CancelPendingRead();
+                        await output.CompleteAsync().ConfigureAwait(false);
+                    }
                 }
             }
             if (unflushed && !broken)
