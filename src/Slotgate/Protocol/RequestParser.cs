@@ -153,7 +153,7 @@ internal sealed class RequestParser(RespLimits limits)
         argCount = 0;
         int maxHeader = limits.MaxInlineLength; // a header's CR must lie within this many bytes of its type byte
         int position = 1;
-        int count = ReadHeaderNumber(span, ref position);
+        int count = RespHeader.ReadShortNumber(span, ref position);
         if (count <= 0 || count > limits.MaxArguments || position - 2 >= maxHeader)
         {
             return 0;
@@ -167,7 +167,7 @@ internal sealed class RequestParser(RespLimits limits)
                 return 0;
             }
             position++;
-            int length = ReadHeaderNumber(span, ref position);
+            int length = RespHeader.ReadShortNumber(span, ref position);
             if (length < 0 || length > maxBulk || position - 2 - header >= maxHeader || span.Length - position - 2 < length)
             {
                 return 0;
@@ -181,37 +181,6 @@ internal sealed class RequestParser(RespLimits limits)
         }
         argCount = count;
         return position;
-    }
-
-    /// <summary>
-    /// Reads <c>0</c> or one to nine digits without a leading zero, then CRLF, and moves past them; -1 for anything
-    /// else (then <paramref name="position"/> is left as it was).
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static int ReadHeaderNumber(ReadOnlySpan<byte> span, ref int position)
-    {
-        int start = position;
-        int end = Math.Min(span.Length, start + 10);
-        int p = start;
-        int value = 0;
-        while (p < end)
-        {
-            uint digit = (uint)(span[p] - '0');
-            if (digit > 9)
-            {
-                break;
-            }
-            value = (value * 10) + (int)digit;
-            p++;
-        }
-        int digits = p - start;
-        if (digits == 0 || digits > 9 || (digits > 1 && span[start] == (byte)'0') || p + 1 >= span.Length
-            || span[p] != (byte)'\r' || span[p + 1] != (byte)'\n')
-        {
-            return -1;
-        }
-        position = p + 2;
-        return value;
     }
 
     /// <summary>Reads <c>*N\r\n</c>; false when incomplete. Sets <see cref="_argCount"/> (0 for an empty or null array).</summary>

@@ -34,6 +34,38 @@ internal static class RespHeader
         return ReadSlow(ref reader, maxLength, out prefix, out value, out isNumber);
     }
 
+    /// <summary>
+    /// The fast paths' header number: reads <c>0</c> or one to nine digits without a leading zero, then CRLF, from
+    /// <paramref name="position"/> and moves past them; -1 for anything else (then <paramref name="position"/> is left
+    /// as it was), which the caller hands to the general path and its exact rules.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static int ReadShortNumber(ReadOnlySpan<byte> span, ref int position)
+    {
+        int start = position;
+        int end = Math.Min(span.Length, start + 10);
+        int p = start;
+        int value = 0;
+        while (p < end)
+        {
+            uint digit = (uint)(span[p] - '0');
+            if (digit > 9)
+            {
+                break;
+            }
+            value = (value * 10) + (int)digit;
+            p++;
+        }
+        int digits = p - start;
+        if (digits == 0 || digits > 9 || (digits > 1 && span[start] == (byte)'0') || p + 1 >= span.Length
+            || span[p] != (byte)'\r' || span[p + 1] != (byte)'\n')
+        {
+            return -1;
+        }
+        position = p + 2;
+        return value;
+    }
+
     private static RespHeaderStatus ReadSlow(
         ref SequenceReader<byte> reader, int maxLength, out byte prefix, out long value, out bool isNumber)
     {

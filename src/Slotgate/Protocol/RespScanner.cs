@@ -85,24 +85,12 @@ internal static class RespScanner
                     return span.StartsWith("$-1\r\n"u8) ? 5 : 0;
                 }
                 int position = 1;
-                long length = 0;
-                while (position < span.Length && position <= 10 && (uint)(span[position] - '0') <= 9)
-                {
-                    length = (length * 10) + (span[position] - '0');
-                    position++;
-                }
-                int digits = position - 1;
-                if (digits == 0 || digits > 9 || (digits > 1 && span[1] == (byte)'0') || span.Length - position < 2
-                    || span[position] != (byte)'\r' || span[position + 1] != (byte)'\n')
+                int length = RespHeader.ReadShortNumber(span, ref position);
+                if (length < 0 || span.Length - position - 2 < length)
                 {
                     return 0;
                 }
-                position += 2;
-                if (span.Length - position - 2 < length)
-                {
-                    return 0;
-                }
-                position += (int)length;
+                position += length;
                 return span[position] == (byte)'\r' && span[position + 1] == (byte)'\n' ? position + 2 : 0;
             default:
                 return 0;

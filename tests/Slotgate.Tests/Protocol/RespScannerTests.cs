@@ -150,4 +150,36 @@ public class RespScannerTests
         }
         Assert.Equal(data.Length, length);
     }
+    /// <summary>Valid, malformed, incomplete and unusual replies for the one-segment fast path.</summary>
+    public static TheoryData<string> SimpleEdgeReplies => new()
+    {
+        "+OK\r\n", "+\r\n", "-MOVED 12 127.0.0.1:7001\r\n", ":0\r\n", ":-42\r\n", "$0\r\n\r\n", "$-1\r\n",
+        "$5\r\nhello\r\n", "$4\r\na\r\nb\r\n", "$123456789\r\n", "$1234567890\r\n", "$01\r\na\r\n", "$-2\r\n",
+        "$-1\r", "$3\r\nabcde\r\n", "$3\r\nab", "$3\r\nabc\r", "+OK\rX", "+OK\r", "+OK", ":1\n\r\n", "$1\rx",
+        "$abc\r\n", "$\r\n", "*1\r\n+x\r\n", "_\r\n", "+OK\r\n+NEXT\r\n",
+    };
+
+    [Theory]
+    [MemberData(nameof(SimpleEdgeReplies))]
+    public void TrySkipSimple_AnyReply_SameEndAsTheGeneralScanOrDefers(string reply)
+    {
+        byte[] data = Bytes(reply);
+        int simple = RespScanner.TrySkipSimple(data);
+        var reader = new SequenceReader<byte>(new ReadOnlySequence<byte>(data));
+        long general;
+        try
+        {
+            general = RespScanner.TrySkipValue(ref reader) ? reader.Consumed : 0;
+        }
+        catch (RespProtocolException)
+        {
+            general = -1;
+        }
+        // Either the fast path defers (0) or it found exactly the value the general scan finds.
+        Assert.True(simple == 0 || simple == general, $"fast path {simple}, general scan {general}");
+        if (reply is "+OK\r\n" or "$5\r\nhello\r\n" or "$-1\r\n" or ":-42\r\n" or "+OK\r\n+NEXT\r\n")
+        {
+            Assert.Equal(general, simple); // the everyday replies do take the fast path
+        }
+    }
 }
