@@ -4,12 +4,11 @@ namespace Slotgate.Diagnostics;
 
 /// <summary>
 /// One <see cref="CommandStat"/> per command and subcommand of the table, created up front and never added to, so
-/// looking one up on the per-command path is a lock-free read of a dictionary that no longer changes.
+/// looking one up on the per-command path is a lock-free read of an array element (by <see cref="CommandInfo.Id"/>).
 /// </summary>
 internal sealed class CommandStatsTable
 {
-    private readonly Dictionary<CommandInfo, CommandStat> _stats = new(ReferenceEqualityComparer.Instance);
-    private CommandStat?[] _byId = [];
+    private CommandStat?[] _byId = []; // by CommandInfo.Id
     private readonly List<CommandStat> _all;
 
     public CommandStatsTable()
@@ -24,24 +23,18 @@ internal sealed class CommandStatsTable
     /// <summary>Called once with the command table, before any client connects.</summary>
     public void Register(CommandTable commands)
     {
-        if (_stats.Count > 0)
+        if (_byId.Length > 0)
         {
             return; // already registered (a second dispatcher over the same metrics)
         }
+        // Every command of the table already has its id, so the array has a place for each.
+        var byId = new CommandStat?[CommandInfo.IdCount];
         foreach (CommandInfo command in commands.Commands)
         {
-            Add(command);
+            Add(byId, command);
             foreach (CommandInfo sub in command.Subcommands)
             {
-                Add(sub);
-            }
-        }
-        var byId = new CommandStat?[CommandInfo.IdCount];
-        foreach ((CommandInfo command, CommandStat stat) in _stats)
-        {
-            if (command.Id < byId.Length)
-            {
-                byId[command.Id] = stat;
+                Add(byId, sub);
             }
         }
         _byId = byId;
@@ -56,12 +49,12 @@ internal sealed class CommandStatsTable
     /// <summary>Every command's stats, in table order, then <see cref="Other"/>.</summary>
     public IReadOnlyList<CommandStat> All => _all;
 
-    private void Add(CommandInfo command)
+    private void Add(CommandStat?[] byId, CommandInfo command)
     {
-        if (!_stats.ContainsKey(command))
+        if (byId[command.Id] is null)
         {
             var stat = new CommandStat(command.Name.ToLowerInvariant());
-            _stats[command] = stat;
+            byId[command.Id] = stat;
             _all.Insert(_all.Count - 1, stat);
         }
     }

@@ -24,7 +24,6 @@ internal sealed class CommandDispatcher
     private long _replyBytesWaiting;
     private readonly FaultInjector? _faults;
     private readonly PrefixRouting? _prefixRouting;
-    private readonly Dictionary<CommandInfo, CommandRoute> _routes = new(ReferenceEqualityComparer.Instance);
     private readonly CommandRoute?[] _routeById;
 
     public CommandDispatcher(CommandTable commands, Router router, LocalCommands local, BlockingCommands blocking, PubSubService pubSub, RespLimits limits, int maxPendingCommands, IReadOnlyList<string>? disabledCommands = null, Diagnostics.SlotgateMetrics? metrics = null, Diagnostics.AccessLog? accessLog = null, UserDirectory? users = null, FaultInjector? faults = null, PrefixRouting? prefixRouting = null)
@@ -43,12 +42,14 @@ internal sealed class CommandDispatcher
         _local = local;
         Limits = limits;
         MaxPendingCommands = maxPendingCommands;
+        // Every command of the table already has its id, so the array has a place for each.
+        _routeById = new CommandRoute?[CommandInfo.IdCount];
         foreach (CommandInfo command in commands.Commands)
         {
-            _routes[command] = ResolveRoute(command);
+            _routeById[command.Id] = ResolveRoute(command);
             foreach (CommandInfo subcommand in command.Subcommands)
             {
-                _routes[subcommand] = ResolveRoute(subcommand);
+                _routeById[subcommand.Id] = ResolveRoute(subcommand);
             }
         }
         foreach (string name in disabledCommands ?? [])
@@ -59,16 +60,8 @@ internal sealed class CommandDispatcher
                 foreach (CommandInfo each in (ReadOnlySpan<CommandInfo>)[disabled, .. disabled.Subcommands])
                 {
                     string display = each.Name.ToUpperInvariant().Replace('|', ' ');
-                    _routes[each] = new CommandRoute(RouteKind.NotSupported, $"ERR Slotgate: '{display}' is disabled by configuration (routing.disabledCommands)");
+                    _routeById[each.Id] = new CommandRoute(RouteKind.NotSupported, $"ERR Slotgate: '{display}' is disabled by configuration (routing.disabledCommands)");
                 }
-            }
-        }
-        _routeById = new CommandRoute?[CommandInfo.IdCount];
-        foreach ((CommandInfo command, CommandRoute route) in _routes)
-        {
-            if (command.Id < _routeById.Length)
-            {
-                _routeById[command.Id] = route;
             }
         }
     }
