@@ -47,6 +47,7 @@ internal sealed class SlotgateMetrics : IDisposable
     private long _refreshOk;
     private long _refreshFailed;
     private long _refreshChanged;
+    private long _writtenOnArrival;
 
     public SlotgateMetrics()
     {
@@ -71,6 +72,7 @@ internal sealed class SlotgateMetrics : IDisposable
         _authFailures = Meter.CreateCounter<long>("slotgate.auth.failures", "{failure}", "Failed authentications, by side (client, backend)");
         _backendFailures = Meter.CreateCounter<long>("slotgate.backend.connection.failures", "{failure}", "Backend connections that failed, by node");
         Meter.CreateObservableCounter("slotgate.client.bytes", ClientByteCounts, "By", "Bytes read from clients (in: their commands) and written to them (out: replies and pushes)");
+        Meter.CreateObservableCounter("slotgate.client.replies.on_arrival", () => WrittenOnArrival, "{reply}", "Replies written to the client straight from the node's read buffer (their one copy), rather than held until an earlier reply was written");
         Meter.CreateObservableGauge("slotgate.client.connections.active", () => ActiveClients(), "{connection}", "Client connections open now");
         Meter.CreateObservableGauge("slotgate.commands.inflight", () => Volatile.Read(ref _inflight), "{command}", "Client commands read and not yet answered");
         Meter.CreateObservableGauge("slotgate.commands.inflight.bytes", () => Volatile.Read(ref _inflightBytes), "By", "Bytes of client commands read and not yet answered");
@@ -131,6 +133,12 @@ internal sealed class SlotgateMetrics : IDisposable
     public long RefreshFailed => Volatile.Read(ref _refreshFailed);
 
     public long RefreshChanged => Volatile.Read(ref _refreshChanged);
+
+    /// <summary>Replies written to their client straight from the node's read buffer, with no copy kept (see ClientSession).</summary>
+    public long WrittenOnArrival => Volatile.Read(ref _writtenOnArrival);
+
+    /// <summary>Adds <paramref name="replies"/> to <see cref="WrittenOnArrival"/>: once per flush, not per reply.</summary>
+    public void RepliesWrittenOnArrival(int replies) => Interlocked.Add(ref _writtenOnArrival, replies);
 
     public IEnumerable<NodeStat> Nodes => _nodes.Values;
 

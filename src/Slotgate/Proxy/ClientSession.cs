@@ -13,7 +13,7 @@ namespace Slotgate.Proxy;
 /// first, flushing once per burst. The number of commands awaiting replies is bounded, so a client that pipelines
 /// faster than the cluster answers is simply not read from until replies drain.
 /// </summary>
-internal sealed class ClientSession : IReplyAccounting
+internal sealed class ClientSession : IReplyTarget
 {
     private readonly IDuplexPipe _transport;
     private readonly CommandDispatcher _dispatcher;
@@ -26,13 +26,25 @@ internal sealed class ClientSession : IReplyAccounting
     private long _pushedBytes;
     private long _pendingBytes;
     private long _bytesIn; // written by the read loop only
-    private long _bytesOut; // written by the write loop only
+    private long _bytesOut; // written by whoever holds the write state below
     private long _lastActivity = Environment.TickCount64;
     private bool _afterPinned;
     private Transaction? _transaction;
     private List<PinnedForward>? _pinned;
     private Subscriptions? _subscriptions;
     private List<(int Slot, Cluster.Shard Shard)>? _touched;
+
+    // The write loop's state. While the loop is parked on an event loop waiting for the next reply to write, that
+    // reply's arrival on the same event loop may use it too (TryWriteReply): one thread, never both at once.
+    private BatchWriter _output;
+    private Backend.BatchQueue<ProxyRequest>.Slot[] _batch = [];
+    private int _batchCount;
+    private int _written; // how many of _batch's replies are in _output, in order
+    private bool _unflushed;
+    private bool _broken;
+    private ProxyRequest? _parkedOn;
+    private Transport.EventLoop? _parkedLoop;
+    private int _writtenOnArrival; // replies TryWriteReply took straight from a node's buffer, since the last commit
 
     public ClientSession(IDuplexPipe transport, CommandDispatcher dispatcher, ClientInfo info, ILogger logger)
     {
@@ -332,7 +344,7 @@ internal sealed class ClientSession : IReplyAccounting
     }
 
     /// <summary>A reply of this client's is final but not yet written to it: its bytes count until they are.</summary>
-    void IReplyAccounting.ReplyReady(int bytes)
+    void IReplyTarget.ReplyReady(int bytes)
     {
         Interlocked.Add(ref _pendingBytes, bytes);
         _dispatcher.AddReplyBytesWaiting(bytes);
@@ -344,7 +356,7 @@ internal sealed class ClientSession : IReplyAccounting
         _dispatcher.Metrics.CommandRead(request.Frame.Length);
         request.Affinity = Info.Affinity;
         request.Resp3 = Info.Resp3;
-        request.Accounting = this;
+        request.ReplyTarget = this;
         _replies.TryWrite(request);
     }
 
@@ -390,43 +402,61 @@ internal sealed class ClientSession : IReplyAccounting
     private async Task WriteLoopAsync()
     {
         PipeWriter output = _transport.Output;
-        var writer = new BatchWriter(output); // committed before every flush
-        bool broken = false;
-        bool unflushed = false;
+        _output = new BatchWriter(output); // committed before every flush
+        bool yielded = false; // waited for the end of the event loop's batch since the last flush or wait
         while (await _replies.WaitToReadAsync().ConfigureAwait(false))
         {
             // In order: everything queued so far, then whatever was queued meanwhile, then one flush.
-            while (_replies.TakeAll(out int count) is { } batch && count > 0)
+            while (true)
             {
+                _batch = _replies.TakeAll(out int count);
+                if (count == 0)
+                {
+                    break;
+                }
+                _batchCount = count;
+                _written = 0;
                 for (int index = 0; index < count; index++)
                 {
-                    ProxyRequest head = batch[index].Item!;
-                    batch[index].Item = null;
-                    if (!head.IsReplyReady)
+                    ProxyRequest head = _batch[index].Item!;
+                    if (index == _written && !head.IsReplyReady)
                     {
-                        if (unflushed && !broken)
+                        if (_unflushed && !_broken)
                         {
-                            // Nothing more to write until this reply arrives. On an event loop, replies from
-                            // other nodes may still come in this batch of events: wait for its end first, so they
-                            // leave in one flush.
-                            await Transport.EventLoop.YieldToEndOfBatch();
-                            if (!head.IsReplyReady)
+                            if (!yielded)
+                            {
+                                // Nothing more to write until this reply arrives. On an event loop, replies from
+                                // other nodes may still come in this batch of events: wait for its end first, so
+                                // they leave in one flush.
+                                Park(head);
+                                await Transport.EventLoop.YieldToEndOfBatch();
+                                Unpark();
+                                yielded = true;
+                            }
+                            if (index == _written && !head.IsReplyReady)
                             {
                                 // Send what we have (one flush per burst).
-                                writer.Commit();
-                                broken = !await FlushAsync(output).ConfigureAwait(false);
-                                unflushed = false;
+                                CommitOutput();
+                                _broken = !await FlushAsync(output).ConfigureAwait(false);
+                                _unflushed = false;
+                                yielded = false;
                             }
                         }
-                        await head.WaitAsync().ConfigureAwait(false);
+                        if (index == _written && !head.IsReplyReady)
+                        {
+                            Park(head);
+                            await head.WaitAsync().ConfigureAwait(false);
+                            Unpark();
+                            yielded = false;
+                        }
+                    }
+                    _batch[index].Item = null;
+                    if (index == _written)
+                    {
+                        // Not written on arrival (it came before its turn, from another thread, or as a local reply).
+                        WriteReady(head);
                     }
                     bool close = head.CloseAfterReply;
-                    if (!broken)
-                    {
-                        writer.Write(head.Reply.Span);
-                        Volatile.Write(ref _bytesOut, _bytesOut + head.Reply.Length);
-                        unflushed = true;
-                    }
                     bool counted = !head.Unsolicited;
                     if (counted)
                     {
@@ -448,31 +478,104 @@ internal sealed class ClientSession : IReplyAccounting
                     }
                     if (close)
                     {
-                        if (!broken)
+                        if (!_broken)
                         {
-                            writer.Commit();
+                            CommitOutput();
                             await FlushAsync(output).ConfigureAwait(false);
                         }
-                        broken = true;
-                        unflushed = false;
+                        _broken = true;
+                        _unflushed = false;
                         _closing = true;
                         _transport.Input.CancelPendingRead();
                         await output.CompleteAsync().ConfigureAwait(false);
                     }
                 }
             }
-            if (unflushed && !broken)
+            if (_unflushed && !_broken)
             {
-                writer.Commit();
-                broken = !await FlushAsync(output).ConfigureAwait(false);
-                unflushed = false;
+                CommitOutput();
+                _broken = !await FlushAsync(output).ConfigureAwait(false);
+                _unflushed = false;
             }
+            yielded = false;
         }
-        if (!broken)
+        if (!_broken)
         {
-            writer.Commit();
+            CommitOutput();
             await output.CompleteAsync().ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Hands what was written to the pipe, before a flush or completion.</summary>
+    private void CommitOutput()
+    {
+        _output.Commit();
+        if (_writtenOnArrival > 0)
+        {
+            _dispatcher.Metrics.RepliesWrittenOnArrival(_writtenOnArrival);
+            _writtenOnArrival = 0;
+        }
+    }
+
+    /// <summary>Writes the reply held by <paramref name="request"/>, the next in order, to the client's output.</summary>
+    private void WriteReady(ProxyRequest request)
+    {
+        _written++;
+        if (!_broken)
+        {
+            Write(request.Reply.Span);
+        }
+    }
+
+    private void Write(ReadOnlySpan<byte> reply)
+    {
+        _output.Write(reply);
+        Volatile.Write(ref _bytesOut, _bytesOut + reply.Length);
+        _unflushed = true;
+    }
+
+    /// <summary>The write loop is about to wait for <paramref name="head"/>'s reply, every earlier one written.</summary>
+    private void Park(ProxyRequest head)
+    {
+        // Only on an event loop: there, the reply arriving on the same thread proves the loop is not running.
+        _parkedLoop = Transport.EventLoop.Current;
+        Volatile.Write(ref _parkedOn, _parkedLoop is null ? null : head);
+    }
+
+    private void Unpark() => Volatile.Write(ref _parkedOn, null);
+
+    /// <summary>
+    /// The copy-once path. When the write loop is parked on this event loop waiting for exactly this reply, nothing
+    /// else can touch its state until this returns: the reply goes from the node's read buffer straight into the
+    /// client's output, and any replies after it that were already in follow, so the next one can go straight out too.
+    /// Elsewhere (another thread, a reply that overtook an earlier one) the request keeps a copy for the loop.
+    /// </summary>
+    bool IReplyTarget.TryWriteReply(ProxyRequest request, ReadOnlySpan<byte> reply)
+    {
+        if (!ReferenceEquals(Volatile.Read(ref _parkedOn), request) || _parkedLoop is not { IsCurrent: true }
+            || _broken || request.CloseAfterReply)
+        {
+            return false;
+        }
+        _parkedOn = null;
+        _written++;
+        _writtenOnArrival++;
+        Write(reply);
+        while (_written < _batchCount)
+        {
+            ProxyRequest next = _batch[_written].Item!;
+            if (!next.IsReplyReady)
+            {
+                _parkedOn = next;
+                break;
+            }
+            if (next.CloseAfterReply)
+            {
+                break; // the loop closes the connection after it
+            }
+            WriteReady(next);
+        }
+        return true;
     }
 
     /// <summary>Counts an answered command: metrics, INFO commandstats and, when it was slow, the slow log.</summary>

@@ -25,6 +25,7 @@ internal static class InfoSections
             .Append(CultureInfo.InvariantCulture, $"total_error_replies:{metrics.ErrorReplies}\r\n")
             .Append(CultureInfo.InvariantCulture, $"commands_inflight:{metrics.Inflight}\r\n")
             .Append(CultureInfo.InvariantCulture, $"commands_inflight_bytes:{metrics.InflightBytes}\r\n")
+            .Append(CultureInfo.InvariantCulture, $"replies_written_on_arrival:{metrics.WrittenOnArrival}\r\n")
             .Append(CultureInfo.InvariantCulture, $"redirects_moved:{metrics.Moved}\r\n")
             .Append(CultureInfo.InvariantCulture, $"redirects_ask:{metrics.Ask}\r\n")
             .Append(CultureInfo.InvariantCulture, $"redirects_tryagain:{metrics.TryAgain}\r\n")

@@ -59,8 +59,11 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     /// <summary>Close the client connection once this reply is written (QUIT, protocol errors).</summary>
     public bool CloseAfterReply { get; set; }
 
-    /// <summary>Where the final reply's size is counted until it is written (the client's session); null for parts and pushes.</summary>
-    public IReplyAccounting? Accounting { get; set; }
+    /// <summary>
+    /// The client's session, which counts the final reply's size until it is written and may take the reply straight
+    /// from the node's buffer; null for parts and pushes.
+    /// </summary>
+    public IReplyTarget? ReplyTarget { get; set; }
 
     /// <summary>How the children's replies are combined (split and fan-out commands only).</summary>
     public MergeKind Merge { get; set; }
@@ -150,7 +153,15 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
             OnReply(new ReadOnlySequence<byte>(reply)); // errors may be redirects, which are parsed from the sequence
             return;
         }
-        SetReply(bytes);
+        if (ReplyTarget is { } target && FaultDelay == TimeSpan.Zero && target.TryWriteReply(this, bytes))
+        {
+            // Written to the client from the node's buffer: the one copy of this reply. The request keeps none.
+            _reply.ResetWrittenCount();
+        }
+        else
+        {
+            SetReply(bytes);
+        }
         Complete();
     }
 
@@ -236,7 +247,7 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     {
         // Taken before waking the writer: the continuation runs inline and may recycle this request.
         CompletedAt = System.Diagnostics.Stopwatch.GetTimestamp();
-        Accounting?.ReplyReady(_reply.WrittenCount);
+        ReplyTarget?.ReplyReady(_reply.WrittenCount);
         _completion.SetResult(true);
     }
 
@@ -275,7 +286,7 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         Asking = false;
         SentTo = null;
         CloseAfterReply = false;
-        Accounting = null;
+        ReplyTarget = null;
         Unsolicited = false;
         Merge = MergeKind.None;
         InfoPrefix = null;
