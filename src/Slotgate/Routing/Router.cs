@@ -20,11 +20,15 @@ internal sealed partial class Router
     private readonly BackendPool _pool;
     private readonly RoutingSettings _settings;
     private readonly ILogger _logger;
+    private readonly Diagnostics.LogLevelSwitch? _levels;
 
     private readonly ScriptCache _scripts;
 
-    public Router(TopologyRefresher topology, BackendPool pool, RoutingSettings settings, ScriptCache scripts, ILogger<Router> logger)
+    /// <param name="levels">The server's runtime log level, a filter over every logger: when it is above Debug, the per-command
+    /// debug check is one field read rather than a walk through the logging pipeline.</param>
+    public Router(TopologyRefresher topology, BackendPool pool, RoutingSettings settings, ScriptCache scripts, ILogger<Router> logger, Diagnostics.LogLevelSwitch? levels = null)
     {
+        _levels = levels;
         _scripts = scripts;
         _topology = topology;
         _pool = pool;
@@ -33,6 +37,8 @@ internal sealed partial class Router
     }
 
     public TopologyRefresher Topology => _topology;
+
+    private bool DebugEnabled => (_levels is null || _levels.IsEnabled(LogLevel.Debug)) && _logger.IsEnabled(LogLevel.Debug);
 
     public BackendPool Pool => _pool;
 
@@ -57,7 +63,7 @@ internal sealed partial class Router
                 return;
             }
         }
-        if (_logger.IsEnabled(LogLevel.Debug))
+        if (DebugEnabled)
         {
             LogRoute(request, endpoint);
         }
@@ -111,7 +117,7 @@ internal sealed partial class Router
             return;
         }
         bool toReplica = !ReferenceEquals(target, shard.Primary);
-        if (_logger.IsEnabled(LogLevel.Debug))
+        if (DebugEnabled)
         {
             LogRoute(request, target.Endpoint);
         }
@@ -275,7 +281,7 @@ internal sealed partial class Router
         {
             _topology.ApplyMoved(slot, endpoint);
         }
-        if (_logger.IsEnabled(LogLevel.Debug))
+        if (DebugEnabled)
         {
             LogRedirect(moved ? "MOVED" : "ASK", slot, endpoint);
         }
