@@ -149,6 +149,32 @@ internal sealed class RequestFrame
         IndexArgs(argCount);
     }
 
+    /// <summary>
+    /// Starts loading a multibulk command of <paramref name="argCount"/> arguments that the parser locates as it scans
+    /// them (<see cref="AddScannedArg"/>), so they are found in one pass; <see cref="EndScanned"/> then copies the bytes.
+    /// </summary>
+    internal void BeginScanned(int argCount)
+    {
+        Reset();
+        EnsureArgCapacity(argCount);
+    }
+
+    /// <summary>Records the next argument's payload at <paramref name="offset"/> in the command; at most the count given to <see cref="BeginScanned"/>.</summary>
+    internal void AddScannedArg(int offset, int length)
+    {
+        _argOffsets[ArgCount] = offset;
+        _argLengths[ArgCount] = length;
+        ArgCount++;
+    }
+
+    /// <summary>Copies the command the scanned arguments lie in.</summary>
+    internal void EndScanned(ReadOnlySpan<byte> encoded)
+    {
+        EnsureCapacity(encoded.Length);
+        encoded.CopyTo(_buffer);
+        Length = encoded.Length;
+    }
+
     private void IndexArgs(int argCount)
     {
         ReadOnlySpan<byte> bytes = _buffer.AsSpan(0, Length);

@@ -62,22 +62,33 @@ internal sealed class RequestParser(RespLimits limits)
         }
     }
 
+    /// <summary>
+    /// The usual case, tried before <see cref="TryParse"/>: a whole ordinary multibulk command at the start of
+    /// <paramref name="span"/>, found and indexed in one pass. False (nothing consumed, the frame empty) whenever
+    /// anything is unusual, incomplete or wrong, for the general parser to judge, with its exact errors.
+    /// </summary>
+    public bool TryParseWhole(ReadOnlySpan<byte> span, RequestFrame frame, out int length)
+    {
+        length = 0;
+        if (_argCount != 0 || _inInline || _resumeAt != 0 || Unauthenticated || span.IsEmpty || span[0] != (byte)'*')
+        {
+            return false;
+        }
+        length = ScanContiguous(span, frame);
+        if (length == 0)
+        {
+            frame.Reset(); // the scan may have recorded arguments before it gave up
+            return false;
+        }
+        return true;
+    }
+
     private bool TryParseCore(ref ReadOnlySequence<byte> buffer, RequestFrame frame)
     {
-        if (_argCount == 0 && !_inInline && _resumeAt == 0 && !Unauthenticated)
+        if (TryParseWhole(buffer.FirstSpan, frame, out int whole))
         {
-            // The usual case, a whole ordinary command in the first segment: one pass over a span.
-            ReadOnlySpan<byte> first = buffer.FirstSpan;
-            if (!first.IsEmpty && first[0] == (byte)'*')
-            {
-                int length = ScanContiguous(first, out int argCount);
-                if (length > 0)
-                {
-                    frame.LoadMultibulk(first[..length], argCount);
-                    buffer = buffer.Slice(length);
-                    return true;
-                }
-            }
+            buffer = buffer.Slice(whole);
+            return true;
         }
         var reader = new SequenceReader<byte>(buffer);
         if (_resumeAt > reader.Remaining)
@@ -146,11 +157,11 @@ internal sealed class RequestParser(RespLimits limits)
     /// <summary>
     /// The length of the multibulk command at the start of <paramref name="span"/> when it is whole there and plainly
     /// valid (positive counts and lengths of at most nine digits, within the limits); 0 for anything else, incomplete
-    /// or doubtful, which the general path then parses with its exact errors and resume state.
+    /// or doubtful, which the general path then parses with its exact errors and resume state. Each argument is
+    /// recorded in <paramref name="frame"/> as it is found, so the command is scanned once.
     /// </summary>
-    private int ScanContiguous(ReadOnlySpan<byte> span, out int argCount)
+    private int ScanContiguous(ReadOnlySpan<byte> span, RequestFrame frame)
     {
-        argCount = 0;
         int maxHeader = limits.MaxInlineLength; // a header's CR must lie within this many bytes of its type byte
         int position = 1;
         int count = RespHeader.ReadShortNumber(span, ref position);
@@ -158,7 +169,12 @@ internal sealed class RequestParser(RespLimits limits)
         {
             return 0;
         }
+        if (count > (span.Length - position) / 6)
+        {
+            return 0; // cannot all be here ("$0\r\n\r\n" is the shortest argument): don't size the frame for them
+        }
         long maxBulk = limits.MaxBulkLength;
+        frame.BeginScanned(count);
         for (int i = 0; i < count; i++)
         {
             int header = position;
@@ -172,6 +188,7 @@ internal sealed class RequestParser(RespLimits limits)
             {
                 return 0;
             }
+            frame.AddScannedArg(position, length);
             position += length;
             if (span[position] != (byte)'\r' || span[position + 1] != (byte)'\n')
             {
@@ -179,7 +196,7 @@ internal sealed class RequestParser(RespLimits limits)
             }
             position += 2;
         }
-        argCount = count;
+        frame.EndScanned(span[..position]);
         return position;
     }
 

@@ -232,16 +232,33 @@ internal sealed class ClientSession : IReplyTarget
             ReadResult result = await input.ReadAsync().ConfigureAwait(false);
             Volatile.Write(ref _lastActivity, Environment.TickCount64);
             ReadOnlySequence<byte> buffer = result.Buffer;
+            // Whole commands in the first segment are parsed straight from it; `taken` of its bytes are parsed but not
+            // yet sliced off `buffer` (one slice per read rather than per command).
+            ReadOnlyMemory<byte> first = buffer.First;
+            int taken = 0;
             try
             {
                 while (!_closing)
                 {
                     ProxyRequest request = spare ?? _pool.Rent();
                     spare = null;
-                    if (!_parser.TryParse(ref buffer, request.Frame))
+                    if (taken < first.Length && _parser.TryParseWhole(first.Span[taken..], request.Frame, out int length))
                     {
-                        spare = request;
-                        break;
+                        taken += length;
+                    }
+                    else
+                    {
+                        if (taken > 0)
+                        {
+                            buffer = buffer.Slice(taken);
+                            taken = 0;
+                        }
+                        if (!_parser.TryParse(ref buffer, request.Frame))
+                        {
+                            spare = request;
+                            break;
+                        }
+                        first = buffer.First;
                     }
                     while (!_pendingLimit.TryAcquire())
                     {
@@ -286,6 +303,10 @@ internal sealed class ClientSession : IReplyTarget
                 _closing = true;
                 _dispatcher.Metrics.ClientRejected("protocol_error");
                 _logger.LogDebug("Client {Id} protocol error: {Error}", Info.Id, ex.Message);
+            }
+            if (taken > 0)
+            {
+                buffer = buffer.Slice(taken);
             }
             Volatile.Write(ref _bytesIn, _bytesIn + (result.Buffer.Length - buffer.Length));
             input.AdvanceTo(buffer.Start, buffer.End);
@@ -403,7 +424,7 @@ internal sealed class ClientSession : IReplyTarget
     {
         PipeWriter output = _transport.Output;
         _output = new BatchWriter(output); // committed before every flush
-        bool yielded = false; // waited for the end of the event loop's batch since the last flush or wait
+        int waited = 0; // since the last flush or wait for a reply: 1 once waited for the batch's end, 2 also for a poll
         while (await _replies.WaitToReadAsync().ConfigureAwait(false))
         {
             // In order: everything queued so far, then whatever was queued meanwhile, then one flush.
@@ -423,7 +444,7 @@ internal sealed class ClientSession : IReplyTarget
                     {
                         if (_unflushed && !_broken)
                         {
-                            if (!yielded)
+                            if (waited == 0)
                             {
                                 // Nothing more to write until this reply arrives. On an event loop, replies from
                                 // other nodes may still come in this batch of events: wait for its end first, so
@@ -431,7 +452,16 @@ internal sealed class ClientSession : IReplyTarget
                                 Park(head);
                                 await Transport.EventLoop.YieldToEndOfBatch();
                                 Unpark();
-                                yielded = true;
+                                waited = 1;
+                            }
+                            if (waited == 1 && index == _written && !head.IsReplyReady)
+                            {
+                                // The rest of the burst is still on its way from other nodes: give it one more poll
+                                // of the sockets to arrive in, so the client gets its replies in one send.
+                                Park(head);
+                                await Transport.EventLoop.YieldToNextPoll();
+                                Unpark();
+                                waited = 2;
                             }
                             if (index == _written && !head.IsReplyReady)
                             {
@@ -439,7 +469,7 @@ internal sealed class ClientSession : IReplyTarget
                                 CommitOutput();
                                 _broken = !await FlushAsync(output).ConfigureAwait(false);
                                 _unflushed = false;
-                                yielded = false;
+                                waited = 0;
                             }
                         }
                         if (index == _written && !head.IsReplyReady)
@@ -447,7 +477,7 @@ internal sealed class ClientSession : IReplyTarget
                             Park(head);
                             await head.WaitAsync().ConfigureAwait(false);
                             Unpark();
-                            yielded = false;
+                            waited = 0;
                         }
                     }
                     _batch[index].Item = null;
@@ -497,7 +527,7 @@ internal sealed class ClientSession : IReplyTarget
                 _broken = !await FlushAsync(output).ConfigureAwait(false);
                 _unflushed = false;
             }
-            yielded = false;
+            waited = 0;
         }
         if (!_broken)
         {

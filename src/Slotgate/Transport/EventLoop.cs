@@ -37,6 +37,8 @@ internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
     private List<(Action<object?> Action, object? State)> _postedSpare = [];
     private List<(Action<object?> Action, object? State)> _deferred = [];
     private List<(Action<object?> Action, object? State)> _deferredSpare = [];
+    private List<(Action<object?> Action, object? State)> _afterPoll = [];
+    private List<(Action<object?> Action, object? State)> _afterPollSpare = [];
     private int _sleeping;
     private volatile bool _stopping;
 
@@ -85,6 +87,15 @@ internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
     /// them together: one flush per batch rather than one per item, with the send still one per batch.
     /// </summary>
     public static EndOfBatchAwaitable YieldToEndOfBatch() => new(t_current);
+
+    /// <summary>
+    /// Awaited on the loop's thread, resumes there after the loop has next polled its sockets (without blocking, since
+    /// work is waiting) and handled what that poll found. A writer with part of a burst ready gives the rest of it one
+    /// more chance to arrive this way before it sends the part: the cost is one poll, shared by every writer waiting.
+    /// </summary>
+    public static AfterNextPollAwaitable YieldToNextPoll() => new(t_current);
+
+    internal void ScheduleAfterNextPoll(Action<object?> action, object? state) => _afterPoll.Add((action, state));
 
     /// <summary>Queues work from any thread and wakes the loop if it is waiting.</summary>
     public void Post(Action<object?> action, object? state)
@@ -147,9 +158,13 @@ internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
             {
                 RunPosted();
                 RunDeferred();
+                // Work waiting for this poll; whatever is scheduled from here on waits for the next one.
+                List<(Action<object?> Action, object? State)> afterPoll = _afterPoll;
+                _afterPoll = _afterPollSpare;
+                _afterPollSpare = afterPoll;
                 int timeout = -1;
                 Interlocked.Exchange(ref _sleeping, 1);
-                if (HasPosted() || _deferred.Count > 0)
+                if (HasPosted() || _deferred.Count > 0 || afterPoll.Count > 0)
                 {
                     Volatile.Write(ref _sleeping, 0);
                     timeout = 0;
@@ -161,6 +176,8 @@ internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
                     int errno = Marshal.GetLastPInvokeError();
                     if (errno == Native.EINTR)
                     {
+                        _deferred.AddRange(afterPoll);
+                        afterPoll.Clear();
                         continue;
                     }
                     _logger.LogCritical("Event loop {Index}: epoll_wait failed (errno {Errno}); it stops", Index, errno);
@@ -187,6 +204,8 @@ internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
                         }
                     }
                 }
+                _deferred.AddRange(afterPoll);
+                afterPoll.Clear();
                 RunDeferred();
                 foreach (int slot in _releasedSlots)
                 {
@@ -271,6 +290,24 @@ internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
         Native.Close(_wake);
         Native.Close(_epoll);
     }
+}
+
+/// <summary>What <see cref="EventLoop.YieldToNextPoll"/> returns: completes at once off the loops, else after the next poll.</summary>
+internal readonly struct AfterNextPollAwaitable(EventLoop? loop) : System.Runtime.CompilerServices.ICriticalNotifyCompletion
+{
+    private static readonly Action<object?> s_resume = static continuation => ((Action)continuation!)();
+
+    public AfterNextPollAwaitable GetAwaiter() => this;
+
+    public bool IsCompleted => loop is null;
+
+    public void GetResult()
+    {
+    }
+
+    public void OnCompleted(Action continuation) => loop!.ScheduleAfterNextPoll(s_resume, continuation);
+
+    public void UnsafeOnCompleted(Action continuation) => loop!.ScheduleAfterNextPoll(s_resume, continuation);
 }
 
 /// <summary>What <see cref="EventLoop.YieldToEndOfBatch"/> returns: completes at once off the loops, else after the batch.</summary>
