@@ -52,7 +52,19 @@ internal sealed class CommandInfo
                 HasUnknownKeySpecs = true;
             }
         }
+        // The commonest shape by far (GET, SET, INCR, HSET...): one spec, one key at a fixed index.
+        if (SpecialKeyFinder == SpecialKeyFinder.None && keySpecs is [{ BeginSearch.Type: BeginSearchType.Index, FindKeys: { Type: FindKeysType.Range, LastKey: 0 } } only]
+            && (only.Flags & KeySpecFlags.NotKey) == 0 && only.BeginSearch.Index > 0)
+        {
+            SingleKeyIndex = only.BeginSearch.Index;
+        }
     }
+
+    /// <summary>
+    /// The argument index of the command's one key when its key specs say exactly that (one spec: a fixed index, a
+    /// range of one); 0 otherwise. <see cref="FindKeys"/> gives the same answer; this is its shortcut on the hot path.
+    /// </summary>
+    public int SingleKeyIndex { get; }
 
     /// <summary>
     /// A number unique to this instance, from 0 up, so that per-command state kept elsewhere (stats, routes) is an

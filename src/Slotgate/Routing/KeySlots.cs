@@ -10,6 +10,12 @@ internal static class KeySlots
     [System.Runtime.CompilerServices.SkipLocalsInit] // only the positions FindKeys writes are read
     public static int Of(RequestFrame frame, CommandInfo command, out bool hasKeys)
     {
+        int single = command.SingleKeyIndex;
+        if (single > 0 && single < frame.ArgCount)
+        {
+            hasKeys = true;
+            return HashSlot.Of(frame.Arg(single));
+        }
         Span<int> keys = stackalloc int[64];
         int count = command.FindKeys(frame, keys);
         if (count > keys.Length)

@@ -23,6 +23,41 @@ public sealed class KeyFinderTests
     }
 
     [Fact]
+    public void SingleKeyIndex_EveryCommandAndSubcommand_SameKeyAsFindKeys()
+    {
+        // The hot path's shortcut must name the key the key specs name, for every command that has one, and be 0
+        // for every command whose keys it cannot describe (several keys, keywords, numkeys, special finders).
+        var commands = new List<CommandInfo>();
+        foreach (CommandInfo command in CommandTable.BuiltIn.Commands)
+        {
+            commands.Add(command);
+            commands.AddRange(command.Subcommands.ToArray());
+        }
+        int shortcuts = 0;
+        Span<int> keys = stackalloc int[16];
+        foreach (CommandInfo command in commands)
+        {
+            string[] words = command.Name.Split('|');
+            var args = new List<string>(words);
+            while (args.Count < 8)
+            {
+                args.Add("arg" + args.Count);
+            }
+            RequestFrame frame = TestFrames.Create([.. args]);
+            int count = command.FindKeys(frame, keys);
+            if (command.SingleKeyIndex > 0)
+            {
+                shortcuts++;
+                Assert.True(count == 1 && keys[0] == command.SingleKeyIndex, $"{command.Name}: FindKeys gives {count} keys");
+            }
+        }
+        Assert.Contains(commands, c => c.Name == "get" && c.SingleKeyIndex == 1);
+        Assert.Contains(commands, c => c.Name == "mget" && c.SingleKeyIndex == 0);
+        Assert.Contains(commands, c => c.Name == "eval" && c.SingleKeyIndex == 0);
+        Assert.True(shortcuts > 100, $"only {shortcuts} commands take the shortcut");
+    }
+
+    [Fact]
     public void FindKeys_EmptyBuffer_StillCountsKeys()
     {
         RequestFrame frame = TestFrames.Create("MSET", "a", "1", "b", "2");
