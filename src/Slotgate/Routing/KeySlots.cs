@@ -7,7 +7,6 @@ namespace Slotgate.Routing;
 /// <summary>The hash slot a command's keys share: a slot, <see cref="HashSlot.None"/> (no keys) or <see cref="HashSlot.Multiple"/>.</summary>
 internal static class KeySlots
 {
-    [System.Runtime.CompilerServices.SkipLocalsInit] // only the positions FindKeys writes are read
     public static int Of(RequestFrame frame, CommandInfo command, out bool hasKeys)
     {
         int single = command.SingleKeyIndex;
@@ -16,6 +15,14 @@ internal static class KeySlots
             hasKeys = true;
             return HashSlot.Of(frame.Arg(single));
         }
+        return OfAnyKeys(frame, command, out hasKeys);
+    }
+
+    /// <summary>The general case, through the key specs (kept apart so the one-key path pays for no key buffer).</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit] // only the positions FindKeys writes are read
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int OfAnyKeys(RequestFrame frame, CommandInfo command, out bool hasKeys)
+    {
         Span<int> keys = stackalloc int[64];
         int count = command.FindKeys(frame, keys);
         if (count > keys.Length)
