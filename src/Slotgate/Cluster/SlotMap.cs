@@ -6,39 +6,47 @@ namespace Slotgate.Cluster;
 /// </summary>
 internal sealed class SlotMap
 {
-    private readonly Shard?[] _owners;
+    // Every command looks up its slot here, at random: a 32 KiB table of shard numbers stays in the CPU's nearest
+    // cache where 16384 references (128 KiB) would not. 0 is "no owner", n is _shards[n - 1].
+    private readonly ushort[] _owners;
+    private readonly Shard[] _shards;
 
     public SlotMap(IReadOnlyList<Shard> shards, long version)
     {
         Shards = shards;
         Version = version;
-        _owners = new Shard?[HashSlot.Count];
-        foreach (Shard shard in shards)
+        _shards = Numbered(shards);
+        _owners = new ushort[HashSlot.Count];
+        for (int index = 0; index < _shards.Length; index++)
         {
-            foreach (SlotRange range in shard.Ranges)
+            foreach (SlotRange range in _shards[index].Ranges)
             {
                 for (int slot = Math.Max(0, range.From); slot <= Math.Min(HashSlot.Count - 1, range.To); slot++)
                 {
-                    _owners[slot] = shard;
+                    _owners[slot] = (ushort)(index + 1);
                 }
             }
         }
-        foreach (Shard? owner in _owners)
+        foreach (ushort owner in _owners)
         {
-            if (owner is not null)
+            if (owner != 0)
             {
                 CoveredSlots++;
             }
         }
     }
 
-    private SlotMap(IReadOnlyList<Shard> shards, Shard?[] owners, long version, int covered)
+    private SlotMap(IReadOnlyList<Shard> shards, ushort[] owners, long version, int covered)
     {
         Shards = shards;
+        _shards = Numbered(shards);
         _owners = owners;
         Version = version;
         CoveredSlots = covered;
     }
+
+    private static Shard[] Numbered(IReadOnlyList<Shard> shards) =>
+        shards.Count < ushort.MaxValue ? [.. shards] : throw new ArgumentException($"{shards.Count} shards: at most {ushort.MaxValue - 1} are supported", nameof(shards));
 
     public static SlotMap Empty { get; } = new([], 0);
 
@@ -52,7 +60,11 @@ internal sealed class SlotMap
     public bool IsFullyCovered => CoveredSlots == HashSlot.Count;
 
     /// <summary>The shard owning <paramref name="slot"/>, or null when no node serves it.</summary>
-    public Shard? GetShard(int slot) => _owners[slot];
+    public Shard? GetShard(int slot)
+    {
+        int owner = _owners[slot];
+        return owner == 0 ? null : _shards[owner - 1];
+    }
 
     /// <summary>
     /// A copy where <paramref name="slot"/> belongs to the node at <paramref name="endpoint"/>, as a MOVED reply says.
@@ -60,28 +72,28 @@ internal sealed class SlotMap
     /// </summary>
     public SlotMap WithSlotMoved(int slot, string endpoint)
     {
-        if (_owners[slot] is { } current && current.Primary.Endpoint == endpoint)
+        if (GetShard(slot) is { } current && current.Primary.Endpoint == endpoint)
         {
             return this;
         }
-        Shard? target = null;
-        foreach (Shard shard in Shards)
+        int target = -1;
+        for (int index = 0; index < _shards.Length; index++)
         {
-            if (shard.Primary.Endpoint == endpoint)
+            if (_shards[index].Primary.Endpoint == endpoint)
             {
-                target = shard;
+                target = index;
                 break;
             }
         }
         var shards = new List<Shard>(Shards);
-        if (target is null)
+        if (target < 0)
         {
-            target = new Shard(new ClusterNode(string.Empty, endpoint, IsPrimary: true), [], []);
-            shards.Add(target);
+            target = shards.Count;
+            shards.Add(new Shard(new ClusterNode(string.Empty, endpoint, IsPrimary: true), [], []));
         }
-        var owners = (Shard?[])_owners.Clone();
-        int covered = CoveredSlots + (owners[slot] is null ? 1 : 0);
-        owners[slot] = target;
+        var owners = (ushort[])_owners.Clone();
+        int covered = CoveredSlots + (owners[slot] == 0 ? 1 : 0);
+        owners[slot] = (ushort)(target + 1);
         return new SlotMap(shards, owners, Version + 1, covered);
     }
 
@@ -92,7 +104,7 @@ internal sealed class SlotMap
         int start = -1;
         for (int slot = 0; slot < HashSlot.Count; slot++)
         {
-            if (_owners[slot] is null)
+            if (_owners[slot] == 0)
             {
                 if (start < 0)
                 {
