@@ -314,6 +314,7 @@ internal sealed class BackendConnection
             // Before OnReply: completing the request may recycle it.
             _settings.Metrics.BackendReplied(_stat, request.SentAt, now, error);
         }
+        request.RepliedAt = now;
         return request;
     }
 

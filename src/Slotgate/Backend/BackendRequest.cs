@@ -26,6 +26,9 @@ internal abstract class BackendRequest
     /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp of the last send, for the operation timeout.</summary>
     public long SentAt { get; set; }
 
+    /// <summary><see cref="System.Diagnostics.Stopwatch"/> time the connection read the reply, set just before <see cref="OnReply(in ReadOnlySequence{byte})"/>.</summary>
+    public long RepliedAt { get; set; }
+
     /// <summary>The node's reply: one complete RESP value, valid only during the call.</summary>
     public abstract void OnReply(in ReadOnlySequence<byte> reply);
 

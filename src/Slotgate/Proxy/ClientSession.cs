@@ -27,6 +27,7 @@ internal sealed class ClientSession : IReplyTarget
     private long _pendingBytes;
     private long _bytesIn; // written by the read loop only
     private long _bytesOut; // written by whoever holds the write state below
+    private long _readAt; // Stopwatch time of the read (or wait) the commands being parsed come from
     private long _lastActivity = Environment.TickCount64;
     private bool _afterPinned;
     private Transaction? _transaction;
@@ -45,6 +46,7 @@ internal sealed class ClientSession : IReplyTarget
     private ProxyRequest? _parkedOn;
     private Transport.EventLoop? _parkedLoop;
     private int _writtenOnArrival; // replies TryWriteReply took straight from a node's buffer, since the last commit
+    private bool _replied; // a reply to a command was written since the last commit
 
     public ClientSession(IDuplexPipe transport, CommandDispatcher dispatcher, ClientInfo info, ILogger logger)
     {
@@ -230,7 +232,12 @@ internal sealed class ClientSession : IReplyTarget
         while (!_closing)
         {
             ReadResult result = await input.ReadAsync().ConfigureAwait(false);
-            Volatile.Write(ref _lastActivity, Environment.TickCount64);
+            // Once per read, as Redis's lastinteraction: the commands in it arrived together, and they are timed from
+            // here (from the end of any wait below, for those read before it).
+            long tick = Environment.TickCount64;
+            Volatile.Write(ref _lastActivity, tick);
+            Info.LastActive = tick;
+            _readAt = System.Diagnostics.Stopwatch.GetTimestamp();
             ReadOnlySequence<byte> buffer = result.Buffer;
             // Whole commands in the first segment are parsed straight from it; `taken` of its bytes are parsed but not
             // yet sliced off `buffer` (one slice per read rather than per command).
@@ -263,6 +270,7 @@ internal sealed class ClientSession : IReplyTarget
                     while (!_pendingLimit.TryAcquire())
                     {
                         await _pendingLimit.WaitAsync().ConfigureAwait(false);
+                        _readAt = System.Diagnostics.Stopwatch.GetTimestamp();
                     }
                     Enqueue(request);
                     if (OverByteBudget(request) && !_pendingLimit.IsAtMost(1))
@@ -270,18 +278,21 @@ internal sealed class ClientSession : IReplyTarget
                         // Too many bytes of this client's commands (or of everyone's) wait for replies: let what it
                         // sent before be answered first. A single command is never held back, so none is refused.
                         await DrainEarlierAsync(cancellationToken).ConfigureAwait(false);
+                        _readAt = System.Diagnostics.Stopwatch.GetTimestamp();
                     }
                     if (_afterPinned)
                     {
                         // The previous command ran on a connection of its own (EXEC, WATCH, a blocking command): nothing
                         // may overtake it, as on one Redis connection.
                         await DrainEarlierAsync(cancellationToken).ConfigureAwait(false);
+                        _readAt = System.Diagnostics.Stopwatch.GetTimestamp();
                         _afterPinned = false;
                     }
                     if (_dispatcher.Execute(this, request))
                     {
                         // This one runs on a connection of its own: it must see everything this client sent before it.
                         await DrainEarlierAsync(cancellationToken).ConfigureAwait(false);
+                        _readAt = System.Diagnostics.Stopwatch.GetTimestamp();
                         _dispatcher.ExecutePinned(this, request);
                         _afterPinned = true;
                     }
@@ -373,7 +384,7 @@ internal sealed class ClientSession : IReplyTarget
 
     private void Enqueue(ProxyRequest request)
     {
-        request.StartedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        request.StartedAt = _readAt;
         _dispatcher.Metrics.CommandRead(request.Frame.Length);
         request.Affinity = Info.Affinity;
         request.Resp3 = Info.Resp3;
@@ -491,9 +502,7 @@ internal sealed class ClientSession : IReplyTarget
                     if (counted)
                     {
                         Interlocked.Add(ref _pendingBytes, -(head.Frame.Length + head.Reply.Length));
-                        // As Redis's lastinteraction, a reply counts as activity: a client whose BLPOP just returned
-                        // after a long wait is not idle.
-                        Volatile.Write(ref _lastActivity, Environment.TickCount64);
+                        _replied = true;
                         _dispatcher.AddReplyBytesWaiting(-head.Reply.Length);
                         Account(head);
                     }
@@ -540,6 +549,13 @@ internal sealed class ClientSession : IReplyTarget
     private void CommitOutput()
     {
         _output.Commit();
+        if (_replied)
+        {
+            // As Redis's lastinteraction, a reply counts as activity: a client whose BLPOP just returned after a long
+            // wait is not idle.
+            Volatile.Write(ref _lastActivity, Environment.TickCount64);
+            _replied = false;
+        }
         if (_writtenOnArrival > 0)
         {
             _dispatcher.Metrics.RepliesWrittenOnArrival(_writtenOnArrival);

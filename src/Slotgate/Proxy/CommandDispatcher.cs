@@ -123,7 +123,6 @@ internal sealed class CommandDispatcher
         CommandInfo? command = _commands.Find(frame);
         request.Stat = Metrics.Commands.For(command);
         session.Info.LastCommand = request.Stat.Name;
-        session.Info.LastActive = Environment.TickCount64;
         if (command is null || (command.HasSubcommands && frame.ArgCount >= 2))
         {
             // A container (CLIENT, CONFIG...) comes back itself when its subcommand is unknown.

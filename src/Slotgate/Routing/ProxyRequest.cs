@@ -20,6 +20,7 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     // The writer never blocks (its flushes are awaited), so the backend reader is only borrowed briefly.
     private ManualResetValueTaskSourceCore<bool> _completion = new() { RunContinuationsAsynchronously = false };
     private int _pendingChildren;
+    private long _answeredAt; // when the node's reply that completes this request was read; 0 otherwise
     private int[] _keyPositions = new int[4];
 
     public ProxyRequest(RequestPool pool)
@@ -142,6 +143,7 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
             return;
         }
         SetReply(reply);
+        _answeredAt = RepliedAt;
         Complete();
     }
 
@@ -162,6 +164,7 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         {
             SetReply(bytes);
         }
+        _answeredAt = RepliedAt;
         Complete();
     }
 
@@ -240,13 +243,15 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
     private async Task CompleteAfterAsync(TimeSpan delay)
     {
         await Task.Delay(delay).ConfigureAwait(false);
+        _answeredAt = 0; // the delay counts
         Release();
     }
 
     private void Release()
     {
-        // Taken before waking the writer: the continuation runs inline and may recycle this request.
-        CompletedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+        // Taken before waking the writer: the continuation runs inline and may recycle this request. A node's reply
+        // was timed when its connection read it; anything else is timed now.
+        CompletedAt = _answeredAt != 0 ? _answeredAt : System.Diagnostics.Stopwatch.GetTimestamp();
         ReplyTarget?.ReplyReady(_reply.WrittenCount);
         _completion.SetResult(true);
     }
@@ -297,6 +302,8 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
         Stat = null;
         StartedAt = 0;
         CompletedAt = 0;
+        RepliedAt = 0;
+        _answeredAt = 0;
         Rejected = false;
         IsCompleted = false;
         _pendingChildren = 0;
