@@ -378,8 +378,11 @@ internal sealed class ClientSession : IReplyTarget
     /// <summary>A reply of this client's is final but not yet written to it: its bytes count until they are.</summary>
     void IReplyTarget.ReplyReady(int bytes)
     {
-        Interlocked.Add(ref _pendingBytes, bytes);
-        _dispatcher.AddReplyBytesWaiting(bytes);
+        if (bytes > 0) // 0 when the reply went straight to the client
+        {
+            Interlocked.Add(ref _pendingBytes, bytes);
+            _dispatcher.AddReplyBytesWaiting(bytes);
+        }
     }
 
     private void Enqueue(ProxyRequest request)
@@ -503,7 +506,10 @@ internal sealed class ClientSession : IReplyTarget
                     {
                         Interlocked.Add(ref _pendingBytes, -(head.Frame.Length + head.Reply.Length));
                         _replied = true;
-                        _dispatcher.AddReplyBytesWaiting(-head.Reply.Length);
+                        if (!head.Reply.IsEmpty)
+                        {
+                            _dispatcher.AddReplyBytesWaiting(-head.Reply.Length);
+                        }
                         Account(head);
                     }
                     else
