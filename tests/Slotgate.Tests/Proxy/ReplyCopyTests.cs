@@ -87,6 +87,24 @@ public class ReplyCopyTests(ProxyFixture fixture)
     }
 
     [Fact]
+    public async Task WriteLoop_LaterReplySlow_EarlierRepliesSentWithoutWaitingForIt()
+    {
+        // The writer holds a partial burst back for one more poll of the sockets, no longer: a reply that is ready
+        // leaves even though the next one (a BLPOP that times out after a second) is still outstanding.
+        await using SlotgateServer server = await StartAsync(IoOptions.Epoll);
+        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        Assert.Equal("OK", (await client.CallAsync("SET", "copyslow:ready", "now")).Text);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        await client.SendRawAsync([.. RespTestClient.Encode("GET", "copyslow:ready"), .. RespTestClient.Encode("BLPOP", "copyslow:empty", "1")]);
+        Assert.Equal("now", (await client.ReadAsync()).Text);
+        TimeSpan first = started.Elapsed;
+        Assert.True((await client.ReadAsync(TimeSpan.FromSeconds(5))).IsNull);
+        TimeSpan second = started.Elapsed;
+        Assert.True(second >= TimeSpan.FromMilliseconds(900), $"BLPOP answered after {second.TotalMilliseconds} ms");
+        Assert.True(first < TimeSpan.FromMilliseconds(600), $"GET's reply waited {first.TotalMilliseconds} ms, for BLPOP's");
+    }
+
+    [Fact]
     public async Task TryWriteReply_KestrelTransport_RepliesHeldAndInOrder()
     {
         await using SlotgateServer server = await StartAsync(IoOptions.Kestrel);
