@@ -260,7 +260,8 @@ internal sealed class ClientSession : IReplyTarget
                             buffer = buffer.Slice(taken);
                             taken = 0;
                         }
-                        if (!_parser.TryParse(ref buffer, request.Frame))
+                        // Nothing left (the usual end of a read): the general parser would only say it needs more.
+                        if (buffer.IsEmpty || !_parser.TryParse(ref buffer, request.Frame))
                         {
                             spare = request;
                             break;
