@@ -16,6 +16,15 @@ internal sealed class BlockPool : MemoryPool<byte>
     /// <summary>Blocks kept for reuse beyond those in use (64 MiB); more are left to the GC.</summary>
     private const int MaxRetained = 16384;
 
+    /// <summary>Blocks each thread keeps for itself: an event loop rents and returns one per read and per send.</summary>
+    private const int ThreadCacheSize = 8;
+
+    [ThreadStatic]
+    private static Block?[]? t_cache;
+
+    [ThreadStatic]
+    private static int t_cached;
+
     private readonly Stack<Block> _blocks = new(); // a lock and an array: ConcurrentStack would allocate a node per return
     private readonly Lock _gate = new();
 
@@ -29,6 +38,14 @@ internal sealed class BlockPool : MemoryPool<byte>
         {
             return new Block(null, new byte[minBufferSize]);
         }
+        if (t_cached > 0)
+        {
+            // Without the lock: only this thread touches its cache.
+            ref Block? cached = ref t_cache![--t_cached];
+            Block block = cached!;
+            cached = null;
+            return block;
+        }
         lock (_gate)
         {
             if (_blocks.TryPop(out Block? block))
@@ -41,6 +58,12 @@ internal sealed class BlockPool : MemoryPool<byte>
 
     private void Return(Block block)
     {
+        Block?[] cache = t_cache ??= new Block?[ThreadCacheSize];
+        if (t_cached < cache.Length)
+        {
+            cache[t_cached++] = block;
+            return;
+        }
         lock (_gate)
         {
             if (_blocks.Count < MaxRetained)
