@@ -17,6 +17,9 @@ internal sealed record LocalClusterOptions
     /// <summary>First client port; nodes use consecutive ports. Null picks free ports (those and their bus ports).</summary>
     public int? BasePort { get; init; }
 
+    /// <summary>With <see cref="BasePort"/>: how long to wait for its ports to be free (a cluster just stopped may hold them a moment).</summary>
+    public TimeSpan PortWaitTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Where node directories go. Null creates a temp directory that is deleted on dispose; a given directory is kept
     /// (logs stay readable after a demo) but the node sub-directories in it are wiped at start, so a stale nodes.conf

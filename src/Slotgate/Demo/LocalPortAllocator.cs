@@ -62,15 +62,46 @@ internal static class LocalPortAllocator
         throw new LocalClusterException("pick ports: the OS kept returning ports already handed out.");
     }
 
-    private static bool IsAvailable(int port)
+    /// <summary>
+    /// For fixed ports (<c>slotgate demo</c>): waits until <c>p .. p+count-1</c> and their bus ports can be bound, as
+    /// they can a moment after a previous cluster on them was stopped; names the first busy one if they stay busy.
+    /// </summary>
+    public static async Task WaitForRedisPortsAsync(int start, int count, TimeSpan timeout, CancellationToken ct)
     {
-        if (Issued.Contains(port))
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
         {
-            return false;
+            int busy = Enumerable.Range(start, count)
+                .SelectMany(p => new[] { p, p + LocalClusterOptions.ClusterBusPortOffset })
+                .FirstOrDefault(p => !IsBindable(p, asRedisDoes: true));
+            if (busy == 0)
+            {
+                return;
+            }
+            if (waited.Elapsed >= timeout)
+            {
+                throw new LocalClusterException(
+                    $"pick ports: 127.0.0.1:{busy} is in use by another process (ports {start}..{start + count - 1} and their cluster bus ports " +
+                    $"{start + LocalClusterOptions.ClusterBusPortOffset}..{start + count - 1 + LocalClusterOptions.ClusterBusPortOffset} are needed). " +
+                    "Is another local cluster or demo running?");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct).ConfigureAwait(false);
         }
+    }
+
+    private static bool IsAvailable(int port) => !Issued.Contains(port) && IsBindable(port, asRedisDoes: false);
+
+    /// <param name="asRedisDoes">Bind with SO_REUSEADDR, as redis-server does: a port whose old connections linger in
+    /// TIME_WAIT counts as free, one another process listens on does not.</param>
+    private static bool IsBindable(int port, bool asRedisDoes)
+    {
         try
         {
             using var listener = new TcpListener(IPAddress.Loopback, port);
+            if (asRedisDoes)
+            {
+                listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
             listener.Start();
             listener.Stop();
             return true;

@@ -56,6 +56,10 @@ internal sealed class LocalRedisCluster : IAsyncDisposable
         }
         string serverPath = RedisServerLocator.Locate(options.RedisServerPath);
         int basePort = options.BasePort ?? LocalPortAllocator.ReserveRedisPorts(options.NodeCount);
+        if (options.BasePort is not null)
+        {
+            await LocalPortAllocator.WaitForRedisPortsAsync(basePort, options.NodeCount, options.PortWaitTimeout, ct).ConfigureAwait(false);
+        }
         bool ownsDirectory = options.WorkingDirectory is null;
         string directory = options.WorkingDirectory is null
             ? System.IO.Directory.CreateTempSubdirectory("slotgate-cluster-").FullName
