@@ -358,8 +358,21 @@ internal sealed class ClientSession : IReplyTarget
             ValueTask wait = _pendingLimit.WaitUntilAtMostAsync(1);
             if (cancellationToken.CanBeCanceled && !wait.IsCompleted)
             {
-                // Rare path (after EXEC or a blocking command): also give up when the client goes away.
-                await wait.AsTask().WaitAsync(cancellationToken).ConfigureAwait(false);
+                // Rare path (after EXEC or a blocking command), so the Task is affordable.
+                Task waiting = wait.AsTask();
+                try
+                {
+                    await waiting.WaitAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    // The client has closed its side (Kestrel reports a half-close as closed). A blocking command
+                    // it was waiting on could wait forever, so cut it off; everything else it sent is still run and
+                    // answered (each within the operation timeout), as Redis runs what it read before the end of
+                    // the stream. Giving up here instead would leave this command queued and never answered.
+                    AbortPinned();
+                    await waiting.ConfigureAwait(false);
+                }
             }
             else
             {

@@ -82,6 +82,37 @@ public class EventLoopTransportTests(ProxyFixture fixture)
         Assert.EndsWith("+PONG\r\n", replies, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("epoll")]
+    [InlineData("kestrel")]
+    public async Task Transport_ClientHalfClosesAfterTransaction_EveryReplyStillArrives(string transport)
+    {
+        // EXEC runs on a connection of its own once everything sent before it is answered; a client that has already
+        // shut down its sending side (nc -N) must still get its reply, and the replies after it.
+        await using SlotgateServer server = await StartAsync(transport);
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(server.Endpoints[0]);
+        string key = $"halfclose:{transport}:tx";
+        var commands = new List<byte>();
+        commands.AddRange(RespTestClient.Encode("SET", key + ":before", "1"));
+        commands.AddRange(RespTestClient.Encode("MULTI"));
+        commands.AddRange(RespTestClient.Encode("SET", key, "in-tx"));
+        commands.AddRange(RespTestClient.Encode("EXEC"));
+        commands.AddRange(RespTestClient.Encode("GET", key));
+        await socket.SendAsync(commands.ToArray());
+        socket.Shutdown(SocketShutdown.Send);
+
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+        {
+            received.Write(buffer, 0, read);
+        }
+        Assert.Equal("+OK\r\n+OK\r\n+QUEUED\r\n*1\r\n+OK\r\n$5\r\nin-tx\r\n", Encoding.ASCII.GetString(received.ToArray()));
+    }
+
     [Fact]
     public async Task EventLoops_ManyClientsPipelining_EachGetsItsOwnRepliesInOrder()
     {
