@@ -181,6 +181,12 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
         _reading = false;
         UpdateInterest();
         _input.Writer.Complete(error);
+        if (!_sendDone)
+        {
+            // The client has closed its side: ConnectionClosed fires now, as on Kestrel's transport, so a session
+            // waiting behind a blocking command can cut it off. Replies still go out until the send side is done.
+            ThreadPool.UnsafeQueueUserWorkItem(static source => source.Cancel(), _closedSource, preferLocal: false);
+        }
         CloseIfDone();
     }
 

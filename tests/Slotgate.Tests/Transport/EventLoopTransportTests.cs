@@ -113,6 +113,36 @@ public class EventLoopTransportTests(ProxyFixture fixture)
         Assert.Equal("+OK\r\n+OK\r\n+QUEUED\r\n*1\r\n+OK\r\n$5\r\nin-tx\r\n", Encoding.ASCII.GetString(received.ToArray()));
     }
 
+    [Theory]
+    [InlineData("epoll")]
+    [InlineData("kestrel")]
+    public async Task Transport_ClientHalfClosesWhileBlocked_BlockingCommandCutOffRestAnswered(string transport)
+    {
+        // BLPOP with no timeout, then a GET behind it, then the client shuts down its side: Redis drops a blocked
+        // client at the end of its stream. Slotgate cuts the BLPOP off (an error, not a wait for ever), answers the
+        // GET and closes, rather than holding the session and a node connection until someone pushes to the list.
+        await using SlotgateServer server = await StartAsync(transport);
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(server.Endpoints[0]);
+        string key = $"halfclose:{transport}:blocked";
+        byte[] commands = [.. RespTestClient.Encode("SET", key, "after"), .. RespTestClient.Encode("BLPOP", key + ":list", "0"), .. RespTestClient.Encode("GET", key)];
+        await socket.SendAsync(commands);
+        await Task.Delay(200); // the BLPOP is waiting on its node by now
+        socket.Shutdown(SocketShutdown.Send);
+
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+        {
+            received.Write(buffer, 0, read);
+        }
+        string replies = Encoding.ASCII.GetString(received.ToArray());
+        Assert.StartsWith("+OK\r\n-", replies, StringComparison.Ordinal);
+        Assert.EndsWith("\r\n$5\r\nafter\r\n", replies, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task EventLoops_ManyClientsPipelining_EachGetsItsOwnRepliesInOrder()
     {
