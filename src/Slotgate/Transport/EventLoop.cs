@@ -86,14 +86,14 @@ internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
     /// the first command (or reply) of a batch waits for the rest of the batch this way, then writes and flushes
     /// them together: one flush per batch rather than one per item, with the send still one per batch.
     /// </summary>
-    public static EndOfBatchAwaitable YieldToEndOfBatch() => new(t_current);
+    public static LoopYieldAwaitable YieldToEndOfBatch() => new(t_current, afterNextPoll: false);
 
     /// <summary>
     /// Awaited on the loop's thread, resumes there after the loop has next polled its sockets (without blocking, since
     /// work is waiting) and handled what that poll found. A writer with part of a burst ready gives the rest of it one
     /// more chance to arrive this way before it sends the part: the cost is one poll, shared by every writer waiting.
     /// </summary>
-    public static AfterNextPollAwaitable YieldToNextPoll() => new(t_current);
+    public static LoopYieldAwaitable YieldToNextPoll() => new(t_current, afterNextPoll: true);
 
     internal void ScheduleAfterNextPoll(Action<object?> action, object? state) => _afterPoll.Add((action, state));
 
@@ -292,12 +292,15 @@ internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
     }
 }
 
-/// <summary>What <see cref="EventLoop.YieldToNextPoll"/> returns: completes at once off the loops, else after the next poll.</summary>
-internal readonly struct AfterNextPollAwaitable(EventLoop? loop) : System.Runtime.CompilerServices.ICriticalNotifyCompletion
+/// <summary>
+/// What <see cref="EventLoop.YieldToEndOfBatch"/> and <see cref="EventLoop.YieldToNextPoll"/> return: completes at once
+/// off the loops, else resumes on the loop after the current batch, or after the next poll.
+/// </summary>
+internal readonly struct LoopYieldAwaitable(EventLoop? loop, bool afterNextPoll) : System.Runtime.CompilerServices.ICriticalNotifyCompletion
 {
     private static readonly Action<object?> s_resume = static continuation => ((Action)continuation!)();
 
-    public AfterNextPollAwaitable GetAwaiter() => this;
+    public LoopYieldAwaitable GetAwaiter() => this;
 
     public bool IsCompleted => loop is null;
 
@@ -305,25 +308,17 @@ internal readonly struct AfterNextPollAwaitable(EventLoop? loop) : System.Runtim
     {
     }
 
-    public void OnCompleted(Action continuation) => loop!.ScheduleAfterNextPoll(s_resume, continuation);
+    public void OnCompleted(Action continuation) => UnsafeOnCompleted(continuation);
 
-    public void UnsafeOnCompleted(Action continuation) => loop!.ScheduleAfterNextPoll(s_resume, continuation);
-}
-
-/// <summary>What <see cref="EventLoop.YieldToEndOfBatch"/> returns: completes at once off the loops, else after the batch.</summary>
-internal readonly struct EndOfBatchAwaitable(EventLoop? loop) : System.Runtime.CompilerServices.ICriticalNotifyCompletion
-{
-    private static readonly Action<object?> s_resume = static continuation => ((Action)continuation!)();
-
-    public EndOfBatchAwaitable GetAwaiter() => this;
-
-    public bool IsCompleted => loop is null;
-
-    public void GetResult()
+    public void UnsafeOnCompleted(Action continuation)
     {
+        if (afterNextPoll)
+        {
+            loop!.ScheduleAfterNextPoll(s_resume, continuation);
+        }
+        else
+        {
+            loop!.Schedule(s_resume, continuation);
+        }
     }
-
-    public void OnCompleted(Action continuation) => loop!.Schedule(s_resume, continuation);
-
-    public void UnsafeOnCompleted(Action continuation) => loop!.Schedule(s_resume, continuation);
 }
