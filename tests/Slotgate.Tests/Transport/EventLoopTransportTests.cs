@@ -24,6 +24,20 @@ public class EventLoopTransportTests(ProxyFixture fixture)
             Io = new IoOptions { Transport = transport, EventLoops = eventLoops },
         }, logging => logging.SetMinimumLevel(LogLevel.Warning));
 
+    /// <summary>Everything the proxy sends until it closes the connection (within 10 seconds).</summary>
+    private static async Task<string> ReceiveUntilClosedAsync(Socket socket)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        int read;
+        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+        {
+            received.Write(buffer, 0, read);
+        }
+        return Encoding.ASCII.GetString(received.ToArray());
+    }
+
     [Theory]
     [InlineData("epoll")]
     [InlineData("kestrel")]
@@ -69,15 +83,7 @@ public class EventLoopTransportTests(ProxyFixture fixture)
         await socket.SendAsync(Encoding.ASCII.GetBytes(commands.ToString()));
         socket.Shutdown(SocketShutdown.Send); // as `printf ... | nc -N` does
 
-        var received = new MemoryStream();
-        var buffer = new byte[4096];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
-        {
-            received.Write(buffer, 0, read);
-        }
-        string replies = Encoding.ASCII.GetString(received.ToArray());
+        string replies = await ReceiveUntilClosedAsync(socket);
         Assert.Equal(200, replies.Split("+OK\r\n").Length - 1);
         Assert.EndsWith("+PONG\r\n", replies, StringComparison.Ordinal);
     }
@@ -102,15 +108,7 @@ public class EventLoopTransportTests(ProxyFixture fixture)
         await socket.SendAsync(commands.ToArray());
         socket.Shutdown(SocketShutdown.Send);
 
-        var received = new MemoryStream();
-        var buffer = new byte[4096];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
-        {
-            received.Write(buffer, 0, read);
-        }
-        Assert.Equal("+OK\r\n+OK\r\n+QUEUED\r\n*1\r\n+OK\r\n$5\r\nin-tx\r\n", Encoding.ASCII.GetString(received.ToArray()));
+        Assert.Equal("+OK\r\n+OK\r\n+QUEUED\r\n*1\r\n+OK\r\n$5\r\nin-tx\r\n", await ReceiveUntilClosedAsync(socket));
     }
 
     [Theory]
@@ -130,15 +128,7 @@ public class EventLoopTransportTests(ProxyFixture fixture)
         await Task.Delay(200); // the BLPOP is waiting on its node by now
         socket.Shutdown(SocketShutdown.Send);
 
-        var received = new MemoryStream();
-        var buffer = new byte[4096];
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
-        {
-            received.Write(buffer, 0, read);
-        }
-        string replies = Encoding.ASCII.GetString(received.ToArray());
+        string replies = await ReceiveUntilClosedAsync(socket);
         Assert.StartsWith("+OK\r\n-", replies, StringComparison.Ordinal);
         Assert.EndsWith("\r\n$5\r\nafter\r\n", replies, StringComparison.Ordinal);
     }
