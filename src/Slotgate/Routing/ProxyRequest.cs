@@ -155,9 +155,10 @@ internal sealed class ProxyRequest : BackendRequest, IValueTaskSource
             OnReply(new ReadOnlySequence<byte>(reply)); // errors may be redirects, which are parsed from the sequence
             return;
         }
-        if (ReplyTarget is { } target && FaultDelay == TimeSpan.Zero && target.TryWriteReply(this, bytes))
+        if (ReplyTarget is { } target && FaultDelay == TimeSpan.Zero && bytes[0] != (byte)'-' && target.TryWriteReply(this, bytes))
         {
-            // Written to the client from the node's buffer: the one copy of this reply. The request keeps none.
+            // Written to the client from the node's buffer: the one copy of this reply. The request keeps none (so
+            // only replies that are not errors: the accounting classifies the reply it holds).
             _reply.ResetWrittenCount();
         }
         else
