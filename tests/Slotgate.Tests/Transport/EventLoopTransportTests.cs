@@ -24,9 +24,20 @@ public class EventLoopTransportTests(ProxyFixture fixture)
             Io = new IoOptions { Transport = transport, EventLoops = eventLoops },
         }, logging => logging.SetMinimumLevel(LogLevel.Warning));
 
-    /// <summary>Everything the proxy sends until it closes the connection (within 10 seconds).</summary>
-    private static async Task<string> ReceiveUntilClosedAsync(Socket socket)
+    /// <summary>
+    /// Sends <paramref name="commands"/> through a new proxy on <paramref name="transport"/>, waits <paramref name="pause"/>,
+    /// shuts down the sending side (as <c>printf ... | nc -N</c> does) and returns everything the proxy sends until it
+    /// closes the connection (within 10 seconds).
+    /// </summary>
+    private async Task<string> SendThenHalfCloseAsync(string transport, byte[] commands, TimeSpan pause = default)
     {
+        await using SlotgateServer server = await StartAsync(transport);
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(server.Endpoints[0]);
+        await socket.SendAsync(commands);
+        await Task.Delay(pause);
+        socket.Shutdown(SocketShutdown.Send);
+
         var received = new MemoryStream();
         var buffer = new byte[4096];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -71,19 +82,15 @@ public class EventLoopTransportTests(ProxyFixture fixture)
     [InlineData("kestrel")]
     public async Task Transport_ClientHalfClosesAfterPipeline_EveryReplyStillArrives(string transport)
     {
-        await using SlotgateServer server = await StartAsync(transport);
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(server.Endpoints[0]);
         var commands = new StringBuilder();
         for (int i = 0; i < 200; i++)
         {
             commands.Append("*3\r\n$3\r\nSET\r\n$").Append($"halfclose:{i}".Length).Append("\r\n").Append($"halfclose:{i}").Append("\r\n$1\r\nx\r\n");
         }
         commands.Append("*1\r\n$4\r\nPING\r\n");
-        await socket.SendAsync(Encoding.ASCII.GetBytes(commands.ToString()));
-        socket.Shutdown(SocketShutdown.Send); // as `printf ... | nc -N` does
 
-        string replies = await ReceiveUntilClosedAsync(socket);
+        string replies = await SendThenHalfCloseAsync(transport, Encoding.ASCII.GetBytes(commands.ToString()));
+
         Assert.Equal(200, replies.Split("+OK\r\n").Length - 1);
         Assert.EndsWith("+PONG\r\n", replies, StringComparison.Ordinal);
     }
@@ -95,20 +102,17 @@ public class EventLoopTransportTests(ProxyFixture fixture)
     {
         // EXEC runs on a connection of its own once everything sent before it is answered; a client that has already
         // shut down its sending side (nc -N) must still get its reply, and the replies after it.
-        await using SlotgateServer server = await StartAsync(transport);
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(server.Endpoints[0]);
         string key = $"halfclose:{transport}:tx";
-        var commands = new List<byte>();
-        commands.AddRange(RespTestClient.Encode("SET", key + ":before", "1"));
-        commands.AddRange(RespTestClient.Encode("MULTI"));
-        commands.AddRange(RespTestClient.Encode("SET", key, "in-tx"));
-        commands.AddRange(RespTestClient.Encode("EXEC"));
-        commands.AddRange(RespTestClient.Encode("GET", key));
-        await socket.SendAsync(commands.ToArray());
-        socket.Shutdown(SocketShutdown.Send);
+        byte[] commands =
+        [
+            .. RespTestClient.Encode("SET", key + ":before", "1"),
+            .. RespTestClient.Encode("MULTI"),
+            .. RespTestClient.Encode("SET", key, "in-tx"),
+            .. RespTestClient.Encode("EXEC"),
+            .. RespTestClient.Encode("GET", key),
+        ];
 
-        Assert.Equal("+OK\r\n+OK\r\n+QUEUED\r\n*1\r\n+OK\r\n$5\r\nin-tx\r\n", await ReceiveUntilClosedAsync(socket));
+        Assert.Equal("+OK\r\n+OK\r\n+QUEUED\r\n*1\r\n+OK\r\n$5\r\nin-tx\r\n", await SendThenHalfCloseAsync(transport, commands));
     }
 
     [Theory]
@@ -119,16 +123,12 @@ public class EventLoopTransportTests(ProxyFixture fixture)
         // BLPOP with no timeout, then a GET behind it, then the client shuts down its side: Redis drops a blocked
         // client at the end of its stream. Slotgate cuts the BLPOP off (an error, not a wait for ever), answers the
         // GET and closes, rather than holding the session and a node connection until someone pushes to the list.
-        await using SlotgateServer server = await StartAsync(transport);
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-        await socket.ConnectAsync(server.Endpoints[0]);
         string key = $"halfclose:{transport}:blocked";
         byte[] commands = [.. RespTestClient.Encode("SET", key, "after"), .. RespTestClient.Encode("BLPOP", key + ":list", "0"), .. RespTestClient.Encode("GET", key)];
-        await socket.SendAsync(commands);
-        await Task.Delay(200); // the BLPOP is waiting on its node by now
-        socket.Shutdown(SocketShutdown.Send);
 
-        string replies = await ReceiveUntilClosedAsync(socket);
+        // The pause: the BLPOP is waiting on its node by the time the client closes its side.
+        string replies = await SendThenHalfCloseAsync(transport, commands, TimeSpan.FromMilliseconds(200));
+
         Assert.StartsWith("+OK\r\n-", replies, StringComparison.Ordinal);
         Assert.EndsWith("\r\n$5\r\nafter\r\n", replies, StringComparison.Ordinal);
     }
