@@ -3,7 +3,7 @@ namespace Slotgate.Tests.Kubernetes;
 /// <summary>Every file or folder a kustomization names exists, and every manifest file is used by one.</summary>
 public sealed class KustomizationFileTests
 {
-    private static readonly string[] ListFields = ["resources", "components"];
+    private static readonly string[] ListFields = ["resources", "components", "configurations"];
 
     [Fact]
     public void Kustomizations_ReferencedFiles_AllExist()

@@ -7,13 +7,15 @@ namespace Slotgate.Tests.Kubernetes;
 public sealed class ManifestInvariantTests
 {
     private const string Overlay = "overlays/ambient-waypoint";
+    private const string ProxyOverlay = "overlays/ambient-waypoint-proxy";
     private const string GatewayName = "redis-waypoint";
 
-    public static TheoryData<string> SlotgateKustomizations => new() { "base", Overlay };
+    public static TheoryData<string> SlotgateKustomizations => new() { "base", Overlay, ProxyOverlay };
 
     [Theory]
     [InlineData("base")]
     [InlineData(Overlay)]
+    [InlineData(ProxyOverlay)]
     [InlineData("examples/redis-cluster")]
     [InlineData("examples/client")]
     [InlineData("controller")]
@@ -80,17 +82,67 @@ public sealed class ManifestInvariantTests
 
     [Theory]
     [MemberData(nameof(SlotgateKustomizations))]
-    public void TerminationGrace_PreStopAndDrain_FitWithMargin(string directory)
+    public void TerminationGrace_DrainDelayAndDrain_FitWithMargin(string directory)
     {
         var manifest = new SlotgateManifest(Kustomize.Render(directory));
 
         int grace = int.Parse(manifest.Deployment.RequiredText("spec.template.spec.terminationGracePeriodSeconds"));
-        int preStop = int.Parse(manifest.Container.RequiredText("lifecycle.preStop.sleep.seconds"));
-        string drain = manifest.Config.RequiredText("shutdown.drainTimeout");
-        Assert.EndsWith("s", drain, StringComparison.Ordinal);
-        int drainSeconds = int.Parse(drain[..^1]);
-        Assert.True(preStop > 0, "a preStop pause lets endpoints be removed before the drain starts");
-        Assert.True(grace >= preStop + drainSeconds + 10, $"grace {grace}s < preStop {preStop}s + drain {drainSeconds}s + 10s");
+        int delay = Seconds(manifest.Config.RequiredText("shutdown.drainDelay"));
+        int drain = Seconds(manifest.Config.RequiredText("shutdown.drainTimeout"));
+        Assert.True(delay > 0, "a delay before the drain lets endpoints and ztunnels drop the pod first");
+        Assert.True(grace >= delay + drain + 10, $"grace {grace}s < drainDelay {delay}s + drainTimeout {drain}s + 10s");
+        // The kubelet's preStop sleep handler exists only from Kubernetes 1.30; Slotgate's drainDelay replaces it.
+        Assert.Null(manifest.Container.At("lifecycle"));
+    }
+
+    [Theory]
+    [MemberData(nameof(SlotgateKustomizations))]
+    public void ConfigMap_Name_CarriesContentHashSoChangesRollThePods(string directory)
+    {
+        var manifest = new SlotgateManifest(Kustomize.Render(directory));
+
+        string name = manifest.ConfigMap.Name();
+        Assert.StartsWith("slotgate-config-", name, StringComparison.Ordinal);
+        Assert.Equal(10, name["slotgate-config-".Length..].Length);
+    }
+
+    [Fact]
+    public void ConfigMap_OverlayWithOtherConfig_GetsAnotherName()
+    {
+        string[] names = ["base", Overlay, ProxyOverlay];
+
+        Assert.Equal(names.Length, names.Select(d => new SlotgateManifest(Kustomize.Render(d)).ConfigMap.Name()).Distinct().Count());
+    }
+
+    [Fact]
+    public void ProxyOverlay_Gateway_AsksForProxyBindingOnTheProxyProtocolListener()
+    {
+        var objects = Kustomize.Render(ProxyOverlay);
+        var manifest = new SlotgateManifest(objects);
+        var gateway = objects.Single("Gateway", GatewayName);
+
+        Assert.Equal("PROXY/15088", gateway.StringMap("metadata.annotations")["ambient.istio.io/waypoint-inbound-binding"]);
+        Assert.Equal([15088], manifest.ProxyProtocolPorts);
+        Assert.Contains(gateway.Items("spec.listeners"), l => l.Text("protocol") == "PROXY" && l.Text("port") == "15088");
+        Assert.Contains(manifest.Service.Items("spec.ports"), p => p.Text("port") == "15088");
+        Assert.Equal("ambient", manifest.PodLabels["istio.io/dataplane-mode"]);
+        // Only loopback (the ztunnel in the pod's network namespace) may vouch for a client's identity.
+        Assert.Equal(["127.0.0.0/8", "::1/128"], manifest.Config.Items("proxyProtocol.trustedProxies").Select(n => n.ToString()));
+    }
+
+    [Fact]
+    public void Images_EveryKustomization_TakesThemFromTheImagesComponent()
+    {
+        foreach (string directory in new[] { "base", Overlay, ProxyOverlay })
+        {
+            Assert.Equal("slotgate:latest", new SlotgateManifest(Kustomize.Render(directory)).Container.RequiredText("image"));
+        }
+    }
+
+    private static int Seconds(string duration)
+    {
+        Assert.EndsWith("s", duration, StringComparison.Ordinal);
+        return int.Parse(duration[..^1]);
     }
 
     [Theory]

@@ -35,8 +35,16 @@ internal sealed class SlotgateManifest
 
     public IReadOnlyDictionary<string, string> PodLabels => Deployment.StringMap("spec.template.metadata.labels");
 
+    /// <summary>Every RESP listener's port: <c>listen</c> and <c>proxyProtocol.listen</c>.</summary>
     public IReadOnlyList<int> ListenPorts =>
-        Config.Items("listen").Select(l => PortOf(((YamlScalarNode)l).Value!)).ToList();
+        Config.Items("listen").Concat(ProxyProtocolListeners).Select(l => PortOf(((YamlScalarNode)l).Value!)).ToList();
+
+    /// <summary>The ports of <c>proxyProtocol.listen</c>: connections that start with a PROXY protocol header.</summary>
+    public IReadOnlyList<int> ProxyProtocolPorts =>
+        ProxyProtocolListeners.Select(l => PortOf(((YamlScalarNode)l).Value!)).ToList();
+
+    private IEnumerable<YamlNode> ProxyProtocolListeners =>
+        Config.At("proxyProtocol") is null ? [] : Config.Items("proxyProtocol.listen");
 
     public int AdminPort => PortOf(Config.RequiredText("admin.listen"));
 
