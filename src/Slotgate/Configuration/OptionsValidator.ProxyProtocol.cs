@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Net.Sockets;
 using Slotgate.Security;
 
 namespace Slotgate.Configuration;
@@ -48,7 +49,7 @@ internal static partial class OptionsValidator
         for (int i = 0; i < proxy.TrustedProxies.Count; i++)
         {
             string cidr = proxy.TrustedProxies[i];
-            if (!IPNetwork.TryParse(cidr, out _))
+            if (!TryParseCidr(cidr, out _))
             {
                 errors.Add($"proxyProtocol.trustedProxies[{i.ToString(CultureInfo.InvariantCulture)}]: '{cidr}' is not a CIDR " +
                     "(address/prefix length with no bits set past the prefix, e.g. 10.0.0.0/8 or fd00::/8)");
@@ -75,5 +76,35 @@ internal static partial class OptionsValidator
                 errors.Add($"{path}: '{identities[i]}' is listed twice");
             }
         }
+    }
+
+    /// <summary>
+    /// <c>address/prefix</c> with no address bits set past the prefix: <c>10.1.2.3/8</c> is refused rather than read
+    /// as <c>10.0.0.0/8</c>, since whoever wrote it may have meant a single host.
+    /// </summary>
+    public static bool TryParseCidr(string text, out IPNetwork network)
+    {
+        network = default;
+        int slash = text.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0
+            || !IPAddress.TryParse(text.AsSpan(0, slash), out IPAddress? address)
+            || !int.TryParse(text.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int prefix))
+        {
+            return false;
+        }
+        byte[] bytes = address.GetAddressBytes();
+        if (prefix > bytes.Length * 8 || (address.AddressFamily == AddressFamily.InterNetworkV6 && address.ScopeId != 0))
+        {
+            return false;
+        }
+        for (int bit = prefix; bit < bytes.Length * 8; bit++)
+        {
+            if ((bytes[bit / 8] & (0x80 >> (bit % 8))) != 0)
+            {
+                return false;
+            }
+        }
+        network = new IPNetwork(address, prefix);
+        return true;
     }
 }

@@ -30,7 +30,9 @@ internal sealed partial class ProxyProtocolConnectionHandler : ConnectionHandler
         _metrics = metrics;
         _logger = logger;
         // Validated at start-up: every entry parses.
-        _trusted = [.. options.ProxyProtocol.TrustedProxies.Select(cidr => IPNetwork.Parse(cidr))];
+        _trusted = [.. options.ProxyProtocol.TrustedProxies.Select(cidr => OptionsValidator.TryParseCidr(cidr, out IPNetwork network)
+            ? network
+            : throw new InvalidOperationException($"proxyProtocol.trustedProxies: '{cidr}' is not a CIDR"))];
         _timeout = options.ProxyProtocol.HeaderTimeout;
     }
 
