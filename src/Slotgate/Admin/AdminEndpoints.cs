@@ -45,7 +45,7 @@ internal static partial class AdminEndpoints
         IServiceProvider services = context.RequestServices;
         string? reason = Readiness.Check(
             services.GetRequiredService<TopologyRefresher>().Current,
-            services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested);
+            services.GetRequiredService<Hosting.ShutdownDrain>().Stopping);
         return reason is null
             ? Text(context, StatusCodes.Status200OK, "ready\n")
             : Text(context, StatusCodes.Status503ServiceUnavailable, $"not ready: {reason}\n");

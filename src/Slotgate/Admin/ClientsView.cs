@@ -20,6 +20,8 @@ internal static class ClientsView
             info.LibraryName,
             info.LibraryVersion,
             session.Subscribed,
-            session.InMulti);
+            session.InMulti,
+            info.Identity,
+            info.User);
     }
 }

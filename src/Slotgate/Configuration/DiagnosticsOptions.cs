@@ -27,6 +27,12 @@ internal sealed record DiagnosticsOptions
     /// <summary>How often the metrics are pushed to <see cref="OtlpEndpoint"/>.</summary>
     public TimeSpan OtlpInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Identities (SPIFFE IDs or patterns) commands are counted by in <c>/metrics</c> and INFO; any other identity
+    /// counts as <c>other</c>, a connection without one as <c>none</c>. A list, so the label set stays bounded.
+    /// </summary>
+    public IReadOnlyList<string> Identities { get; init; } = [];
+
     /// <summary>The collector URL the exporter posts to, or null when OTLP is off.</summary>
     public Uri? OtlpMetricsUri =>
         OtlpEndpoint is { Length: > 0 } text && Uri.TryCreate(text, UriKind.Absolute, out Uri? uri)

@@ -11,9 +11,9 @@ namespace Slotgate.Configuration;
 /// </summary>
 internal sealed partial class OptionsReader
 {
-    private static readonly string[] RootKeys = ["listen", "tls", "cluster", "backend", "routing", "limits", "shutdown", "io", "auth", "logging", "admin", "diagnostics", "faults", "upstreams", "routes"];
+    private static readonly string[] RootKeys = ["listen", "tls", "proxyProtocol", "cluster", "backend", "routing", "limits", "shutdown", "io", "auth", "logging", "admin", "diagnostics", "faults", "upstreams", "routes"];
     private static readonly string[] AuthKeys = ["users", "allowPing", "timeout", "maxFailuresPerMinute"];
-    private static readonly string[] UserKeys = ["name", "passwords", "passwordFiles", "passwordHashes", "noPass", "rules"];
+    private static readonly string[] UserKeys = ["name", "passwords", "passwordFiles", "passwordHashes", "noPass", "rules", "identities"];
     private static readonly string[] ClusterKeys =
         ["seeds", "refreshInterval", "refreshMinInterval", "username", "password", "usernameFile", "passwordFile", "fileReloadInterval", "tls"];
     private static readonly string[] TlsKeys = ["listen", "certFile", "keyFile", "clientCaFile", "clientCertificates", "reloadInterval"];
@@ -24,12 +24,13 @@ internal sealed partial class OptionsReader
     private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient", "maxBlockedClients",
         "maxClients", "clientIdleTimeout", "maxClientsPerAddress", "pubsubOutputBufferLimit",
         "maxPendingBytesPerClient", "maxPendingBytes"];
-    private static readonly string[] ShutdownKeys = ["drainTimeout"];
+    private static readonly string[] ShutdownKeys = ["drainTimeout", "drainDelay"];
+    private static readonly string[] ProxyProtocolKeys = ["listen", "trustedProxies", "headerTimeout"];
     private static readonly string[] IoKeys = ["transport", "eventLoops"];
     private static readonly string[] LoggingKeys = ["logLevel", "json"];
     private static readonly string[] AdminKeys = ["listen", "username", "password", "token"];
     private static readonly string[] DiagnosticsKeys =
-        ["slowlogThreshold", "slowlogMaxLength", "accessLog", "accessLogSampleRate", "accessLogArguments", "otlpEndpoint", "otlpInterval"];
+        ["slowlogThreshold", "slowlogMaxLength", "accessLog", "accessLogSampleRate", "accessLogArguments", "otlpEndpoint", "otlpInterval", "identities"];
 
     private readonly IReadOnlyDictionary<string, ConfigEntry> _entries;
     private readonly List<string> _errors;
@@ -53,6 +54,7 @@ internal sealed partial class OptionsReader
             {
                 "listen" => options with { Listen = ReadList(section, "listen") },
                 "tls" => options with { Tls = ReadTls(section, "tls") },
+                "proxyProtocol" => options with { ProxyProtocol = ReadProxyProtocol(section, "proxyProtocol") },
                 "cluster" => options with { Cluster = ReadCluster(section, "cluster") },
                 "backend" => options with { Backend = ReadBackend(section, "backend") },
                 "routing" => options with { Routing = ReadRouting(section, "routing") },
@@ -114,6 +116,25 @@ internal sealed partial class OptionsReader
                 "clientCertificates" => o with { ClientCertificates = ReadScalar(child, childPath)?.ToLowerInvariant() ?? o.ClientCertificates },
                 "reloadInterval" => o with { ReloadInterval = ReadDuration(child, childPath, o.ReloadInterval) },
                 _ => Unknown(o, child, path, TlsKeys),
+            };
+        }
+
+        return o;
+    }
+
+    private ProxyProtocolOptions ReadProxyProtocol(IConfigurationSection section, string path)
+    {
+        var o = new ProxyProtocolOptions();
+        foreach (var child in Children(section, path))
+        {
+            var name = Canonical(child.Key, ProxyProtocolKeys);
+            var childPath = path + "." + name;
+            o = name switch
+            {
+                "listen" => o with { Listen = ReadList(child, childPath) },
+                "trustedProxies" => o with { TrustedProxies = ReadList(child, childPath) },
+                "headerTimeout" => o with { HeaderTimeout = ReadDuration(child, childPath, o.HeaderTimeout) },
+                _ => Unknown(o, child, path, ProxyProtocolKeys),
             };
         }
 
@@ -223,6 +244,7 @@ internal sealed partial class OptionsReader
             o = name switch
             {
                 "drainTimeout" => o with { DrainTimeout = ReadDuration(child, childPath, o.DrainTimeout) },
+                "drainDelay" => o with { DrainDelay = ReadDuration(child, childPath, o.DrainDelay) },
                 _ => Unknown(o, child, path, ShutdownKeys),
             };
         }
@@ -294,6 +316,7 @@ internal sealed partial class OptionsReader
                     "passwordHashes" => user with { PasswordHashes = ReadList(child, childPath) },
                     "noPass" => user with { NoPass = ReadBool(child, childPath, user.NoPass) },
                     "rules" => user with { Rules = ReadScalar(child, childPath) },
+                    "identities" => user with { Identities = ReadList(child, childPath) },
                     _ => Unknown(user, child, itemPath, UserKeys),
                 };
             }
@@ -359,6 +382,7 @@ internal sealed partial class OptionsReader
                 "accessLogArguments" => o with { AccessLogArguments = ReadBool(child, childPath, o.AccessLogArguments) },
                 "otlpEndpoint" => o with { OtlpEndpoint = ReadScalar(child, childPath) },
                 "otlpInterval" => o with { OtlpInterval = ReadDuration(child, childPath, o.OtlpInterval) },
+                "identities" => o with { Identities = ReadList(child, childPath) },
                 _ => Unknown(o, child, path, DiagnosticsKeys),
             };
         }

@@ -25,6 +25,12 @@ internal static partial class OptionsRenderer
         Scalar(yaml, 1, "clientCertificates", tls.ClientCertificates);
         Scalar(yaml, 1, "reloadInterval", Duration(tls.ReloadInterval));
 
+        var proxyProtocol = options.ProxyProtocol;
+        yaml.Append("proxyProtocol:\n");
+        List(yaml, 1, "listen", proxyProtocol.Listen);
+        List(yaml, 1, "trustedProxies", proxyProtocol.TrustedProxies);
+        Scalar(yaml, 1, "headerTimeout", Duration(proxyProtocol.HeaderTimeout));
+
         var cluster = options.Cluster;
         yaml.Append("cluster:\n");
         List(yaml, 1, "seeds", cluster.Seeds);
@@ -86,6 +92,7 @@ internal static partial class OptionsRenderer
 
         yaml.Append("shutdown:\n");
         Scalar(yaml, 1, "drainTimeout", Duration(options.Shutdown.DrainTimeout));
+        Scalar(yaml, 1, "drainDelay", Duration(options.Shutdown.DrainDelay));
 
         yaml.Append("io:\n");
         Scalar(yaml, 1, "transport", options.Io.Transport);
@@ -109,6 +116,7 @@ internal static partial class OptionsRenderer
                 List(yaml, 3, "passwordHashes", [.. user.PasswordHashes.Select(_ => SlotgateConfiguration.SecretMask)]);
                 Scalar(yaml, 3, "noPass", user.NoPass ? "true" : "false");
                 Scalar(yaml, 3, "rules", user.Rules is null ? null : Quote(user.Rules));
+                List(yaml, 3, "identities", user.Identities);
             }
         }
         Scalar(yaml, 1, "allowPing", auth.AllowPing ? "true" : "false");
@@ -135,6 +143,7 @@ internal static partial class OptionsRenderer
         Scalar(yaml, 1, "accessLogArguments", diagnostics.AccessLogArguments ? "true" : "false");
         Scalar(yaml, 1, "otlpEndpoint", diagnostics.OtlpEndpoint is null ? null : Quote(diagnostics.OtlpEndpoint));
         Scalar(yaml, 1, "otlpInterval", Duration(diagnostics.OtlpInterval));
+        List(yaml, 1, "identities", diagnostics.Identities);
 
         yaml.Append(options.Faults.Count == 0 ? "faults: []\n" : "faults:\n");
         foreach (var fault in options.Faults)

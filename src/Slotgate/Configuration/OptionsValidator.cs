@@ -13,8 +13,9 @@ internal static partial class OptionsValidator
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = new List<string>();
-        // A TLS-only proxy (listen: [] with tls.listen set) is allowed, as Redis allows port 0 beside a tls-port.
-        if (options.Listen.Count > 0 || !options.Tls.Enabled)
+        // A TLS-only proxy (listen: [] with tls.listen set) is allowed, as Redis allows port 0 beside a tls-port; so is
+        // one with only PROXY protocol listeners.
+        if (options.Listen.Count > 0 || (!options.Tls.Enabled && !options.ProxyProtocol.Enabled))
         {
             ValidateListen(options.Listen, errors);
         }
@@ -28,6 +29,7 @@ internal static partial class OptionsValidator
         ValidateLimits(options.Limits, errors);
         UserDirectoryBuilder.Build(options.Auth, CommandTable.BuiltIn, errors);
         NotNegative(options.Shutdown.DrainTimeout, "shutdown.drainTimeout", errors);
+        ValidateProxyProtocol(options, errors);
         if (!IoOptions.Transports.Contains(options.Io.Transport))
         {
             errors.Add($"io.transport: must be one of {string.Join(", ", IoOptions.Transports)}, got '{options.Io.Transport}'");

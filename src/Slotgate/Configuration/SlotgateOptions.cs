@@ -12,6 +12,9 @@ internal sealed record SlotgateOptions
     /// <summary>TLS listeners for clients, beside the plaintext ones.</summary>
     public TlsOptions Tls { get; init; } = new();
 
+    /// <summary>Listeners that expect a PROXY protocol header before RESP (sandwich waypoint), and who may send one.</summary>
+    public ProxyProtocolOptions ProxyProtocol { get; init; } = new();
+
     public ClusterOptions Cluster { get; init; } = new();
 
     public BackendOptions Backend { get; init; } = new();

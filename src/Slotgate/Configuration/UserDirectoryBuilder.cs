@@ -13,6 +13,7 @@ internal static class UserDirectoryBuilder
     public static UserDirectory Build(AuthOptions auth, CommandTable commands, List<string> errors, TimeProvider? time = null)
     {
         var users = new List<AclUser>();
+        var identities = new List<(IdentityPattern, AclUser)>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < auth.Users.Count; i++)
         {
@@ -41,9 +42,21 @@ internal static class UserDirectoryBuilder
                 digests.Add(Convert.FromHexString(hash));
             }
             var passwords = new PasswordSet(user.Passwords, digests, user.PasswordFiles, time);
-            if (passwords.IsEmpty && !user.NoPass)
+            if (passwords.IsEmpty && !user.NoPass && user.Identities.Count == 0)
             {
-                errors.Add($"{path}: '{user.Name}' needs a password (passwords, passwordFiles or passwordHashes) or noPass: true");
+                errors.Add($"{path}: '{user.Name}' needs a password (passwords, passwordFiles or passwordHashes), identities, or noPass: true");
+            }
+            var patterns = new List<IdentityPattern>();
+            for (int p = 0; p < user.Identities.Count; p++)
+            {
+                if (IdentityPattern.Parse(user.Identities[p], out string? identityError) is { } pattern)
+                {
+                    patterns.Add(pattern);
+                }
+                else
+                {
+                    errors.Add($"{path}.identities[{p.ToString(CultureInfo.InvariantCulture)}]: {identityError}");
+                }
             }
             if (passwords.Load() is { } unreadable)
             {
@@ -55,6 +68,7 @@ internal static class UserDirectoryBuilder
             if (built is not null && errors.Count == before)
             {
                 users.Add(built);
+                identities.AddRange(patterns.Select(pattern => (pattern, built)));
             }
         }
         if (auth.Timeout < TimeSpan.Zero)
@@ -65,6 +79,6 @@ internal static class UserDirectoryBuilder
         {
             errors.Add($"auth.maxFailuresPerMinute: must not be negative, got {auth.MaxFailuresPerMinute.ToString(CultureInfo.InvariantCulture)}");
         }
-        return new UserDirectory(users, auth.AllowPing, auth.Timeout, auth.MaxFailuresPerMinute, time);
+        return new UserDirectory(users, auth.AllowPing, auth.Timeout, auth.MaxFailuresPerMinute, time, identities);
     }
 }

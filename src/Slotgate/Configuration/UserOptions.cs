@@ -20,4 +20,10 @@ internal sealed record UserOptions
 
     /// <summary>Redis ACL rules (<c>+@read -@dangerous ~app1:* &amp;app1:*</c>); unset means everything is allowed.</summary>
     public string? Rules { get; init; }
+
+    /// <summary>
+    /// SPIFFE IDs (or patterns, <c>*</c> matching within one path segment) of workloads authenticated as this user
+    /// without a password, from the PROXY v2 header's TLV 0xD0 on <c>proxyProtocol.listen</c> connections.
+    /// </summary>
+    public IReadOnlyList<string> Identities { get; init; } = [];
 }

@@ -81,6 +81,10 @@ internal sealed class SlotgateMetrics : IDisposable
         Meter.CreateObservableGauge("slotgate.topology.slots.covered", () => SlotsCovered(), "{slot}", "Hash slots served by a known primary (16384 when healthy)");
         Meter.CreateObservableGauge("slotgate.topology.shards", () => Shards(), "{shard}", "Shards (primaries) in the slot map");
         Meter.CreateObservableGauge("slotgate.clients.blocked", () => BlockedClients(), "{client}", "Clients waiting in a blocking command");
+        Meter.CreateObservableCounter("slotgate.identity.commands", () => Identities.CommandMeasurements(), "{command}",
+            "Commands answered, by client identity (diagnostics.identities; other; none)");
+        Meter.CreateObservableGauge("slotgate.identity.clients", () => Identities.ConnectedMeasurements(), "{connection}",
+            "Client connections open now, by client identity (diagnostics.identities; other; none)");
     }
 
     /// <summary>For components built without a server (unit tests, benchmarks): records into a meter nobody listens to.</summary>
@@ -94,6 +98,9 @@ internal sealed class SlotgateMetrics : IDisposable
     public CommandStatsTable Commands { get; } = new();
 
     public SlowLog SlowLog { get; set; } = new(TimeSpan.FromMilliseconds(10), 128);
+
+    /// <summary>Commands and connections by client identity (<c>diagnostics.identities</c>).</summary>
+    public IdentityStats Identities { get; init; } = new([]);
 
     /// <summary>Sources for the observable gauges, set by the server once its parts exist.</summary>
     public Func<long> ActiveClients { get; set; } = static () => 0;

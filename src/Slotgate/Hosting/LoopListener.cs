@@ -20,22 +20,23 @@ internal sealed class LoopListener : IHostedService, IDisposable
     private const int OutputPause = 64 * 1024;
 
     private readonly EventLoopGroup _loops;
-    private readonly RespConnectionHandler _handler;
     private readonly ILogger _logger;
-    private readonly List<Socket> _sockets = [];
+    private readonly List<(Socket Socket, ConnectionHandler Handler)> _sockets = [];
     private readonly List<Acceptor> _acceptors = [];
     private readonly ConcurrentDictionary<LoopConnection, Task> _connections = new();
     private long _nextId;
 
-    public LoopListener(EventLoopGroup loops, RespConnectionHandler handler, ILogger<LoopListener> logger)
+    public LoopListener(EventLoopGroup loops, ILogger<LoopListener> logger)
     {
         _loops = loops;
-        _handler = handler;
         _logger = logger;
     }
 
-    /// <summary>Binds <paramref name="endpoint"/> now (so port 0 gets its real port at once); accepting starts with the host.</summary>
-    public IPEndPoint Bind(IPEndPoint endpoint)
+    /// <summary>
+    /// Binds <paramref name="endpoint"/> now (so port 0 gets its real port at once); accepting starts with the host.
+    /// Its connections go to <paramref name="handler"/> (RESP, or a PROXY protocol header first).
+    /// </summary>
+    public IPEndPoint Bind(IPEndPoint endpoint, ConnectionHandler handler)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -57,17 +58,17 @@ internal sealed class LoopListener : IHostedService, IDisposable
             socket.Dispose();
             throw;
         }
-        _sockets.Add(socket);
+        _sockets.Add((socket, handler));
         return (IPEndPoint)socket.LocalEndPoint!;
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (Socket socket in _sockets)
+        foreach ((Socket socket, ConnectionHandler handler) in _sockets)
         {
             foreach (EventLoop loop in _loops.Loops)
             {
-                var acceptor = new Acceptor(this, loop, socket);
+                var acceptor = new Acceptor(this, loop, socket, handler);
                 _acceptors.Add(acceptor);
                 loop.Post(static state => ((Acceptor)state!).Start(), acceptor);
             }
@@ -106,7 +107,7 @@ internal sealed class LoopListener : IHostedService, IDisposable
         }
         if (allStopped)
         {
-            foreach (Socket socket in _sockets)
+            foreach ((Socket socket, _) in _sockets)
             {
                 socket.Dispose();
             }
@@ -134,7 +135,7 @@ internal sealed class LoopListener : IHostedService, IDisposable
         }
     }
 
-    private void Accepted(EventLoop loop, int fd)
+    private void Accepted(EventLoop loop, int fd, ConnectionHandler handler)
     {
         Socket socket;
         try
@@ -152,14 +153,14 @@ internal sealed class LoopListener : IHostedService, IDisposable
             LoopCount = _loops.Loops.Count,
         };
         connection.Start();
-        _connections[connection] = ServeAsync(connection);
+        _connections[connection] = ServeAsync(connection, handler);
     }
 
-    private async Task ServeAsync(LoopConnection connection)
+    private async Task ServeAsync(LoopConnection connection, ConnectionHandler handler)
     {
         try
         {
-            await _handler.OnConnectedAsync(connection).ConfigureAwait(false);
+            await handler.OnConnectedAsync(connection).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -174,14 +175,14 @@ internal sealed class LoopListener : IHostedService, IDisposable
 
     public void Dispose()
     {
-        foreach (Socket socket in _sockets)
+        foreach ((Socket socket, _) in _sockets)
         {
             socket.Dispose();
         }
     }
 
     /// <summary>One listening socket on one loop.</summary>
-    private sealed class Acceptor(LoopListener listener, EventLoop loop, Socket socket) : IEventHandler
+    private sealed class Acceptor(LoopListener listener, EventLoop loop, Socket socket, ConnectionHandler handler) : IEventHandler
     {
         private readonly int _fd = (int)socket.Handle;
         private int _slot = -1;
@@ -222,7 +223,7 @@ internal sealed class LoopListener : IHostedService, IDisposable
                 int fd = Native.Accept(_fd, null, null, Native.SOCK_NONBLOCK | Native.SOCK_CLOEXEC);
                 if (fd >= 0)
                 {
-                    listener.Accepted(loop, fd);
+                    listener.Accepted(loop, fd, handler);
                     continue;
                 }
                 int errno = Marshal.GetLastPInvokeError();

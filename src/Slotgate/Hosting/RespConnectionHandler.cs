@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Slotgate.Configuration;
+using Slotgate.Protocol;
 using Slotgate.Proxy;
 
 namespace Slotgate.Hosting;
@@ -12,7 +13,7 @@ internal sealed class RespConnectionHandler(
     CommandDispatcher dispatcher,
     ServerIdentity identity,
     Diagnostics.SlotgateMetrics metrics,
-    IHostApplicationLifetime lifetime,
+    ShutdownDrain shutdown,
     SlotgateOptions options,
     ConnectionsPerAddress perAddress,
     ILogger<ClientSession> logger) : ConnectionHandler
@@ -20,12 +21,24 @@ internal sealed class RespConnectionHandler(
     private static readonly byte[] s_maxClientsReached = "-ERR max number of clients reached\r\n"u8.ToArray();
     private static long s_nextClientId;
 
-    public override async Task OnConnectedAsync(ConnectionContext connection)
+    public override Task OnConnectedAsync(ConnectionContext connection) => ServeAsync(connection, null);
+
+    /// <summary>
+    /// Serves a RESP client. With a PROXY protocol <paramref name="header"/>, its source and destination are the
+    /// client's addresses (for CLIENT LIST, logs, per-address limits) and its identity may authenticate the client.
+    /// </summary>
+    public async Task ServeAsync(ConnectionContext connection, ProxyHeader? header)
     {
+        string? peerIdentity = header?.Identity;
         var info = new ClientInfo(
             Interlocked.Increment(ref s_nextClientId),
-            connection.RemoteEndPoint?.ToString() ?? "?",
-            connection.LocalEndPoint?.ToString() ?? "?");
+            (header?.Source ?? connection.RemoteEndPoint)?.ToString() ?? "?",
+            (header?.Destination ?? connection.LocalEndPoint)?.ToString() ?? "?")
+        {
+            Identity = peerIdentity,
+            IdentityUser = dispatcher.Users.FindByIdentity(peerIdentity),
+            IdentityBucket = metrics.Identities.BucketOf(peerIdentity),
+        };
         if (connection is Transport.LoopConnection onLoop)
         {
             // Connection i of every node is opened by, and so lives on the loop of, the clients whose affinity picks it.
@@ -48,9 +61,18 @@ internal sealed class RespConnectionHandler(
         }
         var session = new ClientSession(connection.Transport, dispatcher, info, logger);
         metrics.ClientConnected();
-        logger.LogDebug("Client {Id} connected from {Address}", info.Id, info.RemoteEndpoint);
+        metrics.Identities.Connected(info.IdentityBucket);
+        if (header is null)
+        {
+            logger.LogDebug("Client {Id} connected from {Address}", info.Id, info.RemoteEndpoint);
+        }
+        else
+        {
+            logger.LogDebug("Client {Id} connected from {Address} through {Proxy} (PROXY v{Version}), identity {Identity}, user {User}",
+                info.Id, info.RemoteEndpoint, connection.RemoteEndPoint, header.Version, peerIdentity ?? "none", session.Authenticated ? info.User : "(not authenticated)");
+        }
         // On shutdown the session stops reading new commands but still answers those already received (drain).
-        using CancellationTokenRegistration stopping = lifetime.ApplicationStopping.Register(
+        using CancellationTokenRegistration stopping = shutdown.Draining.Register(
             static state => ((ConnectionContext)state!).Transport.Input.CancelPendingRead(), connection);
         // A client that never authenticates must not hold a connection (and its buffers) for ever.
         using ITimer? authTimeout = session.Authenticated || dispatcher.Users.Timeout <= TimeSpan.Zero
@@ -63,6 +85,7 @@ internal sealed class RespConnectionHandler(
         finally
         {
             identity.ClientDisconnected();
+            metrics.Identities.Disconnected(info.IdentityBucket);
             perAddress.Remove(address);
             logger.LogDebug("Client {Id} disconnected", info.Id);
         }

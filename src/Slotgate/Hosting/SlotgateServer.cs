@@ -30,11 +30,13 @@ internal sealed class SlotgateServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private SlotgateServer(WebApplication app, IReadOnlyList<IPEndPoint> endpoints, IReadOnlyList<IPEndPoint> tlsEndpoints, IPEndPoint? adminEndpoint)
+    private SlotgateServer(WebApplication app, IReadOnlyList<IPEndPoint> endpoints, IReadOnlyList<IPEndPoint> tlsEndpoints,
+        IReadOnlyList<IPEndPoint> proxyProtocolEndpoints, IPEndPoint? adminEndpoint)
     {
         _app = app;
         Endpoints = endpoints;
         TlsEndpoints = tlsEndpoints;
+        ProxyProtocolEndpoints = proxyProtocolEndpoints;
         AdminEndpoint = adminEndpoint;
     }
 
@@ -43,6 +45,9 @@ internal sealed class SlotgateServer : IAsyncDisposable
 
     /// <summary>The TLS addresses actually bound (<c>tls.listen</c>).</summary>
     public IReadOnlyList<IPEndPoint> TlsEndpoints { get; }
+
+    /// <summary>The PROXY protocol addresses actually bound (<c>proxyProtocol.listen</c>).</summary>
+    public IReadOnlyList<IPEndPoint> ProxyProtocolEndpoints { get; }
 
     /// <summary>Where the admin HTTP API listens (the real port when the options say 0), or null when it is off.</summary>
     public IPEndPoint? AdminEndpoint { get; }
@@ -73,9 +78,13 @@ internal sealed class SlotgateServer : IAsyncDisposable
             ConfigureDefaultLogging(builder.Logging, options.Logging);
         }
         // The drain: on stop, Kestrel stops accepting and waits this long for sessions to answer what they have read,
-        // then aborts the connections still open.
-        builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = options.Shutdown.DrainTimeout);
+        // then aborts the connections still open. The host's timeout also covers the delay before it (ShutdownDrain).
+        builder.Host.ConfigureHostOptions(host => host.ShutdownTimeout = options.Shutdown.DrainTimeout + options.Shutdown.DrainDelay);
         builder.Services.AddSlotgate(options);
+        builder.Services.AddSingleton<ShutdownDrain>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ShutdownDrain>());
+        builder.Services.AddSingleton<RespConnectionHandler>();
+        builder.Services.AddSingleton<ProxyProtocolConnectionHandler>();
         if (options.Tls.Enabled)
         {
             builder.Services.AddSingleton(sp => new TlsListenerCertificates(options.Tls, sp.GetRequiredService<ILogger<TlsListenerCertificates>>()));
@@ -98,7 +107,6 @@ internal sealed class SlotgateServer : IAsyncDisposable
         bool loops = options.Io.UsesEventLoops;
         if (loops)
         {
-            builder.Services.AddSingleton<RespConnectionHandler>();
             builder.Services.AddSingleton<LoopListener>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<LoopListener>());
             if (!options.Tls.Enabled && !options.Admin.Enabled)
@@ -109,6 +117,7 @@ internal sealed class SlotgateServer : IAsyncDisposable
         }
         var respListeners = new List<ListenOptions>();
         var tlsListeners = new List<ListenOptions>();
+        var proxyListeners = new List<ListenOptions>();
         ListenOptions? adminListener = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -119,6 +128,15 @@ internal sealed class SlotgateServer : IAsyncDisposable
                 {
                     listener.UseConnectionHandler<RespConnectionHandler>();
                     respListeners.Add(listener);
+                });
+            }
+            foreach (string listen in loops ? [] : options.ProxyProtocol.Listen)
+            {
+                HostPort address = HostPort.Parse(listen);
+                kestrel.Listen(ToEndPoint(address), listener =>
+                {
+                    listener.UseConnectionHandler<ProxyProtocolConnectionHandler>();
+                    proxyListeners.Add(listener);
                 });
             }
             foreach (string listen in options.Tls.Listen)
@@ -165,14 +183,21 @@ internal sealed class SlotgateServer : IAsyncDisposable
         }
 
         var endpoints = new List<IPEndPoint>();
+        var proxyEndpoints = new List<IPEndPoint>();
         if (loops)
         {
             var listener = app.Services.GetRequiredService<LoopListener>();
+            var resp = app.Services.GetRequiredService<RespConnectionHandler>();
+            var proxied = app.Services.GetRequiredService<ProxyProtocolConnectionHandler>();
             try
             {
                 foreach (string listen in options.Listen)
                 {
-                    endpoints.Add(listener.Bind(ToEndPoint(HostPort.Parse(listen))));
+                    endpoints.Add(listener.Bind(ToEndPoint(HostPort.Parse(listen)), resp));
+                }
+                foreach (string listen in options.ProxyProtocol.Listen)
+                {
+                    proxyEndpoints.Add(listener.Bind(ToEndPoint(HostPort.Parse(listen)), proxied));
                 }
             }
             catch
@@ -190,9 +215,13 @@ internal sealed class SlotgateServer : IAsyncDisposable
             endpoints.Add(listener.IPEndPoint!);
         }
         var tlsEndpoints = tlsListeners.ConvertAll(listener => listener.IPEndPoint!);
-        if (endpoints.Count > 0 || tlsEndpoints.Count > 0)
+        foreach (ListenOptions listener in proxyListeners)
         {
-            app.Services.GetRequiredService<ServerIdentity>().Port = (endpoints.Count > 0 ? endpoints : tlsEndpoints)[0].Port;
+            proxyEndpoints.Add(listener.IPEndPoint!);
+        }
+        if (endpoints.Count > 0 || tlsEndpoints.Count > 0 || proxyEndpoints.Count > 0)
+        {
+            app.Services.GetRequiredService<ServerIdentity>().Port = (endpoints.Count > 0 ? endpoints : tlsEndpoints.Count > 0 ? tlsEndpoints : proxyEndpoints)[0].Port;
         }
         foreach (IPEndPoint endpoint in endpoints)
         {
@@ -202,11 +231,16 @@ internal sealed class SlotgateServer : IAsyncDisposable
         {
             logger.LogInformation("Slotgate listening on {Endpoint} (RESP over TLS)", endpoint);
         }
+        foreach (IPEndPoint endpoint in proxyEndpoints)
+        {
+            logger.LogInformation("Slotgate listening on {Endpoint} (PROXY protocol, then RESP; trusted proxies {Trusted})",
+                endpoint, string.Join(", ", options.ProxyProtocol.TrustedProxies));
+        }
         if (adminListener?.IPEndPoint is { } admin)
         {
             logger.LogInformation("Admin API on http://{Endpoint}/ (metrics, health, topology, dashboard)", admin);
         }
-        return new SlotgateServer(app, endpoints, tlsEndpoints, adminListener?.IPEndPoint);
+        return new SlotgateServer(app, endpoints, tlsEndpoints, proxyEndpoints, adminListener?.IPEndPoint);
     }
 
     /// <summary>Runs until Ctrl-C or SIGTERM, then drains in-flight commands and stops.</summary>

@@ -38,6 +38,7 @@ internal static class SlotgateServices
         var metrics = new SlotgateMetrics
         {
             SlowLog = new SlowLog(options.Diagnostics.SlowlogThreshold, options.Diagnostics.SlowlogMaxLength),
+            Identities = new IdentityStats([.. options.Diagnostics.Identities.Select(text => IdentityPattern.Parse(text, out _)).OfType<IdentityPattern>()]),
         };
         services.AddSingleton(_ => metrics);
         services.AddSingleton<PrometheusExporter>();

@@ -19,6 +19,15 @@ internal sealed class ClientInfo(long id, string remoteEndpoint, string localEnd
 
     public string? Name { get; set; }
 
+    /// <summary>The peer identity (SPIFFE ID) from the connection's PROXY v2 header, or null.</summary>
+    public string? Identity { get; init; }
+
+    /// <summary>The user <see cref="Identity"/> is bound to (<c>auth.users[].identities</c>): the connection starts as it.</summary>
+    public Security.AclUser? IdentityUser { get; init; }
+
+    /// <summary>The connection's <see cref="Diagnostics.IdentityStats"/> bucket, found once when it connects.</summary>
+    public int IdentityBucket { get; init; }
+
     /// <summary>The protocol the client chose with HELLO: RESP3 when true, RESP2 otherwise.</summary>
     public bool Resp3 { get; set; }
 

@@ -12,7 +12,11 @@ namespace Slotgate.Proxy;
 /// </summary>
 internal static class ClientIntrospection
 {
-    /// <summary>One CLIENT LIST line, with Redis's field names and order (the fields Slotgate can know).</summary>
+    /// <summary>
+    /// One CLIENT LIST line, with Redis's field names and order (the fields Slotgate can know); a client with a PROXY
+    /// protocol identity gets one more field at the end, <c>identity=spiffe://...</c>, which key=value parsers take
+    /// as they take fields newer Redis versions add.
+    /// </summary>
     public static string Line(ClientSession session)
     {
         ClientInfo info = session.Info;
@@ -20,7 +24,7 @@ internal static class ClientIntrospection
         long idle = Math.Max(0, (Environment.TickCount64 - info.LastActive) / 1000);
         string flags = session.InMulti ? "x" : session.Subscribed ? "P" : "N";
         return string.Create(CultureInfo.InvariantCulture,
-            $"id={info.Id} addr={info.RemoteEndpoint} laddr={info.LocalEndpoint} fd=-1 name={info.Name} age={age} idle={idle} flags={flags} db=0 sub=0 psub=0 ssub=0 multi={(session.InMulti ? 0 : -1)} cmd={info.LastCommand ?? "NULL"} user={info.User} lib-name={info.LibraryName} lib-ver={info.LibraryVersion} resp={(info.Resp3 ? 3 : 2)}");
+            $"id={info.Id} addr={info.RemoteEndpoint} laddr={info.LocalEndpoint} fd=-1 name={info.Name} age={age} idle={idle} flags={flags} db=0 sub=0 psub=0 ssub=0 multi={(session.InMulti ? 0 : -1)} cmd={info.LastCommand ?? "NULL"} user={info.User} lib-name={info.LibraryName} lib-ver={info.LibraryVersion} resp={(info.Resp3 ? 3 : 2)}{(info.Identity is null ? "" : " identity=" + info.Identity)}");
     }
 
     /// <summary>CLIENT LIST [TYPE normal|pubsub|master|replica] [ID id ...].</summary>

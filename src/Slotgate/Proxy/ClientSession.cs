@@ -81,13 +81,17 @@ internal sealed class ClientSession : IReplyTarget
         _parser.Unauthenticated = false;
     }
 
-    /// <summary>Back to how a new connection starts (RESET): the default user if it needs no password, else unauthenticated.</summary>
+    /// <summary>
+    /// Back to how a new connection starts (RESET): the user its identity is bound to, else the default user if it
+    /// needs no password, else unauthenticated.
+    /// </summary>
     public void SignOut()
     {
         Security.UserDirectory users = _dispatcher.Users;
-        User = users.InitialUser;
-        Info.User = users.InitialUser?.Name ?? Security.UserDirectory.DefaultUserName;
-        Authenticated = !users.Enabled || users.InitialUser is not null;
+        Security.AclUser? initial = users.Enabled ? Info.IdentityUser ?? users.InitialUser : null;
+        User = initial;
+        Info.User = initial?.Name ?? Security.UserDirectory.DefaultUserName;
+        Authenticated = !users.Enabled || initial is not null;
         _parser.Unauthenticated = !Authenticated;
     }
 
@@ -652,6 +656,7 @@ internal sealed class ClientSession : IReplyTarget
         Diagnostics.CommandResult result = Diagnostics.ReplyClassifier.Classify(request.Reply.Span);
         long completedAt = request.CompletedAt == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : request.CompletedAt;
         metrics.CommandAnswered(stat, request.Frame.Length, request.StartedAt, completedAt, result, request.Rejected);
+        metrics.Identities.CommandAnswered(Info.IdentityBucket);
         long micros = (long)System.Diagnostics.Stopwatch.GetElapsedTime(request.StartedAt, completedAt).TotalMicroseconds;
         if (metrics.SlowLog.IsSlow(micros))
         {

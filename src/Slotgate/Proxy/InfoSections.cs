@@ -64,6 +64,26 @@ internal static class InfoSections
         text.Append("\r\n");
     }
 
+    /// <summary>
+    /// <c>identity_0:name=spiffe://cluster.local/ns/shop/sa/cart,commands=12,connected_clients=1</c>: one line per
+    /// <c>diagnostics.identities</c> entry, in configuration order, then <c>other</c> and <c>none</c>. Identity
+    /// patterns hold no ':' after the scheme, ',' or '=', so the fields parse as INFO's <c>key=value</c> lists.
+    /// </summary>
+    public static void Identities(StringBuilder text, IdentityStats identities)
+    {
+        text.Append("# Identities\r\n");
+        int line = 0;
+        int count = identities.Names.Count;
+        for (int i = 2; i < count + 2; i++)
+        {
+            // Configured buckets (2..) first, then other (1) and none (0).
+            int bucket = i < count ? i : i == count ? IdentityStats.OtherBucket : IdentityStats.NoneBucket;
+            text.Append(CultureInfo.InvariantCulture,
+                $"identity_{line++}:name={identities.Names[bucket]},commands={identities.Commands(bucket)},connected_clients={identities.ConnectedClients(bucket)}\r\n");
+        }
+        text.Append("\r\n");
+    }
+
     /// <summary><c>latency_percentiles_usec_get:p50=1.003,p99=5.023,p99.9=9.023</c> from each command's histogram.</summary>
     public static void LatencyStats(StringBuilder text, CommandStatsTable commands)
     {

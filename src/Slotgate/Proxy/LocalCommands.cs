@@ -189,7 +189,8 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         {
             sections.Add(Encoding.UTF8.GetString(frame.Arg(i)));
         }
-        // As in Redis: commandstats and latencystats only when named or with "all"/"everything", not by default.
+        // As in Redis: commandstats and latencystats only when named or with "all"/"everything", not by default;
+        // Slotgate's identities section likewise.
         bool everything = sections.Contains("all") || sections.Contains("everything");
         bool all = sections.Count == 0 || sections.Contains("default") || everything;
         var text = new StringBuilder();
@@ -234,6 +235,10 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         if (everything || sections.Contains("latencystats"))
         {
             InfoSections.LatencyStats(suffix, metrics.Commands);
+        }
+        if (everything || sections.Contains("identities"))
+        {
+            InfoSections.Identities(suffix, metrics.Identities);
         }
         // Memory, Stats and Keyspace describe the data: gathered from every primary and added up (Stats' counts of
         // connections, commands and errors are Slotgate's own).

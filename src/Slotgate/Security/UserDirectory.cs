@@ -9,10 +9,13 @@ internal sealed class UserDirectory
     public const string DefaultUserName = "default";
 
     private readonly Dictionary<string, AclUser> _users;
+    private readonly (IdentityPattern Pattern, AclUser User)[] _identities;
 
-    public UserDirectory(IEnumerable<AclUser> users, bool allowPing = false, TimeSpan timeout = default, int maxFailuresPerMinute = 0, TimeProvider? time = null)
+    public UserDirectory(IEnumerable<AclUser> users, bool allowPing = false, TimeSpan timeout = default, int maxFailuresPerMinute = 0, TimeProvider? time = null,
+        IEnumerable<(IdentityPattern Pattern, AclUser User)>? identities = null)
     {
         _users = users.ToDictionary(u => u.Name, StringComparer.Ordinal);
+        _identities = identities?.ToArray() ?? [];
         AllowPing = allowPing;
         Timeout = timeout;
         Failures = new AuthFailureLimiter(maxFailuresPerMinute, time ?? TimeProvider.System);
@@ -39,6 +42,26 @@ internal sealed class UserDirectory
     public IEnumerable<string> Names => _users.Keys;
 
     public AclUser? Find(string name) => _users.GetValueOrDefault(name);
+
+    /// <summary>
+    /// The user a connection with this peer identity (PROXY v2 TLV 0xD0) is authenticated as: the first user, in
+    /// configuration order, with a pattern that matches and that is not switched off; null when none.
+    /// </summary>
+    public AclUser? FindByIdentity(string? identity)
+    {
+        if (identity is null || _users.Count == 0)
+        {
+            return null;
+        }
+        foreach ((IdentityPattern pattern, AclUser user) in _identities)
+        {
+            if (user.Enabled && pattern.Matches(identity))
+            {
+                return user;
+            }
+        }
+        return null;
+    }
 
     /// <summary>The user that <paramref name="username"/> (null: <c>default</c>) and <paramref name="password"/> authenticate, or null.</summary>
     public AclUser? Authenticate(string? username, ReadOnlySpan<byte> password)

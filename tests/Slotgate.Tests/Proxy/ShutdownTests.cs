@@ -1,5 +1,8 @@
+using System.Net;
+using Slotgate.Configuration;
 using Slotgate.Demo;
 using Slotgate.Protocol;
+using Slotgate.Tests.Admin;
 using Slotgate.Tests.Infrastructure;
 using Slotgate.Tests.Support;
 
@@ -53,5 +56,43 @@ public class ShutdownTests
         await stopping.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.True(drainingSeen);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2.5), $"stop took {watch.Elapsed}");
+    }
+
+    /// <summary>
+    /// shutdown.drainDelay: after the stop signal, /readyz answers 503 at once while existing and new clients are still
+    /// served for the delay; then the drain closes the connections.
+    /// </summary>
+    [Theory]
+    [InlineData(IoOptions.Epoll)]
+    [InlineData(IoOptions.Kestrel)]
+    public async Task Stop_DrainDelay_NotReadyButServingThenDrains(string transport)
+    {
+        await using LocalRedisCluster cluster = await LocalRedisCluster.StartAsync(TestClusterOptions.Fast with { ReplicasPerPrimary = 0 });
+        var server = await ProxyFixture.StartProxyAsync(cluster, o => o with
+        {
+            Io = new IoOptions { Transport = transport },
+            Shutdown = new ShutdownOptions { DrainDelay = TimeSpan.FromSeconds(2), DrainTimeout = TimeSpan.FromSeconds(5) },
+        });
+        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        Assert.Equal("OK", (await client.CallAsync("SET", "delay:key", "kept")).Text);
+        using HttpClient http = AdminClient.For(server.AdminEndpoint!);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("readyz")).StatusCode);
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        Task stopping = server.DisposeAsync().AsTask();
+        await Task.Delay(200);
+        using HttpResponseMessage readyz = await http.GetAsync("readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, readyz.StatusCode);
+        Assert.Contains("draining", await readyz.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Still serving: a command on an open connection, and a new connection.
+        Assert.Equal("kept", (await client.CallAsync("GET", "delay:key")).Text);
+        await using var late = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        Assert.Equal("kept", (await late.CallAsync("GET", "delay:key")).Text);
+        Assert.False(stopping.IsCompleted);
+
+        // Then the drain: idle connections close, and the server stops.
+        Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(8)), "not closed by the drain");
+        Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1.8), $"closed after {watch.Elapsed}, before the delay was over");
+        await stopping.WaitAsync(TimeSpan.FromSeconds(10));
     }
 }
