@@ -97,6 +97,29 @@ public sealed class ManifestInvariantTests
 
     [Theory]
     [MemberData(nameof(SlotgateKustomizations))]
+    public void ConfigFile_WithThePodsEnvironment_PassesSlotgatesOwnValidation(string directory)
+    {
+        var manifest = new SlotgateManifest(Kustomize.Render(directory));
+        string file = Path.Combine(Path.GetTempPath(), $"slotgate-manifest-{Guid.NewGuid():N}.yaml");
+        File.WriteAllText(file, ((YamlDotNet.RepresentationModel.YamlScalarNode)manifest.ConfigMap.At("data").Key("slotgate.yaml")!).Value);
+        try
+        {
+            // The pods' literal SLOTGATE_* variables apply on top of the file, as in the container.
+            var environment = manifest.Container.Items("env")
+                .Where(e => e.Text("value") is not null)
+                .ToDictionary(e => e.RequiredText("name"), e => (string?)e.Text("value"));
+            var result = Slotgate.Configuration.SlotgateConfiguration.Load(["--config", file], environment);
+
+            Assert.Empty(result.Errors);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SlotgateKustomizations))]
     public void ConfigMap_Name_CarriesContentHashSoChangesRollThePods(string directory)
     {
         var manifest = new SlotgateManifest(Kustomize.Render(directory));
