@@ -27,7 +27,6 @@ internal sealed class SchemaWalker(SchemaDialect dialect, Func<string, JsonObjec
         {
             return;
         }
-        int before = errors.Count;
         if (schema["enum"] is JsonArray allowed && !allowed.Any(a => ValuesEqual(a, value)))
         {
             errors.Add($"{path.FieldOrRoot}: Unsupported value: {value.ToJsonString()}: supported values: {string.Join(", ", allowed.Select(a => a?.ToJsonString()))}");
@@ -48,7 +47,8 @@ internal sealed class SchemaWalker(SchemaDialect dialect, Func<string, JsonObjec
                 break;
         }
         CheckJunctors(value, schema, path, old, errors);
-        if (!junctor && dialect == SchemaDialect.CustomResource && errors.Count == before)
+        // As in the API server, CEL rules run besides the schema's own checks, whatever those found below this value.
+        if (!junctor && dialect == SchemaDialect.CustomResource)
         {
             CheckRules(value, kind, schema, path, old, errors);
         }
