@@ -241,7 +241,7 @@ internal sealed class SchemaWalker(SchemaDialect dialect, Func<string, JsonObjec
             }
             else if (closed)
             {
-                errors.Add($"{childPath.Managed}: field not declared in schema");
+                errors.Add($"{childPath.Managed}: {SchemaValidator.UndeclaredField}");
             }
         }
         if (schema["required"] is JsonArray required)
