@@ -253,4 +253,22 @@ public sealed class CrdStructureTests
 
         Assert.Null(gateway["spec"]!["listeners"]![0]!["allowedRoutes"]);
     }
+
+    [Fact]
+    public void Validate_ManyThreadsAtOnce_SameResults()
+    {
+        JsonObject invalid = Objects.Gateway();
+        invalid["spec"]!["listeners"]![1]!["name"] = "redis";
+        IReadOnlyList<string> expected = Validator.Validate(invalid);
+        var results = new IReadOnlyList<string>[64];
+
+        Parallel.For(0, results.Length, i => results[i] = i % 2 == 0
+            ? Validator.Validate(invalid)
+            : Validator.Validate(Objects.Deployment()));
+
+        for (int i = 0; i < results.Length; i++)
+        {
+            Assert.Equal(i % 2 == 0 ? expected : [], results[i]);
+        }
+    }
 }

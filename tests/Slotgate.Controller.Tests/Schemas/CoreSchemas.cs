@@ -105,7 +105,7 @@ internal sealed partial class CoreSchemas
     /// Touches every node once: a parsed JsonObject builds its property table on first access, which is not safe to
     /// race, and the validator is shared by tests running in parallel.
     /// </summary>
-    private static void Materialize(JsonNode? node)
+    internal static void Materialize(JsonNode? node)
     {
         switch (node)
         {

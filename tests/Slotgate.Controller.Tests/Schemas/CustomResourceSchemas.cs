@@ -29,6 +29,7 @@ internal sealed class CustomResourceSchemas
                 string name = (string)version["name"]!;
                 var schema = version["schema"]?["openAPIV3Schema"] as JsonObject
                     ?? throw new InvalidOperationException($"CRD {crd["metadata"]!["name"]} version {name} has no openAPIV3Schema");
+                CoreSchemas.Materialize(schema);
                 _versions[($"{group}/{name}", kind)] = new CustomResourceVersion((string)crd["metadata"]!["name"]!, name, kind, namespaced, schema);
             }
         }
