@@ -32,6 +32,42 @@ public sealed class CrdRuleTests
     }
 
     [Fact]
+    public void Patterns_EveryPatternInTheCrdFile_Compiles()
+    {
+        var patterns = new HashSet<string>(StringComparer.Ordinal);
+        foreach (CustomResourceVersion version in Validator.CustomResourceVersions)
+        {
+            Collect(version.Schema, patterns);
+        }
+
+        Assert.NotEmpty(patterns);
+        Assert.All(patterns, p => Re2.Compile(p));
+    }
+
+    private static void Collect(JsonNode? node, HashSet<string> patterns)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                if (obj["pattern"] is JsonValue pattern && pattern.TryGetValue(out string? text))
+                {
+                    patterns.Add(text);
+                }
+                foreach ((_, JsonNode? child) in obj)
+                {
+                    Collect(child, patterns);
+                }
+                break;
+            case JsonArray array:
+                foreach (JsonNode? child in array)
+                {
+                    Collect(child, patterns);
+                }
+                break;
+        }
+    }
+
+    [Fact]
     public void Rules_EveryRule_EvaluatesOnAnEmptyValueOfItsTypeWithoutACrash()
     {
         // Compiling proves the syntax and functions; evaluating each rule once proves the evaluator copes with each
