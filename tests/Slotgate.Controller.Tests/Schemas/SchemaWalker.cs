@@ -309,6 +309,30 @@ internal sealed class SchemaWalker(SchemaDialect dialect, Func<string, JsonObjec
         return (errors, fits);
     }
 
+    /// <summary>
+    /// The failed rule's message: its <c>messageExpression</c> evaluated when it has one (and it yields a non-empty
+    /// string), else its <c>message</c>, else "failed rule: &lt;rule&gt;".
+    /// </summary>
+    private static string Message(JsonObject rule, CelProgram program, JsonNode value, OldValue old)
+    {
+        string fallback = (string?)rule["message"] ?? $"failed rule: {program.Rule}";
+        if ((string?)rule["messageExpression"] is not string expression)
+        {
+            return fallback;
+        }
+        try
+        {
+            return CelProgram.Compile(expression).Evaluate(CelValues.FromJson(value), CelValues.FromJson(old.Value), old.Has) is string { Length: > 0 } text
+                && !text.Contains('\n', StringComparison.Ordinal)
+                ? text
+                : fallback;
+        }
+        catch (Exception e) when (e is CelEvaluationException or CelParseException)
+        {
+            return fallback;
+        }
+    }
+
     private static string Short(JsonNode value) => value switch
     {
         JsonObject => "\"object\"",
@@ -334,8 +358,7 @@ internal sealed class SchemaWalker(SchemaDialect dialect, Func<string, JsonObjec
             {
                 if (!program.Holds(value, old.Value, old.Has))
                 {
-                    string message = (string?)rule["message"] ?? $"failed rule: {program.Rule}";
-                    errors.Add($"{path.FieldOrRoot}: Invalid value: \"{typeName}\": {message}");
+                    errors.Add($"{path.FieldOrRoot}: Invalid value: \"{typeName}\": {Message(rule, program, value, old)}");
                 }
             }
             catch (CelEvaluationException e)
