@@ -188,4 +188,22 @@ public sealed class CoreRulesTests
 
         Assert.Equal(["spec: Invalid value: \"object\": minAvailable and maxUnavailable cannot be both set"], Validator.Validate(pdb));
     }
+
+    [Theory]
+    [InlineData("default", "default", true)]
+    [InlineData("shop", "default", false)]
+    [InlineData("", "default", true)]
+    [InlineData("", "slotgate-system", false)]
+    public void Validate_CoreEventNamespace_MatchesItsObjects(string objectNamespace, string eventNamespace, bool accepted)
+    {
+        JsonObject ev = Objects.Parse($$"""
+            { "apiVersion": "v1", "kind": "Event", "metadata": { "name": "x.1", "namespace": "{{eventNamespace}}" },
+              "involvedObject": { "apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway", "name": "x", "namespace": "{{objectNamespace}}" },
+              "reason": "Accepted", "message": "ok", "type": "Normal" }
+            """);
+
+        IReadOnlyList<string> errors = Validator.Validate(ev);
+
+        Assert.True(accepted == (errors.Count == 0), string.Join("\n", errors));
+    }
 }

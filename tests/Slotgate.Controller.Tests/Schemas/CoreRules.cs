@@ -322,14 +322,16 @@ internal static partial class CoreRules
         {
             errors.Add($"type: Unsupported value: {Quote(type ?? "")}: supported values: \"Normal\", \"Warning\"");
         }
+        // The event lives in its object's namespace; an event about a cluster-scoped object in "default" (or none).
+        string reference = apiVersion == "events.k8s.io/v1" ? "regarding" : "involvedObject";
+        string ns = Text(obj["metadata"]?["namespace"]) ?? "";
+        string involved = Text(obj[reference]?["namespace"]) ?? "";
+        if (involved.Length == 0 ? ns is not ("" or "default") : involved != ns)
+        {
+            errors.Add($"{reference}.namespace: Invalid value: {Quote(involved)}: does not match event.namespace");
+        }
         if (apiVersion != "events.k8s.io/v1")
         {
-            string? ns = Text(obj["metadata"]?["namespace"]);
-            string? involved = Text(obj["involvedObject"]?["namespace"]);
-            if (!string.IsNullOrEmpty(involved) && involved != ns)
-            {
-                errors.Add($"involvedObject.namespace: Invalid value: {Quote(involved)}: does not match event.namespace");
-            }
             return;
         }
         foreach ((string field, int max) in (ReadOnlySpan<(string, int)>)[("reportingController", 253), ("reportingInstance", 128), ("action", 128), ("reason", 128)])
