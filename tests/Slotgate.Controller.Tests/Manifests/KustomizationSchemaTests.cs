@@ -34,7 +34,12 @@ public sealed class KustomizationSchemaTests
     {
         IReadOnlyList<JsonObject> objects = Render(directory);
 
-        Assert.NotEmpty(objects);
+        // A component that only transforms (components/images) renders nothing alone; the kustomizations that
+        // include it are validated with its changes applied.
+        if (!IsComponent(directory))
+        {
+            Assert.NotEmpty(objects);
+        }
         var failures = new List<string>();
         foreach (JsonObject obj in objects)
         {
@@ -71,6 +76,10 @@ public sealed class KustomizationSchemaTests
             Assert.False(SchemaValidator.Shared.Knows(apiVersion, kind), $"{apiVersion} {kind} has a schema now: validate it");
         }
     }
+
+    private static bool IsComponent(string directory) =>
+        File.ReadAllLines(Path.Combine(DeployDirectory, directory, "kustomization.yaml"))
+            .Any(line => line.Trim() == "kind: Component");
 
     private static IReadOnlyList<JsonObject> Render(string directory)
     {
