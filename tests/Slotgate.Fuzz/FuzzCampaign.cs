@@ -8,7 +8,7 @@ namespace Slotgate.Fuzz;
 /// </summary>
 public static class FuzzCampaign
 {
-    public static readonly string[] Targets = ["parser", "scanner", "session"];
+    public static readonly string[] Targets = ["parser", "scanner", "session", "proxyheader"];
 
     public static FuzzReport Run(string target, long inputs, int seed, long start = 0, Action<string>? log = null, int maxFailures = 20)
     {
@@ -58,6 +58,8 @@ public static class FuzzCampaign
                 return ParserTarget.Create().RunOne;
             case "scanner":
                 return ScannerTarget.Create().RunOne;
+            case "proxyheader":
+                return ProxyHeaderTarget.Create().RunOne;
             case "session":
                 SessionTarget session = SessionTarget.Create();
                 owner = session;

@@ -1,13 +1,13 @@
 using System.Globalization;
 using Slotgate.Fuzz;
 
-// Slotgate.Fuzz <parser|scanner|session|all> [--inputs N] [--seed S] [--start I]   (generator-driven campaign)
+// Slotgate.Fuzz <parser|scanner|session|proxyheader|all> [--inputs N] [--seed S] [--start I]   (generator-driven campaign)
 // Slotgate.Fuzz afl <parser|scanner>                                              (one AFL++ target, under afl-fuzz)
 // Slotgate.Fuzz corpus <parser|scanner> DIR                                        (seed inputs for AFL++)
 // Exit code 0 when no input broke an invariant, 1 otherwise, 2 on bad arguments.
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: Slotgate.Fuzz <parser|scanner|session|all> [--inputs N] [--seed S] [--start I] | afl <parser|scanner> | corpus <parser|scanner> DIR");
+    Console.Error.WriteLine("usage: Slotgate.Fuzz <parser|scanner|session|proxyheader|all> [--inputs N] [--seed S] [--start I] | afl <parser|scanner> | corpus <parser|scanner> DIR");
     return 2;
 }
 if (args[0] == "afl" && args.Length == 2)

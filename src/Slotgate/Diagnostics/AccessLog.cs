@@ -23,7 +23,9 @@ internal sealed partial class AccessLog(ILogger logger, DiagnosticsOptions optio
             return;
         }
         string arguments = options.AccessLogArguments ? Arguments(request) : string.Empty;
-        LogCommand(client.Id, client.RemoteEndpoint, stat.Name, request.Frame.ArgCount - 1, result.ToString().ToLowerInvariant(), micros, arguments);
+        // A PROXY protocol client's identity goes before the arguments, which may be cut short.
+        string identity = client.Identity is null ? string.Empty : " identity=" + client.Identity;
+        LogCommand(client.Id, client.RemoteEndpoint, stat.Name, request.Frame.ArgCount - 1, result.ToString().ToLowerInvariant(), micros, identity, arguments);
     }
 
     private static string Arguments(ProxyRequest request)
@@ -42,6 +44,6 @@ internal sealed partial class AccessLog(ILogger logger, DiagnosticsOptions optio
     }
 
     [LoggerMessage(EventId = 700, Level = LogLevel.Information,
-        Message = "Access client={ClientId} addr={Address} cmd={Command} args={ArgCount} result={Result} us={Micros}{Arguments}")]
-    private partial void LogCommand(long clientId, string address, string command, int argCount, string result, long micros, string arguments);
+        Message = "Access client={ClientId} addr={Address} cmd={Command} args={ArgCount} result={Result} us={Micros}{Identity}{Arguments}")]
+    private partial void LogCommand(long clientId, string address, string command, int argCount, string result, long micros, string identity, string arguments);
 }

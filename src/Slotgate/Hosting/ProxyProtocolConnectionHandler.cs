@@ -39,7 +39,7 @@ internal sealed partial class ProxyProtocolConnectionHandler : ConnectionHandler
     public override async Task OnConnectedAsync(ConnectionContext connection)
     {
         string peer = connection.RemoteEndPoint?.ToString() ?? "?";
-        if (!IsTrusted(connection.RemoteEndPoint))
+        if (!IsTrusted(connection.RemoteEndPoint, _trusted))
         {
             _metrics.ClientRejected("proxy_protocol");
             LogUntrusted(_logger, peer);
@@ -63,7 +63,7 @@ internal sealed partial class ProxyProtocolConnectionHandler : ConnectionHandler
     }
 
     /// <summary>Whether <paramref name="endpoint"/> may send a header (IPv4 peers of a dual-stack socket as IPv4).</summary>
-    internal bool IsTrusted(EndPoint? endpoint)
+    internal static bool IsTrusted(EndPoint? endpoint, IReadOnlyList<IPNetwork> trusted)
     {
         if (endpoint is not IPEndPoint { Address: var address })
         {
@@ -73,7 +73,7 @@ internal sealed partial class ProxyProtocolConnectionHandler : ConnectionHandler
         {
             address = address.MapToIPv4();
         }
-        foreach (IPNetwork network in _trusted)
+        foreach (IPNetwork network in trusted)
         {
             if (network.Contains(address))
             {

@@ -144,8 +144,8 @@ internal static class ProxyHeaderParser
             }
             else if (family == 2)
             {
-                source = new IPEndPoint(new IPAddress(body[..16]), BinaryPrimitives.ReadUInt16BigEndian(body[32..]));
-                destination = new IPEndPoint(new IPAddress(body[16..32]), BinaryPrimitives.ReadUInt16BigEndian(body[34..]));
+                source = new IPEndPoint(Unmapped(new IPAddress(body[..16])), BinaryPrimitives.ReadUInt16BigEndian(body[32..]));
+                destination = new IPEndPoint(Unmapped(new IPAddress(body[16..32])), BinaryPrimitives.ReadUInt16BigEndian(body[34..]));
             }
             // UNSPEC and UNIX carry no IP address: the socket's own stand, as for LOCAL; their TLVs still count.
             if (ReadTlvs(body[addressLength..], out string? identity, out error))
@@ -306,9 +306,15 @@ internal static class ProxyHeaderParser
             error = "v1 header with malformed addresses or ports";
             return ProxyHeaderStatus.Invalid;
         }
-        header = new ProxyHeader(1, new IPEndPoint(source, sourcePort), new IPEndPoint(destination, destinationPort), null);
+        header = new ProxyHeader(1, new IPEndPoint(Unmapped(source), sourcePort), new IPEndPoint(Unmapped(destination), destinationPort), null);
         return ProxyHeaderStatus.Complete;
     }
+
+    /// <summary>
+    /// An IPv4 client of a dual-stack proxy arrives as <c>::ffff:a.b.c.d</c>: shown and counted as the IPv4 address it
+    /// is, so per-address limits see one client whichever family the proxy used.
+    /// </summary>
+    private static IPAddress Unmapped(IPAddress address) => address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
 
     /// <summary>Dotted-quad IPv4 or plain IPv6 text; nothing IPAddress.Parse also takes (<c>1</c>, <c>0x7f.1</c>, scopes).</summary>
     private static bool TryParseAddress(string text, AddressFamily family, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IPAddress? address)

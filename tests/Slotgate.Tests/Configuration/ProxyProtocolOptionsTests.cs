@@ -1,4 +1,6 @@
+using System.Net;
 using Slotgate.Configuration;
+using Slotgate.Hosting;
 
 namespace Slotgate.Tests.Configuration;
 
@@ -128,5 +130,21 @@ public class ProxyProtocolOptionsTests
             Auth = new AuthOptions { Users = [new UserOptions { Name = "cart", Identities = ["spiffe://cluster.local/ns/shop/sa/cart"], Rules = "+@read ~cart:*" }] },
         };
         Assert.Empty(SlotgateConfiguration.Validate(options));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1:5000", true)]
+    [InlineData("[::ffff:127.0.0.1]:5000", true)]
+    [InlineData("[::1]:5000", true)]
+    [InlineData("10.244.3.7:5000", true)]
+    [InlineData("[::ffff:10.244.3.7]:5000", true)]
+    [InlineData("10.245.0.1:5000", false)]
+    [InlineData("[::2]:5000", false)]
+    [InlineData("192.168.1.1:5000", false)]
+    public void IsTrusted_PeerAddress_InOneOfTheCidrs(string peer, bool expected)
+    {
+        IPNetwork[] trusted = [.. new[] { "127.0.0.0/8", "::1/128", "10.244.0.0/16" }.Select(cidr =>
+            OptionsValidator.TryParseCidr(cidr, out IPNetwork network) ? network : throw new InvalidOperationException(cidr))];
+        Assert.Equal(expected, ProxyProtocolConnectionHandler.IsTrusted(IPEndPoint.Parse(peer), trusted));
     }
 }

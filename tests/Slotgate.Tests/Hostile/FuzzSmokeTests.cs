@@ -16,6 +16,7 @@ public class FuzzSmokeTests(ITestOutputHelper output)
     [InlineData("parser", 40_000)]
     [InlineData("scanner", 40_000)]
     [InlineData("session", 10_000)]
+    [InlineData("proxyheader", 40_000)]
     public void FuzzCampaign_ShortRun_NoInvariantBroken(string target, int inputs)
     {
         FuzzReport report = FuzzCampaign.Run(target, inputs, seed: 7);

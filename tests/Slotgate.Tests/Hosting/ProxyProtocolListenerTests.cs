@@ -275,4 +275,33 @@ public class ProxyProtocolListenerTests(ProxyFixture fixture)
         string clients = await http.GetStringAsync("clients");
         Assert.Contains($"\"identity\": \"{Cart}\"", clients, StringComparison.Ordinal);
     }
+
+    /// <summary>The header's source address is the one per-address limits, auth failures, SLOWLOG and the access log use.</summary>
+    [Fact]
+    public async Task ProxyV2_OriginalAddress_UsedByLimitsSlowLogAndAccessLog()
+    {
+        await using SlotgateServer server = await StartAsync(IoOptions.Epoll, o => o with
+        {
+            Limits = o.Limits with { MaxClientsPerAddress = 1 },
+            Auth = o.Auth with { MaxFailuresPerMinute = 1 },
+            Diagnostics = o.Diagnostics with { SlowlogThreshold = TimeSpan.Zero, AccessLog = true, AccessLogSampleRate = 1 },
+        });
+        IPEndPoint otherPort = IPEndPoint.Parse("10.1.2.3:40001");
+        IPEndPoint otherHost = IPEndPoint.Parse("10.4.5.6:40000");
+        await using RespTestClient first = await ConnectAsync(server, ProxyHeaders.V2(Source, Destination, Cart), "GET", "cart:3");
+        Assert.False((await first.ReadAsync()).IsError);
+        // Another connection from the same original address (all come from 127.0.0.1 on the socket) is one too many.
+        await using RespTestClient second = await ConnectAsync(server, ProxyHeaders.V2(otherPort, Destination, Cart), "PING");
+        Assert.Contains("too many connections from 10.1.2.3", (await second.ReadAsync()).Text, StringComparison.Ordinal);
+        await using RespTestClient elsewhere = await ConnectAsync(server, ProxyHeaders.V2(otherHost, Destination, Stranger), "AUTH", "wrong");
+        Assert.StartsWith("WRONGPASS", (await elsewhere.ReadAsync()).Text, StringComparison.Ordinal);
+        Assert.Contains("too many failed authentication attempts from 10.4.5.6", (await elsewhere.CallAsync("AUTH", "wrong")).Text, StringComparison.Ordinal);
+        // The first client's address has no failures: its AUTH is checked.
+        Assert.StartsWith("WRONGPASS", (await first.CallAsync("AUTH", "wrong")).Text, StringComparison.Ordinal);
+
+        RespValue slowlog = await first.CallAsync("SLOWLOG", "GET", "100");
+        Assert.Contains(slowlog.ItemsOrEmpty, entry => entry.ItemsOrEmpty[4].Text == Source.ToString());
+        Assert.Contains(_logs, line => line.StartsWith("Access ", StringComparison.Ordinal)
+            && line.Contains($"addr={Source} cmd=get", StringComparison.Ordinal) && line.Contains($"identity={Cart}", StringComparison.Ordinal));
+    }
 }

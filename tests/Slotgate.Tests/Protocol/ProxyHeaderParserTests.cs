@@ -34,6 +34,12 @@ public class ProxyHeaderParserTests
             $"2 - - {Cart} local=False"
         },
         { "v2 unix stream", ProxyHeaders.Build(0x21, 0x31, new byte[216]), "2 - - - local=False" },
+        {
+            "v2 inet6 with IPv4-mapped addresses",
+            ProxyHeaders.V2(IPEndPoint.Parse("[::ffff:10.1.2.3]:40000"), IPEndPoint.Parse("[::ffff:10.9.8.7]:15088"), Cart),
+            $"2 {Source4} {Destination4} {Cart} local=False"
+        },
+        { "v1 tcp6 with IPv4-mapped addresses", ProxyHeaders.V1("PROXY TCP6 ::ffff:10.1.2.3 ::ffff:10.9.8.7 40000 15088\r\n"), $"1 {Source4} {Destination4} - local=False" },
         { "v1 tcp4", ProxyHeaders.V1("PROXY TCP4 10.1.2.3 10.9.8.7 40000 15088\r\n"), $"1 {Source4} {Destination4} - local=False" },
         { "v1 tcp6", ProxyHeaders.V1("PROXY TCP6 fd00::1:2 fd00::9 40001 15088\r\n"), $"1 {Source6} {Destination6} - local=False" },
         { "v1 unknown", ProxyHeaders.V1("PROXY UNKNOWN\r\n"), "1 - - - local=False" },

@@ -63,9 +63,10 @@ public class ShutdownTests
     /// served for the delay; then the drain closes the connections.
     /// </summary>
     [Theory]
-    [InlineData(IoOptions.Epoll)]
-    [InlineData(IoOptions.Kestrel)]
-    public async Task Stop_DrainDelay_NotReadyButServingThenDrains(string transport)
+    [InlineData(IoOptions.Epoll, false)]
+    [InlineData(IoOptions.Kestrel, false)]
+    [InlineData(IoOptions.Epoll, true)]
+    public async Task Stop_DrainDelay_NotReadyButServingThenDrains(string transport, bool asOnSigterm)
     {
         await using LocalRedisCluster cluster = await LocalRedisCluster.StartAsync(TestClusterOptions.Fast with { ReplicasPerPrimary = 0 });
         var server = await ProxyFixture.StartProxyAsync(cluster, o => o with
@@ -79,7 +80,9 @@ public class ShutdownTests
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("readyz")).StatusCode);
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        Task stopping = server.DisposeAsync().AsTask();
+        // SIGTERM (the host's console lifetime) signals ApplicationStopping first and then stops the host; a direct
+        // stop runs the host's stopping phase first. The delay must hold either way.
+        Task stopping = asOnSigterm ? StopAsOnSigtermAsync(server) : server.DisposeAsync().AsTask();
         await Task.Delay(200);
         using HttpResponseMessage readyz = await http.GetAsync("readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, readyz.StatusCode);
@@ -94,5 +97,13 @@ public class ShutdownTests
         Assert.True(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(8)), "not closed by the drain");
         Assert.True(watch.Elapsed >= TimeSpan.FromSeconds(1.8), $"closed after {watch.Elapsed}, before the delay was over");
         await stopping.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private static async Task StopAsOnSigtermAsync(Slotgate.Hosting.SlotgateServer server)
+    {
+        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
+            .GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>(server.Services).StopApplication();
+        await server.WaitForShutdownAsync();
+        await server.DisposeAsync();
     }
 }
