@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzing campaigns (tests/Slotgate.Fuzz), at the lowest CPU priority, outside the test suite. See docs/fuzzing.md.
 #
-#   scripts/fuzz.sh <parser|scanner|session|all> [--inputs N] [--seed S] [--start I]
+#   scripts/fuzz.sh <parser|scanner|session|proxyheader|all> [--inputs N] [--seed S] [--start I]
 #       Generator-driven campaign: structured RESP inputs and mutations, every invariant checked per input. Exits 1
 #       when an input broke one (each failure is printed with its seed, index and bytes; replay one with
 #       --seed S --start I --inputs 1).
