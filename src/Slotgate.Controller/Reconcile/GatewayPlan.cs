@@ -3,7 +3,10 @@ using Slotgate.Controller.Model;
 
 namespace Slotgate.Controller.Reconcile;
 
-/// <summary>What one of Slotgate's Gateways should look like: the objects to apply and the status to write.</summary>
+/// <summary>
+/// What one of Slotgate's Gateways should look like: the objects to apply, the status to write, its routes' parent
+/// statuses toward it, and the inbound-binding annotation the Gateway should carry (null: none).
+/// </summary>
 internal sealed record GatewayPlan(
     ObjectKey Gateway,
     IReadOnlyList<string> Seeds,
@@ -11,4 +14,9 @@ internal sealed record GatewayPlan(
     V1ConfigMap ConfigMap,
     V1Deployment Deployment,
     V1Service Service,
-    GatewayStatusResult Status);
+    GatewayStatusResult Status)
+{
+    public IReadOnlyList<RouteParentResult> RouteParents { get; init; } = [];
+
+    public string? InboundBindingAnnotation { get; init; }
+}
