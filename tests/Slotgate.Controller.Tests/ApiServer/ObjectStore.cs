@@ -1,0 +1,672 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace Slotgate.Controller.Tests.ApiServer;
+
+/// <summary>
+/// The objects, the one resourceVersion counter, the event history watches replay from, and the open watches. Every
+/// write goes through here under one lock, so resourceVersions and watch events are totally ordered as etcd orders
+/// them. Stored objects are never mutated: a write stores a new instance, so readers may hold references.
+/// </summary>
+internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObject?, IReadOnlyList<string>>? validate)
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<string, SortedDictionary<string, JsonObject>> _objects = new(StringComparer.Ordinal);
+    private readonly List<StoredEvent> _history = [];
+    private readonly List<Watch> _watches = [];
+    private long _resourceVersion = 1;
+    private long _compactedThrough;
+
+    private sealed record StoredEvent(long ResourceVersion, string Storage, string Type, JsonObject Object, JsonObject? Old);
+
+    public long ResourceVersion
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _resourceVersion;
+            }
+        }
+    }
+
+    private static string StorageOf(string group, string plural) => $"{group}/{plural}";
+
+    private static string StorageOf(ResourceType type) => StorageOf(type.Group, type.Plural);
+
+    private static string KeyOf(string? ns, string name) => $"{ns}/{name}";
+
+    private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    private SortedDictionary<string, JsonObject> Bucket(string storage)
+    {
+        if (!_objects.TryGetValue(storage, out SortedDictionary<string, JsonObject>? bucket))
+        {
+            bucket = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            _objects[storage] = bucket;
+        }
+        return bucket;
+    }
+
+    /// <summary>The stored objects of a resource (all namespaces when <paramref name="ns"/> is null), not to be mutated.</summary>
+    public IReadOnlyList<JsonObject> Snapshot(string group, string plural, string? ns)
+    {
+        lock (_gate)
+        {
+            return [.. Bucket(StorageOf(group, plural)).Values.Where(o => ns is null || NamespaceOf(o) == ns)];
+        }
+    }
+
+    public JsonObject? Peek(string group, string plural, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            return Bucket(StorageOf(group, plural)).GetValueOrDefault(KeyOf(ns, name));
+        }
+    }
+
+    public bool NamespaceExists(string ns) => Peek("", "namespaces", null, ns) is not null;
+
+    private static string? NamespaceOf(JsonObject obj) => (string?)obj["metadata"]?["namespace"];
+
+    private static string NameOf(JsonObject obj) => (string)obj["metadata"]!["name"]!;
+
+    /// <summary>A copy of a stored object as <paramref name="type"/>'s version presents it.</summary>
+    public static JsonObject Present(ResourceType type, JsonObject stored)
+    {
+        JsonObject copy = stored.DeepClone().AsObject();
+        copy["apiVersion"] = type.ApiVersion;
+        copy["kind"] = type.Kind;
+        // Keep apiVersion and kind first, as the API server writes them.
+        var ordered = new JsonObject { ["apiVersion"] = type.ApiVersion, ["kind"] = type.Kind };
+        foreach ((string name, JsonNode? value) in copy.ToList())
+        {
+            if (name is not ("apiVersion" or "kind"))
+            {
+                copy.Remove(name);
+                ordered[name] = value;
+            }
+        }
+        return ordered;
+    }
+
+    public JsonObject Get(ResourceType type, string? ns, string name)
+    {
+        lock (_gate)
+        {
+            JsonObject stored = Bucket(StorageOf(type)).GetValueOrDefault(KeyOf(ns, name)) ?? throw ApiError.NotFound(type, name);
+            return Present(type, stored);
+        }
+    }
+
+    public (long ResourceVersion, List<JsonObject> Items) List(ResourceType type, string? ns, Func<JsonObject, bool> match)
+    {
+        lock (_gate)
+        {
+            var items = Bucket(StorageOf(type)).Values
+                .Where(o => (ns is null || NamespaceOf(o) == ns) && match(o))
+                .Select(o => Present(type, o))
+                .ToList();
+            return (_resourceVersion, items);
+        }
+    }
+
+    // ---- writes ----
+
+    private void CheckIdentity(ResourceType type, JsonObject body, string? ns, string? urlName)
+    {
+        string? apiVersion = (string?)body["apiVersion"];
+        string? kind = (string?)body["kind"];
+        if ((apiVersion is not null && apiVersion != type.ApiVersion) || (kind is not null && kind != type.Kind))
+        {
+            throw ApiError.BadRequest($"the API version in the data ({apiVersion}) does not match the expected API version ({type.ApiVersion})"
+                                      + (kind is not null && kind != type.Kind ? $", or the kind ({kind}) is not {type.Kind}" : ""));
+        }
+        body["apiVersion"] = type.ApiVersion;
+        body["kind"] = type.Kind;
+        if (body["metadata"] is not JsonObject metadata)
+        {
+            metadata = [];
+            body["metadata"] = metadata;
+        }
+        string? bodyNamespace = (string?)metadata["namespace"];
+        if (type.Namespaced)
+        {
+            if (bodyNamespace is not null && bodyNamespace.Length > 0 && bodyNamespace != ns)
+            {
+                throw ApiError.BadRequest("the namespace of the provided object does not match the namespace sent on the request");
+            }
+            metadata["namespace"] = ns;
+        }
+        else
+        {
+            metadata.Remove("namespace");
+        }
+        string? bodyName = (string?)metadata["name"];
+        if (urlName is not null && bodyName is not null && bodyName != urlName)
+        {
+            throw ApiError.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({urlName})");
+        }
+        if (urlName is not null)
+        {
+            metadata["name"] = urlName;
+        }
+    }
+
+    /// <summary>Creates an object (POST): fills the server-owned metadata and records <paramref name="manager"/>'s fields.</summary>
+    public JsonObject Create(ResourceType type, string? ns, JsonObject body, string manager, bool dryRun = false)
+    {
+        lock (_gate)
+        {
+            JsonObject obj = body.DeepClone().AsObject();
+            CheckIdentity(type, obj, ns, null);
+            var metadata = (JsonObject)obj["metadata"]!;
+            if ((string?)metadata["name"] is not { Length: > 0 } && (string?)metadata["generateName"] is string prefix)
+            {
+                metadata["name"] = prefix + Guid.NewGuid().ToString("N")[..5];
+            }
+            if ((string?)metadata["name"] is not { Length: > 0 })
+            {
+                throw new ApiError(422, "Invalid", $"{type.GroupKind} \"\" is invalid: metadata.name: Required value: name or generateName is required",
+                    new JsonObject { ["kind"] = type.Kind, ["causes"] = new JsonArray(new JsonObject { ["reason"] = "FieldValueRequired", ["message"] = "Required value: name or generateName is required", ["field"] = "metadata.name" }) });
+            }
+            metadata.Remove("managedFields");
+            ManagedFields.RecordUpdate(null, obj, manager, null, type.ApiVersion, Now());
+            return CreateLocked(type, ns, obj, dryRun);
+        }
+    }
+
+    private JsonObject CreateLocked(ResourceType type, string? ns, JsonObject obj, bool dryRun)
+    {
+        string name = NameOf(obj);
+        if (type.Namespaced && !NamespaceExists(ns!))
+        {
+            throw ApiError.NamespaceNotFound(ns!);
+        }
+        SortedDictionary<string, JsonObject> bucket = Bucket(StorageOf(type));
+        if (bucket.ContainsKey(KeyOf(ns, name)))
+        {
+            throw ApiError.AlreadyExists(type, name);
+        }
+        var metadata = (JsonObject)obj["metadata"]!;
+        foreach (string field in new[] { "uid", "resourceVersion", "creationTimestamp", "generation", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink" })
+        {
+            metadata.Remove(field);
+        }
+        if (type.HasStatus)
+        {
+            obj.Remove("status");
+        }
+        if (type is { Group: "", Plural: "namespaces" })
+        {
+            obj["status"] = new JsonObject { ["phase"] = "Active" };
+        }
+        metadata["uid"] = Guid.NewGuid().ToString();
+        metadata["creationTimestamp"] = Now();
+        if (type.TracksGeneration)
+        {
+            metadata["generation"] = 1;
+        }
+        Validate(type, obj, null);
+        if (type is { Group: "apiextensions.k8s.io", Plural: "customresourcedefinitions" })
+        {
+            EstablishCrd(obj);
+        }
+        if (dryRun)
+        {
+            return Present(type, obj);
+        }
+        if (type is { Group: "apiextensions.k8s.io", Plural: "customresourcedefinitions" })
+        {
+            table.Install(obj);
+        }
+        metadata["resourceVersion"] = Next();
+        bucket[KeyOf(ns, name)] = obj;
+        Publish(StorageOf(type), "ADDED", obj, null);
+        return Present(type, obj);
+    }
+
+    private static void EstablishCrd(JsonObject crd)
+    {
+        string now = Now();
+        crd["status"] = new JsonObject
+        {
+            ["acceptedNames"] = crd["spec"]?["names"]?.DeepClone(),
+            ["conditions"] = new JsonArray(
+                new JsonObject { ["type"] = "NamesAccepted", ["status"] = "True", ["reason"] = "NoConflicts", ["message"] = "no conflicts found", ["lastTransitionTime"] = now },
+                new JsonObject { ["type"] = "Established", ["status"] = "True", ["reason"] = "InitialNamesAccepted", ["message"] = "the initial names have been accepted", ["lastTransitionTime"] = now }),
+            ["storedVersions"] = new JsonArray((crd["spec"]?["versions"] as JsonArray ?? [])
+                .Where(v => v?["storage"]?.GetValue<bool>() == true).Select(v => (JsonNode?)(string?)v!["name"]).ToArray()),
+        };
+    }
+
+    /// <summary>Replaces an object (PUT) or its status (PUT .../status), with the optimistic-concurrency check.</summary>
+    public JsonObject Update(ResourceType type, string? ns, string name, JsonObject body, string? subresource, string manager, bool dryRun = false)
+    {
+        lock (_gate)
+        {
+            JsonObject proposed = body.DeepClone().AsObject();
+            CheckIdentity(type, proposed, ns, name);
+            JsonObject old = Bucket(StorageOf(type)).GetValueOrDefault(KeyOf(ns, name)) ?? throw ApiError.NotFound(type, name);
+            CheckResourceVersion(type, name, old, proposed);
+            return Commit(type, ns, old, proposed, subresource, manager, dryRun);
+        }
+    }
+
+    /// <summary>Reads, changes and writes an object in one step (the patch formats other than apply).</summary>
+    public JsonObject Patch(ResourceType type, string? ns, string name, string? subresource, Func<JsonObject, JsonObject> patch, string manager, bool dryRun = false)
+    {
+        lock (_gate)
+        {
+            JsonObject old = Bucket(StorageOf(type)).GetValueOrDefault(KeyOf(ns, name)) ?? throw ApiError.NotFound(type, name);
+            JsonObject proposed = patch(Present(type, old));
+            CheckIdentity(type, proposed, ns, name);
+            CheckResourceVersion(type, name, old, proposed);
+            return Commit(type, ns, old, proposed, subresource, manager, dryRun);
+        }
+    }
+
+    /// <summary>Server-side apply: creates the object if absent. Returns whether it was created.</summary>
+    public (JsonObject Object, bool Created) Apply(
+        ResourceType type, string? ns, string name, JsonObject applied, string manager, bool force, string? subresource, bool dryRun = false)
+    {
+        lock (_gate)
+        {
+            JsonObject config = applied.DeepClone().AsObject();
+            if ((string?)config["apiVersion"] is null || (string?)config["kind"] is null)
+            {
+                throw ApiError.BadRequest("apiVersion and kind must be set in an apply configuration");
+            }
+            CheckIdentity(type, config, ns, name);
+            JsonObject? live = Bucket(StorageOf(type)).GetValueOrDefault(KeyOf(ns, name));
+            if (live is null && subresource is not null)
+            {
+                throw ApiError.NotFound(type, name);
+            }
+            if (live is not null)
+            {
+                CheckResourceVersion(type, name, live, config);
+            }
+            JsonObject result = ManagedFields.Apply(live is null ? null : Present(type, live), config, type, manager, force, subresource, Now());
+            if (live is null)
+            {
+                return (CreateLocked(type, ns, result, dryRun), true);
+            }
+            return (Commit(type, ns, live, result, subresource, null, dryRun), false);
+        }
+    }
+
+    private static void CheckResourceVersion(ResourceType type, string name, JsonObject old, JsonObject proposed)
+    {
+        string? wanted = (string?)proposed["metadata"]?["resourceVersion"];
+        if (!string.IsNullOrEmpty(wanted) && wanted != (string?)old["metadata"]!["resourceVersion"])
+        {
+            throw ApiError.Conflict(type, name);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="proposed"/> over <paramref name="old"/>: the main resource keeps the old status, the
+    /// status subresource changes only status; server metadata is kept; generation moves when the spec does; a write
+    /// that changes nothing is not stored and sends no event. <paramref name="manager"/> null: the proposed object
+    /// already carries its managed fields (apply).
+    /// </summary>
+    private JsonObject Commit(ResourceType type, string? ns, JsonObject old, JsonObject proposed, string? subresource, string? manager, bool dryRun)
+    {
+        JsonObject result;
+        if (subresource == "status")
+        {
+            result = old.DeepClone().AsObject();
+            JsonNode? status = proposed["status"]?.DeepClone();
+            if (status is null)
+            {
+                result.Remove("status");
+            }
+            else
+            {
+                result["status"] = status;
+            }
+        }
+        else
+        {
+            result = proposed.DeepClone().AsObject();
+            if (type.HasStatus)
+            {
+                if (old["status"] is JsonNode status)
+                {
+                    result["status"] = status.DeepClone();
+                }
+                else
+                {
+                    result.Remove("status");
+                }
+            }
+        }
+        result["apiVersion"] = type.ApiVersion;
+        result["kind"] = type.Kind;
+        var metadata = (JsonObject)result["metadata"]!;
+        var oldMetadata = (JsonObject)old["metadata"]!;
+        foreach (string field in new[] { "name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion" })
+        {
+            if (oldMetadata[field] is JsonNode value)
+            {
+                metadata[field] = value.DeepClone();
+            }
+            else
+            {
+                metadata.Remove(field);
+            }
+        }
+        if (manager is null)
+        {
+            JsonNode? managed = proposed["metadata"]?["managedFields"]?.DeepClone();
+            metadata.Remove("managedFields");
+            if (managed is not null)
+            {
+                metadata["managedFields"] = managed;
+            }
+        }
+        else
+        {
+            metadata.Remove("managedFields");
+            if (oldMetadata["managedFields"] is JsonNode managed)
+            {
+                metadata["managedFields"] = managed.DeepClone();
+            }
+            ManagedFields.RecordUpdate(old, result, manager, subresource, type.ApiVersion, Now());
+        }
+        if (type.TracksGeneration && SpecChanged(type, old, result))
+        {
+            metadata["generation"] = (oldMetadata["generation"] is JsonNode generation ? long.Parse(generation.ToJsonString(), CultureInfo.InvariantCulture) : 0) + 1;
+        }
+        if (Unchanged(old, result))
+        {
+            return Present(type, old);
+        }
+        Validate(type, result, old);
+        if (dryRun)
+        {
+            return Present(type, result);
+        }
+        metadata["resourceVersion"] = Next();
+        Bucket(StorageOf(type))[KeyOf(ns, NameOf(result))] = result;
+        Publish(StorageOf(type), "MODIFIED", result, old);
+        return Present(type, result);
+    }
+
+    private static bool SpecChanged(ResourceType type, JsonObject old, JsonObject updated)
+    {
+        static JsonObject Strip(JsonObject o, bool status)
+        {
+            JsonObject copy = o.DeepClone().AsObject();
+            copy.Remove("metadata");
+            copy.Remove("apiVersion");
+            copy.Remove("kind");
+            if (status)
+            {
+                copy.Remove("status");
+            }
+            return copy;
+        }
+        return !JsonNode.DeepEquals(Strip(old, type.HasStatus), Strip(updated, type.HasStatus));
+    }
+
+    private static bool Unchanged(JsonObject old, JsonObject updated)
+    {
+        static JsonObject Strip(JsonObject o)
+        {
+            JsonObject copy = o.DeepClone().AsObject();
+            copy.Remove("apiVersion");
+            if (copy["metadata"] is JsonObject metadata && metadata["managedFields"] is JsonArray managed)
+            {
+                foreach (JsonObject entry in managed.OfType<JsonObject>())
+                {
+                    entry.Remove("time");
+                    entry.Remove("apiVersion");
+                }
+            }
+            return copy;
+        }
+        return JsonNode.DeepEquals(Strip(old), Strip(updated));
+    }
+
+    private void Validate(ResourceType type, JsonObject obj, JsonObject? old)
+    {
+        if (validate is null)
+        {
+            return;
+        }
+        IReadOnlyList<string> errors = validate(Present(type, obj), old is null ? null : Present(type, old));
+        if (errors.Count > 0)
+        {
+            throw ApiError.Invalid(type, NameOf(obj), errors);
+        }
+    }
+
+    /// <summary>
+    /// Deletes an object, with its preconditions; then, as the garbage collector's background deletion would, every
+    /// object whose owners are all gone (orphan propagation strips the owner reference instead); deleting a namespace
+    /// deletes its contents, deleting a CRD its objects and served versions.
+    /// </summary>
+    public JsonObject Delete(ResourceType type, string? ns, string name, JsonObject? options)
+    {
+        lock (_gate)
+        {
+            JsonObject old = Bucket(StorageOf(type)).GetValueOrDefault(KeyOf(ns, name)) ?? throw ApiError.NotFound(type, name);
+            string? uid = (string?)options?["preconditions"]?["uid"];
+            string? rv = (string?)options?["preconditions"]?["resourceVersion"];
+            if ((uid is not null && uid != (string?)old["metadata"]!["uid"]) || (rv is not null && rv != (string?)old["metadata"]!["resourceVersion"]))
+            {
+                throw new ApiError(409, "Conflict",
+                    $"Operation cannot be fulfilled on {type.GroupResource} \"{name}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {(string?)old["metadata"]!["uid"]}",
+                    ApiError.DetailsOf(type, name));
+            }
+            bool orphan = (string?)options?["propagationPolicy"] == "Orphan" || options?["orphanDependents"]?.GetValue<bool>() == true;
+            JsonObject deleted = Remove(StorageOf(type), ns, name);
+            if (type is { Group: "", Plural: "namespaces" })
+            {
+                foreach ((string storage, SortedDictionary<string, JsonObject> bucket) in _objects.ToList())
+                {
+                    foreach (JsonObject obj in bucket.Values.Where(o => NamespaceOf(o) == name).ToList())
+                    {
+                        Remove(storage, name, NameOf(obj));
+                    }
+                }
+            }
+            if (type is { Group: "apiextensions.k8s.io", Plural: "customresourcedefinitions" })
+            {
+                string storage = StorageOf((string)old["spec"]!["group"]!, (string)old["spec"]!["names"]!["plural"]!);
+                foreach (JsonObject obj in Bucket(storage).Values.ToList())
+                {
+                    Remove(storage, NamespaceOf(obj), NameOf(obj));
+                }
+                table.Uninstall(old);
+            }
+            CollectGarbage((string)old["metadata"]!["uid"]!, orphan);
+            return Present(type, deleted);
+        }
+    }
+
+    private JsonObject Remove(string storage, string? ns, string name)
+    {
+        SortedDictionary<string, JsonObject> bucket = Bucket(storage);
+        JsonObject old = bucket[KeyOf(ns, name)];
+        bucket.Remove(KeyOf(ns, name));
+        JsonObject deleted = old.DeepClone().AsObject();
+        deleted["metadata"]!["resourceVersion"] = Next();
+        Publish(storage, "DELETED", deleted, old);
+        return deleted;
+    }
+
+    private void CollectGarbage(string ownerUid, bool orphan)
+    {
+        var live = new HashSet<string>(_objects.Values.SelectMany(b => b.Values).Select(o => (string)o["metadata"]!["uid"]!), StringComparer.Ordinal);
+        foreach ((string storage, SortedDictionary<string, JsonObject> bucket) in _objects.ToList())
+        {
+            foreach (JsonObject dependent in bucket.Values.ToList())
+            {
+                if (dependent["metadata"]?["ownerReferences"] is not JsonArray owners
+                    || !owners.Any(o => (string?)o?["uid"] == ownerUid)
+                    || !bucket.ContainsKey(KeyOf(NamespaceOf(dependent), NameOf(dependent))))
+                {
+                    continue;
+                }
+                if (orphan)
+                {
+                    JsonObject updated = dependent.DeepClone().AsObject();
+                    var refs = (JsonArray)updated["metadata"]!["ownerReferences"]!;
+                    foreach (JsonNode? owner in refs.Where(o => (string?)o?["uid"] == ownerUid).ToList())
+                    {
+                        refs.Remove(owner);
+                    }
+                    if (refs.Count == 0)
+                    {
+                        ((JsonObject)updated["metadata"]!).Remove("ownerReferences");
+                    }
+                    updated["metadata"]!["resourceVersion"] = Next();
+                    bucket[KeyOf(NamespaceOf(dependent), NameOf(dependent))] = updated;
+                    Publish(storage, "MODIFIED", updated, dependent);
+                }
+                else if (!owners.Any(o => (string?)o?["uid"] is string uid && live.Contains(uid)))
+                {
+                    Remove(storage, NamespaceOf(dependent), NameOf(dependent));
+                    CollectGarbage((string)dependent["metadata"]!["uid"]!, false);
+                }
+            }
+        }
+    }
+
+    private string Next() => (++_resourceVersion).ToString(CultureInfo.InvariantCulture);
+
+    // ---- watches ----
+
+    /// <summary>An open watch: the events it should send, already shaped as watch lines' objects.</summary>
+    internal sealed class Watch(ResourceType type, string? ns, Func<JsonObject, bool> match)
+    {
+        public Channel<JsonObject> Events { get; } = Channel.CreateUnbounded<JsonObject>(new UnboundedChannelOptions { SingleReader = true });
+
+        public bool Aborted { get; set; }
+
+        public ResourceType Type => type;
+
+        public void Offer(string type2, JsonObject obj, JsonObject? old)
+        {
+            if (ns is not null && NamespaceOf(obj) != ns)
+            {
+                return;
+            }
+            bool now = match(obj);
+            bool before = old is not null && match(old);
+            string? eventType = type2 switch
+            {
+                "ADDED" => now ? "ADDED" : null,
+                "DELETED" => before || now ? "DELETED" : null,
+                _ => (before, now) switch
+                {
+                    (true, true) => "MODIFIED",
+                    (false, true) => "ADDED",
+                    (true, false) => "DELETED",
+                    _ => null,
+                },
+            };
+            if (eventType is not null)
+            {
+                Events.Writer.TryWrite(new JsonObject { ["type"] = eventType, ["object"] = Present(type, obj) });
+            }
+        }
+    }
+
+    /// <summary>Thrown by <see cref="OpenWatch"/> when the resourceVersion is older than the retained history.</summary>
+    internal sealed class ExpiredException(string message) : Exception(message);
+
+    public Watch OpenWatch(ResourceType type, string? ns, Func<JsonObject, bool> match, string? resourceVersion)
+    {
+        lock (_gate)
+        {
+            var watch = new Watch(type, ns, match);
+            string storage = StorageOf(type);
+            if (string.IsNullOrEmpty(resourceVersion) || resourceVersion == "0")
+            {
+                foreach (JsonObject obj in Bucket(storage).Values)
+                {
+                    watch.Offer("ADDED", obj, null);
+                }
+            }
+            else
+            {
+                if (!long.TryParse(resourceVersion, NumberStyles.Integer, CultureInfo.InvariantCulture, out long from))
+                {
+                    throw ApiError.BadRequest($"invalid resource version: {resourceVersion}");
+                }
+                if (from < _compactedThrough)
+                {
+                    throw new ExpiredException($"too old resource version: {from} ({_compactedThrough})");
+                }
+                foreach (StoredEvent stored in _history.Where(e => e.ResourceVersion > from && e.Storage == storage))
+                {
+                    watch.Offer(stored.Type, stored.Object, stored.Old);
+                }
+            }
+            _watches.Add(watch);
+            return watch;
+        }
+    }
+
+    public void CloseWatch(Watch watch)
+    {
+        lock (_gate)
+        {
+            _watches.Remove(watch);
+        }
+        watch.Events.Writer.TryComplete();
+    }
+
+    private void Publish(string storage, string type, JsonObject obj, JsonObject? old)
+    {
+        long rv = long.Parse((string)obj["metadata"]!["resourceVersion"]!, CultureInfo.InvariantCulture);
+        _history.Add(new StoredEvent(rv, storage, type, obj, old));
+        foreach (Watch watch in _watches.Where(w => StorageOf(w.Type) == storage))
+        {
+            watch.Offer(type, obj, old);
+        }
+    }
+
+    /// <summary>Forgets the event history up to now: a watch from any earlier resourceVersion gets 410 Expired.</summary>
+    public void Compact()
+    {
+        lock (_gate)
+        {
+            _compactedThrough = _resourceVersion;
+            _history.Clear();
+        }
+    }
+
+    /// <summary>Ends every open watch stream (cleanly, or by aborting the connection).</summary>
+    public int DropWatches(bool abort)
+    {
+        List<Watch> watches;
+        lock (_gate)
+        {
+            watches = [.. _watches];
+            _watches.Clear();
+        }
+        foreach (Watch watch in watches)
+        {
+            watch.Aborted = abort;
+            watch.Events.Writer.TryComplete();
+        }
+        return watches.Count;
+    }
+
+    public int OpenWatchCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _watches.Count;
+            }
+        }
+    }
+}
