@@ -231,13 +231,16 @@ public abstract class ControllerTest(ITestOutputHelper output) : IAsyncLifetime
     protected static (string? Status, string? Reason, string? Message) Summary(JsonObject? condition) =>
         ((string?)condition?["status"], (string?)condition?["reason"], (string?)condition?["message"]);
 
+    /// <summary>A JSON number, whichever integer type the node holds.</summary>
+    protected static long Number(JsonNode? node) => long.Parse(node!.ToJsonString(), System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The Deployment's status as a Deployment controller would report it.</summary>
     protected void SetReadyReplicas(string name, int ready, string ns = "default")
     {
         JsonObject deployment = Server.Get("apps/v1", "Deployment", ns, name);
         deployment["status"] = new JsonObject
         {
-            ["observedGeneration"] = (long)deployment["metadata"]!["generation"]!,
+            ["observedGeneration"] = Number(deployment["metadata"]!["generation"]),
             ["replicas"] = Math.Max(ready, 1),
             ["readyReplicas"] = ready,
             ["availableReplicas"] = ready,

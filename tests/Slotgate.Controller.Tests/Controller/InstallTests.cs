@@ -16,7 +16,7 @@ public sealed class InstallTests(ITestOutputHelper output) : ControllerTest(outp
         var supported = Summary(ConditionOf(status, "SupportedVersion"));
         Assert.Equal(("True", "SupportedVersion"), (supported.Status, supported.Reason));
         Assert.Contains("v1.4.1", supported.Message, StringComparison.Ordinal);
-        Assert.All(status["conditions"]!.AsArray(), c => Assert.Equal(1, (long)c!["observedGeneration"]!));
+        Assert.All(status["conditions"]!.AsArray(), c => Assert.Equal(1, Number(c!["observedGeneration"])));
         Assert.Empty(Forbidden());
         // It watches: lists once per kind, then keeps watch streams open.
         Assert.Contains(Server.Requests, r => r.User == ControllerUser && r.Verb == "watch" && r.Resource == "gateways");
