@@ -35,6 +35,7 @@ internal sealed partial class GatewayController : IDisposable
     private readonly Informer<V1Namespace> _namespaces;
     private readonly Informer<V1Deployment> _deployments;
     private readonly ConcurrentDictionary<string, Informer<V1ConfigMap>> _parameterMaps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _deferred = new(StringComparer.Ordinal);
     private readonly List<Task> _running = [];
     private readonly GatewayReconciler _reconciler;
     private CancellationToken _stopping;
@@ -186,6 +187,14 @@ internal sealed partial class GatewayController : IDisposable
         }
         int slash = gatewayKey.IndexOf('/', StringComparison.Ordinal);
         var objectKey = new ObjectKey(gatewayKey[..slash], gatewayKey[(slash + 1)..]);
+        // A Deployment this controller applied is gone: most often the garbage collector took it because the Gateway
+        // is being deleted, and that Gateway's own DELETED event may still be on its way (each kind has its own
+        // watch). Wait a moment rather than re-create dependents of a Gateway that no longer exists.
+        if (gateway is not null && _deployments.Get(gatewayKey) is null && _reconciler.Applied(objectKey) && _deferred.TryAdd(gatewayKey, true))
+        {
+            return TimeSpan.FromMilliseconds(500);
+        }
+        _deferred.TryRemove(gatewayKey, out _);
         await _reconciler.ReconcileGatewayAsync(objectKey, gateway, Snapshot(), _routes.Items, _deployments.Get(gatewayKey), _services.Get(gatewayKey), cancellationToken)
             .ConfigureAwait(false);
         return null;

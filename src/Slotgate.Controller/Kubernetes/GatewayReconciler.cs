@@ -27,6 +27,8 @@ internal sealed partial class GatewayReconciler(IKubernetes client, ControllerOp
 
     public void ForgetApplied() => _applier.Forget();
 
+    public bool Applied(ObjectKey gateway) => _applier.Applied(gateway);
+
     public async Task ReconcileClassAsync(ApiObject gatewayClass, ClusterSnapshot snapshot, CancellationToken cancellationToken)
     {
         if (_reconciler.ReconcileClass(gatewayClass.Name, snapshot) is not { } result)
