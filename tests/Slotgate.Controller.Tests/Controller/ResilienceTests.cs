@@ -68,4 +68,18 @@ public sealed class ResilienceTests(ITestOutputHelper output) : ControllerTest(o
             "the Service follows the new listener");
         Assert.Empty(Forbidden());
     }
+
+    [Fact]
+    public async Task Resync_OwnedObjectDeletedOutOfBand_RecreatedBySafetyNet()
+    {
+        StartController(options: Options("slotgate-controller-0") with { ResyncPeriod = TimeSpan.FromSeconds(1) });
+        CreateScenario();
+        await EventuallyAsync(() => Server.TryGet("v1", "ConfigMap", "default", "redis-waypoint") is not null, "the Gateway's ConfigMap");
+
+        // The Gateway's own ConfigMap is not watched (only applied): only the periodic resync notices it is gone.
+        Server.Delete("v1", "ConfigMap", "default", "redis-waypoint");
+
+        await EventuallyAsync(() => Server.TryGet("v1", "ConfigMap", "default", "redis-waypoint") is not null, "the ConfigMap applied again by the resync",
+            TimeSpan.FromSeconds(4));
+    }
 }
