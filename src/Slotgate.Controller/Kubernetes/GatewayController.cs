@@ -153,8 +153,15 @@ internal sealed partial class GatewayController : IDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException or KubernetesException or JsonException or ReconcileException or TaskCanceledException)
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
             {
+                // Optimistic concurrency: the object changed since it was cached; retry on the newer version.
+                TimeSpan delay = _queue.AddRateLimited(key);
+                Log.ReconcileConflict(_logger, key, delay.TotalMilliseconds);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One object's failure delays only that object: it comes back after its own back-off.
                 TimeSpan delay = _queue.AddRateLimited(key);
                 Log.ReconcileFailed(_logger, key, GatewayReconciler.Describe(e), delay.TotalMilliseconds);
             }
@@ -298,5 +305,8 @@ internal sealed partial class GatewayController : IDisposable
 
         [LoggerMessage(201, LogLevel.Warning, "reconciling {Key} failed: {Error}; retrying in {DelayMs:F0} ms")]
         public static partial void ReconcileFailed(ILogger logger, string key, string error, double delayMs);
+
+        [LoggerMessage(202, LogLevel.Debug, "reconciling {Key}: an object changed meanwhile (409 Conflict); retrying in {DelayMs:F0} ms")]
+        public static partial void ReconcileConflict(ILogger logger, string key, double delayMs);
     }
 }

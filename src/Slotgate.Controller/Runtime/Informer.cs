@@ -106,13 +106,35 @@ internal sealed partial class Informer<T>(
             {
                 break;
             }
+            catch (HttpOperationException e) when (e.Response?.StatusCode == HttpStatusCode.NotFound)
+            {
+                resourceVersion = null;
+                // The kind is not served (e.g. TCPRoute without the experimental-channel CRDs): an empty cache, so the
+                // rest of the controller works, and a slow retry in case the CRD is installed later.
+                if (!_synced.Task.IsCompleted)
+                {
+                    Log.NotServed(logger, source.Resource);
+                }
+                Replace([]);
+                _synced.TrySetResult();
+                try
+                {
+                    await Task.Delay(options.MaxBackoff, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
             catch (Exception e) when (IsExpired(e))
             {
                 Log.Expired(logger, source.Resource, resourceVersion);
                 resourceVersion = null;
             }
-            catch (Exception e) when (e is HttpOperationException or HttpRequestException or KubernetesException or IOException or System.Text.Json.JsonException or TaskCanceledException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
+                // Whatever went wrong (network, server, a body that did not parse), the cache must not stop: back off
+                // and list or watch again.
                 TimeSpan delay = backoff.Next();
                 Log.Failed(logger, source.Resource, Describe(e), delay.TotalMilliseconds);
                 try
@@ -220,6 +242,9 @@ internal sealed partial class Informer<T>(
 
         [LoggerMessage(103, LogLevel.Debug, "{Resource}: watch closed; watching again from resourceVersion {ResourceVersion}")]
         public static partial void Reconnecting(ILogger logger, string resource, string? resourceVersion);
+
+        [LoggerMessage(105, LogLevel.Warning, "{Resource}: not served by the API server (is its CRD installed?); treated as empty")]
+        public static partial void NotServed(ILogger logger, string resource);
 
         [LoggerMessage(104, LogLevel.Warning, "{Resource}: list/watch failed: {Error}; retrying in {DelayMs:F0} ms")]
         public static partial void Failed(ILogger logger, string resource, string error, double delayMs);

@@ -22,4 +22,16 @@ public sealed class InstallTests(ITestOutputHelper output) : ControllerTest(outp
         Assert.Contains(Server.Requests, r => r.User == ControllerUser && r.Verb == "watch" && r.Resource == "gateways");
         Assert.True(Server.OpenWatches >= 7, $"open watches: {Server.OpenWatches}");
     }
+
+    [Fact]
+    public async Task Install_WithoutTcpRouteCrd_GatewaysStillReconciled()
+    {
+        Server.Delete("apiextensions.k8s.io/v1", "CustomResourceDefinition", null, "tcproutes.gateway.networking.k8s.io");
+        StartController();
+
+        Server.Create(Gateway("default", "redis-waypoint"));
+
+        await GatewayConditionAsync("Programmed", "False", "Pending");
+        Assert.Contains("no attached TCPRoute", Summary(ConditionOf(GatewayObject()["status"], "Programmed")).Message, StringComparison.Ordinal);
+    }
 }
