@@ -274,6 +274,8 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         lock (_gate)
         {
             JsonObject config = applied.DeepClone().AsObject();
+            // A null in an apply configuration sets nothing: the field is not owned (and goes if this manager owned it).
+            RemoveNulls(config);
             if ((string?)config["apiVersion"] is null || (string?)config["kind"] is null)
             {
                 throw ApiError.BadRequest("apiVersion and kind must be set in an apply configuration");
@@ -294,6 +296,29 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
                 return (CreateLocked(type, ns, result, dryRun), true);
             }
             return (Commit(type, ns, live, result, subresource, null, dryRun), false);
+        }
+    }
+
+    private static void RemoveNulls(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (string name in o.Where(p => p.Value is null).Select(p => p.Key).ToList())
+                {
+                    o.Remove(name);
+                }
+                foreach ((_, JsonNode? value) in o)
+                {
+                    RemoveNulls(value);
+                }
+                break;
+            case JsonArray a:
+                foreach (JsonNode? item in a)
+                {
+                    RemoveNulls(item);
+                }
+                break;
         }
     }
 
@@ -542,8 +567,10 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
     // ---- watches ----
 
     /// <summary>An open watch: the events it should send, already shaped as watch lines' objects.</summary>
-    internal sealed class Watch(ResourceType type, string? ns, Func<JsonObject, bool> match)
+    internal sealed class Watch(ResourceType type, string? ns, Func<JsonObject, bool> match, bool bookmarks)
     {
+        public bool Bookmarks => bookmarks;
+
         public Channel<JsonObject> Events { get; } = Channel.CreateUnbounded<JsonObject>(new UnboundedChannelOptions { SingleReader = true });
 
         public bool Aborted { get; set; }
@@ -580,11 +607,11 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
     /// <summary>Thrown by <see cref="OpenWatch"/> when the resourceVersion is older than the retained history.</summary>
     internal sealed class ExpiredException(string message) : Exception(message);
 
-    public Watch OpenWatch(ResourceType type, string? ns, Func<JsonObject, bool> match, string? resourceVersion)
+    public Watch OpenWatch(ResourceType type, string? ns, Func<JsonObject, bool> match, string? resourceVersion, bool bookmarks = false)
     {
         lock (_gate)
         {
-            var watch = new Watch(type, ns, match);
+            var watch = new Watch(type, ns, match, bookmarks);
             string storage = StorageOf(type);
             if (string.IsNullOrEmpty(resourceVersion) || resourceVersion == "0")
             {
@@ -639,6 +666,34 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         {
             _compactedThrough = _resourceVersion;
             _history.Clear();
+        }
+    }
+
+    /// <summary>Sends a BOOKMARK event with the current resourceVersion to every watch that allows bookmarks.</summary>
+    public int SendBookmarks()
+    {
+        lock (_gate)
+        {
+            string rv = _resourceVersion.ToString(CultureInfo.InvariantCulture);
+            int sent = 0;
+            foreach (Watch watch in _watches.Where(w => w.Bookmarks))
+            {
+                var bookmark = new JsonObject
+                {
+                    ["type"] = "BOOKMARK",
+                    ["object"] = new JsonObject
+                    {
+                        ["kind"] = watch.Type.Kind,
+                        ["apiVersion"] = watch.Type.ApiVersion,
+                        ["metadata"] = new JsonObject { ["resourceVersion"] = rv },
+                    },
+                };
+                if (watch.Events.Writer.TryWrite(bookmark))
+                {
+                    sent++;
+                }
+            }
+            return sent;
         }
     }
 

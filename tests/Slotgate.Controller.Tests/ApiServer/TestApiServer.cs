@@ -45,6 +45,7 @@
 //   ports by name or port, conditions by type, listeners by name, ...) instead of the schemas; other lists are atomic.
 // - ClusterRole aggregation, impersonation, authentication other than bearer tokens, API priority and fairness.
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -80,6 +81,7 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
     private readonly List<ApiRequest> _requests = [];
     private readonly List<Fault> _faults = [];
     private readonly object _gate = new();
+    private TestCertificates? _certificates;
 
     private sealed record Fault(Func<ApiRequest, bool> Match, int Code, string Message);
 
@@ -112,13 +114,25 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        options ??= new TestApiServerOptions();
+        TestCertificates? certificates = options.Tls ? TestCertificates.Create() : null;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificates is not null)
+            {
+                listen.UseHttps(certificates.Serving);
+            }
+        }));
         WebApplication app = builder.Build();
-        var server = new TestApiServer(app, options ?? new TestApiServerOptions());
+        var server = new TestApiServer(app, options) { _certificates = certificates };
         app.Run(server.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Host = address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        if (certificates is not null && server.Host.StartsWith("http://", StringComparison.Ordinal))
+        {
+            server.Host = "https://" + server.Host["http://".Length..];
+        }
         return server;
     }
 
@@ -134,13 +148,26 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
 
     // ---- clients ----
 
-    public KubernetesClientConfiguration AdminConfig() => new() { Host = Host, AccessToken = AdminToken, Namespace = "default" };
+    public KubernetesClientConfiguration AdminConfig() => Config(AdminToken, "default");
+
+    private KubernetesClientConfiguration Config(string token, string ns)
+    {
+        var config = new KubernetesClientConfiguration { Host = Host, AccessToken = token, Namespace = ns };
+        if (_certificates is not null)
+        {
+            config.SslCaCerts = [X509CertificateLoader.LoadCertificate(_certificates.Authority.RawData)];
+        }
+        return config;
+    }
+
+    /// <summary>The CA certificate (PEM) of an HTTPS server, null for plain HTTP.</summary>
+    public string? CertificateAuthorityPem => _certificates?.AuthorityPem;
 
     public IKubernetes AdminClient() => new k8s.Kubernetes(AdminConfig());
 
     /// <summary>A configuration for service account <paramref name="serviceAccount"/> of <paramref name="ns"/>.</summary>
     public KubernetesClientConfiguration ConfigFor(string ns, string serviceAccount) =>
-        new() { Host = Host, AccessToken = TokenFor(Identity.ServiceAccount(ns, serviceAccount)), Namespace = ns };
+        Config(TokenFor(Identity.ServiceAccount(ns, serviceAccount)), ns);
 
     /// <summary>A client acting as service account <paramref name="serviceAccount"/> of <paramref name="ns"/>, authorized by the stored RBAC objects.</summary>
     public IKubernetes ClientFor(string ns, string serviceAccount) => new k8s.Kubernetes(ConfigFor(ns, serviceAccount));
@@ -176,7 +203,7 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
         clusters:
         - name: test
           cluster:
-            server: {Host}
+            server: {Host}{(_certificates is null ? "" : "\n    certificate-authority-data: " + Convert.ToBase64String(Encoding.ASCII.GetBytes(_certificates.AuthorityPem)))}
         users:
         - name: {user}
           user:
@@ -244,6 +271,47 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
 
     /// <summary>Ends every open watch stream: cleanly as on a server-side timeout, or (<paramref name="abort"/>) by resetting the connection.</summary>
     public int DropWatches(bool abort = false) => _store.DropWatches(abort);
+
+    /// <summary>Sends a BOOKMARK event (the current resourceVersion) to every open watch that allows bookmarks, as the server does now and then.</summary>
+    public int SendBookmarks() => _store.SendBookmarks();
+
+    /// <summary>Waits until an object exists and satisfies <paramref name="condition"/>; returns it.</summary>
+    public async Task<JsonObject> WaitForAsync(
+        string apiVersion, string kind, string? ns, string name, Func<JsonObject, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            JsonObject? current = TryGet(apiVersion, kind, ns, name);
+            if (current is not null && condition(current))
+            {
+                return current;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{kind} {ns}/{name} did not reach the expected state; it is now: {(current is null ? "absent" : JsonText.Write(current))}");
+            }
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits until a request that <paramref name="match"/> selects has been answered; returns it.</summary>
+    public async Task<ApiRequest> WaitForRequestAsync(Func<ApiRequest, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (Requests.FirstOrDefault(r => r.Code != 0 && match(r)) is ApiRequest request)
+            {
+                return request;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("no matching request was answered; requests: " + string.Join("; ", Requests));
+            }
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+    }
 
     // ---- CRDs ----
 
@@ -731,7 +799,8 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
         ObjectStore.Watch watch;
         try
         {
-            watch = _store.OpenWatch(target.Type, target.Namespace, match, query["resourceVersion"].FirstOrDefault());
+            watch = _store.OpenWatch(target.Type, target.Namespace, match, query["resourceVersion"].FirstOrDefault(),
+                query["allowWatchBookmarks"].FirstOrDefault() is "true" or "1");
         }
         catch (ObjectStore.ExpiredException expired)
         {
@@ -739,7 +808,7 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
             response.StatusCode = 200;
             response.ContentType = "application/json";
             var error = new JsonObject { ["type"] = "ERROR", ["object"] = ApiError.Status(410, "Expired", expired.Message, null) };
-            await response.WriteAsync(error.ToJsonString() + "\n", context.RequestAborted).ConfigureAwait(false);
+            await response.WriteAsync(JsonText.Write(error) + "\n", context.RequestAborted).ConfigureAwait(false);
             return;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -755,7 +824,7 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
             await response.Body.FlushAsync(timeout.Token).ConfigureAwait(false);
             await foreach (JsonObject item in watch.Events.Reader.ReadAllAsync(timeout.Token).ConfigureAwait(false))
             {
-                await response.WriteAsync(item.ToJsonString() + "\n", timeout.Token).ConfigureAwait(false);
+                await response.WriteAsync(JsonText.Write(item) + "\n", timeout.Token).ConfigureAwait(false);
                 await response.Body.FlushAsync(timeout.Token).ConfigureAwait(false);
             }
             if (watch.Aborted)
@@ -777,7 +846,7 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
     {
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsync(JsonText.Write(body), context.RequestAborted).ConfigureAwait(false);
     }
 
     // ---- discovery and other non-resource paths ----
@@ -792,7 +861,7 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
             {
                 ["kind"] = "APIVersions",
                 ["versions"] = new JsonArray("v1"),
-                ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = Host.Replace("http://", "", StringComparison.Ordinal) }),
+                ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = new Uri(Host).Authority }),
             },
             ["api", var version] => ResourceList("", version),
             ["apis"] => GroupList(),
@@ -849,6 +918,14 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
                 ["kind"] = type.Kind,
                 ["verbs"] = new JsonArray("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
             });
+            if (type.ShortNames.Count > 0)
+            {
+                ((JsonObject)resources[^1]!)["shortNames"] = new JsonArray(type.ShortNames.Select(n => (JsonNode?)n).ToArray());
+            }
+            if (type.Categories.Count > 0)
+            {
+                ((JsonObject)resources[^1]!)["categories"] = new JsonArray(type.Categories.Select(n => (JsonNode?)n).ToArray());
+            }
             if (type.HasStatus)
             {
                 resources.Add(new JsonObject

@@ -117,6 +117,33 @@ public sealed class ServerSideApplyTests : ServerTest
     }
 
     [Fact]
+    public async Task Apply_NullValue_SetsAndOwnsNothing()
+    {
+        JsonObject deployment = Deployment("default", "d");
+        deployment["spec"]!["replicas"] = 3;
+        await ApplyAsync(deployment, "slotgate-controller");
+        deployment["spec"]!["replicas"] = null;
+
+        V1Deployment after = await ApplyAsync(deployment, "slotgate-controller");
+
+        Assert.Null(after.Spec.Replicas);
+        Assert.Null(FieldsOf(after, "slotgate-controller")["f:spec"]!["f:replicas"]);
+    }
+
+    [Fact]
+    public async Task PatchStatus_MergePatch_RecordsAStatusSubresourceManager()
+    {
+        Server.Create(Deployment("default", "d"));
+
+        V1Deployment patched = await Admin.AppsV1.PatchNamespacedDeploymentStatusAsync(
+            new V1Patch("""{"status":{"readyReplicas":1}}""", V1Patch.PatchType.MergePatch), "d", "default", fieldManager: "deployment-controller");
+
+        V1ManagedFieldsEntry entry = patched.Metadata.ManagedFields.Single(m => m.Manager == "deployment-controller");
+        Assert.Equal(("Update", "status"), (entry.Operation, entry.Subresource));
+        Assert.Equal(1, patched.Status.ReadyReplicas);
+    }
+
+    [Fact]
     public async Task Apply_WithoutFieldManager_Returns400()
     {
         var (code, _) = await FailsAsync(() => Admin.AppsV1.PatchNamespacedDeploymentAsync(

@@ -168,6 +168,45 @@ public sealed class WatchTests : ServerTest
     }
 
     [Fact]
+    public async Task SendBookmarks_WatchAllowingBookmarks_GetsTheCurrentResourceVersion()
+    {
+        Server.Create(ConfigMap("default", "a"));
+        using var cancel = new CancellationTokenSource(Patience);
+        var seen = new List<(WatchEventType, string?)>();
+        Task reading = Task.Run(async () =>
+        {
+            await foreach ((WatchEventType type, V1ConfigMap map) in Admin.CoreV1.WatchListNamespacedConfigMapAsync(
+                               "default", allowWatchBookmarks: true, cancellationToken: cancel.Token))
+            {
+                seen.Add((type, map.Metadata.ResourceVersion));
+                if (seen.Count == 2)
+                {
+                    break;
+                }
+            }
+        });
+        await WaitForWatchesAsync(1);
+
+        Assert.Equal(1, Server.SendBookmarks());
+        await reading;
+
+        Assert.Equal(WatchEventType.Added, seen[0].Item1);
+        Assert.Equal((WatchEventType.Bookmark, Server.ResourceVersion.ToString(System.Globalization.CultureInfo.InvariantCulture)), seen[1]);
+    }
+
+    [Fact]
+    public async Task WaitForAsync_ObjectChangedLater_ReturnsItOnceTheConditionHolds()
+    {
+        Server.Create(Deployment("default", "d"));
+        Task<JsonObject> waiting = Server.WaitForAsync("apps/v1", "Deployment", "default", "d", d => (int?)d["status"]?["readyReplicas"] == 2);
+
+        Server.Modify("apps/v1", "Deployment", "default", "d", d => d["status"] = new JsonObject { ["readyReplicas"] = 2 });
+
+        JsonObject ready = await waiting;
+        Assert.Equal(1, (int?)ready["metadata"]!["generation"]);
+    }
+
+    [Fact]
     public async Task Watch_CustomResourcesThroughTheGenericClient_StreamsEvents()
     {
         Server.InstallGatewayApiCrds();
