@@ -17,6 +17,7 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
     private readonly List<Watch> _watches = [];
     private long _resourceVersion = 1;
     private long _compactedThrough;
+    private int _serviceAddresses = 9;
 
     private sealed record StoredEvent(long ResourceVersion, string Storage, string Type, JsonObject Object, JsonObject? Old);
 
@@ -202,6 +203,10 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         {
             obj["status"] = new JsonObject { ["phase"] = "Active" };
         }
+        if (type is { Group: "", Plural: "services" })
+        {
+            AllocateClusterIp(obj);
+        }
         metadata["uid"] = Guid.NewGuid().ToString();
         metadata["creationTimestamp"] = Now();
         if (type.TracksGeneration)
@@ -249,8 +254,64 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
             JsonObject proposed = body.DeepClone().AsObject();
             CheckIdentity(type, proposed, ns, name);
             JsonObject old = Bucket(StorageOf(type)).GetValueOrDefault(KeyOf(ns, name)) ?? throw ApiError.NotFound(type, name);
+            if (!type.BuiltIn || type is { Group: "apiextensions.k8s.io" })
+            {
+                // Custom resources and CRDs do not allow unconditional updates (patches and applies are fine).
+                if (string.IsNullOrEmpty((string?)proposed["metadata"]?["resourceVersion"]))
+                {
+                    JsonObject details = ApiError.DetailsOf(type, name);
+                    details["causes"] = new JsonArray(new JsonObject
+                    {
+                        ["reason"] = "FieldValueInvalid",
+                        ["message"] = "Invalid value: 0x0: must be specified for an update",
+                        ["field"] = "metadata.resourceVersion",
+                    });
+                    throw new ApiError(422, "Invalid",
+                        $"{type.GroupResource} \"{name}\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update", details);
+                }
+            }
             CheckResourceVersion(type, name, old, proposed);
             return Commit(type, ns, old, proposed, subresource, manager, dryRun);
+        }
+    }
+
+    /// <summary>
+    /// What the API server itself does for a Service (not a controller): a ClusterIP allocated on create from the
+    /// service range (10.96.0.0/12), kept on updates that leave it out; the single-stack IPv4 fields that go with it.
+    /// </summary>
+    private void AllocateClusterIp(JsonObject service)
+    {
+        if (service["spec"] is not JsonObject spec)
+        {
+            return;
+        }
+        spec["type"] ??= "ClusterIP";
+        if ((string?)spec["type"] == "ExternalName" || ((string?)spec["clusterIP"] is { Length: > 0 } ip && ip != "None" && spec["clusterIPs"] is not null))
+        {
+            return;
+        }
+        if ((string?)spec["clusterIP"] is not { Length: > 0 })
+        {
+            _serviceAddresses++;
+            spec["clusterIP"] = $"10.96.{_serviceAddresses / 256}.{_serviceAddresses % 256}";
+        }
+        spec["clusterIPs"] = new JsonArray((JsonNode?)(string?)spec["clusterIP"]);
+        spec["ipFamilies"] ??= new JsonArray("IPv4");
+        spec["ipFamilyPolicy"] ??= "SingleStack";
+    }
+
+    private static void KeepClusterIp(JsonObject old, JsonObject updated)
+    {
+        if (old["spec"] is not JsonObject oldSpec || updated["spec"] is not JsonObject spec || (string?)spec["clusterIP"] is { Length: > 0 })
+        {
+            return;
+        }
+        foreach (string field in new[] { "clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy" })
+        {
+            if (oldSpec[field] is JsonNode value && spec[field] is null)
+            {
+                spec[field] = value.DeepClone();
+            }
         }
     }
 
@@ -370,6 +431,10 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         }
         result["apiVersion"] = type.ApiVersion;
         result["kind"] = type.Kind;
+        if (type is { Group: "", Plural: "services" })
+        {
+            KeepClusterIp(old, result);
+        }
         var metadata = (JsonObject)result["metadata"]!;
         var oldMetadata = (JsonObject)old["metadata"]!;
         foreach (string field in new[] { "name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion" })

@@ -13,7 +13,8 @@
 // - Namespaced and cluster-scoped URLs; discovery (/api, /apis, /apis/GROUP, /apis/GROUP/VERSION, /version).
 // - Objects: one global resourceVersion counter; uid, creationTimestamp, generation (1 on create, +1 when anything but
 //   metadata and status changes, for the kinds that track it); status as a separate subresource; a write that
-//   changes nothing is not stored and sends no watch event. Creating in a missing namespace is 404.
+//   changes nothing is not stored and sends no watch event. Creating in a missing namespace is 404. A PUT without
+//   resourceVersion is unconditional for built-in kinds and rejected (422) for custom resources and CRDs.
 // - Errors as Status objects with the real reasons and message shapes: NotFound, AlreadyExists, Conflict (stale
 //   resourceVersion on PUT, patch or apply), Invalid (422, from the validation hook), Forbidden, Unauthorized,
 //   BadRequest, Expired.
@@ -32,8 +33,9 @@
 // - Leases are plain objects with the same concurrency rules, which is all client-side leader election needs.
 //
 // Not modelled, so only a real cluster shows it:
-// - Admission: mutating and validating webhooks, defaulting of built-in fields (e.g. protocol: TCP, imagePullPolicy),
-//   ValidatingAdmissionPolicies; schema validation and CEL rules come only from the optional validation hook.
+// - Admission: mutating and validating webhooks, defaulting of built-in fields (e.g. protocol: TCP, imagePullPolicy;
+//   a Service's ClusterIP is allocated, as the API server itself does), ValidatingAdmissionPolicies; schema validation
+//   and CEL rules come only from the optional validation hook.
 // - Controllers: no deployment, replicaset, endpoints or scheduler controllers - nothing sets a Deployment's status or
 //   creates pods unless the test does; namespace deletion and garbage collection are immediate (no Terminating phase,
 //   no finalizers, no deletionTimestamp, no foreground deletion ordering, no GC delay).

@@ -78,6 +78,44 @@ public sealed class ObjectTests : ServerTest
     }
 
     [Fact]
+    public async Task Replace_CustomResourceWithoutResourceVersion_Returns422()
+    {
+        Server.InstallGatewayApiCrds();
+        Server.Create(Gateway("default", "gw"));
+
+        var (code, status) = await FailsAsync(() => Admin.CustomObjects.ReplaceNamespacedCustomObjectAsync(Body(Gateway("default", "gw")), Gw, "v1", "default", "gateways", "gw"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
+        Assert.Equal(
+            "gateways.gateway.networking.k8s.io \"gw\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update",
+            (string?)status["message"]);
+    }
+
+    [Fact]
+    public async Task Apply_Service_ClusterIpAllocatedOnceAndKept()
+    {
+        var service = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Service",
+            ["metadata"] = new JsonObject { ["name"] = "gw", ["namespace"] = "default" },
+            ["spec"] = new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["name"] = "redis", ["port"] = 7000 }) },
+        };
+        var apply = new V1Patch(service.ToJsonString(), V1Patch.PatchType.ApplyPatch);
+
+        V1Service created = await Admin.CoreV1.PatchNamespacedServiceAsync(apply, "gw", "default", fieldManager: "slotgate-controller", force: true);
+        V1Service again = await Admin.CoreV1.PatchNamespacedServiceAsync(apply, "gw", "default", fieldManager: "slotgate-controller", force: true);
+        V1Service other = await Admin.CoreV1.CreateNamespacedServiceAsync(new V1Service { Metadata = new V1ObjectMeta { Name = "other" }, Spec = new V1ServiceSpec() }, "default");
+
+        Assert.StartsWith("10.96.", created.Spec.ClusterIP, StringComparison.Ordinal);
+        Assert.Equal([created.Spec.ClusterIP], created.Spec.ClusterIPs);
+        Assert.Equal("ClusterIP", created.Spec.Type);
+        Assert.Equal(created.Spec.ClusterIP, again.Spec.ClusterIP);
+        Assert.Equal(created.Metadata.ResourceVersion, again.Metadata.ResourceVersion);
+        Assert.NotEqual(created.Spec.ClusterIP, other.Spec.ClusterIP);
+    }
+
+    [Fact]
     public async Task Replace_Deployment_GenerationMovesWithSpecOnly()
     {
         Server.Create(Deployment("default", "d"));
