@@ -523,11 +523,11 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
 
     private void Validate(ResourceType type, JsonObject obj, JsonObject? old)
     {
-        if (validate is null)
+        List<string> errors = BuiltInValidation.Errors(type, obj, old);
+        if (validate is not null)
         {
-            return;
+            errors.AddRange(validate(Present(type, obj), old is null ? null : Present(type, old)));
         }
-        IReadOnlyList<string> errors = validate(Present(type, obj), old is null ? null : Present(type, old));
         if (errors.Count > 0)
         {
             throw ApiError.Invalid(type, NameOf(obj), errors);

@@ -15,6 +15,9 @@
 //   metadata and status changes, for the kinds that track it); status as a separate subresource; a write that
 //   changes nothing is not stored and sends no watch event. Creating in a missing namespace is 404. A PUT without
 //   resourceVersion is unconditional for built-in kinds and rejected (422) for custom resources and CRDs.
+// - The API server's own validation of what Slotgate's objects can get wrong: names, label and annotation keys, label
+//   values, a Deployment's selector (matching its template, immutable), a Service's ClusterIP (immutable); schema
+//   validation through an optional hook (the tests pass the Kubernetes and Gateway API schema validator).
 // - Errors as Status objects with the real reasons and message shapes: NotFound, AlreadyExists, Conflict (stale
 //   resourceVersion on PUT, patch or apply), Invalid (422, from the validation hook), Forbidden, Unauthorized,
 //   BadRequest, Expired.

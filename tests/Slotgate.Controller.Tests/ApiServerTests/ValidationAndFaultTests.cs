@@ -35,6 +35,38 @@ public sealed class ValidationAndFaultTests : ServerTest
     }
 
     [Fact]
+    public async Task Create_InvalidNameAndLabelValue_Returns422ListingBoth()
+    {
+        JsonObject map = ConfigMap("default", "Not_Valid");
+        map["metadata"]!["labels"] = new JsonObject { ["gateway.networking.k8s.io/gateway-name"] = new string('g', 64) };
+
+        var (code, status) = await FailsAsync(() => Admin.CoreV1.CreateNamespacedConfigMapAsync(k8s.KubernetesJson.Deserialize<V1ConfigMap>(map.ToJsonString()), "default"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
+        string message = (string)status["message"]!;
+        Assert.StartsWith("ConfigMap \"Not_Valid\" is invalid: [metadata.name: Invalid value: \"Not_Valid\": a lowercase RFC 1123 subdomain", message, StringComparison.Ordinal);
+        Assert.Contains($"metadata.labels: Invalid value: \"{new string('g', 64)}\": must be no more than 63 characters", message, StringComparison.Ordinal);
+        Assert.Equal(2, status["details"]!["causes"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Apply_DeploymentSelectorChanged_Returns422FieldIsImmutable()
+    {
+        await Admin.AppsV1.PatchNamespacedDeploymentAsync(
+            new V1Patch(Deployment("default", "d").ToJsonString(), V1Patch.PatchType.ApplyPatch), "d", "default", fieldManager: "m");
+        JsonObject changed = Deployment("default", "d");
+        changed["spec"]!["selector"]!["matchLabels"]!["extra"] = "x";
+        changed["spec"]!["template"]!["metadata"]!["labels"]!["extra"] = "x";
+
+        var (code, status) = await FailsAsync(() => Admin.AppsV1.PatchNamespacedDeploymentAsync(
+            new V1Patch(changed.ToJsonString(), V1Patch.PatchType.ApplyPatch), "d", "default", fieldManager: "m"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
+        Assert.EndsWith(": field is immutable", (string?)status["message"], StringComparison.Ordinal);
+        Assert.StartsWith("Deployment.apps \"d\" is invalid: spec.selector: Invalid value: ", (string?)status["message"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FailRequests_MatchingOneObject_FailsOnlyThatUntilDisposed()
     {
         using (Server.FailRequests(r => r is { Resource: "deployments", Verb: "patch", Name: "bad" }, 500, "etcdserver: request timed out"))
