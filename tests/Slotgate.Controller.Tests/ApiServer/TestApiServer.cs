@@ -29,8 +29,10 @@
 //   ADDED/MODIFIED/DELETED in order (ADDED/DELETED when an object starts or stops matching a selector), 200 with an
 //   ERROR event (Status 410 Expired) for a resourceVersion older than the history kept, timeoutSeconds, and test hooks
 //   to compact the history and to drop every open watch.
-// - Garbage collection: deleting an owner deletes, right away, every dependent whose owners are all gone (background
-//   propagation; Orphan strips the owner reference); deleting a namespace deletes its contents.
+// - Deletion: finalizers hold an object (deletionTimestamp set, 202) until an update removes the last one; then, as
+//   the garbage collector's background deletion would, right away, every dependent whose owners are all gone is
+//   deleted (Orphan strips the owner references instead); deleting a namespace deletes its contents, the namespace
+//   staying Terminating (no new content: 403) while finalizers hold some of them.
 // - Bearer-token authentication (unknown token: 401) and RBAC authorization from the ClusterRoles, Roles and bindings
 //   stored in the server (verbs, resources with subresources, wildcards, resourceNames), 403 with the real message.
 // - Leases are plain objects with the same concurrency rules, which is all client-side leader election needs.
@@ -40,8 +42,8 @@
 //   a Service's ClusterIP is allocated, as the API server itself does), ValidatingAdmissionPolicies; schema validation
 //   and CEL rules come only from the optional validation hook.
 // - Controllers: no deployment, replicaset, endpoints or scheduler controllers - nothing sets a Deployment's status or
-//   creates pods unless the test does; namespace deletion and garbage collection are immediate (no Terminating phase,
-//   no finalizers, no deletionTimestamp, no foreground deletion ordering, no GC delay).
+//   creates pods unless the test does; garbage collection is immediate (no GC delay, no foreground deletion ordering,
+//   no graceful pod termination); deleting a CRD removes its objects regardless of their finalizers.
 // - Version conversion: CRD versions differ only in apiVersion; core v1 and events.k8s.io/v1 events are stored
 //   separately. No defaulting from CRD schemas, no pruning of unknown fields.
 // - Aggregated APIs, OpenAPI documents, aggregated discovery, protobuf, CBOR, HTTP/2, TLS, watch bookmarks and
@@ -722,6 +724,11 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
                     options["propagationPolicy"] = policy;
                 }
                 JsonObject deleted = _store.Delete(type, target.Namespace, target.Name!, options);
+                if (_store.Peek(type.Group, type.Plural, target.Namespace, target.Name!) is not null)
+                {
+                    // Held by finalizers: accepted, not yet done.
+                    return (202, deleted);
+                }
                 return (200, type.BuiltIn ? Success(type, deleted) : deleted);
             }
             case "deletecollection":
