@@ -32,7 +32,8 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         }
     }
 
-    private static string StorageOf(string group, string plural) => $"{group}/{plural}";
+    private static string StorageOf(string group, string plural) =>
+        EventConversion.Applies(group, plural) ? "/events" : $"{group}/{plural}";
 
     private static string StorageOf(ResourceType type) => StorageOf(type.Group, type.Plural);
 
@@ -76,7 +77,7 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
     /// <summary>A copy of a stored object as <paramref name="type"/>'s version presents it.</summary>
     public static JsonObject Present(ResourceType type, JsonObject stored)
     {
-        JsonObject copy = stored.DeepClone().AsObject();
+        JsonObject copy = EventConversion.Applies(type) ? EventConversion.ToEvents(stored) : stored.DeepClone().AsObject();
         copy["apiVersion"] = type.ApiVersion;
         copy["kind"] = type.Kind;
         // Keep apiVersion and kind first, as the API server writes them.
@@ -174,9 +175,12 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
             }
             metadata.Remove("managedFields");
             ManagedFields.RecordUpdate(null, obj, manager, null, type.ApiVersion, Now());
-            return CreateLocked(type, ns, obj, dryRun);
+            return CreateLocked(type, ns, Stored(type, obj), dryRun);
         }
     }
+
+    /// <summary>An object in the shape it is stored in (events.k8s.io Events as core Events).</summary>
+    private static JsonObject Stored(ResourceType type, JsonObject obj) => EventConversion.Applies(type) ? EventConversion.ToCore(obj) : obj;
 
     private JsonObject CreateLocked(ResourceType type, string? ns, JsonObject obj, bool dryRun)
     {
@@ -277,7 +281,7 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
                 }
             }
             CheckResourceVersion(type, name, old, proposed);
-            return Commit(type, ns, old, proposed, subresource, manager, dryRun);
+            return Commit(type, ns, old, Stored(type, proposed), subresource, manager, dryRun);
         }
     }
 
@@ -330,7 +334,7 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
             JsonObject proposed = patch(Present(type, old));
             CheckIdentity(type, proposed, ns, name);
             CheckResourceVersion(type, name, old, proposed);
-            return Commit(type, ns, old, proposed, subresource, manager, dryRun);
+            return Commit(type, ns, old, Stored(type, proposed), subresource, manager, dryRun);
         }
     }
 
@@ -360,9 +364,9 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
             JsonObject result = ManagedFields.Apply(live is null ? null : Present(type, live), config, type, manager, force, subresource, Now());
             if (live is null)
             {
-                return (CreateLocked(type, ns, result, dryRun), true);
+                return (CreateLocked(type, ns, Stored(type, result), dryRun), true);
             }
-            return (Commit(type, ns, live, result, subresource, null, dryRun), false);
+            return (Commit(type, ns, live, Stored(type, result), subresource, null, dryRun), false);
         }
     }
 

@@ -44,8 +44,9 @@
 // - Controllers: no deployment, replicaset, endpoints or scheduler controllers - nothing sets a Deployment's status or
 //   creates pods unless the test does; garbage collection is immediate (no GC delay, no foreground deletion ordering,
 //   no graceful pod termination); deleting a CRD removes its objects regardless of their finalizers.
-// - Version conversion: CRD versions differ only in apiVersion; core v1 and events.k8s.io/v1 events are stored
-//   separately. No defaulting from CRD schemas, no pruning of unknown fields.
+// - Version conversion: CRD versions differ only in apiVersion (as the Gateway API's do); core/v1 and events.k8s.io/v1
+//   Events are one resource (fields renamed between the two shapes). No defaulting from CRD schemas, no pruning of
+//   unknown fields.
 // - Aggregated APIs, OpenAPI documents, aggregated discovery, protobuf, CBOR, HTTP/2, TLS, watch bookmarks and
 //   cache semantics (every list and watch is served from the latest state).
 // - Server-side apply is approximated: lists are keyed by a fixed table of merge keys (containers, env, volumes and

@@ -443,6 +443,41 @@ public sealed class ObjectTests : ServerTest
     }
 
     [Fact]
+    public async Task Events_CoreAndEventsApi_AreOneResource()
+    {
+        await Admin.CoreV1.CreateNamespacedEventAsync(new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { Name = "gw.1" },
+            InvolvedObject = new V1ObjectReference { Kind = "Gateway", Name = "gw", NamespaceProperty = "default" },
+            Reason = "Programmed",
+            Message = "a pod is ready",
+            Type = "Normal",
+            Count = 1,
+        }, "default");
+        await Admin.EventsV1.CreateNamespacedEventAsync(new Eventsv1Event
+        {
+            Metadata = new V1ObjectMeta { Name = "gw.2" },
+            Regarding = new V1ObjectReference { Kind = "Gateway", Name = "gw", NamespaceProperty = "default" },
+            Reason = "ApplyFailed",
+            Note = "the Deployment was rejected",
+            Type = "Warning",
+            EventTime = DateTime.UtcNow,
+            ReportingController = "slotgate.io/gateway-controller",
+            ReportingInstance = "slotgate-controller-0",
+            Action = "Apply",
+        }, "default");
+
+        var asEvents = await Admin.EventsV1.ListNamespacedEventAsync("default");
+        var asCore = await Admin.CoreV1.ListNamespacedEventAsync("default");
+
+        Assert.Equal(["a pod is ready", "the Deployment was rejected"], asEvents.Items.Select(e => e.Note));
+        Assert.Equal(1, asEvents.Items[0].DeprecatedCount);
+        Assert.Equal(["a pod is ready", "the Deployment was rejected"], asCore.Items.Select(e => e.Message));
+        Assert.Equal("gw", asCore.Items[1].InvolvedObject.Name);
+        Assert.Equal("slotgate.io/gateway-controller", asCore.Items[1].ReportingComponent);
+    }
+
+    [Fact]
     public async Task Kubeconfig_WrittenForAnIdentity_IsReadByKubernetesClient()
     {
         string path = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}");
