@@ -85,7 +85,7 @@ internal static class FieldSet
         {
             keyObject[k] = item[k]?.DeepClone();
         }
-        return "k:" + keyObject.ToJsonString();
+        return "k:" + JsonText.Write(keyObject);
     }
 
     /// <summary>The value an object holds at a path; <c>found</c> false when the path does not exist.</summary>
@@ -202,13 +202,11 @@ internal static class FieldSet
             else
             {
                 JsonObject key = JsonNode.Parse(element[2..])!.AsObject();
-                text.Append('[').Append(string.Join(',', key.Select(p => $"{p.Key}={p.Value!.ToJsonString(Compact)}"))).Append(']');
+                text.Append('[').Append(string.Join(',', key.Select(p => $"{p.Key}={JsonText.Write(p.Value!)}"))).Append(']');
             }
         }
         return text.ToString();
     }
-
-    private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
     private sealed class Node
     {

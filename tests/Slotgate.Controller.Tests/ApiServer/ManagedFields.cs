@@ -199,13 +199,16 @@ internal static class ManagedFields
         }
 
         var others = entries.Where(e => e != mine).ToList();
-        foreach (string path in previouslyMine.Where(p => !appliedSet.Contains(p)).OrderByDescending(p => p.Length))
+        var removed = new List<string>();
+        foreach (string path in previouslyMine.Where(p => !appliedSet.Contains(p)).OrderBy(p => p.Length))
         {
             bool keep = others.Exists(o => o.Fields.Contains(path) || o.Fields.Any(p => FieldSet.IsUnder(p, path)))
                         || appliedSet.Any(p => FieldSet.IsUnder(p, path));
-            if (!keep)
+            // A list item goes as a whole: its fields need no removal of their own.
+            if (!keep && !removed.Exists(r => FieldSet.IsUnder(path, r)))
             {
                 FieldSet.RemoveAt(result, path);
+                removed.Add(path);
             }
         }
 

@@ -17,6 +17,7 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
     private readonly List<Watch> _watches = [];
     private long _resourceVersion = 1;
     private long _compactedThrough;
+    private int _serviceAddresses = 9;
 
     private sealed record StoredEvent(long ResourceVersion, string Storage, string Type, JsonObject Object, JsonObject? Old);
 
@@ -31,7 +32,8 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         }
     }
 
-    private static string StorageOf(string group, string plural) => $"{group}/{plural}";
+    private static string StorageOf(string group, string plural) =>
+        EventConversion.Applies(group, plural) ? "/events" : $"{group}/{plural}";
 
     private static string StorageOf(ResourceType type) => StorageOf(type.Group, type.Plural);
 
@@ -75,7 +77,7 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
     /// <summary>A copy of a stored object as <paramref name="type"/>'s version presents it.</summary>
     public static JsonObject Present(ResourceType type, JsonObject stored)
     {
-        JsonObject copy = stored.DeepClone().AsObject();
+        JsonObject copy = EventConversion.Applies(type) ? EventConversion.ToEvents(stored) : stored.DeepClone().AsObject();
         copy["apiVersion"] = type.ApiVersion;
         copy["kind"] = type.Kind;
         // Keep apiVersion and kind first, as the API server writes them.
@@ -173,9 +175,12 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
             }
             metadata.Remove("managedFields");
             ManagedFields.RecordUpdate(null, obj, manager, null, type.ApiVersion, Now());
-            return CreateLocked(type, ns, obj, dryRun);
+            return CreateLocked(type, ns, Stored(type, obj), dryRun);
         }
     }
+
+    /// <summary>An object in the shape it is stored in (events.k8s.io Events as core Events).</summary>
+    private static JsonObject Stored(ResourceType type, JsonObject obj) => EventConversion.Applies(type) ? EventConversion.ToCore(obj) : obj;
 
     private JsonObject CreateLocked(ResourceType type, string? ns, JsonObject obj, bool dryRun)
     {
@@ -183,6 +188,12 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         if (type.Namespaced && !NamespaceExists(ns!))
         {
             throw ApiError.NamespaceNotFound(ns!);
+        }
+        if (type.Namespaced && IsDeleting(Peek("", "namespaces", null, ns!)!))
+        {
+            throw new ApiError(403, "Forbidden",
+                $"{type.GroupResource} \"{name}\" is forbidden: unable to create new content in namespace {ns} because it is being terminated",
+                ApiError.DetailsOf(type, name));
         }
         SortedDictionary<string, JsonObject> bucket = Bucket(StorageOf(type));
         if (bucket.ContainsKey(KeyOf(ns, name)))
@@ -201,6 +212,10 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         if (type is { Group: "", Plural: "namespaces" })
         {
             obj["status"] = new JsonObject { ["phase"] = "Active" };
+        }
+        if (type is { Group: "", Plural: "services" })
+        {
+            AllocateClusterIp(obj);
         }
         metadata["uid"] = Guid.NewGuid().ToString();
         metadata["creationTimestamp"] = Now();
@@ -249,8 +264,64 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
             JsonObject proposed = body.DeepClone().AsObject();
             CheckIdentity(type, proposed, ns, name);
             JsonObject old = Bucket(StorageOf(type)).GetValueOrDefault(KeyOf(ns, name)) ?? throw ApiError.NotFound(type, name);
+            if (!type.BuiltIn || type is { Group: "apiextensions.k8s.io" })
+            {
+                // Custom resources and CRDs do not allow unconditional updates (patches and applies are fine).
+                if (string.IsNullOrEmpty((string?)proposed["metadata"]?["resourceVersion"]))
+                {
+                    JsonObject details = ApiError.DetailsOf(type, name);
+                    details["causes"] = new JsonArray(new JsonObject
+                    {
+                        ["reason"] = "FieldValueInvalid",
+                        ["message"] = "Invalid value: 0x0: must be specified for an update",
+                        ["field"] = "metadata.resourceVersion",
+                    });
+                    throw new ApiError(422, "Invalid",
+                        $"{type.GroupResource} \"{name}\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update", details);
+                }
+            }
             CheckResourceVersion(type, name, old, proposed);
-            return Commit(type, ns, old, proposed, subresource, manager, dryRun);
+            return Commit(type, ns, old, Stored(type, proposed), subresource, manager, dryRun);
+        }
+    }
+
+    /// <summary>
+    /// What the API server itself does for a Service (not a controller): a ClusterIP allocated on create from the
+    /// service range (10.96.0.0/12), kept on updates that leave it out; the single-stack IPv4 fields that go with it.
+    /// </summary>
+    private void AllocateClusterIp(JsonObject service)
+    {
+        if (service["spec"] is not JsonObject spec)
+        {
+            return;
+        }
+        spec["type"] ??= "ClusterIP";
+        if ((string?)spec["type"] == "ExternalName" || ((string?)spec["clusterIP"] is { Length: > 0 } ip && ip != "None" && spec["clusterIPs"] is not null))
+        {
+            return;
+        }
+        if ((string?)spec["clusterIP"] is not { Length: > 0 })
+        {
+            _serviceAddresses++;
+            spec["clusterIP"] = $"10.96.{_serviceAddresses / 256}.{_serviceAddresses % 256}";
+        }
+        spec["clusterIPs"] = new JsonArray((JsonNode?)(string?)spec["clusterIP"]);
+        spec["ipFamilies"] ??= new JsonArray("IPv4");
+        spec["ipFamilyPolicy"] ??= "SingleStack";
+    }
+
+    private static void KeepClusterIp(JsonObject old, JsonObject updated)
+    {
+        if (old["spec"] is not JsonObject oldSpec || updated["spec"] is not JsonObject spec || (string?)spec["clusterIP"] is { Length: > 0 })
+        {
+            return;
+        }
+        foreach (string field in new[] { "clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy" })
+        {
+            if (oldSpec[field] is JsonNode value && spec[field] is null)
+            {
+                spec[field] = value.DeepClone();
+            }
         }
     }
 
@@ -263,7 +334,7 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
             JsonObject proposed = patch(Present(type, old));
             CheckIdentity(type, proposed, ns, name);
             CheckResourceVersion(type, name, old, proposed);
-            return Commit(type, ns, old, proposed, subresource, manager, dryRun);
+            return Commit(type, ns, old, Stored(type, proposed), subresource, manager, dryRun);
         }
     }
 
@@ -274,6 +345,8 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         lock (_gate)
         {
             JsonObject config = applied.DeepClone().AsObject();
+            // A null in an apply configuration sets nothing: the field is not owned (and goes if this manager owned it).
+            RemoveNulls(config);
             if ((string?)config["apiVersion"] is null || (string?)config["kind"] is null)
             {
                 throw ApiError.BadRequest("apiVersion and kind must be set in an apply configuration");
@@ -291,9 +364,32 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
             JsonObject result = ManagedFields.Apply(live is null ? null : Present(type, live), config, type, manager, force, subresource, Now());
             if (live is null)
             {
-                return (CreateLocked(type, ns, result, dryRun), true);
+                return (CreateLocked(type, ns, Stored(type, result), dryRun), true);
             }
-            return (Commit(type, ns, live, result, subresource, null, dryRun), false);
+            return (Commit(type, ns, live, Stored(type, result), subresource, null, dryRun), false);
+        }
+    }
+
+    private static void RemoveNulls(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (string name in o.Where(p => p.Value is null).Select(p => p.Key).ToList())
+                {
+                    o.Remove(name);
+                }
+                foreach ((_, JsonNode? value) in o)
+                {
+                    RemoveNulls(value);
+                }
+                break;
+            case JsonArray a:
+                foreach (JsonNode? item in a)
+                {
+                    RemoveNulls(item);
+                }
+                break;
         }
     }
 
@@ -345,9 +441,13 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         }
         result["apiVersion"] = type.ApiVersion;
         result["kind"] = type.Kind;
+        if (type is { Group: "", Plural: "services" })
+        {
+            KeepClusterIp(old, result);
+        }
         var metadata = (JsonObject)result["metadata"]!;
         var oldMetadata = (JsonObject)old["metadata"]!;
-        foreach (string field in new[] { "name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion" })
+        foreach (string field in new[] { "name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds" })
         {
             if (oldMetadata[field] is JsonNode value)
             {
@@ -384,6 +484,14 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         {
             return Present(type, old);
         }
+        if (IsDeleting(old))
+        {
+            var before = new HashSet<string>((oldMetadata["finalizers"] as JsonArray ?? []).Select(f => (string?)f ?? ""), StringComparer.Ordinal);
+            if ((metadata["finalizers"] as JsonArray ?? []).Any(f => !before.Contains((string?)f ?? "")))
+            {
+                throw ApiError.Invalid(type, NameOf(result), ["metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted"]);
+            }
+        }
         Validate(type, result, old);
         if (dryRun)
         {
@@ -392,6 +500,11 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         metadata["resourceVersion"] = Next();
         Bucket(StorageOf(type))[KeyOf(ns, NameOf(result))] = result;
         Publish(StorageOf(type), "MODIFIED", result, old);
+        if (IsDeleting(result) && !HasFinalizers(result) && type is not { Group: "", Plural: "namespaces" })
+        {
+            // The last finalizer is gone: the deletion completes.
+            RemoveAndCollect(StorageOf(type), ns, NameOf(result));
+        }
         return Present(type, result);
     }
 
@@ -433,11 +546,11 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
 
     private void Validate(ResourceType type, JsonObject obj, JsonObject? old)
     {
-        if (validate is null)
+        List<string> errors = BuiltInValidation.Errors(type, obj, old);
+        if (validate is not null)
         {
-            return;
+            errors.AddRange(validate(Present(type, obj), old is null ? null : Present(type, old)));
         }
-        IReadOnlyList<string> errors = validate(Present(type, obj), old is null ? null : Present(type, old));
         if (errors.Count > 0)
         {
             throw ApiError.Invalid(type, NameOf(obj), errors);
@@ -445,9 +558,11 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
     }
 
     /// <summary>
-    /// Deletes an object, with its preconditions; then, as the garbage collector's background deletion would, every
-    /// object whose owners are all gone (orphan propagation strips the owner reference instead); deleting a namespace
-    /// deletes its contents, deleting a CRD its objects and served versions.
+    /// Deletes an object, with its preconditions. An object with finalizers only gets its deletionTimestamp and goes
+    /// when an update empties its finalizers. Once an object is gone, as the garbage collector's background deletion
+    /// would, every dependent whose owners are all gone is deleted (orphan propagation strips the owner reference
+    /// instead). Deleting a namespace deletes its contents (the namespace stays Terminating while some of them wait for
+    /// finalizers); deleting a CRD removes its objects and served versions.
     /// </summary>
     public JsonObject Delete(ResourceType type, string? ns, string name, JsonObject? options)
     {
@@ -456,24 +571,19 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
             JsonObject old = Bucket(StorageOf(type)).GetValueOrDefault(KeyOf(ns, name)) ?? throw ApiError.NotFound(type, name);
             string? uid = (string?)options?["preconditions"]?["uid"];
             string? rv = (string?)options?["preconditions"]?["resourceVersion"];
-            if ((uid is not null && uid != (string?)old["metadata"]!["uid"]) || (rv is not null && rv != (string?)old["metadata"]!["resourceVersion"]))
+            if (uid is not null && uid != (string?)old["metadata"]!["uid"])
             {
                 throw new ApiError(409, "Conflict",
                     $"Operation cannot be fulfilled on {type.GroupResource} \"{name}\": Precondition failed: UID in precondition: {uid}, UID in object meta: {(string?)old["metadata"]!["uid"]}",
                     ApiError.DetailsOf(type, name));
             }
-            bool orphan = (string?)options?["propagationPolicy"] == "Orphan" || options?["orphanDependents"]?.GetValue<bool>() == true;
-            JsonObject deleted = Remove(StorageOf(type), ns, name);
-            if (type is { Group: "", Plural: "namespaces" })
+            if (rv is not null && rv != (string?)old["metadata"]!["resourceVersion"])
             {
-                foreach ((string storage, SortedDictionary<string, JsonObject> bucket) in _objects.ToList())
-                {
-                    foreach (JsonObject obj in bucket.Values.Where(o => NamespaceOf(o) == name).ToList())
-                    {
-                        Remove(storage, name, NameOf(obj));
-                    }
-                }
+                throw new ApiError(409, "Conflict",
+                    $"Operation cannot be fulfilled on {type.GroupResource} \"{name}\": Precondition failed: ResourceVersion in precondition: {rv}, ResourceVersion in object meta: {(string?)old["metadata"]!["resourceVersion"]}",
+                    ApiError.DetailsOf(type, name));
             }
+            bool orphan = (string?)options?["propagationPolicy"] == "Orphan" || options?["orphanDependents"]?.GetValue<bool>() == true;
             if (type is { Group: "apiextensions.k8s.io", Plural: "customresourcedefinitions" })
             {
                 string storage = StorageOf((string)old["spec"]!["group"]!, (string)old["spec"]!["names"]!["plural"]!);
@@ -483,9 +593,72 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
                 }
                 table.Uninstall(old);
             }
-            CollectGarbage((string)old["metadata"]!["uid"]!, orphan);
-            return Present(type, deleted);
+            return Present(type, DeleteLocked(StorageOf(type), ns, name, orphan));
         }
+    }
+
+    private static bool HasFinalizers(JsonObject obj) => obj["metadata"]?["finalizers"] is JsonArray { Count: > 0 };
+
+    private static bool IsDeleting(JsonObject obj) => obj["metadata"]?["deletionTimestamp"] is not null;
+
+    private const string NamespaceStorage = "/namespaces";
+
+    /// <summary>Deletes or, when finalizers hold it, marks an object; returns what the delete answers with.</summary>
+    private JsonObject DeleteLocked(string storage, string? ns, string name, bool orphan)
+    {
+        JsonObject old = Bucket(storage)[KeyOf(ns, name)];
+        if (orphan)
+        {
+            Orphan((string)old["metadata"]!["uid"]!);
+        }
+        bool holdNamespace = false;
+        if (storage == NamespaceStorage)
+        {
+            foreach ((string contentStorage, SortedDictionary<string, JsonObject> bucket) in _objects.ToList())
+            {
+                foreach (JsonObject obj in bucket.Values.Where(o => NamespaceOf(o) == name).ToList())
+                {
+                    if (bucket.ContainsKey(KeyOf(name, NameOf(obj))))
+                    {
+                        DeleteLocked(contentStorage, name, NameOf(obj), false);
+                    }
+                }
+            }
+            holdNamespace = _objects.Any(b => b.Key != NamespaceStorage && b.Value.Values.Any(o => NamespaceOf(o) == name));
+        }
+        if (holdNamespace || HasFinalizers(old))
+        {
+            if (IsDeleting(old))
+            {
+                return old;
+            }
+            JsonObject marked = old.DeepClone().AsObject();
+            marked["metadata"]!["deletionTimestamp"] = Now();
+            marked["metadata"]!["deletionGracePeriodSeconds"] = 0;
+            if (storage == NamespaceStorage)
+            {
+                marked["status"] = new JsonObject { ["phase"] = "Terminating" };
+            }
+            marked["metadata"]!["resourceVersion"] = Next();
+            Bucket(storage)[KeyOf(ns, name)] = marked;
+            Publish(storage, "MODIFIED", marked, old);
+            return marked;
+        }
+        return RemoveAndCollect(storage, ns, name);
+    }
+
+    private JsonObject RemoveAndCollect(string storage, string? ns, string name)
+    {
+        JsonObject deleted = Remove(storage, ns, name);
+        CollectGarbage((string)deleted["metadata"]!["uid"]!);
+        // A Terminating namespace goes with its last object.
+        if (ns is not null && Bucket(NamespaceStorage).GetValueOrDefault(KeyOf(null, ns)) is JsonObject namespaceObject
+            && IsDeleting(namespaceObject) && !HasFinalizers(namespaceObject)
+            && !_objects.Any(b => b.Key != NamespaceStorage && b.Value.Values.Any(o => NamespaceOf(o) == ns)))
+        {
+            RemoveAndCollect(NamespaceStorage, null, ns);
+        }
+        return deleted;
     }
 
     private JsonObject Remove(string storage, string? ns, string name)
@@ -499,39 +672,45 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         return deleted;
     }
 
-    private void CollectGarbage(string ownerUid, bool orphan)
+    /// <summary>Strips the owner reference to <paramref name="ownerUid"/> from every dependent.</summary>
+    private void Orphan(string ownerUid)
+    {
+        foreach ((string storage, SortedDictionary<string, JsonObject> bucket) in _objects.ToList())
+        {
+            foreach (JsonObject dependent in bucket.Values.Where(d => OwnedBy(d, ownerUid)).ToList())
+            {
+                JsonObject updated = dependent.DeepClone().AsObject();
+                var refs = (JsonArray)updated["metadata"]!["ownerReferences"]!;
+                foreach (JsonNode? owner in refs.Where(o => (string?)o?["uid"] == ownerUid).ToList())
+                {
+                    refs.Remove(owner);
+                }
+                if (refs.Count == 0)
+                {
+                    ((JsonObject)updated["metadata"]!).Remove("ownerReferences");
+                }
+                updated["metadata"]!["resourceVersion"] = Next();
+                bucket[KeyOf(NamespaceOf(dependent), NameOf(dependent))] = updated;
+                Publish(storage, "MODIFIED", updated, dependent);
+            }
+        }
+    }
+
+    private static bool OwnedBy(JsonObject obj, string ownerUid) =>
+        obj["metadata"]?["ownerReferences"] is JsonArray owners && owners.Any(o => (string?)o?["uid"] == ownerUid);
+
+    private void CollectGarbage(string ownerUid)
     {
         var live = new HashSet<string>(_objects.Values.SelectMany(b => b.Values).Select(o => (string)o["metadata"]!["uid"]!), StringComparer.Ordinal);
         foreach ((string storage, SortedDictionary<string, JsonObject> bucket) in _objects.ToList())
         {
-            foreach (JsonObject dependent in bucket.Values.ToList())
+            foreach (JsonObject dependent in bucket.Values.Where(d => OwnedBy(d, ownerUid)).ToList())
             {
-                if (dependent["metadata"]?["ownerReferences"] is not JsonArray owners
-                    || !owners.Any(o => (string?)o?["uid"] == ownerUid)
-                    || !bucket.ContainsKey(KeyOf(NamespaceOf(dependent), NameOf(dependent))))
+                string key = KeyOf(NamespaceOf(dependent), NameOf(dependent));
+                if (bucket.TryGetValue(key, out JsonObject? current) && !IsDeleting(current)
+                    && !((JsonArray)current["metadata"]!["ownerReferences"]!).Any(o => (string?)o?["uid"] is string uid && live.Contains(uid)))
                 {
-                    continue;
-                }
-                if (orphan)
-                {
-                    JsonObject updated = dependent.DeepClone().AsObject();
-                    var refs = (JsonArray)updated["metadata"]!["ownerReferences"]!;
-                    foreach (JsonNode? owner in refs.Where(o => (string?)o?["uid"] == ownerUid).ToList())
-                    {
-                        refs.Remove(owner);
-                    }
-                    if (refs.Count == 0)
-                    {
-                        ((JsonObject)updated["metadata"]!).Remove("ownerReferences");
-                    }
-                    updated["metadata"]!["resourceVersion"] = Next();
-                    bucket[KeyOf(NamespaceOf(dependent), NameOf(dependent))] = updated;
-                    Publish(storage, "MODIFIED", updated, dependent);
-                }
-                else if (!owners.Any(o => (string?)o?["uid"] is string uid && live.Contains(uid)))
-                {
-                    Remove(storage, NamespaceOf(dependent), NameOf(dependent));
-                    CollectGarbage((string)dependent["metadata"]!["uid"]!, false);
+                    DeleteLocked(storage, NamespaceOf(current), NameOf(current), false);
                 }
             }
         }
@@ -542,8 +721,10 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
     // ---- watches ----
 
     /// <summary>An open watch: the events it should send, already shaped as watch lines' objects.</summary>
-    internal sealed class Watch(ResourceType type, string? ns, Func<JsonObject, bool> match)
+    internal sealed class Watch(ResourceType type, string? ns, Func<JsonObject, bool> match, bool bookmarks)
     {
+        public bool Bookmarks => bookmarks;
+
         public Channel<JsonObject> Events { get; } = Channel.CreateUnbounded<JsonObject>(new UnboundedChannelOptions { SingleReader = true });
 
         public bool Aborted { get; set; }
@@ -580,11 +761,11 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
     /// <summary>Thrown by <see cref="OpenWatch"/> when the resourceVersion is older than the retained history.</summary>
     internal sealed class ExpiredException(string message) : Exception(message);
 
-    public Watch OpenWatch(ResourceType type, string? ns, Func<JsonObject, bool> match, string? resourceVersion)
+    public Watch OpenWatch(ResourceType type, string? ns, Func<JsonObject, bool> match, string? resourceVersion, bool bookmarks = false)
     {
         lock (_gate)
         {
-            var watch = new Watch(type, ns, match);
+            var watch = new Watch(type, ns, match, bookmarks);
             string storage = StorageOf(type);
             if (string.IsNullOrEmpty(resourceVersion) || resourceVersion == "0")
             {
@@ -639,6 +820,34 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         {
             _compactedThrough = _resourceVersion;
             _history.Clear();
+        }
+    }
+
+    /// <summary>Sends a BOOKMARK event with the current resourceVersion to every watch that allows bookmarks.</summary>
+    public int SendBookmarks()
+    {
+        lock (_gate)
+        {
+            string rv = _resourceVersion.ToString(CultureInfo.InvariantCulture);
+            int sent = 0;
+            foreach (Watch watch in _watches.Where(w => w.Bookmarks))
+            {
+                var bookmark = new JsonObject
+                {
+                    ["type"] = "BOOKMARK",
+                    ["object"] = new JsonObject
+                    {
+                        ["kind"] = watch.Type.Kind,
+                        ["apiVersion"] = watch.Type.ApiVersion,
+                        ["metadata"] = new JsonObject { ["resourceVersion"] = rv },
+                    },
+                };
+                if (watch.Events.Writer.TryWrite(bookmark))
+                {
+                    sent++;
+                }
+            }
+            return sent;
         }
     }
 

@@ -17,6 +17,12 @@ public sealed record ResourceType(
     bool TracksGeneration,
     bool BuiltIn)
 {
+    /// <summary>Short names discovery lists (kubectl's <c>cm</c>, <c>deploy</c>, <c>gtw</c>).</summary>
+    public IReadOnlyList<string> ShortNames { get; init; } = [];
+
+    /// <summary>Categories discovery lists (kubectl's <c>all</c>).</summary>
+    public IReadOnlyList<string> Categories { get; init; } = [];
+
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
     public string ListKind => Kind + "List";
@@ -38,25 +44,25 @@ internal sealed class ResourceTable
 
     public ResourceTable()
     {
-        // Group, version, kind, plural, namespaced, status subresource, tracks generation.
-        Add("", "v1", "Namespace", "namespaces", false, true, false);
-        Add("", "v1", "Service", "services", true, true, false);
-        Add("", "v1", "ConfigMap", "configmaps", true, false, false);
-        Add("", "v1", "ServiceAccount", "serviceaccounts", true, false, false);
-        Add("", "v1", "Pod", "pods", true, true, false);
-        Add("", "v1", "Event", "events", true, false, false);
-        Add("", "v1", "Secret", "secrets", true, false, false);
-        Add("", "v1", "Endpoints", "endpoints", true, false, false);
-        Add("apps", "v1", "Deployment", "deployments", true, true, true);
-        Add("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, true, true);
-        Add("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, true, true);
-        Add("coordination.k8s.io", "v1", "Lease", "leases", true, false, false);
-        Add("events.k8s.io", "v1", "Event", "events", true, false, false);
-        Add("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, false, false);
-        Add("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, false, false);
-        Add("rbac.authorization.k8s.io", "v1", "Role", "roles", true, false, false);
-        Add("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, false, false);
-        Add("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, true, true);
+        // Group, version, kind, plural, namespaced, status subresource, tracks generation, short names, in category "all".
+        Add("", "v1", "Namespace", "namespaces", false, true, false, ["ns"]);
+        Add("", "v1", "Service", "services", true, true, false, ["svc"], all: true);
+        Add("", "v1", "ConfigMap", "configmaps", true, false, false, ["cm"]);
+        Add("", "v1", "ServiceAccount", "serviceaccounts", true, false, false, ["sa"]);
+        Add("", "v1", "Pod", "pods", true, true, false, ["po"], all: true);
+        Add("", "v1", "Event", "events", true, false, false, ["ev"]);
+        Add("", "v1", "Secret", "secrets", true, false, false, []);
+        Add("", "v1", "Endpoints", "endpoints", true, false, false, ["ep"]);
+        Add("apps", "v1", "Deployment", "deployments", true, true, true, ["deploy"], all: true);
+        Add("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", true, true, true, ["pdb"]);
+        Add("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", true, true, true, ["hpa"], all: true);
+        Add("coordination.k8s.io", "v1", "Lease", "leases", true, false, false, []);
+        Add("events.k8s.io", "v1", "Event", "events", true, false, false, ["ev"]);
+        Add("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", false, false, false, []);
+        Add("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", false, false, false, []);
+        Add("rbac.authorization.k8s.io", "v1", "Role", "roles", true, false, false, []);
+        Add("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", true, false, false, []);
+        Add("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", false, true, true, ["crd", "crds"]);
     }
 
     public ResourceType? Find(string group, string version, string plural)
@@ -119,13 +125,19 @@ internal sealed class ResourceTable
                     continue;
                 }
                 bool status = version["subresources"]?["status"] is not null;
-                var type = new ResourceType(group, (string)version["name"]!, kind, plural, namespaced, status, true, false);
+                var type = new ResourceType(group, (string)version["name"]!, kind, plural, namespaced, status, true, false)
+                {
+                    ShortNames = Strings(spec["names"]!["shortNames"]),
+                    Categories = Strings(spec["names"]!["categories"]),
+                };
                 _byPath[(group, type.Version, plural)] = type;
                 added.Add(type);
             }
         }
         return added;
     }
+
+    private static string[] Strings(JsonNode? list) => (list as JsonArray ?? []).Select(v => (string?)v).OfType<string>().ToArray();
 
     public void Uninstall(JsonObject crd)
     {
@@ -140,6 +152,10 @@ internal sealed class ResourceTable
         }
     }
 
-    private void Add(string group, string version, string kind, string plural, bool namespaced, bool status, bool generation) =>
-        _byPath[(group, version, plural)] = new ResourceType(group, version, kind, plural, namespaced, status, generation, true);
+    private void Add(string group, string version, string kind, string plural, bool namespaced, bool status, bool generation, string[] shortNames, bool all = false) =>
+        _byPath[(group, version, plural)] = new ResourceType(group, version, kind, plural, namespaced, status, generation, true)
+        {
+            ShortNames = shortNames,
+            Categories = all ? ["all"] : [],
+        };
 }

@@ -13,7 +13,11 @@
 // - Namespaced and cluster-scoped URLs; discovery (/api, /apis, /apis/GROUP, /apis/GROUP/VERSION, /version).
 // - Objects: one global resourceVersion counter; uid, creationTimestamp, generation (1 on create, +1 when anything but
 //   metadata and status changes, for the kinds that track it); status as a separate subresource; a write that
-//   changes nothing is not stored and sends no watch event. Creating in a missing namespace is 404.
+//   changes nothing is not stored and sends no watch event. Creating in a missing namespace is 404. A PUT without
+//   resourceVersion is unconditional for built-in kinds and rejected (422) for custom resources and CRDs.
+// - The API server's own validation of what Slotgate's objects can get wrong: names, label and annotation keys, label
+//   values, a Deployment's selector (matching its template, immutable), a Service's ClusterIP (immutable); schema
+//   validation through an optional hook (the tests pass the Kubernetes and Gateway API schema validator).
 // - Errors as Status objects with the real reasons and message shapes: NotFound, AlreadyExists, Conflict (stale
 //   resourceVersion on PUT, patch or apply), Invalid (422, from the validation hook), Forbidden, Unauthorized,
 //   BadRequest, Expired.
@@ -25,26 +29,31 @@
 //   ADDED/MODIFIED/DELETED in order (ADDED/DELETED when an object starts or stops matching a selector), 200 with an
 //   ERROR event (Status 410 Expired) for a resourceVersion older than the history kept, timeoutSeconds, and test hooks
 //   to compact the history and to drop every open watch.
-// - Garbage collection: deleting an owner deletes, right away, every dependent whose owners are all gone (background
-//   propagation; Orphan strips the owner reference); deleting a namespace deletes its contents.
+// - Deletion: finalizers hold an object (deletionTimestamp set, 202) until an update removes the last one; then, as
+//   the garbage collector's background deletion would, right away, every dependent whose owners are all gone is
+//   deleted (Orphan strips the owner references instead); deleting a namespace deletes its contents, the namespace
+//   staying Terminating (no new content: 403) while finalizers hold some of them.
 // - Bearer-token authentication (unknown token: 401) and RBAC authorization from the ClusterRoles, Roles and bindings
 //   stored in the server (verbs, resources with subresources, wildcards, resourceNames), 403 with the real message.
 // - Leases are plain objects with the same concurrency rules, which is all client-side leader election needs.
 //
 // Not modelled, so only a real cluster shows it:
-// - Admission: mutating and validating webhooks, defaulting of built-in fields (e.g. protocol: TCP, imagePullPolicy),
-//   ValidatingAdmissionPolicies; schema validation and CEL rules come only from the optional validation hook.
+// - Admission: mutating and validating webhooks, defaulting of built-in fields (e.g. protocol: TCP, imagePullPolicy;
+//   a Service's ClusterIP is allocated, as the API server itself does), ValidatingAdmissionPolicies; schema validation
+//   and CEL rules come only from the optional validation hook.
 // - Controllers: no deployment, replicaset, endpoints or scheduler controllers - nothing sets a Deployment's status or
-//   creates pods unless the test does; namespace deletion and garbage collection are immediate (no Terminating phase,
-//   no finalizers, no deletionTimestamp, no foreground deletion ordering, no GC delay).
-// - Version conversion: CRD versions differ only in apiVersion; core v1 and events.k8s.io/v1 events are stored
-//   separately. No defaulting from CRD schemas, no pruning of unknown fields.
+//   creates pods unless the test does; garbage collection is immediate (no GC delay, no foreground deletion ordering,
+//   no graceful pod termination); deleting a CRD removes its objects regardless of their finalizers.
+// - Version conversion: CRD versions differ only in apiVersion (as the Gateway API's do); core/v1 and events.k8s.io/v1
+//   Events are one resource (fields renamed between the two shapes). No defaulting from CRD schemas, no pruning of
+//   unknown fields.
 // - Aggregated APIs, OpenAPI documents, aggregated discovery, protobuf, CBOR, HTTP/2, TLS, watch bookmarks and
 //   cache semantics (every list and watch is served from the latest state).
 // - Server-side apply is approximated: lists are keyed by a fixed table of merge keys (containers, env, volumes and
 //   ports by name or port, conditions by type, listeners by name, ...) instead of the schemas; other lists are atomic.
 // - ClusterRole aggregation, impersonation, authentication other than bearer tokens, API priority and fairness.
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -80,6 +89,7 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
     private readonly List<ApiRequest> _requests = [];
     private readonly List<Fault> _faults = [];
     private readonly object _gate = new();
+    private TestCertificates? _certificates;
 
     private sealed record Fault(Func<ApiRequest, bool> Match, int Code, string Message);
 
@@ -112,13 +122,25 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        options ??= new TestApiServerOptions();
+        TestCertificates? certificates = options.Tls ? TestCertificates.Create() : null;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            if (certificates is not null)
+            {
+                listen.UseHttps(certificates.Serving);
+            }
+        }));
         WebApplication app = builder.Build();
-        var server = new TestApiServer(app, options ?? new TestApiServerOptions());
+        var server = new TestApiServer(app, options) { _certificates = certificates };
         app.Run(server.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Host = address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal).TrimEnd('/');
+        if (certificates is not null && server.Host.StartsWith("http://", StringComparison.Ordinal))
+        {
+            server.Host = "https://" + server.Host["http://".Length..];
+        }
         return server;
     }
 
@@ -134,13 +156,26 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
 
     // ---- clients ----
 
-    public KubernetesClientConfiguration AdminConfig() => new() { Host = Host, AccessToken = AdminToken, Namespace = "default" };
+    public KubernetesClientConfiguration AdminConfig() => Config(AdminToken, "default");
+
+    private KubernetesClientConfiguration Config(string token, string ns)
+    {
+        var config = new KubernetesClientConfiguration { Host = Host, AccessToken = token, Namespace = ns };
+        if (_certificates is not null)
+        {
+            config.SslCaCerts = [X509CertificateLoader.LoadCertificate(_certificates.Authority.RawData)];
+        }
+        return config;
+    }
+
+    /// <summary>The CA certificate (PEM) of an HTTPS server, null for plain HTTP.</summary>
+    public string? CertificateAuthorityPem => _certificates?.AuthorityPem;
 
     public IKubernetes AdminClient() => new k8s.Kubernetes(AdminConfig());
 
     /// <summary>A configuration for service account <paramref name="serviceAccount"/> of <paramref name="ns"/>.</summary>
     public KubernetesClientConfiguration ConfigFor(string ns, string serviceAccount) =>
-        new() { Host = Host, AccessToken = TokenFor(Identity.ServiceAccount(ns, serviceAccount)), Namespace = ns };
+        Config(TokenFor(Identity.ServiceAccount(ns, serviceAccount)), ns);
 
     /// <summary>A client acting as service account <paramref name="serviceAccount"/> of <paramref name="ns"/>, authorized by the stored RBAC objects.</summary>
     public IKubernetes ClientFor(string ns, string serviceAccount) => new k8s.Kubernetes(ConfigFor(ns, serviceAccount));
@@ -176,7 +211,7 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
         clusters:
         - name: test
           cluster:
-            server: {Host}
+            server: {Host}{(_certificates is null ? "" : "\n    certificate-authority-data: " + Convert.ToBase64String(Encoding.ASCII.GetBytes(_certificates.AuthorityPem)))}
         users:
         - name: {user}
           user:
@@ -244,6 +279,47 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
 
     /// <summary>Ends every open watch stream: cleanly as on a server-side timeout, or (<paramref name="abort"/>) by resetting the connection.</summary>
     public int DropWatches(bool abort = false) => _store.DropWatches(abort);
+
+    /// <summary>Sends a BOOKMARK event (the current resourceVersion) to every open watch that allows bookmarks, as the server does now and then.</summary>
+    public int SendBookmarks() => _store.SendBookmarks();
+
+    /// <summary>Waits until an object exists and satisfies <paramref name="condition"/>; returns it.</summary>
+    public async Task<JsonObject> WaitForAsync(
+        string apiVersion, string kind, string? ns, string name, Func<JsonObject, bool> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            JsonObject? current = TryGet(apiVersion, kind, ns, name);
+            if (current is not null && condition(current))
+            {
+                return current;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{kind} {ns}/{name} did not reach the expected state; it is now: {(current is null ? "absent" : JsonText.Write(current))}");
+            }
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Waits until a request that <paramref name="match"/> selects has been answered; returns it.</summary>
+    public async Task<ApiRequest> WaitForRequestAsync(Func<ApiRequest, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            if (Requests.FirstOrDefault(r => r.Code != 0 && match(r)) is ApiRequest request)
+            {
+                return request;
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("no matching request was answered; requests: " + string.Join("; ", Requests));
+            }
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+    }
 
     // ---- CRDs ----
 
@@ -649,6 +725,11 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
                     options["propagationPolicy"] = policy;
                 }
                 JsonObject deleted = _store.Delete(type, target.Namespace, target.Name!, options);
+                if (_store.Peek(type.Group, type.Plural, target.Namespace, target.Name!) is not null)
+                {
+                    // Held by finalizers: accepted, not yet done.
+                    return (202, deleted);
+                }
                 return (200, type.BuiltIn ? Success(type, deleted) : deleted);
             }
             case "deletecollection":
@@ -731,7 +812,8 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
         ObjectStore.Watch watch;
         try
         {
-            watch = _store.OpenWatch(target.Type, target.Namespace, match, query["resourceVersion"].FirstOrDefault());
+            watch = _store.OpenWatch(target.Type, target.Namespace, match, query["resourceVersion"].FirstOrDefault(),
+                query["allowWatchBookmarks"].FirstOrDefault() is "true" or "1");
         }
         catch (ObjectStore.ExpiredException expired)
         {
@@ -739,7 +821,7 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
             response.StatusCode = 200;
             response.ContentType = "application/json";
             var error = new JsonObject { ["type"] = "ERROR", ["object"] = ApiError.Status(410, "Expired", expired.Message, null) };
-            await response.WriteAsync(error.ToJsonString() + "\n", context.RequestAborted).ConfigureAwait(false);
+            await response.WriteAsync(JsonText.Write(error) + "\n", context.RequestAborted).ConfigureAwait(false);
             return;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
@@ -755,7 +837,7 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
             await response.Body.FlushAsync(timeout.Token).ConfigureAwait(false);
             await foreach (JsonObject item in watch.Events.Reader.ReadAllAsync(timeout.Token).ConfigureAwait(false))
             {
-                await response.WriteAsync(item.ToJsonString() + "\n", timeout.Token).ConfigureAwait(false);
+                await response.WriteAsync(JsonText.Write(item) + "\n", timeout.Token).ConfigureAwait(false);
                 await response.Body.FlushAsync(timeout.Token).ConfigureAwait(false);
             }
             if (watch.Aborted)
@@ -777,7 +859,7 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
     {
         context.Response.StatusCode = code;
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted).ConfigureAwait(false);
+        await context.Response.WriteAsync(JsonText.Write(body), context.RequestAborted).ConfigureAwait(false);
     }
 
     // ---- discovery and other non-resource paths ----
@@ -792,7 +874,7 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
             {
                 ["kind"] = "APIVersions",
                 ["versions"] = new JsonArray("v1"),
-                ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = Host.Replace("http://", "", StringComparison.Ordinal) }),
+                ["serverAddressByClientCIDRs"] = new JsonArray(new JsonObject { ["clientCIDR"] = "0.0.0.0/0", ["serverAddress"] = new Uri(Host).Authority }),
             },
             ["api", var version] => ResourceList("", version),
             ["apis"] => GroupList(),
@@ -849,6 +931,14 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
                 ["kind"] = type.Kind,
                 ["verbs"] = new JsonArray("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"),
             });
+            if (type.ShortNames.Count > 0)
+            {
+                ((JsonObject)resources[^1]!)["shortNames"] = new JsonArray(type.ShortNames.Select(n => (JsonNode?)n).ToArray());
+            }
+            if (type.Categories.Count > 0)
+            {
+                ((JsonObject)resources[^1]!)["categories"] = new JsonArray(type.Categories.Select(n => (JsonNode?)n).ToArray());
+            }
             if (type.HasStatus)
             {
                 resources.Add(new JsonObject

@@ -10,6 +10,12 @@ public sealed class TestApiServerOptions
     /// </summary>
     public Func<JsonObject, JsonObject?, IReadOnlyList<string>>? Validate { get; init; }
 
+    /// <summary>
+    /// Serve HTTPS with a throw-away CA (clients and kubeconfigs made by the server trust it), as a real API server does.
+    /// kubectl sends credentials only over TLS; KubernetesClient works either way. Off: plain HTTP.
+    /// </summary>
+    public bool Tls { get; init; }
+
     /// <summary>What <c>/version</c> reports.</summary>
     public string KubernetesVersion { get; init; } = "v1.26.15";
 }

@@ -78,6 +78,44 @@ public sealed class ObjectTests : ServerTest
     }
 
     [Fact]
+    public async Task Replace_CustomResourceWithoutResourceVersion_Returns422()
+    {
+        Server.InstallGatewayApiCrds();
+        Server.Create(Gateway("default", "gw"));
+
+        var (code, status) = await FailsAsync(() => Admin.CustomObjects.ReplaceNamespacedCustomObjectAsync(Body(Gateway("default", "gw")), Gw, "v1", "default", "gateways", "gw"));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
+        Assert.Equal(
+            "gateways.gateway.networking.k8s.io \"gw\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update",
+            (string?)status["message"]);
+    }
+
+    [Fact]
+    public async Task Apply_Service_ClusterIpAllocatedOnceAndKept()
+    {
+        var service = new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Service",
+            ["metadata"] = new JsonObject { ["name"] = "gw", ["namespace"] = "default" },
+            ["spec"] = new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["name"] = "redis", ["port"] = 7000 }) },
+        };
+        var apply = new V1Patch(service.ToJsonString(), V1Patch.PatchType.ApplyPatch);
+
+        V1Service created = await Admin.CoreV1.PatchNamespacedServiceAsync(apply, "gw", "default", fieldManager: "slotgate-controller", force: true);
+        V1Service again = await Admin.CoreV1.PatchNamespacedServiceAsync(apply, "gw", "default", fieldManager: "slotgate-controller", force: true);
+        V1Service other = await Admin.CoreV1.CreateNamespacedServiceAsync(new V1Service { Metadata = new V1ObjectMeta { Name = "other" }, Spec = new V1ServiceSpec() }, "default");
+
+        Assert.StartsWith("10.96.", created.Spec.ClusterIP, StringComparison.Ordinal);
+        Assert.Equal([created.Spec.ClusterIP], created.Spec.ClusterIPs);
+        Assert.Equal("ClusterIP", created.Spec.Type);
+        Assert.Equal(created.Spec.ClusterIP, again.Spec.ClusterIP);
+        Assert.Equal(created.Metadata.ResourceVersion, again.Metadata.ResourceVersion);
+        Assert.NotEqual(created.Spec.ClusterIP, other.Spec.ClusterIP);
+    }
+
+    [Fact]
     public async Task Replace_Deployment_GenerationMovesWithSpecOnly()
     {
         Server.Create(Deployment("default", "d"));
@@ -297,6 +335,61 @@ public sealed class ObjectTests : ServerTest
     }
 
     [Fact]
+    public async Task Delete_WithFinalizer_MarksUntilTheLastFinalizerIsRemovedThenCollectsDependents()
+    {
+        Server.InstallGatewayApiCrds();
+        JsonObject gateway = Gateway("default", "gw");
+        gateway["metadata"]!["finalizers"] = new JsonArray("gateway-exists-finalizer.gateway.networking.k8s.io");
+        JsonObject created = Server.Create(gateway);
+        JsonObject owned = ConfigMap("default", "owned");
+        owned["metadata"]!["ownerReferences"] = new JsonArray(new JsonObject
+        {
+            ["apiVersion"] = "gateway.networking.k8s.io/v1", ["kind"] = "Gateway", ["name"] = "gw", ["uid"] = created["metadata"]!["uid"]!.DeepClone(),
+        });
+        Server.Create(owned);
+
+        var response = await Admin.CustomObjects.DeleteNamespacedCustomObjectWithHttpMessagesAsync(Gw, "v1", "default", "gateways", "gw");
+        JsonObject marked = Server.Get("gateway.networking.k8s.io/v1", "Gateway", "default", "gw");
+        marked["metadata"]!["finalizers"] = new JsonArray("gateway-exists-finalizer.gateway.networking.k8s.io", "another");
+        var (code, _) = await FailsAsync(() => Admin.CustomObjects.ReplaceNamespacedCustomObjectAsync(Body(marked), Gw, "v1", "default", "gateways", "gw"));
+
+        Assert.Equal(HttpStatusCode.Accepted, response.Response.StatusCode);
+        Assert.NotNull(marked["metadata"]!["deletionTimestamp"]);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, code);
+        Assert.NotNull(Server.TryGet("v1", "ConfigMap", "default", "owned"));
+
+        await Admin.CustomObjects.PatchNamespacedCustomObjectAsync(
+            new V1Patch("""{"metadata":{"finalizers":null}}""", V1Patch.PatchType.MergePatch), Gw, "v1", "default", "gateways", "gw");
+
+        Assert.Null(Server.TryGet("gateway.networking.k8s.io/v1", "Gateway", "default", "gw"));
+        Assert.Null(Server.TryGet("v1", "ConfigMap", "default", "owned"));
+    }
+
+    [Fact]
+    public async Task Delete_NamespaceWithHeldContent_StaysTerminatingAndRefusesNewContent()
+    {
+        Server.CreateNamespace("gone");
+        JsonObject held = ConfigMap("gone", "held");
+        held["metadata"]!["finalizers"] = new JsonArray("example.com/cleanup");
+        Server.Create(held);
+        Server.Create(ConfigMap("gone", "free"));
+
+        await Admin.CoreV1.DeleteNamespaceAsync("gone");
+        var terminating = await Admin.CoreV1.ReadNamespaceAsync("gone");
+        var (code, status) = await FailsAsync(() => Admin.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "new" } }, "gone"));
+
+        Assert.Equal("Terminating", terminating.Status.Phase);
+        Assert.Null(Server.TryGet("v1", "ConfigMap", "gone", "free"));
+        Assert.Equal(HttpStatusCode.Forbidden, code);
+        Assert.Equal("configmaps \"new\" is forbidden: unable to create new content in namespace gone because it is being terminated", (string?)status["message"]);
+
+        await Admin.CoreV1.PatchNamespacedConfigMapAsync(new V1Patch("""{"metadata":{"finalizers":[]}}""", V1Patch.PatchType.MergePatch), "held", "gone");
+
+        Assert.Null(Server.TryGet("v1", "ConfigMap", "gone", "held"));
+        Assert.Null(Server.TryGet("v1", "Namespace", null, "gone"));
+    }
+
+    [Fact]
     public async Task Delete_Namespace_DeletesItsContents()
     {
         Server.CreateNamespace("gone");
@@ -347,6 +440,41 @@ public sealed class ObjectTests : ServerTest
         Assert.Contains(crd.Status.Conditions, c => c.Type == "Established" && c.Status == "True");
         var (code, _) = await FailsAsync(() => Admin.CustomObjects.ListClusterCustomObjectAsync(Gw, "v1", "tcproutes"));
         Assert.Equal(HttpStatusCode.NotFound, code);
+    }
+
+    [Fact]
+    public async Task Events_CoreAndEventsApi_AreOneResource()
+    {
+        await Admin.CoreV1.CreateNamespacedEventAsync(new Corev1Event
+        {
+            Metadata = new V1ObjectMeta { Name = "gw.1" },
+            InvolvedObject = new V1ObjectReference { Kind = "Gateway", Name = "gw", NamespaceProperty = "default" },
+            Reason = "Programmed",
+            Message = "a pod is ready",
+            Type = "Normal",
+            Count = 1,
+        }, "default");
+        await Admin.EventsV1.CreateNamespacedEventAsync(new Eventsv1Event
+        {
+            Metadata = new V1ObjectMeta { Name = "gw.2" },
+            Regarding = new V1ObjectReference { Kind = "Gateway", Name = "gw", NamespaceProperty = "default" },
+            Reason = "ApplyFailed",
+            Note = "the Deployment was rejected",
+            Type = "Warning",
+            EventTime = DateTime.UtcNow,
+            ReportingController = "slotgate.io/gateway-controller",
+            ReportingInstance = "slotgate-controller-0",
+            Action = "Apply",
+        }, "default");
+
+        var asEvents = await Admin.EventsV1.ListNamespacedEventAsync("default");
+        var asCore = await Admin.CoreV1.ListNamespacedEventAsync("default");
+
+        Assert.Equal(["a pod is ready", "the Deployment was rejected"], asEvents.Items.Select(e => e.Note));
+        Assert.Equal(1, asEvents.Items[0].DeprecatedCount);
+        Assert.Equal(["a pod is ready", "the Deployment was rejected"], asCore.Items.Select(e => e.Message));
+        Assert.Equal("gw", asCore.Items[1].InvolvedObject.Name);
+        Assert.Equal("slotgate.io/gateway-controller", asCore.Items[1].ReportingComponent);
     }
 
     [Fact]

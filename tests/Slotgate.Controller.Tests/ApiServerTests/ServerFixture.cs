@@ -16,7 +16,7 @@ public abstract class ServerTest : IAsyncLifetime
 
     protected virtual TestApiServerOptions Options => new();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         Server = await TestApiServer.StartAsync(Options);
         Admin = Server.AdminClient();
