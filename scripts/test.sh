@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite the way CI does. Installs what is missing: Redis (the tests start real clusters), the
-# Debian packages of the Python and PHP client libraries and the pinned Node.js one (tests/clients/), and Chromium
+# Debian packages of the Python and PHP client libraries and the pinned Node.js one (tests/clients/), the pinned
+# Kubernetes schema package (tests/Slotgate.Controller.Tests/Schemas/), and Chromium
 # (the dashboard test). Then runs
 # dotnet test with a TRX logger, and prints "N passed, N failed" as the very last line.
 set -euo pipefail
@@ -94,6 +95,18 @@ if command -v npm >/dev/null 2>&1; then
   fi
 else
   echo "test.sh: npm is not on PATH; the ioredis client test will fail. Install Node.js 20+ with npm." >&2
+fi
+
+# The Kubernetes core schemas the controller and manifest tests validate against (kubernetes-models, pinned in
+# tests/Slotgate.Controller.Tests/Schemas/package-lock.json); npm ci only when node_modules is missing or older than it.
+schemas_dir="$repo_root/tests/Slotgate.Controller.Tests/Schemas"
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -f "$schemas_dir/node_modules/.package-lock.json" ] || [ "$schemas_dir/package-lock.json" -nt "$schemas_dir/node_modules/.package-lock.json" ]; then
+    echo "test.sh: installing the Kubernetes schema package with npm ci..." >&2
+    (cd "$schemas_dir" && npm ci --no-audit --no-fund --loglevel=error) >&2 || echo "test.sh: npm ci failed; the schema validation tests will fail." >&2
+  fi
+else
+  echo "test.sh: npm is not on PATH; the schema validation tests will fail. Install Node.js 20+ with npm." >&2
 fi
 
 export DOTNET_NOLOGO=1

@@ -54,27 +54,30 @@ internal sealed partial class CoreSchemas
 
     public int Count => _definitions.Count;
 
-    public static CoreSchemas Load()
+    public static CoreSchemas Load() => Load(ModulesDirectory);
+
+    /// <summary>Loads the schemas from a node_modules directory; throws, naming scripts/test.sh, when they are missing.</summary>
+    internal static CoreSchemas Load(string modulesDirectory)
     {
-        string package = Path.Combine(ModulesDirectory, "kubernetes-models");
+        string package = Path.Combine(modulesDirectory, "kubernetes-models");
         string manifest = Path.Combine(package, "package.json");
         if (!File.Exists(manifest))
         {
             throw new InvalidOperationException(
-                $"The Kubernetes core schemas (npm kubernetes-models {PackageVersion}) are not installed in {ModulesDirectory}. "
+                $"The Kubernetes core schemas (npm kubernetes-models {PackageVersion}) are not installed in {modulesDirectory}. "
                 + "scripts/test.sh installs them (npm ci in tests/Slotgate.Controller.Tests/Schemas); run it, or that npm ci, first.");
         }
         string? version = (string?)JsonNode.Parse(File.ReadAllText(manifest))?["version"];
         if (version != PackageVersion)
         {
             throw new InvalidOperationException(
-                $"kubernetes-models {version} is installed in {ModulesDirectory}, but the schemas must be {PackageVersion}; run scripts/test.sh (npm ci).");
+                $"kubernetes-models {version} is installed in {modulesDirectory}, but the schemas must be {PackageVersion}; run scripts/test.sh (npm ci).");
         }
         var definitions = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         string[] directories =
         [
             Path.Combine(package, "_schemas"),
-            Path.Combine(ModulesDirectory, "@kubernetes-models", "apimachinery", "_schemas"),
+            Path.Combine(modulesDirectory, "@kubernetes-models", "apimachinery", "_schemas"),
         ];
         foreach (string directory in directories)
         {
@@ -85,6 +88,7 @@ internal sealed partial class CoreSchemas
             foreach (string file in Directory.EnumerateFiles(directory, "*.js"))
             {
                 (string name, JsonObject schema) = ParseFile(file);
+                Materialize(schema);
                 definitions[name] = schema;
             }
         }
@@ -96,6 +100,29 @@ internal sealed partial class CoreSchemas
 
     public JsonObject Definition(string name) =>
         _definitions.TryGetValue(name, out JsonObject? schema) ? schema : throw new InvalidOperationException($"no core schema definition '{name}'");
+
+    /// <summary>
+    /// Touches every node once: a parsed JsonObject builds its property table on first access, which is not safe to
+    /// race, and the validator is shared by tests running in parallel.
+    /// </summary>
+    internal static void Materialize(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach ((_, JsonNode? child) in obj)
+                {
+                    Materialize(child);
+                }
+                break;
+            case JsonArray array:
+                foreach (JsonNode? child in array)
+                {
+                    Materialize(child);
+                }
+                break;
+        }
+    }
 
     private static (string Name, JsonObject Schema) ParseFile(string file)
     {

@@ -17,6 +17,8 @@ public sealed class SchemaValidator
 
     public static SchemaValidator Shared => LazyShared.Value;
 
+    internal const string UndeclaredField = "field not declared in schema";
+
     /// <summary>Whether an object of this apiVersion and kind has a schema here (a served CRD version or a core kind).</summary>
     public bool Knows(string apiVersion, string kind) =>
         _customResources.Value.Find(apiVersion, kind) is not null || _core.Value.Find(apiVersion, kind) is not null;
@@ -48,6 +50,11 @@ public sealed class SchemaValidator
         {
             new SchemaWalker(SchemaDialect.Core, core.Definition)
                 .Validate(obj, core.Definition(definition), SchemaPath.Root, OldValue.None, errors);
+            // An object that does not fit the schema fails to decode; the Go validation never sees it.
+            if (errors.Count == 0)
+            {
+                CoreRules.Validate(apiVersion, kind, obj, errors);
+            }
         }
         else
         {
@@ -55,7 +62,10 @@ public sealed class SchemaValidator
             return errors;
         }
         ValidateMetadata(kind, obj, customResource: _customResources.Value.Find(apiVersion, kind) is not null, core, errors);
-        return errors;
+        // Server-side apply converts the object to its schema's type before anything else: a field the schema does not
+        // declare fails the request there, with only those errors.
+        var undeclared = errors.Where(e => e.EndsWith(": " + UndeclaredField, StringComparison.Ordinal)).ToList();
+        return undeclared.Count > 0 ? undeclared : errors;
     }
 
     /// <summary>The object as the API server would store it: a Gateway API object with its schema's defaults applied.</summary>

@@ -27,7 +27,6 @@ internal sealed class SchemaWalker(SchemaDialect dialect, Func<string, JsonObjec
         {
             return;
         }
-        int before = errors.Count;
         if (schema["enum"] is JsonArray allowed && !allowed.Any(a => ValuesEqual(a, value)))
         {
             errors.Add($"{path.FieldOrRoot}: Unsupported value: {value.ToJsonString()}: supported values: {string.Join(", ", allowed.Select(a => a?.ToJsonString()))}");
@@ -48,7 +47,8 @@ internal sealed class SchemaWalker(SchemaDialect dialect, Func<string, JsonObjec
                 break;
         }
         CheckJunctors(value, schema, path, old, errors);
-        if (!junctor && dialect == SchemaDialect.CustomResource && errors.Count == before)
+        // As in the API server, CEL rules run besides the schema's own checks, whatever those found below this value.
+        if (!junctor && dialect == SchemaDialect.CustomResource)
         {
             CheckRules(value, kind, schema, path, old, errors);
         }
@@ -241,7 +241,7 @@ internal sealed class SchemaWalker(SchemaDialect dialect, Func<string, JsonObjec
             }
             else if (closed)
             {
-                errors.Add($"{childPath.Managed}: field not declared in schema");
+                errors.Add($"{childPath.Managed}: {SchemaValidator.UndeclaredField}");
             }
         }
         if (schema["required"] is JsonArray required)
@@ -309,6 +309,30 @@ internal sealed class SchemaWalker(SchemaDialect dialect, Func<string, JsonObjec
         return (errors, fits);
     }
 
+    /// <summary>
+    /// The failed rule's message: its <c>messageExpression</c> evaluated when it has one (and it yields a non-empty
+    /// string), else its <c>message</c>, else "failed rule: &lt;rule&gt;".
+    /// </summary>
+    private static string Message(JsonObject rule, CelProgram program, JsonNode value, OldValue old)
+    {
+        string fallback = (string?)rule["message"] ?? $"failed rule: {program.Rule}";
+        if ((string?)rule["messageExpression"] is not string expression)
+        {
+            return fallback;
+        }
+        try
+        {
+            return CelProgram.Compile(expression).Evaluate(CelValues.FromJson(value), CelValues.FromJson(old.Value), old.Has) is string { Length: > 0 } text
+                && !text.Contains('\n', StringComparison.Ordinal)
+                ? text
+                : fallback;
+        }
+        catch (Exception e) when (e is CelEvaluationException or CelParseException)
+        {
+            return fallback;
+        }
+    }
+
     private static string Short(JsonNode value) => value switch
     {
         JsonObject => "\"object\"",
@@ -334,8 +358,7 @@ internal sealed class SchemaWalker(SchemaDialect dialect, Func<string, JsonObjec
             {
                 if (!program.Holds(value, old.Value, old.Has))
                 {
-                    string message = (string?)rule["message"] ?? $"failed rule: {program.Rule}";
-                    errors.Add($"{path.FieldOrRoot}: Invalid value: \"{typeName}\": {message}");
+                    errors.Add($"{path.FieldOrRoot}: Invalid value: \"{typeName}\": {Message(rule, program, value, old)}");
                 }
             }
             catch (CelEvaluationException e)
@@ -343,34 +366,5 @@ internal sealed class SchemaWalker(SchemaDialect dialect, Func<string, JsonObjec
                 errors.Add($"{path.FieldOrRoot}: Invalid value: \"{typeName}\": {e.Message} evaluating rule: {program.Rule}");
             }
         }
-    }
-}
-
-internal enum SchemaDialect
-{
-    CustomResource,
-    Core,
-}
-
-/// <summary>The value at the same place in the old object of an update (for CEL transition rules).</summary>
-internal readonly record struct OldValue(bool Has, JsonNode? Value)
-{
-    public static OldValue None => default;
-
-    /// <summary>The old item of a map list with the same key values, if any.</summary>
-    public static OldValue Find(JsonArray oldArray, JsonNode? item, IReadOnlyList<string> keys)
-    {
-        if (item is not JsonObject obj)
-        {
-            return None;
-        }
-        foreach (JsonNode? candidate in oldArray)
-        {
-            if (candidate is JsonObject c && keys.All(k => JsonNode.DeepEquals(c[k], obj[k])))
-            {
-                return new OldValue(true, c);
-            }
-        }
-        return None;
     }
 }

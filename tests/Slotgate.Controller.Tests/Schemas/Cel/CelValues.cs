@@ -31,7 +31,7 @@ public static class CelValues
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         JsonValueKind.Null => null,
-        JsonValueKind.Number => JsonNumbers.TryGetInteger(value, out long l) ? l : JsonNumbers.GetDouble(value),
+        JsonValueKind.Number => JsonNumbers.TryGetInteger(value, out long l) ? (object)l : JsonNumbers.GetDouble(value),
         var kind => throw new CelEvaluationException($"unsupported JSON value kind {kind}"),
     };
 }
