@@ -41,6 +41,11 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stopping.Cancel();
 };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stopping.Cancel();
+// Kubernetes stops a pod with SIGTERM: stop reconciling, release the lease, then exit.
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+{
+    context.Cancel = true;
+    stopping.Cancel();
+});
 await ControllerHost.RunAsync(client, line.Options, loggers, stopping.Token).ConfigureAwait(false);
 return 0;

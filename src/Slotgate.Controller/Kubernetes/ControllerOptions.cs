@@ -38,6 +38,9 @@ internal sealed record ControllerOptions
     /// <summary>The leader gives up leading if it cannot renew within this (less than <see cref="LeaseDuration"/>).</summary>
     public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Give the Lease up on a clean stop, so a standby need not wait for it to run out.</summary>
+    public bool ReleaseOnStop { get; init; } = true;
+
     /// <summary>How often candidates try to acquire and the leader renews.</summary>
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
 }
