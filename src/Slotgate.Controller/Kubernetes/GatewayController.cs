@@ -194,10 +194,12 @@ internal sealed partial class GatewayController : IDisposable
         }
         int slash = gatewayKey.IndexOf('/', StringComparison.Ordinal);
         var objectKey = new ObjectKey(gatewayKey[..slash], gatewayKey[(slash + 1)..]);
-        // A Deployment this controller applied is gone: most often the garbage collector took it because the Gateway
-        // is being deleted, and that Gateway's own DELETED event may still be on its way (each kind has its own
-        // watch). Wait a moment rather than re-create dependents of a Gateway that no longer exists.
-        if (gateway is not null && _deployments.Get(gatewayKey) is null && _reconciler.Applied(objectKey) && _deferred.TryAdd(gatewayKey, true))
+        // A Deployment or Service this controller applied is gone: most often the garbage collector took it because
+        // the Gateway is being deleted, and that Gateway's own DELETED event may still be on its way (each kind has
+        // its own watch). Wait a moment rather than re-create dependents of a Gateway that no longer exists.
+        bool dependentGone = (_deployments.Get(gatewayKey) is null && _reconciler.Applied("Deployment", objectKey))
+            || (_services.Get(gatewayKey) is null && _reconciler.Applied("Service", objectKey));
+        if (gateway is not null && dependentGone && _deferred.TryAdd(gatewayKey, true))
         {
             return TimeSpan.FromMilliseconds(500);
         }

@@ -27,7 +27,7 @@ internal sealed partial class GatewayReconciler(IKubernetes client, ControllerOp
 
     public void ForgetApplied() => _applier.Forget();
 
-    public bool Applied(ObjectKey gateway) => _applier.Applied(gateway);
+    public bool Applied(string kind, ObjectKey gateway) => _applier.Applied(kind, gateway);
 
     public async Task ReconcileClassAsync(ApiObject gatewayClass, ClusterSnapshot snapshot, CancellationToken cancellationToken)
     {
@@ -63,13 +63,15 @@ internal sealed partial class GatewayReconciler(IKubernetes client, ControllerOp
             await WriteRouteParentsAsync(key, [], routes, cancellationToken).ConfigureAwait(false);
             return;
         }
-        await EnsureInboundBindingAsync(gateway!, plan.InboundBindingAnnotation, cancellationToken).ConfigureAwait(false);
-
         GatewayStatusResult status = plan.Status;
         HttpOperationException? applyError = null;
         try
         {
-            await _applier.ApplyAsync(plan, deployment, service, cancellationToken).ConfigureAwait(false);
+            if (!plan.KeepObjects)
+            {
+                await EnsureInboundBindingAsync(gateway!, plan.InboundBindingAnnotation, cancellationToken).ConfigureAwait(false);
+                await _applier.ApplyAsync(plan, deployment, service, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (ApplyException e)
         {

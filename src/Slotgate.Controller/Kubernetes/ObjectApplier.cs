@@ -20,8 +20,8 @@ internal sealed class ObjectApplier(IKubernetes client, string fieldManager)
 
     public void Forget() => _applied.Clear();
 
-    /// <summary>Whether this controller applied the Gateway's Deployment (so a missing one was deleted by someone).</summary>
-    public bool Applied(Slotgate.Controller.Model.ObjectKey gateway) => _applied.ContainsKey("Deployment/" + gateway);
+    /// <summary>Whether this controller applied the Gateway's object of this kind (so a missing one was deleted by someone).</summary>
+    public bool Applied(string kind, Slotgate.Controller.Model.ObjectKey gateway) => _applied.ContainsKey(kind + "/" + gateway);
 
     public async Task ApplyAsync(GatewayPlan plan, V1Deployment? deployment, V1Service? service, CancellationToken cancellationToken)
     {

@@ -19,4 +19,10 @@ internal sealed record GatewayPlan(
     public IReadOnlyList<RouteParentResult> RouteParents { get; init; } = [];
 
     public string? InboundBindingAnnotation { get; init; }
+
+    /// <summary>
+    /// True when the class's parameters are invalid: the objects already running are left exactly as they are (a
+    /// typo in the parameters must not scale a serving waypoint down), and only the status tells what is wrong.
+    /// </summary>
+    public bool KeepObjects { get; init; }
 }

@@ -162,6 +162,7 @@ internal sealed class Reconciler(string controllerName = GatewayApi.ControllerNa
         {
             RouteParents = parents,
             InboundBindingAnnotation = gatewayClass.Parameters is { InboundBinding: InboundBinding.Proxy } ? GatewayApi.ProxyInboundBinding : null,
+            KeepObjects = gatewayClass.Parameters is null,
         };
     }
 

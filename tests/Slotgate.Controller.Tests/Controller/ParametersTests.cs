@@ -20,6 +20,8 @@ public sealed class ParametersTests(ITestOutputHelper output) : ControllerTest(o
         Assert.Equal(2, Number(ConditionOf(Server.Get(Gw + "/v1", "GatewayClass", null, "slotgate")["status"], "Accepted")!["observedGeneration"]));
         await GatewayConditionAsync("Accepted", "False", "InvalidParameters");
         await GatewayConditionAsync("Programmed", "False", "Invalid");
+        // The running waypoint is left alone: still two replicas, same pod template.
+        Assert.Equal(2, Number(Server.Get("apps/v1", "Deployment", "default", "redis-waypoint")["spec"]!["replicas"]));
         await EventuallyAsync(() => EventsAbout("GatewayClass", "slotgate").Any(e => (string?)e["type"] == "Warning" && (string?)e["reason"] == "InvalidParameters"),
             "a Warning Event on the GatewayClass");
 

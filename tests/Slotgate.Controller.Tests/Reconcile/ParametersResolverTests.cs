@@ -49,7 +49,7 @@ public sealed class ParametersResolverTests
         Assert.Equal((false, "InvalidParameters"), (accepted.Status, accepted.Reason));
         GatewayPlan plan = Assert.Single(result.Gateways);
         Assert.False(plan.Status.Conditions.Single(c => c.Type == "Accepted").Status);
-        Assert.Equal(0, plan.Deployment.Spec.Replicas);
+        Assert.True(plan.KeepObjects);
     }
 
     [Fact]
