@@ -28,7 +28,11 @@ public sealed class ResilienceTests(ITestOutputHelper output) : ControllerTest(o
         await Task.Delay(1000);
         int attempts = Server.Requests.Count(r => r.Resource == "deployments" && r.Name == "broken-waypoint");
         Assert.InRange(attempts, 2, 12);
-        Assert.Equal(1, Server.Requests.Count(r => r.Resource == "deployments" && r.Verb == "patch" && r.Name == "redis-waypoint"));
+        // The healthy Gateway was not dragged into the retries: applied once or twice (before and after its route
+        // arrived), every time successfully.
+        var healthy = Server.Requests.Where(r => r.Resource == "deployments" && r.Verb == "patch" && r.Name == "redis-waypoint").ToList();
+        Assert.InRange(healthy.Count, 1, 2);
+        Assert.All(healthy, r => Assert.InRange(r.Code, 200, 201));
 
         fault.Dispose();
 
