@@ -102,4 +102,30 @@ public sealed class GatewayStatusTests(ITestOutputHelper output) : ControllerTes
         // The Gateway's spec is untouched by the annotation's applies.
         Assert.Equal("All", (string?)GatewayObject()["spec"]!["listeners"]![0]!["allowedRoutes"]!["namespaces"]!["from"]);
     }
+
+    [Fact]
+    public async Task Gateway_TcpAndHttpListenersShareAPort_BothConflictedTheDistinctOneServed()
+    {
+        StartController();
+        CreateScenario();
+        Server.Modify(Gw + "/v1", "Gateway", "default", "redis-waypoint", g =>
+        {
+            JsonArray listeners = g["spec"]!["listeners"]!.AsArray();
+            listeners.Add(new JsonObject { ["name"] = "tcp-shared", ["port"] = 7001, ["protocol"] = "TCP" });
+            listeners.Add(new JsonObject { ["name"] = "web", ["port"] = 7001, ["protocol"] = "HTTP" });
+        });
+
+        await EventuallyAsync(() => GatewayObject()["status"]?["listeners"]?.AsArray().Count == 3, "three listener statuses");
+        await GatewayConditionAsync("Accepted", "True", "ListenersNotValid");
+        JsonArray statuses = GatewayObject()["status"]!["listeners"]!.AsArray();
+        foreach (string name in new[] { "tcp-shared", "web" })
+        {
+            JsonNode listener = statuses.Single(l => (string?)l!["name"] == name)!;
+            Assert.Equal(("True", "ProtocolConflict"), (Summary(ConditionOf(listener, "Conflicted")).Status, Summary(ConditionOf(listener, "Conflicted")).Reason));
+            Assert.Equal("False", Summary(ConditionOf(listener, "Accepted")).Status);
+        }
+        Assert.Equal("False", Summary(ConditionOf(statuses.Single(l => (string?)l!["name"] == "redis"), "Conflicted")).Status);
+        Assert.Contains("tcp-shared (ProtocolConflict)", Summary(ConditionOf(GatewayObject()["status"], "Accepted")).Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Server.Get("v1", "Service", "default", "redis-waypoint")["spec"]!["ports"]!.AsArray(), p => Number(p!["port"]) == 7001);
+    }
 }

@@ -25,6 +25,10 @@ public sealed class ParametersTests(ITestOutputHelper output) : ControllerTest(o
         await EventuallyAsync(() => EventsAbout("GatewayClass", "slotgate").Any(e => (string?)e["type"] == "Warning" && (string?)e["reason"] == "InvalidParameters"),
             "a Warning Event on the GatewayClass");
 
+        // One Event per change, not one per retry or per reconcile.
+        await Task.Delay(500);
+        Assert.Single(EventsAbout("GatewayClass", "slotgate"), e => (string?)e["reason"] == "InvalidParameters");
+
         Server.Create(ConfigMapOf("slotgate-system", "no-such-parameters", ("replicas", "1")));
 
         await EventuallyAsync(() => Summary(ConditionOf(Server.Get(Gw + "/v1", "GatewayClass", null, "slotgate")["status"], "Accepted")).Status == "True",
