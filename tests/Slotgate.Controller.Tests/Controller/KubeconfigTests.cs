@@ -34,6 +34,55 @@ public sealed class KubeconfigTests(ITestOutputHelper output) : ControllerTest(o
     }
 
     [Fact]
+    public async Task Executable_KubeconfigFromEnvironment_ReconcilesThenReleasesTheLeaseOnSigterm()
+    {
+        string directory = Directory.CreateTempSubdirectory("slotgate-kubeconfig-").FullName;
+        string file = Path.Combine(directory, "config");
+        Server.WriteKubeconfig(file, "slotgate-system", "slotgate-controller");
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "slotgate-controller.dll"), "--log-level", "Debug" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["KUBECONFIG"] = file;
+        start.Environment["HOSTNAME"] = "slotgate-controller-5c7d-x1";
+        start.Environment["POD_NAMESPACE"] = "slotgate-system";
+        start.Environment.Remove("KUBERNETES_SERVICE_HOST");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Output.WriteLine("[process] " + e.Data);
+        process.ErrorDataReceived += (_, e) => Output.WriteLine("[process] " + e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await EventuallyAsync(() => Summary(ConditionOf(Server.Get(Gw + "/v1", "GatewayClass", null, "slotgate")["status"], "Accepted")).Status == "True",
+                "the GatewayClass accepted by the slotgate-controller process", TimeSpan.FromSeconds(8));
+            Assert.Equal("slotgate-controller-5c7d-x1",
+                (string?)Server.Get("coordination.k8s.io/v1", "Lease", "slotgate-system", "slotgate-controller")["spec"]!["holderIdentity"]);
+
+            // As the kubelet stops a pod.
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(5));
+
+            Assert.Equal(0, process.ExitCode);
+            Assert.Equal("", (string?)Server.Get("coordination.k8s.io/v1", "Lease", "slotgate-system", "slotgate-controller")["spec"]!["holderIdentity"] ?? "");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Load_NothingConfigured_ClearError()
     {
         string directory = Directory.CreateTempSubdirectory("slotgate-kubeconfig-").FullName;
