@@ -88,6 +88,7 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
     private readonly Dictionary<string, Identity> _tokens = new(StringComparer.Ordinal);
     private readonly List<ApiRequest> _requests = [];
     private readonly List<Fault> _faults = [];
+    private readonly List<(Func<ApiRequest, bool> Match, TimeSpan Delay)> _delays = [];
     private readonly object _gate = new();
     private TestCertificates? _certificates;
 
@@ -265,6 +266,26 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
             lock (_gate)
             {
                 _faults.Remove(fault);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Holds every request that <paramref name="match"/> selects for <paramref name="delay"/> (after authorization,
+    /// before it is carried out), as a slow or overloaded API server would, until the returned handle is disposed.
+    /// </summary>
+    public IDisposable DelayRequests(Func<ApiRequest, bool> match, TimeSpan delay)
+    {
+        var entry = (match, delay);
+        lock (_gate)
+        {
+            _delays.Add(entry);
+        }
+        return new Removal(() =>
+        {
+            lock (_gate)
+            {
+                _delays.Remove(entry);
             }
         });
     }
@@ -464,8 +485,12 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
         ApiRequest? audit = null;
         try
         {
-            Identity identity = Authenticate(context);
+            Identity? identity = Authenticate(context);
             string path = context.Request.Path.Value ?? "/";
+            if (identity is null && !IsResourcePath(path))
+            {
+                throw Unauthorized();
+            }
             if (await TryNonResourceAsync(context, path).ConfigureAwait(false))
             {
                 return;
@@ -493,7 +518,7 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
                 Namespace = target.Namespace,
                 Name = target.Name,
                 Subresource = target.Subresource,
-                User = identity.User,
+                User = identity?.User ?? "system:anonymous",
                 PatchType = patchType,
                 FieldManager = query["fieldManager"].FirstOrDefault(),
                 Body = body,
@@ -502,6 +527,10 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
             {
                 _requests.Add(audit);
             }
+            if (identity is null)
+            {
+                throw Unauthorized();
+            }
             Authorize(identity, target, verb);
             if (verb == "patch" && patchType == "apply" && _store.Peek(target.Group, target.Type.Plural, target.Namespace, target.Name!) is null)
             {
@@ -509,9 +538,15 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
                 Authorize(identity, target, "create");
             }
             Fault? fault;
+            TimeSpan delay;
             lock (_gate)
             {
                 fault = _faults.LastOrDefault(f => f.Match(audit));
+                delay = _delays.Where(d => d.Match(audit)).Aggregate(TimeSpan.Zero, (total, d) => total + d.Delay);
+            }
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
             }
             if (fault is not null)
             {
@@ -552,7 +587,8 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
         }
     }
 
-    private Identity Authenticate(HttpContext context)
+    /// <summary>The identity of the request's bearer token; null when there is none or it is unknown.</summary>
+    private Identity? Authenticate(HttpContext context)
     {
         string? header = context.Request.Headers.Authorization.FirstOrDefault();
         if (header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
@@ -565,7 +601,15 @@ public sealed class TestApiServer : IAsyncDisposable, IDisposable
                 }
             }
         }
-        throw new ApiError(401, "Unauthorized", "Unauthorized");
+        return null;
+    }
+
+    private static ApiError Unauthorized() => new(401, "Unauthorized", "Unauthorized");
+
+    private static bool IsResourcePath(string path)
+    {
+        string[] segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return (segments.Length >= 3 && segments[0] == "api") || (segments.Length >= 4 && segments[0] == "apis");
     }
 
     private void Authorize(Identity identity, Target target, string verb)
