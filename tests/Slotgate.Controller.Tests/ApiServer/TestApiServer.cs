@@ -352,7 +352,7 @@ public sealed partial class TestApiServer : IAsyncDisposable, IDisposable
         {
             if ((string?)crd["kind"] == "CustomResourceDefinition")
             {
-                Create(crd.DeepClone().AsObject());
+                Create(crd);
             }
         }
     }
@@ -360,8 +360,8 @@ public sealed partial class TestApiServer : IAsyncDisposable, IDisposable
     /// <summary>Installs the Gateway API v1.4.1 experimental-channel CRDs.</summary>
     public void InstallGatewayApiCrds() => InstallCrds(GatewayApiCrds());
 
-    /// <summary>The Gateway API v1.4.1 experimental-channel CRD objects (parsed once per test run).</summary>
-    public static IReadOnlyList<JsonObject> GatewayApiCrds() => GatewayApiCrdDocuments.Value;
+    /// <summary>The Gateway API v1.4.1 experimental-channel CRD objects (parsed once per test run; each call returns copies).</summary>
+    public static IReadOnlyList<JsonObject> GatewayApiCrds() => GatewayApiCrdDocuments.Value.Select(c => c.DeepClone().AsObject()).ToList();
 
     private static IReadOnlyList<JsonObject> LoadGatewayApiCrds()
     {
@@ -417,7 +417,10 @@ public sealed partial class TestApiServer : IAsyncDisposable, IDisposable
         return _store.Create(type, NamespaceOf(type, obj), obj, fieldManager);
     }
 
-    /// <summary>Replaces an object (status is kept for kinds with a status subresource); a stale resourceVersion is a 409.</summary>
+    /// <summary>
+    /// Replaces an object (status is kept for kinds with a status subresource); a stale resourceVersion is a 409, and
+    /// custom resources need one (take the object from <see cref="Get"/>, or use <see cref="Modify"/>).
+    /// </summary>
     public JsonObject Update(JsonObject obj, string fieldManager = DefaultManager)
     {
         ResourceType type = TypeOf(obj);
