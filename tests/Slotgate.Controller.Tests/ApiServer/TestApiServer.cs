@@ -16,7 +16,9 @@
 //   metadata and status changes, for the kinds that track it); status as a separate subresource (ignored on create and
 //   by writes to the main resource; writes to /status change only status); a write that changes nothing is not stored
 //   and sends no watch event. Creating in a missing namespace is 404. A PUT without resourceVersion is unconditional
-//   for built-in kinds and rejected (422) for custom resources and CRDs. A Service gets a ClusterIP.
+//   for built-in kinds and rejected (422) for custom resources and CRDs. A Service gets a ClusterIP; Services,
+//   Deployments and pod templates get the API server's defaults for the fields Slotgate leaves out (port protocol and
+//   targetPort, rollout strategy, restart and DNS policy, imagePullPolicy, termination message, ...).
 // - The API server's own validation of what Slotgate's objects can get wrong: names, label and annotation keys, label
 //   values, a Deployment's selector (matching its template, immutable), a Service's ClusterIP (immutable); schema
 //   validation through an optional hook (the tests pass the Kubernetes and Gateway API schema validator).
@@ -42,9 +44,9 @@
 // - For tests: an audit list of every request, injected failures and delays for chosen requests, admin helpers.
 //
 // Not modelled, so only a real cluster shows it:
-// - Admission: mutating and validating webhooks, ValidatingAdmissionPolicies, defaulting of built-in fields (e.g.
-//   protocol: TCP, imagePullPolicy, a Deployment's strategy); schema validation and CEL rules come only from the
-//   validation hook; no defaulting from CRD schemas and no pruning of unknown fields.
+// - Admission: mutating and validating webhooks, ValidatingAdmissionPolicies, defaulting beyond the fields listed
+//   above (e.g. a Service's ports as SSA keys them, by port and protocol); schema validation and CEL rules come only
+//   from the validation hook; no defaulting from CRD schemas and no pruning of unknown fields.
 // - Controllers: no deployment, replicaset, endpoints or scheduler controllers - nothing sets a Deployment's status or
 //   creates pods unless the test does; garbage collection is immediate (no GC delay, no foreground deletion ordering,
 //   no graceful pod termination); deleting a CRD removes its objects regardless of their finalizers.
