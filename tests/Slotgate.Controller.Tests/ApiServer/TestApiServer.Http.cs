@@ -399,9 +399,15 @@ public sealed partial class TestApiServer
             return;
         }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        if (int.TryParse(query["timeoutSeconds"].FirstOrDefault(), out int seconds) && seconds > 0)
+        TimeSpan? lifetime = _options.WatchLifetime;
+        if (int.TryParse(query["timeoutSeconds"].FirstOrDefault(), out int seconds) && seconds > 0
+            && (lifetime is null || TimeSpan.FromSeconds(seconds) < lifetime))
         {
-            timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
+            lifetime = TimeSpan.FromSeconds(seconds);
+        }
+        if (lifetime is TimeSpan limit)
+        {
+            timeout.CancelAfter(limit);
         }
         try
         {

@@ -54,7 +54,8 @@
 //   name, ports by port, conditions by type, listeners by name, ...) instead of the schemas; other lists are atomic;
 //   the items of a keyed list keep the live order rather than the applier's.
 // - Watch cache semantics (every list and watch is served from the latest state; list ignores resourceVersion),
-//   periodic bookmarks (only on demand), watch streams that the server ends on its own after a while.
+//   periodic bookmarks (only on demand); watch streams end on their own only with timeoutSeconds or the WatchLifetime
+//   option.
 // - Aggregated APIs, OpenAPI documents (kubectl needs --validate=false), aggregated discovery, protobuf, CBOR,
 //   client-certificate and other authentication, impersonation, ClusterRole aggregation, API priority and fairness.
 using System.Net;
