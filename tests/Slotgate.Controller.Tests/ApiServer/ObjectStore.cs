@@ -213,6 +213,7 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         {
             obj["status"] = new JsonObject { ["phase"] = "Active" };
         }
+        BuiltInDefaults.Apply(type, obj);
         if (type is { Group: "", Plural: "services" })
         {
             AllocateClusterIp(obj);
@@ -441,6 +442,7 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         }
         result["apiVersion"] = type.ApiVersion;
         result["kind"] = type.Kind;
+        BuiltInDefaults.Apply(type, result);
         if (type is { Group: "", Plural: "services" })
         {
             KeepClusterIp(old, result);

@@ -189,6 +189,9 @@ internal static class Patches
     private static string[] Tokens(string pointer) =>
         pointer.Length == 0 ? [] : pointer[1..].Split('/').Select(t => t.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal)).ToArray();
 
+    private static string ParentPointer(string[] tokens) =>
+        "/" + string.Join('/', tokens[..^1].Select(t => t.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal)));
+
     private static JsonNode? Get(JsonNode? document, string pointer)
     {
         JsonNode? node = document;
@@ -211,11 +214,7 @@ internal static class Patches
         {
             return value;
         }
-        JsonNode? parent = Get(document, "/" + string.Join('/', tokens[..^1].Select(t => t.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal))));
-        if (tokens.Length == 1)
-        {
-            parent = document;
-        }
+        JsonNode? parent = tokens.Length == 1 ? document : Get(document, ParentPointer(tokens));
         string last = tokens[^1];
         switch (parent)
         {
@@ -237,7 +236,7 @@ internal static class Patches
     private static void Remove(JsonNode? document, string pointer)
     {
         string[] tokens = Tokens(pointer);
-        JsonNode? parent = tokens.Length == 1 ? document : Get(document, "/" + string.Join('/', tokens[..^1].Select(t => t.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal))));
+        JsonNode? parent = tokens.Length == 1 ? document : Get(document, ParentPointer(tokens));
         string last = tokens[^1];
         bool removed = parent switch
         {

@@ -90,15 +90,6 @@ internal sealed class ResourceTable
         }
     }
 
-    /// <summary>The served version of a kind that has objects stored under the given group and plural, for events and GC.</summary>
-    public ResourceType? AnyVersion(string group, string plural)
-    {
-        lock (_gate)
-        {
-            return _byPath.Values.FirstOrDefault(t => t.Group == group && t.Plural == plural);
-        }
-    }
-
     public ResourceType? ByKind(string apiVersion, string kind)
     {
         lock (_gate)

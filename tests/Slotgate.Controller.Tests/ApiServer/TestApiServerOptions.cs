@@ -16,6 +16,12 @@ public sealed class TestApiServerOptions
     /// </summary>
     public bool Tls { get; init; }
 
+    /// <summary>
+    /// When set, the server ends every watch stream after this long even without timeoutSeconds, as a real API server
+    /// ends watches after a randomized <c>--min-request-timeout</c> (30 to 60 minutes by default).
+    /// </summary>
+    public TimeSpan? WatchLifetime { get; init; }
+
     /// <summary>What <c>/version</c> reports.</summary>
     public string KubernetesVersion { get; init; } = "v1.26.15";
 }

@@ -71,6 +71,7 @@ public sealed class RbacTests : ServerTest
 
         Assert.Equal(HttpStatusCode.Unauthorized, code);
         Assert.Equal("Unauthorized", (string?)status["reason"]);
+        Assert.Contains(Server.Requests, r => r is { Verb: "list", Resource: "namespaces", User: "system:anonymous", Code: 401 });
     }
 
     [Fact]

@@ -126,7 +126,8 @@ public sealed class ServerSideApplyTests : ServerTest
 
         V1Deployment after = await ApplyAsync(deployment, "slotgate-controller");
 
-        Assert.Null(after.Spec.Replicas);
+        // No longer set by anyone: the field goes, and the server's default comes back.
+        Assert.Equal(1, after.Spec.Replicas);
         Assert.Null(FieldsOf(after, "slotgate-controller")["f:spec"]!["f:replicas"]);
     }
 
@@ -141,6 +142,19 @@ public sealed class ServerSideApplyTests : ServerTest
         V1ManagedFieldsEntry entry = patched.Metadata.ManagedFields.Single(m => m.Manager == "deployment-controller");
         Assert.Equal(("Update", "status"), (entry.Operation, entry.Subresource));
         Assert.Equal(1, patched.Status.ReadyReplicas);
+    }
+
+    [Fact]
+    public async Task Apply_Deployment_DefaultsFilledAndNotOwned()
+    {
+        V1Deployment created = await ApplyAsync(Deployment("default", "d", image: "slotgate:1.2"), "slotgate-controller");
+
+        Assert.Equal("RollingUpdate", created.Spec.Strategy.Type);
+        Assert.Equal("IfNotPresent", created.Spec.Template.Spec.Containers[0].ImagePullPolicy);
+        Assert.Equal("Always", created.Spec.Template.Spec.RestartPolicy);
+        Assert.Null(FieldsOf(created, "slotgate-controller")["f:spec"]!["f:strategy"]);
+        V1Deployment again = await ApplyAsync(Deployment("default", "d", image: "slotgate:1.2"), "slotgate-controller");
+        Assert.Equal(created.Metadata.ResourceVersion, again.Metadata.ResourceVersion);
     }
 
     [Fact]

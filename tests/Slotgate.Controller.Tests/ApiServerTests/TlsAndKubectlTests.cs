@@ -10,11 +10,14 @@ public sealed class TlsAndKubectlTests : ServerTest
 {
     protected override TestApiServerOptions Options => new() { Tls = true };
 
+    /// <summary>Runs kubectl with a kubeconfig, and a discovery cache next to it rather than in the home directory.</summary>
     private static (int ExitCode, string Output) Kubectl(string kubeconfig, params string[] arguments)
     {
         var start = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("--kubeconfig");
         start.ArgumentList.Add(kubeconfig);
+        start.ArgumentList.Add("--cache-dir");
+        start.ArgumentList.Add(kubeconfig + ".cache");
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -73,6 +76,10 @@ public sealed class TlsAndKubectlTests : ServerTest
         finally
         {
             File.Delete(path);
+            if (Directory.Exists(path + ".cache"))
+            {
+                Directory.Delete(path + ".cache", recursive: true);
+            }
         }
     }
 }

@@ -67,6 +67,23 @@ public sealed class ValidationAndFaultTests : ServerTest
     }
 
     [Fact]
+    public async Task DelayRequests_Matching_HoldsOnlyThoseUntilDisposed()
+    {
+        using (Server.DelayRequests(r => r is { Resource: "configmaps", Verb: "get" }, TimeSpan.FromSeconds(1)))
+        {
+            Server.Create(ConfigMap("default", "a"));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await Admin.CoreV1.ListNamespacedConfigMapAsync("default");
+            TimeSpan list = clock.Elapsed;
+            clock.Restart();
+            await Admin.CoreV1.ReadNamespacedConfigMapAsync("a", "default");
+
+            Assert.True(clock.Elapsed >= TimeSpan.FromSeconds(1), $"get took {clock.Elapsed}");
+            Assert.True(list < TimeSpan.FromSeconds(1), $"list took {list}");
+        }
+    }
+
+    [Fact]
     public async Task FailRequests_MatchingOneObject_FailsOnlyThatUntilDisposed()
     {
         using (Server.FailRequests(r => r is { Resource: "deployments", Verb: "patch", Name: "bad" }, 500, "etcdserver: request timed out"))
