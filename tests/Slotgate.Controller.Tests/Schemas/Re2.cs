@@ -13,7 +13,17 @@ internal static class Re2
 {
     private static readonly ConcurrentDictionary<string, Regex> Cache = new(StringComparer.Ordinal);
 
-    public static bool Matches(string input, string pattern) => Compile(pattern).IsMatch(input);
+    public static bool Matches(string input, string pattern)
+    {
+        try
+        {
+            return Compile(pattern).IsMatch(input);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw new Cel.CelEvaluationException($"regular expression '{pattern}' took too long");
+        }
+    }
 
     public static Regex Compile(string pattern) => Cache.GetOrAdd(pattern, p =>
     {
