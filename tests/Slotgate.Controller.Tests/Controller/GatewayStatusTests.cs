@@ -99,6 +99,8 @@ public sealed class GatewayStatusTests(ITestOutputHelper output) : ControllerTes
 
         await EventuallyAsync(() => GatewayObject()["metadata"]!["annotations"]?["ambient.istio.io/waypoint-inbound-binding"] is null,
             "the annotation removed");
+        await EventuallyAsync(() => !Server.Get("v1", "Service", "default", "redis-waypoint")["spec"]!["ports"]!.AsArray().Any(p => Number(p!["port"]) == 15088),
+            "Service port 15088 removed");
         // The Gateway's spec is untouched by the annotation's applies.
         Assert.Equal("All", (string?)GatewayObject()["spec"]!["listeners"]![0]!["allowedRoutes"]!["namespaces"]!["from"]);
     }
