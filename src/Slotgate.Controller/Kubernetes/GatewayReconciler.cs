@@ -179,9 +179,16 @@ internal sealed partial class GatewayReconciler(IKubernetes client, ControllerOp
         {
             body["metadata"]!["annotations"] = new JsonObject { [GatewayApi.InboundBindingAnnotation] = desired };
         }
-        await client.CustomObjects.PatchNamespacedCustomObjectAsync(
-            new V1Patch(body, V1Patch.PatchType.ApplyPatch), Group, "v1", gateway.Namespace, "gateways", gateway.Name,
-            fieldManager: options.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await client.CustomObjects.PatchNamespacedCustomObjectAsync(
+                new V1Patch(body, V1Patch.PatchType.ApplyPatch), Group, "v1", gateway.Namespace, "gateways", gateway.Name,
+                fieldManager: options.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e)
+        {
+            throw new ApplyException($"applying annotation {GatewayApi.InboundBindingAnnotation} to Gateway {gateway.Key} failed: {Describe(e)}", e);
+        }
     }
 
     private static bool OwnsAnnotation(JsonElement metadata, string manager, string annotation)
