@@ -478,6 +478,39 @@ public sealed class ObjectTests : ServerTest
     }
 
     [Fact]
+    public async Task Replace_CrdWithAnotherServedVersion_ServesItAtOnce()
+    {
+        JsonObject Version(string name, bool storage) => new()
+        {
+            ["name"] = name,
+            ["served"] = true,
+            ["storage"] = storage,
+            ["schema"] = new JsonObject { ["openAPIV3Schema"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true } },
+        };
+        JsonObject crd = Server.Create(new JsonObject
+        {
+            ["apiVersion"] = "apiextensions.k8s.io/v1",
+            ["kind"] = "CustomResourceDefinition",
+            ["metadata"] = new JsonObject { ["name"] = "widgets.example.com" },
+            ["spec"] = new JsonObject
+            {
+                ["group"] = "example.com",
+                ["scope"] = "Cluster",
+                ["names"] = new JsonObject { ["plural"] = "widgets", ["singular"] = "widget", ["kind"] = "Widget", ["listKind"] = "WidgetList" },
+                ["versions"] = new JsonArray(Version("v1alpha1", true)),
+            },
+        });
+        var (before, _) = await FailsAsync(() => Admin.CustomObjects.ListClusterCustomObjectAsync("example.com", "v1", "widgets"));
+
+        ((JsonArray)crd["spec"]!["versions"]!).Add(Version("v1", false));
+        await Admin.ApiextensionsV1.ReplaceCustomResourceDefinitionAsync(KubernetesJson.Deserialize<V1CustomResourceDefinition>(crd.ToJsonString()), "widgets.example.com");
+        JsonObject list = Json(await Admin.CustomObjects.ListClusterCustomObjectAsync("example.com", "v1", "widgets"));
+
+        Assert.Equal(HttpStatusCode.NotFound, before);
+        Assert.Equal("WidgetList", (string?)list["kind"]);
+    }
+
+    [Fact]
     public async Task Kubeconfig_WrittenForAnIdentity_IsReadByKubernetesClient()
     {
         string path = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}");
