@@ -116,6 +116,33 @@ public sealed class ObjectTests : ServerTest
     }
 
     [Fact]
+    public async Task Replace_ConcurrentReadModifyWriteWithRetryOnConflict_LosesNoIncrement()
+    {
+        Server.Create(ConfigMap("default", "counter", ("n", "0")));
+        const int Writers = 6, Increments = 10;
+
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(async () =>
+        {
+            for (int done = 0; done < Increments;)
+            {
+                V1ConfigMap map = await Admin.CoreV1.ReadNamespacedConfigMapAsync("counter", "default");
+                map.Data["n"] = (int.Parse(map.Data["n"], System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                try
+                {
+                    await Admin.CoreV1.ReplaceNamespacedConfigMapAsync(map, "counter", "default");
+                    done++;
+                }
+                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+                {
+                    // Another writer got there first: read again.
+                }
+            }
+        })));
+
+        Assert.Equal((Writers * Increments).ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)Server.Get("v1", "ConfigMap", "default", "counter")["data"]!["n"]);
+    }
+
+    [Fact]
     public async Task Replace_Deployment_GenerationMovesWithSpecOnly()
     {
         Server.Create(Deployment("default", "d"));
