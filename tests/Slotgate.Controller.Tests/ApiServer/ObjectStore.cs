@@ -214,6 +214,7 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
             obj["status"] = new JsonObject { ["phase"] = "Active" };
         }
         BuiltInDefaults.Apply(type, obj);
+        DropEmpty(metadata);
         if (type is { Group: "", Plural: "services" })
         {
             AllocateClusterIp(obj);
@@ -448,6 +449,7 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
             KeepClusterIp(old, result);
         }
         var metadata = (JsonObject)result["metadata"]!;
+        DropEmpty(metadata);
         var oldMetadata = (JsonObject)old["metadata"]!;
         foreach (string field in new[] { "name", "namespace", "uid", "creationTimestamp", "generation", "resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds" })
         {
@@ -501,6 +503,12 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         }
         metadata["resourceVersion"] = Next();
         Bucket(StorageOf(type))[KeyOf(ns, NameOf(result))] = result;
+        if (type is { Group: "apiextensions.k8s.io", Plural: "customresourcedefinitions" })
+        {
+            // A changed CRD changes what is served (versions, scope, status subresource) at once.
+            table.Uninstall(old);
+            table.Install(result);
+        }
         Publish(StorageOf(type), "MODIFIED", result, old);
         if (IsDeleting(result) && !HasFinalizers(result) && type is not { Group: "", Plural: "namespaces" })
         {
@@ -508,6 +516,18 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
             RemoveAndCollect(StorageOf(type), ns, NameOf(result));
         }
         return Present(type, result);
+    }
+
+    /// <summary>Empty labels, annotations, finalizers and owner references are not kept, as the API server omits them.</summary>
+    private static void DropEmpty(JsonObject metadata)
+    {
+        foreach (string field in new[] { "labels", "annotations", "finalizers", "ownerReferences" })
+        {
+            if (metadata[field] is JsonObject { Count: 0 } or JsonArray { Count: 0 })
+            {
+                metadata.Remove(field);
+            }
+        }
     }
 
     private static bool SpecChanged(ResourceType type, JsonObject old, JsonObject updated)

@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 
 namespace Slotgate.Controller.Tests.ApiServer;
@@ -31,7 +33,8 @@ public sealed partial class TestApiServer
             string? patchType = null;
             if (verb is "create" or "update" or "patch" or "delete" or "deletecollection")
             {
-                string text = await new StreamReader(context.Request.Body, Encoding.UTF8).ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
+                using var reader = new StreamReader(context.Request.Body, Encoding.UTF8, leaveOpen: true);
+                string text = await reader.ReadToEndAsync(context.RequestAborted).ConfigureAwait(false);
                 if (verb == "patch")
                 {
                     patchType = PatchTypeOf(context.Request.ContentType, target.Type);
@@ -344,7 +347,7 @@ public sealed partial class TestApiServer
             string after = Encoding.UTF8.GetString(Convert.FromBase64String(continueToken));
             items = items.Where(i => string.CompareOrdinal(SortKey(i), after) > 0).ToList();
         }
-        var metadata = new JsonObject { ["resourceVersion"] = rv.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var metadata = new JsonObject { ["resourceVersion"] = rv.ToString(CultureInfo.InvariantCulture) };
         if (int.TryParse(query["limit"].FirstOrDefault(), out int limit) && limit > 0 && items.Count > limit)
         {
             metadata["continue"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(SortKey(items[limit - 1])));
@@ -569,14 +572,14 @@ public sealed partial class TestApiServer
     /// <summary>Kubernetes' version order: GA before beta before alpha, higher numbers first.</summary>
     private static long VersionPriority(string version)
     {
-        var match = System.Text.RegularExpressions.Regex.Match(version, @"^v(\d+)(?:(alpha|beta)(\d+))?$");
+        var match = Regex.Match(version, @"^v(\d+)(?:(alpha|beta)(\d+))?$");
         if (!match.Success)
         {
             return 0;
         }
-        long major = long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        long major = long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
         long stage = match.Groups[2].Value switch { "" => 3, "beta" => 2, _ => 1 };
-        long minor = match.Groups[3].Success && match.Groups[3].Value.Length > 0 ? long.Parse(match.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        long minor = match.Groups[3].Success && match.Groups[3].Value.Length > 0 ? long.Parse(match.Groups[3].Value, CultureInfo.InvariantCulture) : 0;
         return (stage * 1_000_000) + (major * 1000) + minor;
     }
 }

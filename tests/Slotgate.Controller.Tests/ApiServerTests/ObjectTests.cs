@@ -116,6 +116,33 @@ public sealed class ObjectTests : ServerTest
     }
 
     [Fact]
+    public async Task Replace_ConcurrentReadModifyWriteWithRetryOnConflict_LosesNoIncrement()
+    {
+        Server.Create(ConfigMap("default", "counter", ("n", "0")));
+        const int Writers = 6, Increments = 10;
+
+        await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(async () =>
+        {
+            for (int done = 0; done < Increments;)
+            {
+                V1ConfigMap map = await Admin.CoreV1.ReadNamespacedConfigMapAsync("counter", "default");
+                map.Data["n"] = (int.Parse(map.Data["n"], System.Globalization.CultureInfo.InvariantCulture) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                try
+                {
+                    await Admin.CoreV1.ReplaceNamespacedConfigMapAsync(map, "counter", "default");
+                    done++;
+                }
+                catch (k8s.Autorest.HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.Conflict)
+                {
+                    // Another writer got there first: read again.
+                }
+            }
+        })));
+
+        Assert.Equal((Writers * Increments).ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)Server.Get("v1", "ConfigMap", "default", "counter")["data"]!["n"]);
+    }
+
+    [Fact]
     public async Task Replace_Deployment_GenerationMovesWithSpecOnly()
     {
         Server.Create(Deployment("default", "d"));
@@ -475,6 +502,39 @@ public sealed class ObjectTests : ServerTest
         Assert.Equal(["a pod is ready", "the Deployment was rejected"], asCore.Items.Select(e => e.Message));
         Assert.Equal("gw", asCore.Items[1].InvolvedObject.Name);
         Assert.Equal("slotgate.io/gateway-controller", asCore.Items[1].ReportingComponent);
+    }
+
+    [Fact]
+    public async Task Replace_CrdWithAnotherServedVersion_ServesItAtOnce()
+    {
+        JsonObject Version(string name, bool storage) => new()
+        {
+            ["name"] = name,
+            ["served"] = true,
+            ["storage"] = storage,
+            ["schema"] = new JsonObject { ["openAPIV3Schema"] = new JsonObject { ["type"] = "object", ["x-kubernetes-preserve-unknown-fields"] = true } },
+        };
+        JsonObject crd = Server.Create(new JsonObject
+        {
+            ["apiVersion"] = "apiextensions.k8s.io/v1",
+            ["kind"] = "CustomResourceDefinition",
+            ["metadata"] = new JsonObject { ["name"] = "widgets.example.com" },
+            ["spec"] = new JsonObject
+            {
+                ["group"] = "example.com",
+                ["scope"] = "Cluster",
+                ["names"] = new JsonObject { ["plural"] = "widgets", ["singular"] = "widget", ["kind"] = "Widget", ["listKind"] = "WidgetList" },
+                ["versions"] = new JsonArray(Version("v1alpha1", true)),
+            },
+        });
+        var (before, _) = await FailsAsync(() => Admin.CustomObjects.ListClusterCustomObjectAsync("example.com", "v1", "widgets"));
+
+        ((JsonArray)crd["spec"]!["versions"]!).Add(Version("v1", false));
+        await Admin.ApiextensionsV1.ReplaceCustomResourceDefinitionAsync(KubernetesJson.Deserialize<V1CustomResourceDefinition>(crd.ToJsonString()), "widgets.example.com");
+        JsonObject list = Json(await Admin.CustomObjects.ListClusterCustomObjectAsync("example.com", "v1", "widgets"));
+
+        Assert.Equal(HttpStatusCode.NotFound, before);
+        Assert.Equal("WidgetList", (string?)list["kind"]);
     }
 
     [Fact]

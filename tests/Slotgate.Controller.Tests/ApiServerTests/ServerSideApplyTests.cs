@@ -103,6 +103,19 @@ public sealed class ServerSideApplyTests : ServerTest
     }
 
     [Fact]
+    public async Task Apply_LastLabelNoLongerApplied_LabelsGoAltogether()
+    {
+        JsonObject labelled = Deployment("default", "d");
+        labelled["metadata"]!["labels"] = new JsonObject { ["mine"] = "1" };
+        await ApplyAsync(labelled, "slotgate-controller");
+
+        V1Deployment after = await ApplyAsync(Deployment("default", "d"), "slotgate-controller");
+
+        Assert.Null(after.Metadata.Labels);
+        Assert.Null(Server.Get("apps/v1", "Deployment", "default", "d")["metadata"]!["labels"]);
+    }
+
+    [Fact]
     public async Task Apply_AfterAnUpdateByAnotherManager_ConflictsOnTheUpdatedField()
     {
         await ApplyAsync(Deployment("default", "d", replicas: 2), "slotgate-controller");
