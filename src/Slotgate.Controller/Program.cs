@@ -1,17 +1,39 @@
 using k8s;
+using Microsoft.Extensions.Logging;
 using Slotgate.Controller.Kubernetes;
 
 // slotgate-controller: the Gateway API controller for Slotgate (docs/kubernetes.md, "Controller mode").
-// In a pod it uses the pod's service account; elsewhere the current kubeconfig context.
 if (args is ["-h" or "--help"])
 {
-    Console.WriteLine("usage: slotgate-controller [--interval SECONDS]   (default 5)");
+    Console.WriteLine(CommandLine.Usage);
     return 0;
 }
-int seconds = args is ["--interval", var value] && int.TryParse(value, out int parsed) && parsed > 0 ? parsed : 5;
-KubernetesClientConfiguration config = KubernetesClientConfiguration.IsInCluster()
-    ? KubernetesClientConfiguration.InClusterConfig()
-    : KubernetesClientConfiguration.BuildConfigFromConfigFile();
+(CommandLine? line, string? error) = CommandLine.Parse(args, Environment.GetEnvironmentVariable);
+if (line is null)
+{
+    Console.Error.WriteLine("slotgate-controller: " + error);
+    Console.Error.WriteLine(CommandLine.Usage);
+    return 2;
+}
+using ILoggerFactory loggers = LoggerFactory.Create(b => b.SetMinimumLevel(line.LogLevel).AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+    o.UseUtcTimestamp = true;
+}));
+ILogger logger = loggers.CreateLogger("Slotgate.Controller");
+KubernetesClientConfiguration config;
+try
+{
+    (config, string source) = ClientConfig.Load(line.Kubeconfig, line.Context, Environment.GetEnvironmentVariable);
+    logger.LogInformation("API server {Host} from {Source}; identity {Identity}, lease {Namespace}/{Lease}",
+        config.Host, source, line.Options.Identity, line.Options.LeaseNamespace, line.Options.LeaseName);
+}
+catch (Exception e) when (e is InvalidOperationException or k8s.Exceptions.KubeConfigException or IOException)
+{
+    Console.Error.WriteLine("slotgate-controller: " + e.Message);
+    return 1;
+}
 using var client = new Kubernetes(config);
 using var stopping = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -19,13 +41,11 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     stopping.Cancel();
 };
-AppDomain.CurrentDomain.ProcessExit += (_, _) => stopping.Cancel();
-Console.WriteLine($"slotgate-controller: reconciling GatewayClasses with controllerName {Slotgate.Controller.Reconcile.GatewayApi.ControllerName} every {seconds}s");
-try
+// Kubernetes stops a pod with SIGTERM: stop reconciling, release the lease, then exit.
+using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
 {
-    await new ControllerLoop(client, TimeSpan.FromSeconds(seconds), Console.Error).RunAsync(stopping.Token).ConfigureAwait(false);
-}
-catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-{
-}
+    context.Cancel = true;
+    stopping.Cancel();
+});
+await ControllerHost.RunAsync(client, line.Options, loggers, stopping.Token).ConfigureAwait(false);
 return 0;

@@ -11,8 +11,8 @@ internal static class GatewayApiJson
 {
     public static GatewayClassInput GatewayClass(JsonElement item)
     {
-        JsonElement spec = item.GetProperty("spec");
-        ParametersRefInput? parameters = spec.TryGetProperty("parametersRef", out JsonElement p)
+        JsonElement spec = Child(item, "spec");
+        ParametersRefInput? parameters = spec.ValueKind == JsonValueKind.Object && spec.TryGetProperty("parametersRef", out JsonElement p)
             ? new ParametersRefInput(Text(p, "group") ?? "", Text(p, "kind") ?? "", Text(p, "name") ?? "", Text(p, "namespace"))
             : null;
         return new GatewayClassInput(Name(item), Text(spec, "controllerName") ?? "", Generation(item), parameters);
@@ -20,7 +20,7 @@ internal static class GatewayApiJson
 
     public static GatewayInput Gateway(JsonElement item)
     {
-        JsonElement spec = item.GetProperty("spec");
+        JsonElement spec = Child(item, "spec");
         var listeners = Array(spec, "listeners").Select(l =>
         {
             string from = "Same";
@@ -33,15 +33,16 @@ internal static class GatewayApiJson
                     selector = StringMap(s, "matchLabels");
                 }
             }
-            return new ListenerInput(Text(l, "name") ?? "", Int(l, "port") ?? 0, Text(l, "protocol") ?? "", from, selector);
+            return new ListenerInput(Text(l, "name") ?? "", Int(l, "port") ?? 0, Text(l, "protocol") ?? "", from, selector, Text(l, "hostname"));
         }).ToList();
+        var addresses = Array(Child(item, "status"), "addresses").Select(a => Text(a, "value")).OfType<string>().ToList();
         return new GatewayInput(Key(item), Text(item.GetProperty("metadata"), "uid") ?? "", Generation(item),
-            Text(spec, "gatewayClassName") ?? "", listeners);
+            Text(spec, "gatewayClassName") ?? "", listeners, addresses);
     }
 
     public static TcpRouteInput TcpRoute(JsonElement item)
     {
-        JsonElement spec = item.GetProperty("spec");
+        JsonElement spec = Child(item, "spec");
         var parents = Array(spec, "parentRefs").Select(p => new ParentRefInput(
             Text(p, "group"), Text(p, "kind"), Text(p, "namespace"), Text(p, "name") ?? "", Text(p, "sectionName"), Int(p, "port"))).ToList();
         var backends = Array(spec, "rules").SelectMany(r => Array(r, "backendRefs")).Select(b => new BackendRefInput(
@@ -51,7 +52,7 @@ internal static class GatewayApiJson
 
     public static ReferenceGrantInput ReferenceGrant(JsonElement item)
     {
-        JsonElement spec = item.GetProperty("spec");
+        JsonElement spec = Child(item, "spec");
         return new ReferenceGrantInput(
             Key(item).Namespace,
             Array(spec, "from").Select(f => new GrantFrom(Text(f, "group") ?? "", Text(f, "kind") ?? "", Text(f, "namespace") ?? "")).ToList(),
@@ -72,15 +73,19 @@ internal static class GatewayApiJson
     private static long Generation(JsonElement item) =>
         item.GetProperty("metadata").TryGetProperty("generation", out JsonElement g) && g.ValueKind == JsonValueKind.Number ? g.GetInt64() : 0;
 
-    private static string? Text(JsonElement element, string name) =>
+    /// <summary>The named object member, or an undefined element when it is absent.</summary>
+    public static JsonElement Child(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) ? value : default;
+
+    public static string? Text(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String
             ? value.GetString()
             : null;
 
     private static int? Int(JsonElement element, string name) =>
-        element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number ? value.GetInt32() : null;
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number ? value.GetInt32() : null;
 
-    private static IEnumerable<JsonElement> Array(JsonElement element, string name) =>
+    public static IEnumerable<JsonElement> Array(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Array
             ? value.EnumerateArray()
             : [];

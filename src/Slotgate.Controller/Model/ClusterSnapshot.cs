@@ -26,4 +26,10 @@ internal sealed record ClusterSnapshot
 
     /// <summary>Ready replicas of each Gateway's Slotgate Deployment (keyed by the Gateway); absent means none.</summary>
     public IReadOnlyDictionary<ObjectKey, int> ReadyReplicas { get; init; } = new Dictionary<ObjectKey, int>();
+
+    /// <summary>
+    /// The <c>gateway.networking.k8s.io/bundle-version</c> annotation of the installed Gateway CRD, or null when it
+    /// could not be read (no permission, not served).
+    /// </summary>
+    public string? GatewayApiBundleVersion { get; init; }
 }

@@ -13,8 +13,8 @@ internal static class DesiredObjects
 {
     private const string ConfigKey = "slotgate.yaml";
     private const string ConfigDirectory = "/etc/slotgate";
-    private const int PreStopSeconds = 5;
-    private const int TerminationGraceSeconds = 30;
+    private const int MinTerminationGraceSeconds = 30;
+    private const string DrainDelayVariable = "SLOTGATE_SHUTDOWN__DRAINDELAY";
     private const long RunAsUser = 1654;
 
     public static Dictionary<string, string> PodLabels(ObjectKey gateway) => new(StringComparer.Ordinal)
@@ -42,9 +42,13 @@ internal static class DesiredObjects
         Data = new Dictionary<string, string> { [ConfigKey] = config },
     };
 
-    public static V1Service Service(GatewayInput gateway, IReadOnlyList<int> listenPorts)
+    public static V1Service Service(GatewayInput gateway, IReadOnlyList<int> listenPorts, SlotgateParameters parameters)
     {
         var ports = listenPorts.Select(p => new V1ServicePort { Name = PortName(p), Port = p, TargetPort = p, Protocol = "TCP" }).ToList();
+        if (parameters.InboundBinding == InboundBinding.Proxy)
+        {
+            ports.Add(new V1ServicePort { Name = ProxyPortName, Port = GatewayApi.ProxyProtocolPort, TargetPort = GatewayApi.ProxyProtocolPort, Protocol = "TCP" });
+        }
         ports.Add(new V1ServicePort { Name = "http-admin", Port = GatewayApi.AdminPort, TargetPort = GatewayApi.AdminPort, Protocol = "TCP" });
         // ztunnel sends HBONE to this port of a waypoint's Service; nothing in the pod listens on it (the pod's own
         // ztunnel takes the connection and hands over plain TCP on the listener port).
@@ -62,19 +66,26 @@ internal static class DesiredObjects
         GatewayInput gateway, SlotgateParameters parameters, IReadOnlyList<int> listenPorts, string config, int replicas)
     {
         var ports = listenPorts.Select(p => new V1ContainerPort { Name = PortName(p), ContainerPort = p, Protocol = "TCP" }).ToList();
+        if (parameters.InboundBinding == InboundBinding.Proxy)
+        {
+            ports.Add(new V1ContainerPort { Name = ProxyPortName, ContainerPort = GatewayApi.ProxyProtocolPort, Protocol = "TCP" });
+        }
         ports.Add(new V1ContainerPort { Name = "http-admin", ContainerPort = GatewayApi.AdminPort, Protocol = "TCP" });
+        // Slotgate keeps serving for drainDelay after SIGTERM (readyz 503) so endpoints and ztunnels stop sending new
+        // connections, then drains: that replaces a preStop sleep, which servers before Kubernetes 1.30 reject.
+        var env = new List<V1EnvVar> { new() { Name = DrainDelayVariable, Value = parameters.DrainDelay } };
+        env.AddRange(parameters.Settings.Select(s => new V1EnvVar { Name = s.Key, Value = s.Value }));
+        int grace = Math.Max(MinTerminationGraceSeconds, (int)Math.Ceiling(parameters.EffectiveShutdownBudget.TotalSeconds) + 10);
         var container = new V1Container
         {
             Name = "slotgate",
             Image = parameters.Image,
             Args = ["--config", ConfigDirectory + "/" + ConfigKey],
-            Env = parameters.Settings.Select(s => new V1EnvVar { Name = s.Key, Value = s.Value }).ToList(),
+            Env = env,
             Ports = ports,
             StartupProbe = Probe("/healthz", periodSeconds: 2, failureThreshold: 30),
             LivenessProbe = Probe("/healthz", periodSeconds: 10, failureThreshold: 3),
             ReadinessProbe = Probe("/readyz", periodSeconds: 5, failureThreshold: 2),
-            // Endpoints are removed while the pod still serves; then SIGTERM starts the drain (10s).
-            Lifecycle = new V1Lifecycle { PreStop = new V1LifecycleHandler { Sleep = new V1SleepAction { Seconds = PreStopSeconds } } },
             Resources = new V1ResourceRequirements
             {
                 Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("250m"), ["memory"] = new("64Mi") },
@@ -108,15 +119,17 @@ internal static class DesiredObjects
                     Metadata = new V1ObjectMeta
                     {
                         Labels = labels,
-                        // A changed configuration (new seeds, listeners) rolls the pods.
-                        Annotations = new Dictionary<string, string> { ["slotgate.io/config-hash"] = Hash(config) },
+                        // A changed configuration (new seeds, listeners, settings) rolls the pods; with maxUnavailable 0
+                        // the old pods keep serving until new ones are ready, so a configuration Slotgate rejects at
+                        // start-up never takes the Gateway down.
+                        Annotations = new Dictionary<string, string> { [GatewayApi.ConfigHashAnnotation] = ConfigHash(config, env) },
                     },
                     Spec = new V1PodSpec
                     {
                         ServiceAccountName = gateway.Key.Name,
                         AutomountServiceAccountToken = false,
                         EnableServiceLinks = false,
-                        TerminationGracePeriodSeconds = TerminationGraceSeconds,
+                        TerminationGracePeriodSeconds = grace,
                         SecurityContext = new V1PodSecurityContext
                         {
                             RunAsNonRoot = true,
@@ -190,6 +203,16 @@ internal static class DesiredObjects
 
     private static string PortName(int port) => "tcp-" + port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string Hash(string text) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    private const string ProxyPortName = "tcp-proxy";
+
+    /// <summary>SHA-256 (first 16 hex digits) of the rendered slotgate.yaml and the settings passed as environment.</summary>
+    public static string ConfigHash(string config, IEnumerable<V1EnvVar> env)
+    {
+        var text = new StringBuilder(config);
+        foreach (V1EnvVar variable in env)
+        {
+            text.Append('\n').Append(variable.Name).Append('=').Append(variable.Value);
+        }
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
+    }
 }

@@ -17,6 +17,27 @@ internal static class GatewayApi
     /// <summary>The port a waypoint Service must list for ztunnel to send it HBONE.</summary>
     public const int HbonePort = 15008;
 
+    /// <summary>
+    /// Put on a Gateway whose class asks for <c>inboundBinding: PROXY</c>: ztunnel then terminates HBONE itself and
+    /// opens plain TCP to <see cref="ProxyProtocolPort"/> with a PROXY protocol v2 header naming the client.
+    /// </summary>
+    public const string InboundBindingAnnotation = "ambient.istio.io/waypoint-inbound-binding";
+
+    /// <summary>The port of Slotgate's PROXY protocol listener in the PROXY inbound binding.</summary>
+    public const int ProxyProtocolPort = 15088;
+
+    /// <summary>The value of <see cref="InboundBindingAnnotation"/> for Slotgate's PROXY listener.</summary>
+    public const string ProxyInboundBinding = "PROXY/15088";
+
+    /// <summary>On the pod template: a hash of the configuration, so any change rolls the pods.</summary>
+    public const string ConfigHashAnnotation = "slotgate.io/config-hash";
+
+    /// <summary>The Gateway API release whose CRDs the controller is written against (GatewayClass SupportedVersion).</summary>
+    public const string SupportedBundleVersion = "v1.4";
+
+    /// <summary>The annotation on each Gateway API CRD naming the release it came from.</summary>
+    public const string BundleVersionAnnotation = "gateway.networking.k8s.io/bundle-version";
+
     public const int AdminPort = 9090;
     public const string DefaultImage = "slotgate:latest";
     public const string ClusterDomain = "svc.cluster.local";
@@ -26,6 +47,8 @@ internal static class GatewayApi
         public const string Accepted = "Accepted";
         public const string Programmed = "Programmed";
         public const string ResolvedRefs = "ResolvedRefs";
+        public const string Conflicted = "Conflicted";
+        public const string SupportedVersion = "SupportedVersion";
     }
 
     public static class Reasons
@@ -44,5 +67,10 @@ internal static class GatewayApi
         public const string BackendNotFound = "BackendNotFound";
         public const string RefNotPermitted = "RefNotPermitted";
         public const string InvalidKind = "InvalidKind";
+        public const string NoConflicts = "NoConflicts";
+        public const string ProtocolConflict = "ProtocolConflict";
+        public const string HostnameConflict = "HostnameConflict";
+        public const string SupportedVersion = "SupportedVersion";
+        public const string UnsupportedVersion = "UnsupportedVersion";
     }
 }

@@ -14,7 +14,7 @@ internal static class RouteAttachment
 
     /// <summary>The listeners the route attaches to, and the Accepted condition for this parent.</summary>
     public static (IReadOnlyList<string> Listeners, Condition Accepted) Attach(
-        ParentRefInput parent, TcpRouteInput route, GatewayInput gateway, ClusterSnapshot snapshot)
+        ParentRefInput parent, TcpRouteInput route, GatewayInput gateway, IReadOnlyList<ListenerInput> served, ClusterSnapshot snapshot)
     {
         var candidates = gateway.Listeners
             .Where(l => parent.SectionName is null || l.Name == parent.SectionName)
@@ -26,6 +26,12 @@ internal static class RouteAttachment
                 $"Gateway {gateway.Key} has no listener matching sectionName '{parent.SectionName}' port '{parent.Port}'", route.Generation));
         }
         var tcp = candidates.Where(l => l.Protocol == "TCP").ToList();
+        if (tcp.Count > 0 && !tcp.Any(served.Contains))
+        {
+            return ([], Condition.False(GatewayApi.Conditions.Accepted, GatewayApi.Reasons.NoMatchingParent,
+                $"the matching listener(s) {string.Join(", ", tcp.Select(l => l.Name))} of Gateway {gateway.Key} are conflicted and not served", route.Generation));
+        }
+        tcp = tcp.Where(served.Contains).ToList();
         var allowed = tcp.Where(l => Allows(l, route.Key.Namespace, gateway.Key.Namespace, snapshot)).Select(l => l.Name).ToList();
         if (allowed.Count == 0)
         {

@@ -52,27 +52,57 @@ public sealed class ControllerManifestTests
     }
 
     [Fact]
-    public void ClusterRole_EveryCallOfTheLoop_GrantedAndNothingWild()
+    public void ClusterRole_EveryCallOfTheController_GrantedAndNothingWild()
     {
-        var role = Kustomize.Render("controller").Single("ClusterRole", "slotgate-controller");
-        var granted = role.Items("rules").SelectMany(r =>
-            from g in r.Items("apiGroups") from res in r.Items("resources") from v in r.Items("verbs")
-            select (g.ToString(), res.ToString(), v.ToString())).ToHashSet();
+        var objects = Kustomize.Render("controller");
+        var granted = Grants(objects.Single("ClusterRole", "slotgate-controller"));
+        const string gw = "gateway.networking.k8s.io";
         (string, string, string)[] needed =
         [
-            ("gateway.networking.k8s.io", "gatewayclasses", "list"), ("gateway.networking.k8s.io", "gateways", "list"),
-            ("gateway.networking.k8s.io", "tcproutes", "list"), ("gateway.networking.k8s.io", "referencegrants", "list"),
-            ("gateway.networking.k8s.io", "gatewayclasses/status", "patch"), ("gateway.networking.k8s.io", "gateways/status", "patch"),
-            ("gateway.networking.k8s.io", "tcproutes/status", "patch"),
-            ("", "configmaps", "get"), ("", "services", "list"), ("", "namespaces", "list"), ("apps", "deployments", "list"),
-            ("", "serviceaccounts", "create"), ("", "serviceaccounts", "patch"), ("", "configmaps", "create"), ("", "configmaps", "patch"),
-            ("", "services", "create"), ("", "services", "patch"), ("apps", "deployments", "create"), ("apps", "deployments", "patch"),
+            (gw, "gatewayclasses", "list"), (gw, "gatewayclasses", "watch"), (gw, "gateways", "list"), (gw, "gateways", "watch"),
+            (gw, "gateways", "patch"), (gw, "tcproutes", "list"), (gw, "tcproutes", "watch"), (gw, "referencegrants", "list"),
+            (gw, "referencegrants", "watch"), (gw, "gatewayclasses/status", "patch"), (gw, "gateways/status", "patch"),
+            (gw, "tcproutes/status", "update"),
+            ("", "services", "list"), ("", "services", "watch"), ("", "services", "create"), ("", "services", "patch"),
+            ("", "configmaps", "list"), ("", "configmaps", "watch"), ("", "configmaps", "create"), ("", "configmaps", "patch"),
+            ("", "serviceaccounts", "create"), ("", "serviceaccounts", "patch"), ("", "namespaces", "list"), ("", "namespaces", "watch"),
+            ("", "events", "create"),
+            ("apps", "deployments", "list"), ("apps", "deployments", "watch"), ("apps", "deployments", "create"), ("apps", "deployments", "patch"),
+            ("apiextensions.k8s.io", "customresourcedefinitions", "get"),
         ];
 
-        Assert.All(needed, n => Assert.Contains(n, granted));
-        Assert.Equal(needed.Length, granted.Count);
+        Assert.Equal(needed.Order(), granted.Order());
         Assert.DoesNotContain(granted, g => g.Item1 == "*" || g.Item2 == "*" || g.Item3 == "*");
     }
+
+    [Fact]
+    public void Role_LeaderElection_LeasesInTheControllersNamespaceOnly()
+    {
+        var objects = Kustomize.Render("controller");
+        var role = objects.Single("Role", "slotgate-controller-leader-election");
+
+        Assert.Equal("slotgate-system", role.RequiredText("metadata.namespace"));
+        Assert.Equal(
+            [("coordination.k8s.io", "leases", "create"), ("coordination.k8s.io", "leases", "get"), ("coordination.k8s.io", "leases", "update")],
+            Grants(role).Order());
+        var binding = objects.Single("RoleBinding", "slotgate-controller-leader-election");
+        Assert.Equal("slotgate-controller", Assert.Single(binding.Items("subjects")).RequiredText("name"));
+    }
+
+    [Fact]
+    public void Deployment_TwoReplicasWithPodNamespace_ForLeaderElection()
+    {
+        var deployment = Kustomize.Render("controller").Single("Deployment", "slotgate-controller");
+
+        Assert.Equal("2", deployment.RequiredText("spec.replicas"));
+        var env = Assert.Single(deployment.Items("spec.template.spec.containers")).Items("env");
+        Assert.Contains(env, e => e.Text("name") == "POD_NAMESPACE" && e.Text("valueFrom.fieldRef.fieldPath") == "metadata.namespace");
+    }
+
+    private static List<(string, string, string)> Grants(YamlMappingNode role) =>
+        role.Items("rules").SelectMany(r =>
+            from g in r.Items("apiGroups") from res in r.Items("resources") from v in r.Items("verbs")
+            select (g.ToString(), res.ToString(), v.ToString())).ToList();
 
     private static ServiceInput ServiceOf(YamlMappingNode service)
     {

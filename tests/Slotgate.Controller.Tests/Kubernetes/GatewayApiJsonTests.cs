@@ -28,6 +28,27 @@ public sealed class GatewayApiJsonTests
     }
 
     [Fact]
+    public void Gateway_PublishedAddressesAndListenerHostname_Read()
+    {
+        var gateway = GatewayApiJson.Gateway(Parse("""
+            {"metadata":{"name":"w","namespace":"default"},
+             "spec":{"gatewayClassName":"slotgate","listeners":[{"name":"redis","port":7000,"protocol":"TLS","hostname":"redis.example"}]},
+             "status":{"addresses":[{"type":"Hostname","value":"w.default.svc.cluster.local"}]}}
+            """));
+
+        Assert.Equal(["w.default.svc.cluster.local"], gateway.PublishedAddresses);
+        Assert.Equal("redis.example", Assert.Single(gateway.Listeners).Hostname);
+    }
+
+    [Fact]
+    public void GatewayClass_WithoutSpec_ReadAsEmptyNotAnException()
+    {
+        var gatewayClass = GatewayApiJson.GatewayClass(Parse("""{"metadata":{"name":"odd"}}"""));
+
+        Assert.Equal(("odd", "", null), (gatewayClass.Name, gatewayClass.ControllerName, gatewayClass.ParametersRef));
+    }
+
+    [Fact]
     public void TcpRoute_RulesAndParents_FlattenedWithOmittedFieldsNull()
     {
         var route = GatewayApiJson.TcpRoute(Parse("""

@@ -39,21 +39,62 @@ public sealed class StatusJsonTests
     }
 
     [Fact]
-    public void Route_OtherControllersParents_Kept()
+    public void RouteParents_OtherControllersAndOtherGateways_Kept()
     {
         var parents = new Reconciler().Reconcile(Scenario.Snapshot()).RouteParents;
         JsonElement existing = JsonDocument.Parse("""
-            {"status":{"parents":[
+            {"metadata":{"namespace":"default","name":"redis"},"status":{"parents":[
               {"parentRef":{"name":"mesh"},"controllerName":"istio.io/gateway-controller","conditions":[]},
+              {"parentRef":{"name":"other-waypoint"},"controllerName":"slotgate.io/gateway-controller","conditions":[]},
               {"parentRef":{"name":"redis-waypoint"},"controllerName":"slotgate.io/gateway-controller","conditions":[]}]}}
             """).RootElement;
 
-        var result = StatusJson.Route(parents, existing, GatewayApi.ControllerName, Now)["status"]!["parents"]!.AsArray();
+        var result = StatusJson.RouteParents(existing, Scenario.GatewayKey, parents, GatewayApi.ControllerName, Now);
 
-        Assert.Equal(2, result.Count);
+        Assert.Equal(3, result.Count);
         Assert.Equal("istio.io/gateway-controller", (string?)result[0]!["controllerName"]);
-        Assert.Equal("redis-waypoint", (string?)result[1]!["parentRef"]!["name"]);
-        Assert.Equal("default", (string?)result[1]!["parentRef"]!["namespace"]);
-        Assert.Equal(2, result[1]!["conditions"]!.AsArray().Count);
+        Assert.Equal("other-waypoint", (string?)result[1]!["parentRef"]!["name"]);
+        Assert.Equal("redis-waypoint", (string?)result[2]!["parentRef"]!["name"]);
+        Assert.Equal("default", (string?)result[2]!["parentRef"]!["namespace"]);
+        Assert.Equal(2, result[2]!["conditions"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public void RouteParents_RouteDetached_OnlyThisGatewaysEntryRemoved()
+    {
+        JsonElement existing = JsonDocument.Parse("""
+            {"metadata":{"namespace":"default","name":"redis"},"status":{"parents":[
+              {"parentRef":{"name":"mesh"},"controllerName":"istio.io/gateway-controller","conditions":[]},
+              {"parentRef":{"name":"redis-waypoint","namespace":"default"},"controllerName":"slotgate.io/gateway-controller","conditions":[]}]}}
+            """).RootElement;
+
+        var result = StatusJson.RouteParents(existing, Scenario.GatewayKey, [], GatewayApi.ControllerName, Now);
+
+        Assert.Equal("mesh", (string?)Assert.Single(result)!["parentRef"]!["name"]);
+        Assert.True(StatusJson.HasParent(existing, Scenario.GatewayKey, GatewayApi.ControllerName));
+    }
+
+    [Fact]
+    public void IsCurrent_StatusWrittenThenReadBack_NothingToWrite()
+    {
+        GatewayPlan plan = Assert.Single(new Reconciler().Reconcile(Scenario.Snapshot()).Gateways);
+        var first = StatusJson.Gateway(plan.Status, default, Now);
+        JsonElement stored = JsonDocument.Parse($$"""{"metadata":{"name":"redis-waypoint"},"status":{{first["status"]!.ToJsonString()}}}""").RootElement;
+
+        var second = StatusJson.Gateway(plan.Status, stored, Now.AddMinutes(5));
+
+        Assert.True(StatusJson.IsCurrent(stored, second));
+        Assert.False(StatusJson.IsCurrent(default, second));
+    }
+
+    [Fact]
+    public void Gateway_NothingEverPublished_AddressesRemovedNotEmptied()
+    {
+        GatewayPlan plan = Assert.Single(new Reconciler().Reconcile(Scenario.Snapshot(readyReplicas: 0)).Gateways);
+
+        var status = StatusJson.Gateway(plan.Status, default, Now)["status"]!.AsObject();
+
+        Assert.True(status.ContainsKey("addresses"));
+        Assert.Null(status["addresses"]);
     }
 }

@@ -34,7 +34,7 @@ public sealed class ParametersResolverTests
         Assert.Equal("registry.example/slotgate:0.1", container.Image);
         Assert.Equal(3, Assert.Single(result.Gateways).Deployment.Spec.Replicas);
         Assert.Equal(
-            [("SLOTGATE_LOGGING__LOGLEVEL", "Debug"), ("SLOTGATE_ROUTING__READFROM", "prefer-replica")],
+            [("SLOTGATE_SHUTDOWN__DRAINDELAY", "5s"), ("SLOTGATE_LOGGING__LOGLEVEL", "Debug"), ("SLOTGATE_ROUTING__READFROM", "prefer-replica")],
             container.Env.Select(e => (e.Name, e.Value)));
     }
 
@@ -49,7 +49,7 @@ public sealed class ParametersResolverTests
         Assert.Equal((false, "InvalidParameters"), (accepted.Status, accepted.Reason));
         GatewayPlan plan = Assert.Single(result.Gateways);
         Assert.False(plan.Status.Conditions.Single(c => c.Type == "Accepted").Status);
-        Assert.Equal(0, plan.Deployment.Spec.Replicas);
+        Assert.True(plan.KeepObjects);
     }
 
     [Fact]

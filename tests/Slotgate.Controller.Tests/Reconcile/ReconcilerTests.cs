@@ -50,7 +50,10 @@ public sealed class ReconcilerTests
         Assert.Equal("/etc/slotgate", Assert.Single(container.VolumeMounts).MountPath);
         Assert.Equal(plan.ConfigMap.Metadata.Name, Assert.Single(pod.Volumes).ConfigMap.Name);
         Assert.Equal(plan.ServiceAccount.Metadata.Name, pod.ServiceAccountName);
-        Assert.True(pod.TerminationGracePeriodSeconds >= container.Lifecycle.PreStop.Sleep.Seconds + 10 + 10);
+        Assert.Null(container.Lifecycle);
+        Assert.Equal("5s", container.Env.Single(e => e.Name == "SLOTGATE_SHUTDOWN__DRAINDELAY").Value);
+        Assert.True(pod.TerminationGracePeriodSeconds >= 5 + 10 + 10);
+        Assert.Equal(("RollingUpdate", "0"), (plan.Deployment.Spec.Strategy.Type, plan.Deployment.Spec.Strategy.RollingUpdate.MaxUnavailable.Value));
     }
 
     [Fact]
@@ -65,7 +68,8 @@ public sealed class ReconcilerTests
         Assert.All(status.Conditions, c => Assert.Equal(3, c.ObservedGeneration));
         var listener = Assert.Single(status.Listeners);
         Assert.Equal(("redis", 1), (listener.Name, listener.AttachedRoutes));
-        Assert.All(listener.Conditions, c => Assert.True(c.Status, c.Type));
+        Assert.All(listener.Conditions.Where(c => c.Type != "Conflicted"), c => Assert.True(c.Status, c.Type));
+        Assert.Equal((false, "NoConflicts"), (ConditionOf(listener.Conditions, "Conflicted").Status, ConditionOf(listener.Conditions, "Conflicted").Reason));
         Assert.True(Assert.Single(result.Classes).Accepted.Status);
         var route = Assert.Single(result.RouteParents);
         Assert.All(route.Conditions, c => Assert.True(c.Status, c.Message));
