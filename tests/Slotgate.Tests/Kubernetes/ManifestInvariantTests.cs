@@ -160,6 +160,11 @@ public sealed class ManifestInvariantTests
         {
             Assert.Equal("slotgate:latest", new SlotgateManifest(Kustomize.Render(directory)).Container.RequiredText("image"));
         }
+        var controller = Kustomize.Render("controller");
+        // The image slotgate-controller runs for each Gateway comes from the same component as the static overlays'.
+        Assert.Equal("slotgate:latest", controller.Single("ConfigMap", "slotgate-parameters").RequiredText("data.image"));
+        Assert.Equal("slotgate-controller:latest",
+            controller.Single("Deployment", "slotgate-controller").Items("spec.template.spec.containers")[0].RequiredText("image"));
     }
 
     private static int Seconds(string duration)
