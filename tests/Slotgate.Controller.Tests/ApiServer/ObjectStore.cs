@@ -845,6 +845,32 @@ internal sealed class ObjectStore(ResourceTable table, Func<JsonObject, JsonObje
         }
     }
 
+    /// <summary>
+    /// Forgets the history (as <see cref="Compact"/>) and ends every open watch with an ERROR event (410 Expired), as
+    /// the API server does when a watcher falls too far behind: the client has to list again.
+    /// </summary>
+    public int ExpireWatches()
+    {
+        List<Watch> watches;
+        lock (_gate)
+        {
+            _compactedThrough = _resourceVersion;
+            _history.Clear();
+            watches = [.. _watches];
+            _watches.Clear();
+        }
+        foreach (Watch watch in watches)
+        {
+            watch.Events.Writer.TryWrite(new JsonObject
+            {
+                ["type"] = "ERROR",
+                ["object"] = ApiError.Status(410, "Expired", "The resourceVersion for the provided watch is too old.", null),
+            });
+            watch.Events.Writer.TryComplete();
+        }
+        return watches.Count;
+    }
+
     /// <summary>Sends a BOOKMARK event with the current resourceVersion to every watch that allows bookmarks.</summary>
     public int SendBookmarks()
     {

@@ -22,7 +22,14 @@ internal static class Patches
         ["volumeMounts"] = ["mountPath"],
         ["imagePullSecrets"] = ["name"],
         ["conditions"] = ["type"],
+        // The Gateway API CRDs' map lists (x-kubernetes-list-type: map); their other lists are atomic.
         ["listeners"] = ["name"],
+        ["supportedFeatures"] = ["name"],
+        ["headers"] = ["name"],
+        ["queryParams"] = ["name"],
+        ["add"] = ["name"],
+        ["set"] = ["name"],
+        ["perPort"] = ["port"],
         ["topologySpreadConstraints"] = ["topologyKey", "whenUnsatisfiable"],
         ["ownerReferences"] = ["uid"],
     };

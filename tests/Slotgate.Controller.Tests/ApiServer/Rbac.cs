@@ -2,13 +2,6 @@ using System.Text.Json.Nodes;
 
 namespace Slotgate.Controller.Tests.ApiServer;
 
-/// <summary>Who a request comes from: the user name and groups its bearer token stands for.</summary>
-public sealed record Identity(string User, IReadOnlyList<string> Groups, bool Admin)
-{
-    public static Identity ServiceAccount(string ns, string name) =>
-        new($"system:serviceaccount:{ns}:{name}", ["system:serviceaccounts", $"system:serviceaccounts:{ns}", "system:authenticated"], false);
-}
-
 /// <summary>
 /// The RBAC authorizer over the ClusterRoles, Roles and bindings stored in the server: a request is allowed when a rule
 /// of a role bound to the user (or one of its groups, or its service account) matches its API group, resource (with

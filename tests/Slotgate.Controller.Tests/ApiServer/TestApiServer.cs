@@ -33,7 +33,8 @@
 // - List with labelSelector, fieldSelector (any dotted path), limit/continue; watch from a resourceVersion with
 //   ADDED/MODIFIED/DELETED in order (ADDED/DELETED when an object starts or stops matching a selector), 200 with an
 //   ERROR event (Status 410 Expired) for a resourceVersion older than the history kept, timeoutSeconds; test hooks to
-//   compact the history, drop every open watch (cleanly or by resetting the connection) and send bookmarks.
+//   compact the history, drop every open watch (cleanly or by resetting the connection), expire every open watch
+//   (an ERROR 410 event mid-stream) and send bookmarks.
 // - Deletion: finalizers hold an object (deletionTimestamp set, 202) until an update removes the last one; then, as
 //   the garbage collector's background deletion would, right away, every dependent whose owners are all gone is
 //   deleted (Orphan strips the owner references instead); deleting a namespace deletes its contents, the namespace
@@ -301,6 +302,12 @@ public sealed partial class TestApiServer : IAsyncDisposable, IDisposable
 
     /// <summary>Forgets the watch history up to now: a watch from an earlier resourceVersion gets 410 Expired.</summary>
     public void Compact() => _store.Compact();
+
+    /// <summary>
+    /// Forgets the watch history and ends every open watch with an ERROR event (410 Expired), as the API server does
+    /// with a watcher that fell too far behind; a watch reopened from any earlier resourceVersion gets 410 too.
+    /// </summary>
+    public int ExpireWatches() => _store.ExpireWatches();
 
     /// <summary>Ends every open watch stream: cleanly as on a server-side timeout, or (<paramref name="abort"/>) by resetting the connection.</summary>
     public int DropWatches(bool abort = false) => _store.DropWatches(abort);

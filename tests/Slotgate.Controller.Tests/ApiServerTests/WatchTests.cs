@@ -139,6 +139,24 @@ public sealed class WatchTests : ServerTest
     }
 
     [Fact]
+    public async Task ExpireWatches_OpenStream_GetsExpiredErrorAndEnds()
+    {
+        Server.Create(ConfigMap("default", "a"));
+        using var cancel = new CancellationTokenSource(Patience);
+        var errors = new List<Exception>();
+        Task<List<(WatchEventType, string, string?)>> taking = TakeAsync(
+            Admin.CoreV1.WatchListNamespacedConfigMapAsync("default", onError: errors.Add, cancellationToken: cancel.Token), 2);
+        await WaitForWatchesAsync(1);
+
+        Assert.Equal(1, Server.ExpireWatches());
+
+        Assert.Equal([(WatchEventType.Added, "a", null)], await taking);
+        var expired = Assert.IsType<KubernetesException>(Assert.Single(errors));
+        Assert.Equal(410, expired.Status.Code);
+        Assert.Equal(0, Server.OpenWatches);
+    }
+
+    [Fact]
     public async Task DropWatches_Abort_FailsTheStream()
     {
         using var cancel = new CancellationTokenSource(Patience);
