@@ -382,7 +382,6 @@ public sealed partial class TestApiServer : IAsyncDisposable, IDisposable
                      {
                          Path.Combine(directory.FullName, "tests", "Slotgate.Controller.Tests", "Schemas", "Data", FileName),
                          Path.Combine(directory.FullName, "Schemas", "Data", FileName),
-                         Path.Combine(directory.FullName, "shared", "k8s", FileName),
                      })
             {
                 if (File.Exists(candidate))

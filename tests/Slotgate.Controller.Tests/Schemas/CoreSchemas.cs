@@ -27,6 +27,27 @@ internal sealed partial class CoreSchemas
         ("io.k8s.api.core.v1.ServiceSpec", "ports", ["port", "protocol"]),
     ];
 
+    private const string JsonSchemaProps = "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps";
+
+    // Fields the package's generator drops for their names, not because Kubernetes lacks them: it strips every key
+    // called "description" (documentation), which also removes the fields of that name, and the vendor extensions
+    // ("x-kubernetes-*"), which also removes JSONSchemaProps's fields of those names. Without them the Gateway API CRDs
+    // themselves would not validate. Restored as the Kubernetes 1.25 API reference declares them.
+    private static readonly (string Definition, string Property, string Schema)[] DroppedFields =
+    [
+        ("io.k8s.api.scheduling.v1.PriorityClass", "description", """{"type":"string"}"""),
+        ("io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition", "description", """{"type":"string"}"""),
+        (JsonSchemaProps, "description", """{"type":"string"}"""),
+        (JsonSchemaProps, "x-kubernetes-embedded-resource", """{"type":"boolean"}"""),
+        (JsonSchemaProps, "x-kubernetes-int-or-string", """{"type":"boolean"}"""),
+        (JsonSchemaProps, "x-kubernetes-list-map-keys", """{"type":"array","items":{"type":"string"}}"""),
+        (JsonSchemaProps, "x-kubernetes-list-type", """{"type":"string"}"""),
+        (JsonSchemaProps, "x-kubernetes-map-type", """{"type":"string"}"""),
+        (JsonSchemaProps, "x-kubernetes-preserve-unknown-fields", """{"type":"boolean"}"""),
+        (JsonSchemaProps, "x-kubernetes-validations",
+            """{"type":"array","items":{"$ref":"io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.ValidationRule#"}}"""),
+    ];
+
     private readonly Dictionary<string, JsonObject> _definitions;
     private readonly Dictionary<(string ApiVersion, string Kind), string> _kinds = [];
 
@@ -40,6 +61,16 @@ internal sealed partial class CoreSchemas
             {
                 _kinds[((string)apiVersion[0]!, (string)kind[0]!)] = name;
             }
+        }
+        foreach ((string definition, string property, string schema) in DroppedFields)
+        {
+            JsonObject properties = Definition(definition)["properties"] as JsonObject
+                ?? throw new InvalidOperationException($"{definition} has no properties");
+            if (properties.ContainsKey(property))
+            {
+                throw new InvalidOperationException($"{definition} declares '{property}' already: the restored field list is out of date");
+            }
+            properties[property] = JsonNode.Parse(schema);
         }
         foreach ((string definition, string property, string[] keys) in MapLists)
         {
