@@ -86,28 +86,23 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
   fi
 fi
 
-# ioredis is pinned in tests/clients/node/package-lock.json; npm ci only when node_modules is missing or older than it.
-node_dir="$repo_root/tests/clients/node"
-if command -v npm >/dev/null 2>&1; then
-  if [ ! -f "$node_dir/node_modules/.package-lock.json" ] || [ "$node_dir/package-lock.json" -nt "$node_dir/node_modules/.package-lock.json" ]; then
-    echo "test.sh: installing the Node.js client test dependencies with npm ci..." >&2
-    (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error) >&2 || echo "test.sh: npm ci failed; the ioredis client test will fail." >&2
+# npm_ci DIR WHAT: the packages pinned in DIR/package-lock.json, installed with npm ci only when DIR/node_modules is
+# missing or older than the lock file; WHAT names the tests that fail without them.
+npm_ci() {
+  local dir="$1" what="$2"
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "test.sh: npm is not on PATH; $what will fail. Install Node.js 20+ with npm." >&2
+    return 0
   fi
-else
-  echo "test.sh: npm is not on PATH; the ioredis client test will fail. Install Node.js 20+ with npm." >&2
-fi
-
-# The Kubernetes core schemas the controller and manifest tests validate against (kubernetes-models, pinned in
-# tests/Slotgate.Controller.Tests/Schemas/package-lock.json); npm ci only when node_modules is missing or older than it.
-schemas_dir="$repo_root/tests/Slotgate.Controller.Tests/Schemas"
-if command -v npm >/dev/null 2>&1; then
-  if [ ! -f "$schemas_dir/node_modules/.package-lock.json" ] || [ "$schemas_dir/package-lock.json" -nt "$schemas_dir/node_modules/.package-lock.json" ]; then
-    echo "test.sh: installing the Kubernetes schema package with npm ci..." >&2
-    (cd "$schemas_dir" && npm ci --no-audit --no-fund --loglevel=error) >&2 || echo "test.sh: npm ci failed; the schema validation tests will fail." >&2
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    echo "test.sh: installing the packages for $what with npm ci..." >&2
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >&2 || echo "test.sh: npm ci failed; $what will fail." >&2
   fi
-else
-  echo "test.sh: npm is not on PATH; the schema validation tests will fail. Install Node.js 20+ with npm." >&2
-fi
+}
+# ioredis, for the Node.js client test.
+npm_ci "$repo_root/tests/clients/node" "the ioredis client test"
+# The Kubernetes core schemas (kubernetes-models) the controller and manifest tests validate against.
+npm_ci "$repo_root/tests/Slotgate.Controller.Tests/Schemas" "the schema validation tests"
 
 export DOTNET_NOLOGO=1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1

@@ -39,7 +39,7 @@ public abstract class ControllerTest(ITestOutputHelper output) : IAsyncLifetime
         Server = await TestApiServer.StartAsync(new TestApiServerOptions { Validate = Validate });
         Admin = Server.AdminClient();
         Server.InstallGatewayApiCrds();
-        foreach (JsonObject obj in Kustomize.Render("controller").Select(o => JsonNode.Parse(YamlToJson.Convert(o).GetRawText())!.AsObject())
+        foreach (JsonObject obj in Kustomize.Render("controller").Select(o => YamlJson.ToJson(o)!.AsObject())
                      .OrderBy(o => (string?)o["kind"] == "Namespace" ? 0 : 1))
         {
             await InstallAsync(obj);

@@ -26,10 +26,10 @@ public sealed class ControllerManifestTests
         YamlMappingNode parameters = objects.Single("ConfigMap", "slotgate-parameters");
         var snapshot = new ClusterSnapshot
         {
-            Classes = objects.Where(o => o.Kind() == "GatewayClass").Select(o => GatewayApiJson.GatewayClass(YamlToJson.Convert(o))).ToList(),
-            Gateways = objects.Where(o => o.Kind() == "Gateway").Select(o => GatewayApiJson.Gateway(YamlToJson.Convert(o))).ToList(),
-            Routes = objects.Where(o => o.Kind() == "TCPRoute").Select(o => GatewayApiJson.TcpRoute(YamlToJson.Convert(o))).ToList(),
-            ReferenceGrants = objects.Where(o => o.Kind() == "ReferenceGrant").Select(o => GatewayApiJson.ReferenceGrant(YamlToJson.Convert(o))).ToList(),
+            Classes = objects.Where(o => o.Kind() == "GatewayClass").Select(o => GatewayApiJson.GatewayClass(Json(o))).ToList(),
+            Gateways = objects.Where(o => o.Kind() == "Gateway").Select(o => GatewayApiJson.Gateway(Json(o))).ToList(),
+            Routes = objects.Where(o => o.Kind() == "TCPRoute").Select(o => GatewayApiJson.TcpRoute(Json(o))).ToList(),
+            ReferenceGrants = objects.Where(o => o.Kind() == "ReferenceGrant").Select(o => GatewayApiJson.ReferenceGrant(Json(o))).ToList(),
             Services = objects.Where(o => o.Kind() == "Service").Select(ServiceOf).ToList(),
             ParameterConfigMaps = new Dictionary<ObjectKey, IReadOnlyDictionary<string, string>>
             {
@@ -113,4 +113,7 @@ public sealed class ControllerManifestTests
             service.Items("spec.ports").Select(p => int.Parse(p.RequiredText("port"))).ToList(),
             labels.TryGetValue("istio.io/use-waypoint", out string? waypoint) ? new ObjectKey(ns, waypoint) : null);
     }
+
+    private static System.Text.Json.JsonElement Json(YamlDotNet.RepresentationModel.YamlNode node) =>
+        System.Text.Json.JsonSerializer.SerializeToElement(Slotgate.Controller.Tests.Schemas.YamlJson.ToJson(node));
 }
