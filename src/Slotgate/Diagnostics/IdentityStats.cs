@@ -19,8 +19,9 @@ internal sealed class IdentityStats
     private readonly long[] _connected;
     private readonly KeyValuePair<string, object?>[] _tags;
 
-    public IdentityStats(IReadOnlyList<IdentityPattern> patterns)
+    public IdentityStats(IReadOnlyList<IdentityPattern> patterns, bool counting = true)
     {
+        Counting = counting;
         _patterns = [.. patterns];
         // none first: a connection's bucket defaults to 0, so one built without an identity lookup counts as none.
         Names = [NoneName, OtherName, .. patterns.Select(p => p.Text)];
@@ -28,6 +29,12 @@ internal sealed class IdentityStats
         _connected = new long[Names.Count];
         _tags = [.. Names.Select(name => new KeyValuePair<string, object?>("identity", name))];
     }
+
+    /// <summary>
+    /// Whether commands are counted per bucket: only when identities can occur (a PROXY listener) or are asked for
+    /// (<c>diagnostics.identities</c>), so a proxy with neither pays no shared counter per command.
+    /// </summary>
+    public bool Counting { get; }
 
     /// <summary><c>none</c>, <c>other</c>, then the configured patterns in order: index = bucket.</summary>
     public IReadOnlyList<string> Names { get; }

@@ -38,7 +38,9 @@ internal static class SlotgateServices
         var metrics = new SlotgateMetrics
         {
             SlowLog = new SlowLog(options.Diagnostics.SlowlogThreshold, options.Diagnostics.SlowlogMaxLength),
-            Identities = new IdentityStats([.. options.Diagnostics.Identities.Select(text => IdentityPattern.Parse(text, out _)).OfType<IdentityPattern>()]),
+            Identities = new IdentityStats(
+                [.. options.Diagnostics.Identities.Select(text => IdentityPattern.Parse(text, out _)).OfType<IdentityPattern>()],
+                counting: options.Diagnostics.Identities.Count > 0 || options.ProxyProtocol.Listen.Count > 0),
         };
         services.AddSingleton(_ => metrics);
         services.AddSingleton<PrometheusExporter>();

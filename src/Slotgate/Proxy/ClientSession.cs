@@ -656,7 +656,10 @@ internal sealed class ClientSession : IReplyTarget
         Diagnostics.CommandResult result = Diagnostics.ReplyClassifier.Classify(request.Reply.Span);
         long completedAt = request.CompletedAt == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : request.CompletedAt;
         metrics.CommandAnswered(stat, request.Frame.Length, request.StartedAt, completedAt, result, request.Rejected);
-        metrics.Identities.CommandAnswered(Info.IdentityBucket);
+        if (metrics.Identities.Counting)
+        {
+            metrics.Identities.CommandAnswered(Info.IdentityBucket);
+        }
         long micros = (long)System.Diagnostics.Stopwatch.GetElapsedTime(request.StartedAt, completedAt).TotalMicroseconds;
         if (metrics.SlowLog.IsSlow(micros))
         {
