@@ -26,8 +26,7 @@ KubernetesClientConfiguration config;
 try
 {
     (config, string source) = ClientConfig.Load(line.Kubeconfig, line.Context, Environment.GetEnvironmentVariable);
-    logger.LogInformation("API server {Host} from {Source}; identity {Identity}, lease {Namespace}/{Lease}",
-        config.Host, source, line.Options.Identity, line.Options.LeaseNamespace, line.Options.LeaseName);
+    Log.Configured(logger, config.Host, source, line.Options.Identity, line.Options.LeaseNamespace, line.Options.LeaseName);
 }
 catch (Exception e) when (e is InvalidOperationException or k8s.Exceptions.KubeConfigException or IOException)
 {
@@ -49,3 +48,12 @@ using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Creat
 });
 await ControllerHost.RunAsync(client, line.Options, loggers, stopping.Token).ConfigureAwait(false);
 return 0;
+
+internal partial class Program
+{
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "API server {Host} from {Source}; identity {Identity}, lease {Namespace}/{Lease}")]
+        public static partial void Configured(ILogger logger, string host, string source, string identity, string @namespace, string lease);
+    }
+}

@@ -14,7 +14,7 @@ namespace Slotgate.Backend;
 /// When the connection dies or a reply is overdue, every request on it fails with a clear error; the owning
 /// <see cref="BackendNode"/> replaces it.
 /// </summary>
-internal sealed class BackendConnection
+internal sealed partial class BackendConnection
 {
     private static readonly byte[] AskingCommand = "*1\r\n$6\r\nASKING\r\n"u8.ToArray();
 
@@ -329,7 +329,7 @@ internal sealed class BackendConnection
         _pending.Complete();
         _closed.Cancel();
         _transport?.Abort();
-        _logger.LogDebug("Backend connection to {Endpoint} failed: {Error}", Endpoint, error);
+        Log.Failed(_logger, Endpoint, error);
         DrainAll();
         Failed?.Invoke(this, wasConnected);
     }
@@ -403,5 +403,11 @@ internal sealed class BackendConnection
         public override void OnFailure(string error)
         {
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 300, Level = LogLevel.Debug, Message = "Backend connection to {Endpoint} failed: {Error}")]
+        public static partial void Failed(ILogger logger, string endpoint, string error);
     }
 }

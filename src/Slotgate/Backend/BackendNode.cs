@@ -8,7 +8,7 @@ namespace Slotgate.Backend;
 /// (by affinity), so its pipelined commands to this node stay in order. A failed connection is replaced on the next
 /// send; while the node keeps refusing connections, sends fail fast until the back-off has passed.
 /// </summary>
-internal sealed class BackendNode
+internal sealed partial class BackendNode
 {
     private readonly BackendSettings _settings;
     private readonly IBackendConnector _connector;
@@ -153,8 +153,14 @@ internal sealed class BackendNode
         _settings.Metrics.BackendFailed(Endpoint);
         if (connection.Failure is { } failure)
         {
-            _logger.LogWarning("Connection to {Endpoint} failed: {Error}", Endpoint, failure);
+            Log.ConnectionFailed(_logger, Endpoint, failure);
         }
         ConnectionFailed?.Invoke(this, connection.Failure ?? string.Empty);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 310, Level = LogLevel.Warning, Message = "Connection to {Endpoint} failed: {Error}")]
+        public static partial void ConnectionFailed(ILogger logger, string endpoint, string error);
     }
 }

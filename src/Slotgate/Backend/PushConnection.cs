@@ -10,7 +10,7 @@ namespace Slotgate.Backend;
 /// subscribed client. Every complete frame (subscription confirmations and published messages alike) is handed to
 /// <see cref="IPushHandler.OnFrame"/> on the reader thread; writes are serialised by a lock.
 /// </summary>
-internal sealed class PushConnection
+internal sealed partial class PushConnection
 {
     private readonly IBackendConnector _connector;
     private readonly BackendSettings _settings;
@@ -113,7 +113,7 @@ internal sealed class PushConnection
         if (Interlocked.Exchange(ref _closed, 1) == 0)
         {
             _transport?.Abort();
-            _logger.LogDebug("Pub/sub connection to {Endpoint} lost: {Reason}", Endpoint, reason);
+            Log.Lost(_logger, Endpoint, reason);
             _handler.OnClosed(this, $"ERR Slotgate: pub/sub connection to node {Endpoint} lost ({reason})");
         }
     }
@@ -137,5 +137,11 @@ internal sealed class PushConnection
                 return;
             }
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 320, Level = LogLevel.Debug, Message = "Pub/sub connection to {Endpoint} lost: {Reason}")]
+        public static partial void Lost(ILogger logger, string endpoint, string reason);
     }
 }

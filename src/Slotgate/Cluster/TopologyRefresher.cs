@@ -11,7 +11,7 @@ namespace Slotgate.Cluster;
 /// at most one per <see cref="TopologySettings.MinInterval"/>. A failed refresh keeps the last good map.
 /// Readers get the map through one volatile read; writers swap in whole new snapshots.
 /// </summary>
-internal sealed class TopologyRefresher : IAsyncDisposable
+internal sealed partial class TopologyRefresher : IAsyncDisposable
 {
     private readonly BackendPool _pool;
     private readonly TopologySettings _settings;
@@ -54,7 +54,7 @@ internal sealed class TopologyRefresher : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _refreshRequested, 1) == 0)
         {
-            _logger.LogDebug("Topology refresh requested: {Reason}", reason);
+            Log.RefreshRequested(_logger, reason);
             try
             {
                 _wake.Release();
@@ -132,7 +132,7 @@ internal sealed class TopologyRefresher : IAsyncDisposable
         }
         LastError = string.Join("; ", errors);
         _settings.Metrics.TopologyRefreshed(ok: false, changed: false);
-        _logger.LogWarning("Topology refresh failed, keeping the last known map: {Errors}", LastError);
+        Log.RefreshFailed(_logger, LastError);
         return false;
     }
 
@@ -310,22 +310,17 @@ internal sealed class TopologyRefresher : IAsyncDisposable
 
     private void LogChange(SlotMap previous, SlotMap next, string source)
     {
-        _logger.LogInformation(
-            "Topology from {Source}: {Shards} shards, {Covered}/16384 slots covered (was {PreviousShards} shards)",
-            source, next.Shards.Count, next.CoveredSlots, previous.Shards.Count);
+        Log.Changed(_logger, source, next.Shards.Count, next.CoveredSlots, previous.Shards.Count);
         foreach (Shard shard in next.Shards)
         {
-            _logger.LogInformation(
-                "  shard primary {Primary} replicas [{Replicas}] slots {Ranges}",
+            Log.ShardServed(_logger,
                 shard.Primary.Endpoint,
                 string.Join(", ", shard.Replicas.Select(r => r.Healthy ? r.Endpoint : r.Endpoint + " (down)")),
                 string.Join(",", shard.Ranges));
         }
         if (!next.IsFullyCovered)
         {
-            _logger.LogWarning(
-                "Slots not served by any node (commands for them get -CLUSTERDOWN): {Ranges}",
-                string.Join(",", next.UncoveredRanges()));
+            Log.SlotsUncovered(_logger, string.Join(",", next.UncoveredRanges()));
         }
     }
 
@@ -355,5 +350,23 @@ internal sealed class TopologyRefresher : IAsyncDisposable
             }
         }
         return true;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 400, Level = LogLevel.Debug, Message = "Topology refresh requested: {Reason}")]
+        public static partial void RefreshRequested(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Topology refresh failed, keeping the last known map: {Errors}")]
+        public static partial void RefreshFailed(ILogger logger, string? errors);
+
+        [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "Topology from {Source}: {Shards} shards, {Covered}/16384 slots covered (was {PreviousShards} shards)")]
+        public static partial void Changed(ILogger logger, string source, int shards, int covered, int previousShards);
+
+        [LoggerMessage(EventId = 403, Level = LogLevel.Information, Message = "  shard primary {Primary} replicas [{Replicas}] slots {Ranges}")]
+        public static partial void ShardServed(ILogger logger, string primary, string replicas, string ranges);
+
+        [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Slots not served by any node (commands for them get -CLUSTERDOWN): {Ranges}")]
+        public static partial void SlotsUncovered(ILogger logger, string ranges);
     }
 }

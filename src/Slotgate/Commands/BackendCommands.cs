@@ -11,14 +11,14 @@ namespace Slotgate.Commands;
 /// entry has; a command whose keys move (movablekeys, no triple) is learned as keyless, which Slotgate refuses with
 /// an error naming it, as for other keyless commands it cannot place.
 /// </summary>
-internal static class BackendCommands
+internal static partial class BackendCommands
 {
     public static async Task<CommandTable> LearnAsync(CommandTable table, BackendPool pool, string endpoint, TimeSpan timeout, ILogger logger)
     {
         RespValue list = await pool.ExecuteAsync(endpoint, timeout, "COMMAND", "LIST").ConfigureAwait(false);
         if (list.IsError || list.Items is null)
         {
-            logger.LogDebug("COMMAND LIST on {Node} failed: {Error}", endpoint, list.Text);
+            Log.CommandListFailed(logger, endpoint, list.Text);
             return table;
         }
         string[] unknown = [.. list.Items.Select(i => i.Text).OfType<string>().Where(n => table.Find(n) is null)];
@@ -39,7 +39,7 @@ internal static class BackendCommands
         {
             return table;
         }
-        logger.LogInformation("Learned {Count} command(s) from {Node}: {Names}", learned.Count, endpoint, string.Join(", ", learned.Select(c => c.Name)));
+        Log.Learned(logger, learned.Count, endpoint, string.Join(", ", learned.Select(c => c.Name)));
         return table.With(learned);
     }
 
@@ -74,5 +74,14 @@ internal static class BackendCommands
             ? [new KeySpec(KeySpecFlags.None, BeginSearch.AtIndex(first), FindKeysRule.Range(last < 0 ? last : last - first, Math.Max(step, 1), 0))]
             : [];
         return new CommandInfo(name.ToLowerInvariant(), (int)items[1].Integer, flags, first, last, step, AclCategories.None, [], specs, []);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 450, Level = LogLevel.Debug, Message = "COMMAND LIST on {Node} failed: {Error}")]
+        public static partial void CommandListFailed(ILogger logger, string node, string? error);
+
+        [LoggerMessage(EventId = 451, Level = LogLevel.Information, Message = "Learned {Count} command(s) from {Node}: {Names}")]
+        public static partial void Learned(ILogger logger, int count, string node, string names);
     }
 }

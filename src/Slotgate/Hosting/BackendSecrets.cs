@@ -12,7 +12,7 @@ namespace Slotgate.Hosting;
 /// username/password files and the <c>cluster.tls</c> files are polled every <c>cluster.fileReloadInterval</c> and
 /// changes apply to connections opened afterwards (established connections stay authenticated, as in Redis).
 /// </summary>
-internal sealed class BackendSecrets : IHostedService, IDisposable
+internal sealed partial class BackendSecrets : IHostedService, IDisposable
 {
     private readonly ClusterOptions _options;
     private readonly BackendCredentials _credentials;
@@ -112,11 +112,17 @@ internal sealed class BackendSecrets : IHostedService, IDisposable
         catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or ArgumentException or System.Security.Cryptography.CryptographicException)
         {
             // Keeps what was loaded at registration; the poller reports the problem when it sees the files change.
-            _logger.LogDebug("Could not re-read the cluster secret files at start: {Error}", ex.Message);
+            Log.RereadFailed(_logger, ex.Message);
         }
     }
 
     private static (string? Username, string? Password) ReadCredentials(ClusterOptions options) => (
         options.UsernameFile is null ? options.Username : PemFiles.ReadSecret(options.UsernameFile),
         options.PasswordFile is null ? options.Password : PemFiles.ReadSecret(options.PasswordFile));
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 660, Level = LogLevel.Debug, Message = "Could not re-read the cluster secret files at start: {Error}")]
+        public static partial void RereadFailed(ILogger logger, string error);
+    }
 }

@@ -10,7 +10,7 @@ namespace Slotgate.Hosting;
 /// Only a hash of the content is kept. A reload that throws keeps what was loaded before and is logged once per
 /// distinct content (a half-written pair of files is retried on the next poll without repeating the warning).
 /// </summary>
-internal sealed class FileChangePoller : IDisposable
+internal sealed partial class FileChangePoller : IDisposable
 {
     private readonly string _what;
     private readonly IReadOnlyList<string> _files;
@@ -51,7 +51,7 @@ internal sealed class FileChangePoller : IDisposable
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 // A file missing for a moment (a mount being swapped) is tried again at the next poll.
-                _logger.LogDebug("Could not read the {What} files: {Error}", _what, ex.Message);
+                Log.ReadFailed(_logger, _what, ex.Message);
                 return false;
             }
             if (current.AsSpan().SequenceEqual(_loaded) || (_failed is not null && current.AsSpan().SequenceEqual(_failed)))
@@ -63,13 +63,13 @@ internal sealed class FileChangePoller : IDisposable
                 _reload();
                 _loaded = current;
                 _failed = null;
-                _logger.LogInformation("Reloaded the {What} from {Files}", _what, string.Join(", ", _files));
+                Log.Reloaded(_logger, _what, string.Join(", ", _files));
                 return true;
             }
             catch (Exception ex) when (ex is InvalidDataException or IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
             {
                 _failed = current;
-                _logger.LogWarning("The {What} files changed but do not load; keeping the previous one: {Error}", _what, ex.Message);
+                Log.LoadFailed(_logger, _what, ex.Message);
                 return false;
             }
         }
@@ -95,5 +95,17 @@ internal sealed class FileChangePoller : IDisposable
             CryptographicOperations.ZeroMemory(content);
         }
         return hash.GetHashAndReset();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 670, Level = LogLevel.Debug, Message = "Could not read the {What} files: {Error}")]
+        public static partial void ReadFailed(ILogger logger, string what, string error);
+
+        [LoggerMessage(EventId = 671, Level = LogLevel.Information, Message = "Reloaded the {What} from {Files}")]
+        public static partial void Reloaded(ILogger logger, string what, string files);
+
+        [LoggerMessage(EventId = 672, Level = LogLevel.Warning, Message = "The {What} files changed but do not load; keeping the previous one: {Error}")]
+        public static partial void LoadFailed(ILogger logger, string what, string error);
     }
 }

@@ -14,7 +14,7 @@ namespace Slotgate.Hosting;
 /// <see cref="RespConnectionHandler"/> Kestrel would. Every loop waits on every listening socket (one of them is woken
 /// per connection), and a client stays on the loop that accepted it.
 /// </summary>
-internal sealed class LoopListener : IHostedService, IDisposable
+internal sealed partial class LoopListener : IHostedService, IDisposable
 {
     private const int InputPause = 1024 * 1024;
     private const int OutputPause = 64 * 1024;
@@ -102,8 +102,7 @@ internal sealed class LoopListener : IHostedService, IDisposable
             // failing the host's stop. Its listening socket stays open until the process exits, since the loop may
             // still unregister it later, and a closed descriptor's number could by then belong to a live client.
             allStopped = false;
-            _logger.LogWarning("Shutdown: {Count} event loops did not stop accepting within 5 s; going on without them",
-                stopped.Count(t => !t.IsCompleted));
+            Log.LoopsNotStopped(_logger, stopped.Count(t => !t.IsCompleted));
         }
         if (allStopped)
         {
@@ -118,7 +117,7 @@ internal sealed class LoopListener : IHostedService, IDisposable
         }
         catch (OperationCanceledException)
         {
-            _logger.LogInformation("Shutdown: closing {Count} client connections still open after the drain timeout", _connections.Count);
+            Log.ClosingConnections(_logger, _connections.Count);
             foreach (LoopConnection connection in _connections.Keys)
             {
                 connection.Abort(new ConnectionAbortedException("Slotgate is shutting down"));
@@ -130,7 +129,7 @@ internal sealed class LoopListener : IHostedService, IDisposable
             }
             catch (TimeoutException)
             {
-                _logger.LogDebug("Shutdown: {Count} sessions still waiting on replies after their connections closed", _connections.Count);
+                Log.SessionsStillWaiting(_logger, _connections.Count);
             }
         }
     }
@@ -144,7 +143,7 @@ internal sealed class LoopListener : IHostedService, IDisposable
         }
         catch (SocketException ex)
         {
-            _logger.LogDebug("Accepted connection unusable: {Error}", ex.SocketErrorCode);
+            Log.AcceptedUnusable(_logger, ex.SocketErrorCode);
             Native.Close(fd);
             return;
         }
@@ -164,7 +163,7 @@ internal sealed class LoopListener : IHostedService, IDisposable
         }
         catch (Exception ex)
         {
-            _logger.LogDebug(ex, "Client connection {Id} ended with an error", connection.ConnectionId);
+            Log.ConnectionFailed(_logger, ex, connection.ConnectionId);
         }
         finally
         {
@@ -233,7 +232,7 @@ internal sealed class LoopListener : IHostedService, IDisposable
                 }
                 // Out of descriptors (EMFILE/ENFILE) or memory: the pending connection stays queued and the socket stays
                 // readable, so pause accepting on this loop for a moment rather than spin on the error.
-                listener._logger.LogWarning("Accepting clients failed (errno {Errno}); retrying in 100 ms", errno);
+                Log.AcceptFailed(listener._logger, errno);
                 Stop();
                 _paused = true;
                 _ = ResumeLaterAsync();
@@ -254,5 +253,26 @@ internal sealed class LoopListener : IHostedService, IDisposable
                 }
             }, this);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 620, Level = LogLevel.Warning, Message = "Shutdown: {Count} event loops did not stop accepting within 5 s; going on without them")]
+        public static partial void LoopsNotStopped(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 621, Level = LogLevel.Information, Message = "Shutdown: closing {Count} client connections still open after the drain timeout")]
+        public static partial void ClosingConnections(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 622, Level = LogLevel.Debug, Message = "Shutdown: {Count} sessions still waiting on replies after their connections closed")]
+        public static partial void SessionsStillWaiting(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 623, Level = LogLevel.Debug, Message = "Accepted connection unusable: {Error}")]
+        public static partial void AcceptedUnusable(ILogger logger, SocketError error);
+
+        [LoggerMessage(EventId = 624, Level = LogLevel.Debug, Message = "Client connection {Id} ended with an error")]
+        public static partial void ConnectionFailed(ILogger logger, Exception exception, string id);
+
+        [LoggerMessage(EventId = 625, Level = LogLevel.Warning, Message = "Accepting clients failed (errno {Errno}); retrying in 100 ms")]
+        public static partial void AcceptFailed(ILogger logger, int errno);
     }
 }

@@ -9,7 +9,7 @@ using Slotgate.Proxy;
 namespace Slotgate.Hosting;
 
 /// <summary>Kestrel's entry point for a RESP client connection: wraps it in a <see cref="ClientSession"/>.</summary>
-internal sealed class RespConnectionHandler(
+internal sealed partial class RespConnectionHandler(
     CommandDispatcher dispatcher,
     ServerIdentity identity,
     Diagnostics.SlotgateMetrics metrics,
@@ -47,7 +47,7 @@ internal sealed class RespConnectionHandler(
         if (identity.ClientConnected() > options.Limits.MaxClients)
         {
             await RefuseAsync(connection, s_maxClientsReached, "max_clients").ConfigureAwait(false);
-            logger.LogWarning("Client from {Address} refused: limits.maxClients ({Max}) reached", info.RemoteEndpoint, options.Limits.MaxClients);
+            Log.MaxClientsReached(logger, info.RemoteEndpoint, options.Limits.MaxClients);
             return;
         }
         string address = info.RemoteAddress;
@@ -56,7 +56,7 @@ internal sealed class RespConnectionHandler(
             byte[] error = System.Text.Encoding.ASCII.GetBytes(
                 $"-ERR Slotgate: too many connections from {address} (limits.maxClientsPerAddress = {perAddress.Max})\r\n");
             await RefuseAsync(connection, error, "max_clients_per_address").ConfigureAwait(false);
-            logger.LogWarning("Client from {Address} refused: limits.maxClientsPerAddress ({Max}) reached", info.RemoteEndpoint, perAddress.Max);
+            Log.MaxClientsPerAddressReached(logger, info.RemoteEndpoint, perAddress.Max);
             return;
         }
         var session = new ClientSession(connection.Transport, dispatcher, info, logger);
@@ -64,12 +64,11 @@ internal sealed class RespConnectionHandler(
         metrics.Identities.Connected(info.IdentityBucket);
         if (header is null)
         {
-            logger.LogDebug("Client {Id} connected from {Address}", info.Id, info.RemoteEndpoint);
+            Log.Connected(logger, info.Id, info.RemoteEndpoint);
         }
         else
         {
-            logger.LogDebug("Client {Id} connected from {Address} through {Proxy} (PROXY v{Version}), identity {Identity}, user {User}",
-                info.Id, info.RemoteEndpoint, connection.RemoteEndPoint, header.Version, peerIdentity ?? "none", session.Authenticated ? info.User : "(not authenticated)");
+            Log.ConnectedThroughProxy(logger, info.Id, info.RemoteEndpoint, connection.RemoteEndPoint, header.Version, peerIdentity ?? "none", session.Authenticated ? info.User : "(not authenticated)");
         }
         // On shutdown the session stops reading new commands but still answers those already received (drain).
         using CancellationTokenRegistration stopping = shutdown.Draining.Register(
@@ -87,7 +86,7 @@ internal sealed class RespConnectionHandler(
             identity.ClientDisconnected();
             metrics.Identities.Disconnected(info.IdentityBucket);
             perAddress.Remove(address);
-            logger.LogDebug("Client {Id} disconnected", info.Id);
+            Log.Disconnected(logger, info.Id);
         }
     }
 
@@ -113,8 +112,29 @@ internal sealed class RespConnectionHandler(
         if (!session.Authenticated)
         {
             metrics.ClientRejected("auth_timeout");
-            logger.LogDebug("Client {Id} closed: not authenticated within auth.timeout", session.Info.Id);
+            Log.AuthTimeout(logger, session.Info.Id);
             connection.Abort(new ConnectionAbortedException("not authenticated within auth.timeout"));
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 640, Level = LogLevel.Warning, Message = "Client from {Address} refused: limits.maxClients ({Max}) reached")]
+        public static partial void MaxClientsReached(ILogger logger, string address, int max);
+
+        [LoggerMessage(EventId = 641, Level = LogLevel.Warning, Message = "Client from {Address} refused: limits.maxClientsPerAddress ({Max}) reached")]
+        public static partial void MaxClientsPerAddressReached(ILogger logger, string address, int max);
+
+        [LoggerMessage(EventId = 642, Level = LogLevel.Debug, Message = "Client {Id} connected from {Address}")]
+        public static partial void Connected(ILogger logger, long id, string address);
+
+        [LoggerMessage(EventId = 643, Level = LogLevel.Debug, Message = "Client {Id} connected from {Address} through {Proxy} (PROXY v{Version}), identity {Identity}, user {User}")]
+        public static partial void ConnectedThroughProxy(ILogger logger, long id, string address, System.Net.EndPoint? proxy, int version, string identity, string user);
+
+        [LoggerMessage(EventId = 644, Level = LogLevel.Debug, Message = "Client {Id} disconnected")]
+        public static partial void Disconnected(ILogger logger, long id);
+
+        [LoggerMessage(EventId = 645, Level = LogLevel.Debug, Message = "Client {Id} closed: not authenticated within auth.timeout")]
+        public static partial void AuthTimeout(ILogger logger, long id);
     }
 }

@@ -26,7 +26,7 @@ namespace Slotgate.Hosting;
 /// backend pool and the topology refresher. The topology is discovered before the listeners open, so the first
 /// client command already has a slot map. Used by <c>Program</c> and, in-process, by the integration tests.
 /// </summary>
-internal sealed class SlotgateServer : IAsyncDisposable
+internal sealed partial class SlotgateServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -167,19 +167,19 @@ internal sealed class SlotgateServer : IAsyncDisposable
         ILogger logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate");
         if (OpenFileLimit.Raise() is { } openFiles)
         {
-            logger.LogDebug("Open file limit: {Limit}", openFiles);
+            Log.OpenFileLimit(logger, openFiles);
         }
         if (options.Cluster.Seeds.Count > 0)
         {
             topology.Start();
-            logger.LogInformation("Discovering the cluster from {Seeds}", string.Join(", ", options.Cluster.Seeds));
+            Log.Discovering(logger, string.Join(", ", options.Cluster.Seeds));
             await WaitForTopologyAsync(topology, logger, cancellationToken).ConfigureAwait(false);
             await LearnCommandsAsync(app.Services, topology, logger).ConfigureAwait(false);
         }
         else
         {
             // Only possible when routes.catchAll sends every key to a named upstream (validated).
-            logger.LogInformation("No main cluster (cluster.seeds is empty): every key goes to its route's upstream; keyless commands get CLUSTERDOWN");
+            Log.NoMainCluster(logger);
         }
 
         var endpoints = new List<IPEndPoint>();
@@ -225,20 +225,19 @@ internal sealed class SlotgateServer : IAsyncDisposable
         }
         foreach (IPEndPoint endpoint in endpoints)
         {
-            logger.LogInformation("Slotgate listening on {Endpoint} (RESP)", endpoint);
+            Log.Listening(logger, endpoint);
         }
         foreach (IPEndPoint endpoint in tlsEndpoints)
         {
-            logger.LogInformation("Slotgate listening on {Endpoint} (RESP over TLS)", endpoint);
+            Log.ListeningTls(logger, endpoint);
         }
         foreach (IPEndPoint endpoint in proxyEndpoints)
         {
-            logger.LogInformation("Slotgate listening on {Endpoint} (PROXY protocol, then RESP; trusted proxies {Trusted})",
-                endpoint, string.Join(", ", options.ProxyProtocol.TrustedProxies));
+            Log.ListeningProxyProtocol(logger, endpoint, string.Join(", ", options.ProxyProtocol.TrustedProxies));
         }
         if (adminListener?.IPEndPoint is { } admin)
         {
-            logger.LogInformation("Admin API on http://{Endpoint}/ (metrics, health, topology, dashboard)", admin);
+            Log.AdminListening(logger, admin);
         }
         return new SlotgateServer(app, endpoints, tlsEndpoints, proxyEndpoints, adminListener?.IPEndPoint);
     }
@@ -271,7 +270,7 @@ internal sealed class SlotgateServer : IAsyncDisposable
         }
         catch (Exception ex) when (ex is TimeoutException or BackendException or OperationCanceledException)
         {
-            logger.LogWarning("Could not read the backend's command list ({Error}); module commands need routing.customCommands", ex.Message);
+            Log.CommandListUnreadable(logger, ex.Message);
         }
     }
 
@@ -285,14 +284,12 @@ internal sealed class SlotgateServer : IAsyncDisposable
                 break;
             }
             cancellationToken.ThrowIfCancellationRequested();
-            logger.LogWarning("Still waiting for the cluster: {Error}", topology.LastError ?? "no answer yet");
+            Log.StillWaiting(logger, topology.LastError ?? "no answer yet");
         }
         SlotMap map = topology.Current;
         if (!map.IsFullyCovered)
         {
-            logger.LogWarning(
-                "Serving with {Covered}/16384 slots covered; commands for slots {Ranges} get -CLUSTERDOWN",
-                map.CoveredSlots, string.Join(",", map.UncoveredRanges()));
+            Log.PartlyCovered(logger, map.CoveredSlots, string.Join(",", map.UncoveredRanges()));
         }
     }
 
@@ -364,5 +361,38 @@ internal sealed class SlotgateServer : IAsyncDisposable
         }
         IPAddress[] resolved = Dns.GetHostAddresses(address.Host);
         return new IPEndPoint(resolved[0], address.Port);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 600, Level = LogLevel.Debug, Message = "Open file limit: {Limit}")]
+        public static partial void OpenFileLimit(ILogger logger, ulong limit);
+
+        [LoggerMessage(EventId = 601, Level = LogLevel.Information, Message = "Discovering the cluster from {Seeds}")]
+        public static partial void Discovering(ILogger logger, string seeds);
+
+        [LoggerMessage(EventId = 602, Level = LogLevel.Information, Message = "No main cluster (cluster.seeds is empty): every key goes to its route's upstream; keyless commands get CLUSTERDOWN")]
+        public static partial void NoMainCluster(ILogger logger);
+
+        [LoggerMessage(EventId = 603, Level = LogLevel.Information, Message = "Slotgate listening on {Endpoint} (RESP)")]
+        public static partial void Listening(ILogger logger, IPEndPoint endpoint);
+
+        [LoggerMessage(EventId = 604, Level = LogLevel.Information, Message = "Slotgate listening on {Endpoint} (RESP over TLS)")]
+        public static partial void ListeningTls(ILogger logger, IPEndPoint endpoint);
+
+        [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "Slotgate listening on {Endpoint} (PROXY protocol, then RESP; trusted proxies {Trusted})")]
+        public static partial void ListeningProxyProtocol(ILogger logger, IPEndPoint endpoint, string trusted);
+
+        [LoggerMessage(EventId = 606, Level = LogLevel.Information, Message = "Admin API on http://{Endpoint}/ (metrics, health, topology, dashboard)")]
+        public static partial void AdminListening(ILogger logger, IPEndPoint endpoint);
+
+        [LoggerMessage(EventId = 607, Level = LogLevel.Warning, Message = "Could not read the backend's command list ({Error}); module commands need routing.customCommands")]
+        public static partial void CommandListUnreadable(ILogger logger, string error);
+
+        [LoggerMessage(EventId = 608, Level = LogLevel.Warning, Message = "Still waiting for the cluster: {Error}")]
+        public static partial void StillWaiting(ILogger logger, string error);
+
+        [LoggerMessage(EventId = 609, Level = LogLevel.Warning, Message = "Serving with {Covered}/16384 slots covered; commands for slots {Ranges} get -CLUSTERDOWN")]
+        public static partial void PartlyCovered(ILogger logger, int covered, string ranges);
     }
 }

@@ -9,7 +9,7 @@ namespace Slotgate.Hosting;
 /// Turns a Kestrel listener into a RESP-over-TLS listener: Kestrel's TLS middleware (it serves any connection
 /// handler, not only HTTP) with the handshake settings taken per connection from <see cref="TlsListenerCertificates"/>.
 /// </summary>
-internal static class TlsListener
+internal static partial class TlsListener
 {
     private const string HandshakeDoneItem = "slotgate.tls.done";
 
@@ -28,7 +28,7 @@ internal static class TlsListener
                 string reason = connection.Items.TryGetValue(TlsListenerCertificates.FailureItem, out object? why) && why is string text
                     ? text
                     : "handshake failed or timed out (not a TLS client, no common protocol, or a certificate the client rejected)";
-                logger.LogDebug("TLS handshake with {Peer} on {Listener} failed: {Reason}", connection.RemoteEndPoint, connection.LocalEndPoint, reason);
+                Log.HandshakeFailed(logger, connection.RemoteEndPoint, connection.LocalEndPoint, reason);
             }
         });
         listener.UseHttps(new TlsHandshakeCallbackOptions
@@ -42,5 +42,11 @@ internal static class TlsListener
             return next(connection);
         });
         listener.UseConnectionHandler<RespConnectionHandler>();
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 650, Level = LogLevel.Debug, Message = "TLS handshake with {Peer} on {Listener} failed: {Reason}")]
+        public static partial void HandshakeFailed(ILogger logger, System.Net.EndPoint? peer, System.Net.EndPoint? listener, string reason);
     }
 }

@@ -13,7 +13,7 @@ namespace Slotgate.Proxy;
 /// first, flushing once per burst. The number of commands awaiting replies is bounded, so a client that pipelines
 /// faster than the cluster answers is simply not read from until replies drain.
 /// </summary>
-internal sealed class ClientSession : IReplyTarget
+internal sealed partial class ClientSession : IReplyTarget
 {
     private readonly IDuplexPipe _transport;
     private readonly CommandDispatcher _dispatcher;
@@ -213,7 +213,7 @@ internal sealed class ClientSession : IReplyTarget
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException or ObjectDisposedException or ConnectionResetException)
         {
-            _logger.LogDebug("Client {Id} read ended: {Reason}", Info.Id, ex.Message);
+            Log.ReadEnded(_logger, Info.Id, ex.Message);
         }
         finally
         {
@@ -318,7 +318,7 @@ internal sealed class ClientSession : IReplyTarget
                 error.Complete();
                 _closing = true;
                 _dispatcher.Metrics.ClientRejected("protocol_error");
-                _logger.LogDebug("Client {Id} protocol error: {Error}", Info.Id, ex.Message);
+                Log.ProtocolError(_logger, Info.Id, ex.Message);
             }
             if (taken > 0)
             {
@@ -438,8 +438,7 @@ internal sealed class ClientSession : IReplyTarget
         }
         _closing = true;
         _dispatcher.Metrics.ClientRejected("output_buffer_limit");
-        _logger.LogWarning("Client {Id} ({Address}) closed: more than {Limit} bytes of published messages waiting for it (limits.pubsubOutputBufferLimit)",
-            Info.Id, Info.RemoteEndpoint, _dispatcher.PubSubOutputBufferLimit);
+        Log.PubSubOutputLimitReached(_logger, Info.Id, Info.RemoteEndpoint, _dispatcher.PubSubOutputBufferLimit);
         // The writer may be stuck flushing to a client that does not read: release it, then end the read loop.
         _transport.Output.CancelPendingFlush();
         _transport.Input.CancelPendingRead();
@@ -713,4 +712,16 @@ internal sealed class ClientSession : IReplyTarget
 
     private static bool IsConnectionGone(Exception ex) =>
         ex is IOException or ObjectDisposedException or InvalidOperationException or ConnectionResetException;
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 500, Level = LogLevel.Debug, Message = "Client {Id} read ended: {Reason}")]
+        public static partial void ReadEnded(ILogger logger, long id, string reason);
+
+        [LoggerMessage(EventId = 501, Level = LogLevel.Debug, Message = "Client {Id} protocol error: {Error}")]
+        public static partial void ProtocolError(ILogger logger, long id, string error);
+
+        [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Client {Id} ({Address}) closed: more than {Limit} bytes of published messages waiting for it (limits.pubsubOutputBufferLimit)")]
+        public static partial void PubSubOutputLimitReached(ILogger logger, long id, string address, long limit);
+    }
 }

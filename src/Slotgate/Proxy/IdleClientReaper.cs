@@ -6,7 +6,7 @@ namespace Slotgate.Proxy;
 /// Closes clients idle longer than <c>limits.clientIdleTimeout</c> (Redis's <c>timeout</c>). One timer sweeps all
 /// sessions a few times per timeout rather than a timer per client, so the read path only stores a timestamp.
 /// </summary>
-internal sealed class IdleClientReaper : IDisposable
+internal sealed partial class IdleClientReaper : IDisposable
 {
     private readonly ClientRegistry _clients;
     private readonly TimeSpan _timeout;
@@ -43,10 +43,16 @@ internal sealed class IdleClientReaper : IDisposable
             if (session.CloseIfIdle(now, idle))
             {
                 _metrics.ClientRejected("idle_timeout");
-                _logger.LogDebug("Client {Id} closed after {Timeout} idle (limits.clientIdleTimeout)", session.Info.Id, _timeout);
+                Log.IdleClosed(_logger, session.Info.Id, _timeout);
             }
         }
     }
 
     public void Dispose() => _timer?.Dispose();
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 510, Level = LogLevel.Debug, Message = "Client {Id} closed after {Timeout} idle (limits.clientIdleTimeout)")]
+        public static partial void IdleClosed(ILogger logger, long id, TimeSpan timeout);
+    }
 }

@@ -17,7 +17,7 @@ internal interface IEventHandler
 /// in one send, and their replies reach each client in one send: cross-client batching without a thread hop.
 /// As a <see cref="PipeScheduler"/>, work scheduled from another thread is queued and the loop woken.
 /// </summary>
-internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
+internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
 {
     private const int MaxEvents = 256;
     private const int WakeSlot = 0;
@@ -180,7 +180,7 @@ internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
                         afterPoll.Clear();
                         continue;
                     }
-                    _logger.LogCritical("Event loop {Index}: epoll_wait failed (errno {Errno}); it stops", Index, errno);
+                    Log.PollFailed(_logger, Index, errno);
                     return;
                 }
                 for (int i = 0; i < count; i++)
@@ -200,7 +200,7 @@ internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
                         }
                         catch (Exception ex)
                         {
-                            _logger.LogError(ex, "Event loop {Index}: a connection's event handler failed", Index);
+                            Log.HandlerFailed(_logger, ex, Index);
                         }
                     }
                 }
@@ -275,7 +275,7 @@ internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
         }
         catch (Exception ex)
         {
-            _logger.LogError(ex, "Event loop {Index}: scheduled work failed", Index);
+            Log.WorkFailed(_logger, ex, Index);
         }
     }
 
@@ -289,6 +289,18 @@ internal sealed unsafe class EventLoop : PipeScheduler, IDisposable
         }
         Native.Close(_wake);
         Native.Close(_epoll);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 200, Level = LogLevel.Critical, Message = "Event loop {Index}: epoll_wait failed (errno {Errno}); it stops")]
+        public static partial void PollFailed(ILogger logger, int index, int errno);
+
+        [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "Event loop {Index}: a connection's event handler failed")]
+        public static partial void HandlerFailed(ILogger logger, Exception exception, int index);
+
+        [LoggerMessage(EventId = 202, Level = LogLevel.Error, Message = "Event loop {Index}: scheduled work failed")]
+        public static partial void WorkFailed(ILogger logger, Exception exception, int index);
     }
 }
 
