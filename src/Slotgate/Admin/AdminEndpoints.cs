@@ -115,7 +115,7 @@ internal static partial class AdminEndpoints
         LogLevelSwitch levels = context.RequestServices.GetRequiredService<LogLevelSwitch>();
         LogLevel previous = levels.Level;
         levels.Level = Enum.Parse<LogLevel>(level);
-        LogLevelChanged(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.Admin"), previous.ToString(), level);
+        Log.LevelChanged(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.Admin"), previous.ToString(), level);
         await Json(context, StatusCodes.Status200OK, new LogLevelDto(level), AdminJsonContext.Default.LogLevelDto).ConfigureAwait(false);
     }
 
@@ -196,6 +196,9 @@ internal static partial class AdminEndpoints
         return context.Response.WriteAsync(JsonSerializer.Serialize(value, type));
     }
 
-    [LoggerMessage(EventId = 710, Level = LogLevel.Warning, Message = "Log level changed from {Previous} to {Level} through the admin API")]
-    private static partial void LogLevelChanged(ILogger logger, string previous, string level);
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 710, Level = LogLevel.Warning, Message = "Log level changed from {Previous} to {Level} through the admin API")]
+        public static partial void LevelChanged(ILogger logger, string previous, string level);
+    }
 }

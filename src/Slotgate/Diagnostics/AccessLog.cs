@@ -25,7 +25,7 @@ internal sealed partial class AccessLog(ILogger logger, DiagnosticsOptions optio
         string arguments = options.AccessLogArguments ? Arguments(request) : string.Empty;
         // A PROXY protocol client's identity goes before the arguments, which may be cut short.
         string identity = client.Identity is null ? string.Empty : " identity=" + client.Identity;
-        LogCommand(client.Id, client.RemoteEndpoint, stat.Name, request.Frame.ArgCount - 1, result.ToString().ToLowerInvariant(), micros, identity, arguments);
+        Log.Command(logger, client.Id, client.RemoteEndpoint, stat.Name, request.Frame.ArgCount - 1, result.ToString().ToLowerInvariant(), micros, identity, arguments);
     }
 
     private static string Arguments(ProxyRequest request)
@@ -43,7 +43,10 @@ internal sealed partial class AccessLog(ILogger logger, DiagnosticsOptions optio
         return text.ToString();
     }
 
-    [LoggerMessage(EventId = 700, Level = LogLevel.Information,
-        Message = "Access client={ClientId} addr={Address} cmd={Command} args={ArgCount} result={Result} us={Micros}{Identity}{Arguments}")]
-    private partial void LogCommand(long clientId, string address, string command, int argCount, string result, long micros, string identity, string arguments);
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 700, Level = LogLevel.Information,
+            Message = "Access client={ClientId} addr={Address} cmd={Command} args={ArgCount} result={Result} us={Micros}{Identity}{Arguments}")]
+        public static partial void Command(ILogger logger, long clientId, string address, string command, int argCount, string result, long micros, string identity, string arguments);
+    }
 }

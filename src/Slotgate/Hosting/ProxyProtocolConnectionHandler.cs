@@ -42,7 +42,7 @@ internal sealed partial class ProxyProtocolConnectionHandler : ConnectionHandler
         if (!IsTrusted(connection.RemoteEndPoint, _trusted))
         {
             _metrics.ClientRejected("proxy_protocol");
-            LogUntrusted(_logger, peer);
+            Log.Untrusted(_logger, peer);
             return;
         }
         (ProxyHeader? header, string? error, bool silent) = await ReadHeaderAsync(connection.Transport.Input).ConfigureAwait(false);
@@ -51,11 +51,11 @@ internal sealed partial class ProxyProtocolConnectionHandler : ConnectionHandler
             _metrics.ClientRejected("proxy_protocol");
             if (silent)
             {
-                LogClosedBeforeHeader(_logger, peer);
+                Log.ClosedBeforeHeader(_logger, peer);
             }
             else
             {
-                LogBadHeader(_logger, peer, error!);
+                Log.BadHeader(_logger, peer, error!);
             }
             return;
         }
@@ -124,14 +124,17 @@ internal sealed partial class ProxyProtocolConnectionHandler : ConnectionHandler
         }
     }
 
-    [LoggerMessage(EventId = 720, Level = LogLevel.Warning,
-        Message = "PROXY protocol: closed the connection from {Peer}: not in proxyProtocol.trustedProxies")]
-    private static partial void LogUntrusted(ILogger logger, string peer);
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 720, Level = LogLevel.Warning,
+            Message = "PROXY protocol: closed the connection from {Peer}: not in proxyProtocol.trustedProxies")]
+        public static partial void Untrusted(ILogger logger, string peer);
 
-    [LoggerMessage(EventId = 721, Level = LogLevel.Warning, Message = "PROXY protocol: closed the connection from {Peer}: {Reason}")]
-    private static partial void LogBadHeader(ILogger logger, string peer, string reason);
+        [LoggerMessage(EventId = 721, Level = LogLevel.Warning, Message = "PROXY protocol: closed the connection from {Peer}: {Reason}")]
+        public static partial void BadHeader(ILogger logger, string peer, string reason);
 
-    [LoggerMessage(EventId = 722, Level = LogLevel.Debug,
-        Message = "PROXY protocol: {Peer} closed the connection without sending a header (a TCP health check?)")]
-    private static partial void LogClosedBeforeHeader(ILogger logger, string peer);
+        [LoggerMessage(EventId = 722, Level = LogLevel.Debug,
+            Message = "PROXY protocol: {Peer} closed the connection without sending a header (a TCP health check?)")]
+        public static partial void ClosedBeforeHeader(ILogger logger, string peer);
+    }
 }

@@ -28,7 +28,7 @@ internal sealed partial class ShutdownDrain(SlotgateOptions options, IHostApplic
         TimeSpan delay = options.Shutdown.DrainDelay;
         if (delay > TimeSpan.Zero)
         {
-            LogDelay(logger, ConfigValueParser.FormatDuration(delay));
+            Log.DrainDelay(logger, ConfigValueParser.FormatDuration(delay));
             try
             {
                 await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
@@ -66,7 +66,10 @@ internal sealed partial class ShutdownDrain(SlotgateOptions options, IHostApplic
 
     public void Dispose() => _draining.Dispose();
 
-    [LoggerMessage(EventId = 730, Level = LogLevel.Information,
-        Message = "Shutdown: /readyz answers 503; still accepting and serving clients for {Delay} (shutdown.drainDelay), then draining")]
-    private static partial void LogDelay(ILogger logger, string delay);
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 730, Level = LogLevel.Information,
+            Message = "Shutdown: /readyz answers 503; still accepting and serving clients for {Delay} (shutdown.drainDelay), then draining")]
+        public static partial void DrainDelay(ILogger logger, string delay);
+    }
 }

@@ -283,7 +283,7 @@ internal sealed partial class Router
         }
         if (DebugEnabled)
         {
-            LogRedirect(moved ? "MOVED" : "ASK", slot, endpoint);
+            Log.Redirect(_logger, moved ? "MOVED" : "ASK", slot, endpoint);
         }
         return moved ? RedirectKind.Moved : RedirectKind.Ask;
     }
@@ -349,12 +349,15 @@ internal sealed partial class Router
     private void LogRoute(ProxyRequest request, string endpoint)
     {
         string command = request.Frame.ArgCount > 0 ? Encoding.UTF8.GetString(request.Frame.Arg(0)) : "?";
-        LogRouteMessage(command, request.Slot, endpoint);
+        Log.Route(_logger, command, request.Slot, endpoint);
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Route {Command} slot {Slot} -> {Node}")]
-    private partial void LogRouteMessage(string command, int slot, string node);
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 100, Level = LogLevel.Debug, Message = "Route {Command} slot {Slot} -> {Node}")]
+        public static partial void Route(ILogger logger, string command, int slot, string node);
 
-    [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Redirect {Kind} slot {Slot} -> {Node}")]
-    private partial void LogRedirect(string kind, int slot, string node);
+        [LoggerMessage(EventId = 101, Level = LogLevel.Debug, Message = "Redirect {Kind} slot {Slot} -> {Node}")]
+        public static partial void Redirect(ILogger logger, string kind, int slot, string node);
+    }
 }
