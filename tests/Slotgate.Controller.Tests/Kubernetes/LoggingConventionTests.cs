@@ -16,7 +16,7 @@ public sealed class LoggingConventionTests
     }
 
     [Fact]
-    public void ControllerAssembly_LoggerMessageEventIds_PresentAndUnique()
+    public void ControllerAssembly_LoggerMessages_InLogClassesWithUniqueEventIds()
     {
         var assembly = typeof(Slotgate.Controller.Reconcile.GatewayApi).Assembly;
 

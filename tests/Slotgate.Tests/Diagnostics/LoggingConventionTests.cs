@@ -14,7 +14,7 @@ public sealed class LoggingConventionTests
     }
 
     [Fact]
-    public void SlotgateAssembly_LoggerMessageEventIds_PresentAndUnique()
+    public void SlotgateAssembly_LoggerMessages_InLogClassesWithUniqueEventIds()
     {
         var assembly = typeof(Slotgate.Hosting.SlotgateServer).Assembly;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace Slotgate.Tests.Diagnostics;
 
 /// <summary>
-/// Checks of the logging convention (docs/decisions.md, "Log lines are [LoggerMessage] methods"): every log line is a
+/// Checks of the logging convention (docs/decisions.md, "Log lines are [LoggerMessage] methods with event ids"): every log line is a
 /// source-generated <see cref="LoggerMessageAttribute"/> method in its class's <c>Log</c> class, with an event id.
 /// Shared by the proxy's and the controller's tests.
 /// </summary>
@@ -35,16 +35,20 @@ internal static partial class LoggingConventions
         return found;
     }
 
-    /// <summary>The [LoggerMessage] methods of <paramref name="assembly"/> whose event id another one there also has, or that have none.</summary>
+    /// <summary>
+    /// The [LoggerMessage] methods of <paramref name="assembly"/> that have no event id, whose event id another one there
+    /// also has, or that are not in a class named <c>Log</c>.
+    /// </summary>
     public static IReadOnlyList<string> EventIdProblems(Assembly assembly)
     {
         var methods = assembly.GetTypes()
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Select(m => (Method: m, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>()))
             .Where(m => m.Attribute is not null)
-            .Select(m => (Name: $"{m.Method.DeclaringType!.FullName}.{m.Method.Name}", m.Attribute!.EventId))
+            .Select(m => (Name: $"{m.Method.DeclaringType!.FullName}.{m.Method.Name}", m.Attribute!.EventId, InLog: m.Method.DeclaringType.Name == "Log"))
             .ToList();
         var problems = methods.Where(m => m.EventId <= 0).Select(m => $"{m.Name} has no event id").ToList();
+        problems.AddRange(methods.Where(m => !m.InLog).Select(m => $"{m.Name} is not in its class's Log class"));
         problems.AddRange(methods.GroupBy(m => m.EventId).Where(g => g.Count() > 1)
             .Select(g => $"event id {g.Key} used by {string.Join(", ", g.Select(m => m.Name))}"));
         return problems;
