@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text;
+using Slotgate.Tests.Support;
+
+namespace Slotgate.Tests.Proxy;
+
+/// <summary>
+/// Introspection commands Slotgate answers itself (COMMAND LIST/GETKEYS/GETKEYSANDFLAGS, INFO, arity errors),
+/// compared byte for byte with what a cluster node (Redis 7.0) answers to the same command.
+/// </summary>
+[Collection(ProxyCollection.Name)]
+public class IntrospectionParityTests(ProxyFixture fixture)
+{
+    private async Task<(string Slotgate, string Node)> BothAsync(params string[] args)
+    {
+        await using RespTestClient proxy = await fixture.ConnectRawAsync();
+        await using RespTestClient node = await RespTestClient.ConnectAsync(IPEndPoint.Parse(fixture.Cluster.SeedEndpoints[0]));
+        await proxy.SendAsync(args);
+        await node.SendAsync(args);
+        return (Encoding.UTF8.GetString(await proxy.ReadRawAsync()), Encoding.UTF8.GetString(await node.ReadRawAsync()));
+    }
+
+    /// <summary>Redis 7.2's connection commands Slotgate answers on top of the 7.0 table (see the README).</summary>
+    private static readonly string[] Additions = ["client|no-touch", "client|setinfo"];
+
+    /// <summary>
+    /// The items of an array reply of bulk strings, sorted (Redis lists commands in its dictionary's order), without
+    /// the commands Slotgate adds to Redis 7.0's table.
+    /// </summary>
+    private static string[] SortedItems(string reply) =>
+        [.. Slotgate.Protocol.RespValue.Parse(Encoding.UTF8.GetBytes(reply)).Items!.Select(i => i.Text!)
+            .Except(Additions).Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [InlineData("PATTERN", "xa*")]
+    [InlineData("PATTERN", "CONFIG*")]
+    [InlineData("PATTERN", "c?ient|[gs]et*")]
+    [InlineData("ACLCAT", "hyperloglog")]
+    [InlineData("ACLCAT", "scripting")]
+    [InlineData("ACLCAT", "nosuchcategory")]
+    [InlineData("MODULE", "nosuchmodule")]
+    public async Task CommandListFilterBy_EachFilter_SameCommandsAsRedis(string kind, string value)
+    {
+        (string slotgate, string node) = await BothAsync("COMMAND", "LIST", "FILTERBY", kind, value);
+        Assert.Equal(SortedItems(node), SortedItems(slotgate));
+    }
+
+    [Fact]
+    public async Task CommandList_NoFilter_EveryCommandAndSubcommandAsRedis()
+    {
+        (string slotgate, string node) = await BothAsync("COMMAND", "LIST");
+        Assert.Equal(SortedItems(node), SortedItems(slotgate));
+    }
+
+    [Theory]
+    [InlineData("COMMAND", "LIST", "foo")]
+    [InlineData("COMMAND", "LIST", "FILTERBY")]
+    [InlineData("COMMAND", "LIST", "FILTERBY", "PATTERN")]
+    [InlineData("COMMAND", "LIST", "FILTERBY", "bogus", "x")]
+    [InlineData("COMMAND", "LIST", "FILTERBY", "PATTERN", "a", "b")]
+    [InlineData("COMMAND", "LIST", "NOTFILTERBY", "PATTERN", "a")]
+    public async Task CommandList_SyntaxError_RedisError(params string[] args)
+    {
+        (string slotgate, string node) = await BothAsync(args);
+        Assert.Equal("-ERR syntax error\r\n", node);
+        Assert.Equal(node, slotgate);
+    }
+
+    [Theory]
+    [InlineData("GETKEYS", "EVAL", "return 1", "0")]
+    [InlineData("GETKEYS", "EVAL", "return 1", "5", "a")]
+    [InlineData("GETKEYS", "nosuch", "a")]
+    [InlineData("GETKEYS", "GET")]
+    [InlineData("GETKEYS", "GET", "a", "b")]
+    [InlineData("GETKEYS", "PING", "x")]
+    [InlineData("GETKEYS", "CONFIG", "GET", "x")]
+    [InlineData("GETKEYS", "CONFIG", "nosuch", "x")]
+    [InlineData("GETKEYS", "SPUBLISH", "channel", "message")]
+    [InlineData("GETKEYS", "XREAD", "STREAMS", "s", "s", "0", "0")]
+    [InlineData("GETKEYS", "ZUNIONSTORE", "d", "2", "a", "b")]
+    [InlineData("GETKEYSANDFLAGS", "SET", "a", "b")]
+    [InlineData("GETKEYSANDFLAGS", "SET", "a", "b", "GET")]
+    [InlineData("GETKEYSANDFLAGS", "GET", "a")]
+    [InlineData("GETKEYSANDFLAGS", "LMOVE", "a", "b", "LEFT", "RIGHT")]
+    [InlineData("GETKEYSANDFLAGS", "MSET", "a", "1", "b", "2")]
+    [InlineData("GETKEYSANDFLAGS", "SORT", "a", "STORE", "b")]
+    [InlineData("GETKEYSANDFLAGS", "SORT", "a", "BY", "w*")]
+    [InlineData("GETKEYSANDFLAGS", "MIGRATE", "h", "1", "", "0", "5", "KEYS", "a", "b")]
+    [InlineData("GETKEYSANDFLAGS", "BITFIELD", "a", "GET", "u8", "0")]
+    [InlineData("GETKEYSANDFLAGS", "BITFIELD", "a", "SET", "u8", "0", "1")]
+    [InlineData("GETKEYSANDFLAGS", "BITFIELD_RO", "a", "GET", "u8", "0")]
+    [InlineData("GETKEYSANDFLAGS", "XREAD", "STREAMS", "s", "s", "0", "0")]
+    [InlineData("GETKEYSANDFLAGS", "EVAL", "return 1", "0")]
+    [InlineData("GETKEYSANDFLAGS", "EVAL", "return 1", "2", "a", "b")]
+    [InlineData("GETKEYSANDFLAGS", "GEORADIUS", "a", "0", "0", "1", "km", "STORE", "b")]
+    [InlineData("GETKEYSANDFLAGS", "DEL", "a", "b")]
+    [InlineData("GETKEYSANDFLAGS", "nosuch", "a")]
+    [InlineData("GETKEYSANDFLAGS", "GET")]
+    [InlineData("GETKEYSANDFLAGS", "CONFIG", "GET", "x")]
+    public async Task CommandGetKeys_EachCase_SameBytesAsRedis(params string[] args)
+    {
+        (string slotgate, string node) = await BothAsync(["COMMAND", .. args]);
+        Assert.Equal(node, slotgate);
+    }
+}
