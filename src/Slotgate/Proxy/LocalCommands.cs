@@ -265,9 +265,10 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         }
         if (gathered.Contains("keyspace"))
         {
-            text.Append("# Keyspace\r\n");
+            text.Append("# Keyspace\r\n\r\n");
         }
         text.Append(suffix);
+        InfoSections.TrimLastBlankLine(text);
         RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(text.ToString()));
     }
 

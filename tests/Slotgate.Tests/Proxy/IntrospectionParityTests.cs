@@ -102,4 +102,58 @@ public class IntrospectionParityTests(ProxyFixture fixture)
         (string slotgate, string node) = await BothAsync(["COMMAND", .. args]);
         Assert.Equal(node, slotgate);
     }
+
+    /// <summary>The section headers of an INFO reply, in order.</summary>
+    private static string[] Headers(string reply) =>
+        [.. Slotgate.Protocol.RespValue.Parse(Encoding.UTF8.GetBytes(reply)).Text!.Split("\r\n").Where(l => l.StartsWith('#'))];
+
+    [Theory]
+    [InlineData("server", "clients")]
+    [InlineData("keyspace", "clients")]
+    [InlineData("CLIENTS", "nosuch", "server")]
+    [InlineData("cluster", "replication")]
+    [InlineData("stats", "keyspace")]
+    [InlineData("keyspace")]
+    public async Task Info_SeveralSections_SameSectionsAndLayoutAsRedis(params string[] sections)
+    {
+        (string slotgate, string node) = await BothAsync(["INFO", .. sections]);
+        Assert.Equal(Headers(node), Headers(slotgate));
+        // Blank lines between sections only: the text ends with its last line's CRLF, then the bulk string's own.
+        Assert.False(node.EndsWith("\r\n\r\n\r\n", StringComparison.Ordinal));
+        Assert.False(slotgate.EndsWith("\r\n\r\n\r\n", StringComparison.Ordinal));
+        string text = Slotgate.Protocol.RespValue.Parse(Encoding.UTF8.GetBytes(slotgate)).Text!;
+        Assert.Equal(Headers(slotgate).Length, text.Split("\r\n\r\n").Length);
+    }
+
+    [Theory]
+    [InlineData("nosuch")]
+    [InlineData("nosuch", "other")]
+    public async Task Info_UnknownSectionOnly_EmptyReplyAsRedis(params string[] sections)
+    {
+        (string slotgate, string node) = await BothAsync(["INFO", .. sections]);
+        Assert.Equal("$0\r\n\r\n", node);
+        Assert.Equal(node, slotgate);
+    }
+
+    [Fact]
+    public async Task Info_DefaultAllEverything_RedisSectionsThatSlotgateHas()
+    {
+        await using RespTestClient proxy = await fixture.ConnectRawAsync();
+        string[] none = Headers(Encoding.UTF8.GetString(await SendRawReplyAsync(proxy, "INFO")));
+        string[] defaults = Headers(Encoding.UTF8.GetString(await SendRawReplyAsync(proxy, "INFO", "default")));
+        string[] all = Headers(Encoding.UTF8.GetString(await SendRawReplyAsync(proxy, "INFO", "all")));
+        string[] everything = Headers(Encoding.UTF8.GetString(await SendRawReplyAsync(proxy, "INFO", "everything")));
+        string[] defaultAndOne = Headers(Encoding.UTF8.GetString(await SendRawReplyAsync(proxy, "INFO", "default", "commandstats")));
+        Assert.Equal(none, defaults);
+        Assert.Equal(["# Server", "# Clients", "# Proxy", "# Replication", "# Cluster", "# Memory", "# Stats", "# Keyspace"], defaults);
+        Assert.Equal([.. defaults, "# Commandstats", "# Latencystats", "# Identities"], all);
+        Assert.Equal(all, everything); // no modules: everything is all
+        Assert.Equal([.. defaults, "# Commandstats"], defaultAndOne);
+    }
+
+    private static async Task<byte[]> SendRawReplyAsync(RespTestClient client, params string[] args)
+    {
+        await client.SendAsync(args);
+        return await client.ReadRawAsync();
+    }
 }
