@@ -156,4 +156,58 @@ public class IntrospectionParityTests(ProxyFixture fixture)
         await client.SendAsync(args);
         return await client.ReadRawAsync();
     }
+
+    [Fact]
+    public async Task WrongArity_EveryCommandAndSubcommand_RedisErrorText()
+    {
+        await using RespTestClient proxy = await fixture.ConnectRawAsync();
+        await using RespTestClient node = await RespTestClient.ConnectAsync(IPEndPoint.Parse(fixture.Cluster.SeedEndpoints[0]));
+        var differences = new List<string>();
+        int compared = 0;
+        foreach (Slotgate.Protocol.RespValue info in (await node.CallAsync("COMMAND")).Items!)
+        {
+            string name = info.Items![0].Text!;
+            var shapes = new List<(string[] Name, long Arity)> { ([name], info.Items[1].Integer) };
+            foreach (Slotgate.Protocol.RespValue sub in info.Items[9].ItemsOrEmpty)
+            {
+                shapes.Add((sub.Items![0].Text!.Split('|'), sub.Items[1].Integer));
+            }
+            foreach ((string[] words, long arity) in shapes)
+            {
+                // One argument too many for a fixed arity, one too few for a minimum; a minimum the name already meets cannot be broken.
+                int count = arity > 0 ? (int)arity + 1 : (int)-arity - 1;
+                if (count < words.Length || (arity > 0 && words.Length > 1 && shapes.Count > 1 && words.Length == 1))
+                {
+                    continue;
+                }
+                string[] args = [.. words, .. Enumerable.Repeat("x", count - words.Length)];
+                if (words.Length == 1 && shapes.Count > 1 && count > 1)
+                {
+                    continue; // "CONFIG x" is an unknown subcommand, not an arity error
+                }
+                string expected = Encoding.UTF8.GetString(await SendRawReplyAsync(node, args));
+                string actual = Encoding.UTF8.GetString(await SendRawReplyAsync(proxy, args));
+                compared++;
+                if (expected != actual)
+                {
+                    differences.Add($"{string.Join(' ', args)}: Redis {expected.TrimEnd()} / Slotgate {actual.TrimEnd()}");
+                }
+            }
+        }
+        Assert.True(compared > 200, $"only {compared} commands compared");
+        Assert.Empty(differences);
+    }
+
+    [Fact]
+    public async Task ExecWrongArity_InAndOutOfMulti_ExecAbortAndTransactionDroppedAsRedis()
+    {
+        await using RespTestClient proxy = await fixture.ConnectRawAsync();
+        await using RespTestClient node = await RespTestClient.ConnectAsync(IPEndPoint.Parse(fixture.Cluster.SeedEndpoints[0]));
+        string[][] steps = [["EXEC", "x"], ["MULTI"], ["PING"], ["EXEC", "x"], ["EXEC"], ["PING"]];
+        foreach (string[] step in steps)
+        {
+            string expected = Encoding.UTF8.GetString(await SendRawReplyAsync(node, step));
+            Assert.Equal(expected, Encoding.UTF8.GetString(await SendRawReplyAsync(proxy, step)));
+        }
+    }
 }
