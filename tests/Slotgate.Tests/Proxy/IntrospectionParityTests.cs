@@ -210,4 +210,45 @@ public class IntrospectionParityTests(ProxyFixture fixture)
             Assert.Equal(expected, Encoding.UTF8.GetString(await SendRawReplyAsync(proxy, step)));
         }
     }
+
+    [Theory]
+    [InlineData("XREAD", "STREAMS", "xread:same", "xread:same", "0", "0")]
+    [InlineData("XREAD", "COUNT", "1", "STREAMS", "xread:same", "xread:same", "0", "$")]
+    [InlineData("XREAD", "BLOCK", "10", "STREAMS", "xread:same", "xread:same", "0", "0")]
+    [InlineData("XREAD", "STREAMS", "xread:same", "xread:same", "0")]
+    [InlineData("XREAD", "STREAMS", "xread:same", "xread:other", "0", "0")]
+    public async Task Xread_SameStreamTwice_SameReplyAsTheOwningNode(params string[] args)
+    {
+        await using RespTestClient proxy = await fixture.ConnectRawAsync();
+        await proxy.CallAsync("DEL", "xread:same");
+        await proxy.CallAsync("XADD", "xread:same", "1-1", "field", "value");
+        await proxy.CallAsync("XADD", "xread:same", "1-2", "field", "other");
+        var owner = await fixture.Cluster.GetSlotOwnerAsync(Slotgate.Cluster.HashSlot.Of("xread:same"u8));
+        await using RespTestClient node = await RespTestClient.ConnectAsync(IPEndPoint.Parse(owner.Endpoint));
+        string expected = Encoding.UTF8.GetString(await SendRawReplyAsync(node, args));
+        Assert.Equal(expected, Encoding.UTF8.GetString(await SendRawReplyAsync(proxy, args)));
+    }
+
+    [Fact]
+    public async Task XreadBlock_SameStreamTwiceWokenByXadd_SameReplyAsTheOwningNode()
+    {
+        await using RespTestClient writer = await fixture.ConnectRawAsync();
+        await writer.CallAsync("DEL", "xread:block");
+        await writer.CallAsync("XADD", "xread:block", "1-1", "field", "value");
+        var owner = await fixture.Cluster.GetSlotOwnerAsync(Slotgate.Cluster.HashSlot.Of("xread:block"u8));
+        await using RespTestClient node = await RespTestClient.ConnectAsync(IPEndPoint.Parse(owner.Endpoint));
+        await using RespTestClient proxy = await fixture.ConnectRawAsync();
+        string[] read = ["XREAD", "BLOCK", "10000", "STREAMS", "xread:block", "xread:block", "$", "$"];
+        await node.SendAsync(read);
+        await proxy.SendAsync(read);
+        // Both readers are blocked once the node counts two blocked clients.
+        await using RespTestClient watcher = await RespTestClient.ConnectAsync(IPEndPoint.Parse(owner.Endpoint));
+        for (int i = 0; i < 200 && !((await watcher.CallAsync("INFO", "clients")).Text ?? "").Contains("blocked_clients:2", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(25);
+        }
+        await writer.CallAsync("XADD", "xread:block", "2-1", "field", "new");
+        string expected = Encoding.UTF8.GetString(await node.ReadRawAsync());
+        Assert.Equal(expected, Encoding.UTF8.GetString(await proxy.ReadRawAsync()));
+    }
 }
