@@ -215,18 +215,13 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         {
             InfoSections.Proxy(text, metrics, identity, topology.Current);
         }
+        // Redis's order: memory and stats (gathered from the primaries) come between these and replication; then
+        // commandstats, latencystats, cluster and keyspace last.
+        var suffix = new StringBuilder();
         if (all || sections.Contains("replication"))
         {
-            text.Append("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n\r\n");
+            suffix.Append("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n\r\n");
         }
-        if (all || sections.Contains("cluster"))
-        {
-            SlotMap map = topology.Current;
-            text.Append("# Cluster\r\ncluster_enabled:0\r\n")
-                .Append(CultureInfo.InvariantCulture, $"slotgate_shards:{map.Shards.Count}\r\n")
-                .Append(CultureInfo.InvariantCulture, $"slotgate_slots_covered:{map.CoveredSlots}\r\n\r\n");
-        }
-        var suffix = new StringBuilder();
         if (everything || sections.Contains("commandstats"))
         {
             InfoSections.CommandStats(suffix, metrics.Commands);
@@ -238,6 +233,13 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         if (everything || sections.Contains("identities"))
         {
             InfoSections.Identities(suffix, metrics.Identities);
+        }
+        if (all || sections.Contains("cluster"))
+        {
+            SlotMap map = topology.Current;
+            suffix.Append("# Cluster\r\ncluster_enabled:0\r\n")
+                .Append(CultureInfo.InvariantCulture, $"slotgate_shards:{map.Shards.Count}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"slotgate_slots_covered:{map.CoveredSlots}\r\n\r\n");
         }
         // Memory, Stats and Keyspace describe the data: gathered from every primary and added up (Stats' counts of
         // connections, commands and errors are Slotgate's own).
@@ -263,11 +265,11 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
             }
             return;
         }
+        text.Append(suffix);
         if (gathered.Contains("keyspace"))
         {
             text.Append("# Keyspace\r\n\r\n");
         }
-        text.Append(suffix);
         InfoSections.TrimLastBlankLine(text);
         RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(text.ToString()));
     }

@@ -101,6 +101,7 @@ internal static class InfoAggregator
             }
             result.Append("\r\n");
         }
+        result.Append(parent.InfoSuffix);
         if (parent.InfoKeyspace)
         {
             result.Append("# Keyspace\r\n");
@@ -110,7 +111,6 @@ internal static class InfoAggregator
             }
             result.Append("\r\n");
         }
-        result.Append(parent.InfoSuffix);
         Proxy.InfoSections.TrimLastBlankLine(result);
         RespWriter.WriteBulkString(output, Encoding.UTF8.GetBytes(result.ToString()));
     }
