@@ -22,11 +22,88 @@ internal static class KeyFinder
         {
             SpecialKeyFinder.Sort => FindSortKeys(frame, keyArgIndexes),
             SpecialKeyFinder.Migrate => FindMigrateKeys(frame, keyArgIndexes),
-            _ => FindKeysUsingSpecs(command, frame, keyArgIndexes, includeNotKeys),
+            _ => FindKeysUsingSpecs(command, frame, keyArgIndexes, includeNotKeys, []),
         };
     }
 
-    private static int FindKeysUsingSpecs(CommandInfo command, RequestFrame frame, Span<int> output, bool includeNotKeys)
+    /// <summary>
+    /// The keys as <see cref="FindKeys"/> finds them (not_key arguments left out) with the flags COMMAND
+    /// GETKEYSANDFLAGS gives each: its key spec's, or, for the commands whose flags depend on their arguments (SET
+    /// ... GET, BITFIELD) and those with their own finder (SORT, MIGRATE), the flags Redis's own finder sets.
+    /// Both spans must be at least as long as the frame has arguments.
+    /// </summary>
+    public static int FindKeysAndFlags(CommandInfo command, RequestFrame frame, Span<int> keyArgIndexes, Span<KeySpecFlags> flags)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(frame);
+        int count = command.SpecialKeyFinder switch
+        {
+            SpecialKeyFinder.Sort => FindSortKeys(frame, keyArgIndexes),
+            SpecialKeyFinder.Migrate => FindMigrateKeys(frame, keyArgIndexes),
+            _ => FindKeysUsingSpecs(command, frame, keyArgIndexes, includeNotKeys: false, flags),
+        };
+        if (count <= 0)
+        {
+            return count;
+        }
+        switch (command.SpecialKeyFinder)
+        {
+            case SpecialKeyFinder.Sort:
+                flags[0] = KeySpecFlags.RO | KeySpecFlags.Access;
+                if (count > 1)
+                {
+                    flags[1] = KeySpecFlags.OW | KeySpecFlags.Update;
+                }
+                return count;
+            case SpecialKeyFinder.Migrate:
+                flags[..count].Fill(KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Delete);
+                return count;
+        }
+        if (command.Name.Equals("set", StringComparison.OrdinalIgnoreCase))
+        {
+            flags[0] = KeySpecFlags.OW | KeySpecFlags.Update;
+            for (int i = 3; i < frame.ArgCount; i++)
+            {
+                if (Ascii.EqualsIgnoreCase(frame.Arg(i), "get"u8))
+                {
+                    flags[0] = KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update;
+                }
+            }
+        }
+        else if (command.Name.Equals("bitfield", StringComparison.OrdinalIgnoreCase))
+        {
+            flags[0] = IsReadOnlyBitfield(frame)
+                ? KeySpecFlags.RO | KeySpecFlags.Access
+                : KeySpecFlags.RW | KeySpecFlags.Access | KeySpecFlags.Update;
+        }
+        return count;
+    }
+
+    /// <summary>BITFIELD with only GET (and OVERFLOW) operations, judged as Redis's own key finder judges it.</summary>
+    private static bool IsReadOnlyBitfield(RequestFrame frame)
+    {
+        int argc = frame.ArgCount;
+        for (int i = 2; i < argc; i++)
+        {
+            int remaining = argc - i - 1;
+            ReadOnlySpan<byte> arg = frame.Arg(i);
+            if (Ascii.EqualsIgnoreCase(arg, "get"u8) && remaining >= 2)
+            {
+                i += 2;
+            }
+            else if (Ascii.EqualsIgnoreCase(arg, "overflow"u8) && remaining >= 1)
+            {
+                i += 1;
+            }
+            else
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int FindKeysUsingSpecs(CommandInfo command, RequestFrame frame, Span<int> output, bool includeNotKeys, Span<KeySpecFlags> flags)
     {
         int argc = frame.ArgCount;
         int count = 0;
@@ -101,6 +178,10 @@ internal static class KeyFinder
             int step = Math.Max(find.KeyStep, 1);
             for (int i = first; i <= last; i += step)
             {
+                if (count < flags.Length)
+                {
+                    flags[count] = spec.Flags;
+                }
                 Add(output, ref count, i);
             }
         }

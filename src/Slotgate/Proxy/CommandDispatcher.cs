@@ -131,7 +131,15 @@ internal sealed class CommandDispatcher
         }
         if (!command.HasValidArity(frame.ArgCount))
         {
-            Fail(session, request, $"ERR wrong number of arguments for '{command.Name.ToLowerInvariant()}' command");
+            string arity = $"wrong number of arguments for '{command.Name.ToLowerInvariant()}' command";
+            if (command.Name == "exec")
+            {
+                session.Transaction.AbortExec(request, arity);
+            }
+            else
+            {
+                Fail(session, request, "ERR " + arity);
+            }
             return false;
         }
         if (!session.Authenticated)

@@ -38,6 +38,19 @@ internal static class InfoSections
             .Append(CultureInfo.InvariantCulture, $"slowlog_len:{metrics.SlowLog.Count}\r\n\r\n");
     }
 
+    /// <summary>
+    /// Every section is written followed by a blank line; Redis puts blank lines only between sections, so the reply
+    /// ends with the last field's line (an unknown section alone gives an empty reply).
+    /// </summary>
+    public static void TrimLastBlankLine(StringBuilder text)
+    {
+        int length = text.Length;
+        if (length >= 4 && text[length - 4] == '\r' && text[length - 3] == '\n' && text[length - 2] == '\r' && text[length - 1] == '\n')
+        {
+            text.Length = length - 2;
+        }
+    }
+
     /// <summary>Stats fields that describe Slotgate's clients rather than the data; they replace the primaries' sums.</summary>
     public static IReadOnlyDictionary<string, string> OwnStats(SlotgateMetrics metrics) => new Dictionary<string, string>(StringComparer.Ordinal)
     {

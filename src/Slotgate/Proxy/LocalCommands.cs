@@ -139,11 +139,7 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
                 RespWriter.WriteInteger(reply, commands.Count);
                 break;
             case "COMMAND|LIST":
-                RespWriter.WriteArrayHeader(reply, commands.Count);
-                foreach (CommandInfo c in commands.Commands)
-                {
-                    RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(c.Name.ToLowerInvariant()));
-                }
+                CommandList(request);
                 break;
             case "COMMAND|INFO":
                 CommandInfoReply(request);
@@ -169,7 +165,10 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
                 RespWriter.WriteArrayHeader(reply, 0);
                 break;
             case "COMMAND|GETKEYS":
-                GetKeys(request);
+                GetKeys(request, withFlags: false);
+                break;
+            case "COMMAND|GETKEYSANDFLAGS":
+                GetKeys(request, withFlags: true);
                 break;
             default:
                 request.SetError($"ERR Slotgate: {command.Name.ToUpperInvariant().Replace('|', ' ')} is not answered by Slotgate");
@@ -216,18 +215,13 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         {
             InfoSections.Proxy(text, metrics, identity, topology.Current);
         }
+        // Redis's order: memory and stats (gathered from the primaries) come between these and replication; then
+        // commandstats, latencystats, cluster and keyspace last.
+        var suffix = new StringBuilder();
         if (all || sections.Contains("replication"))
         {
-            text.Append("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n\r\n");
+            suffix.Append("# Replication\r\nrole:master\r\nconnected_slaves:0\r\n\r\n");
         }
-        if (all || sections.Contains("cluster"))
-        {
-            SlotMap map = topology.Current;
-            text.Append("# Cluster\r\ncluster_enabled:0\r\n")
-                .Append(CultureInfo.InvariantCulture, $"slotgate_shards:{map.Shards.Count}\r\n")
-                .Append(CultureInfo.InvariantCulture, $"slotgate_slots_covered:{map.CoveredSlots}\r\n\r\n");
-        }
-        var suffix = new StringBuilder();
         if (everything || sections.Contains("commandstats"))
         {
             InfoSections.CommandStats(suffix, metrics.Commands);
@@ -239,6 +233,13 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         if (everything || sections.Contains("identities"))
         {
             InfoSections.Identities(suffix, metrics.Identities);
+        }
+        if (all || sections.Contains("cluster"))
+        {
+            SlotMap map = topology.Current;
+            suffix.Append("# Cluster\r\ncluster_enabled:0\r\n")
+                .Append(CultureInfo.InvariantCulture, $"slotgate_shards:{map.Shards.Count}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"slotgate_slots_covered:{map.CoveredSlots}\r\n\r\n");
         }
         // Memory, Stats and Keyspace describe the data: gathered from every primary and added up (Stats' counts of
         // connections, commands and errors are Slotgate's own).
@@ -264,11 +265,12 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
             }
             return;
         }
+        text.Append(suffix);
         if (gathered.Contains("keyspace"))
         {
-            text.Append("# Keyspace\r\n");
+            text.Append("# Keyspace\r\n\r\n");
         }
-        text.Append(suffix);
+        InfoSections.TrimLastBlankLine(text);
         RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(text.ToString()));
     }
 
@@ -560,7 +562,68 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
         }
     }
 
-    private void GetKeys(ProxyRequest request)
+    /// <summary>
+    /// COMMAND LIST [FILTERBY MODULE name | ACLCAT category | PATTERN glob]: every command and subcommand (as
+    /// container|sub), lower case, as Redis lists them. Slotgate knows no module names, so a MODULE filter matches
+    /// nothing, as on a Redis without that module; an unknown category matches nothing too.
+    /// </summary>
+    private void CommandList(ProxyRequest request)
+    {
+        RequestFrame frame = request.Frame;
+        Func<CommandInfo, bool> keep = _ => true;
+        if (frame.ArgCount != 2)
+        {
+            if (frame.ArgCount != 5 || !Ascii.EqualsIgnoreCase(frame.Arg(2), "FILTERBY"u8))
+            {
+                request.SetError("ERR syntax error");
+                return;
+            }
+            ReadOnlySpan<byte> kind = frame.Arg(3);
+            if (Ascii.EqualsIgnoreCase(kind, "MODULE"u8))
+            {
+                keep = _ => false;
+            }
+            else if (Ascii.EqualsIgnoreCase(kind, "ACLCAT"u8))
+            {
+                AclCategories? category = AclRules.Category(Encoding.UTF8.GetString(frame.Arg(4)));
+                keep = c => category is { } wanted && (c.AclCategories & wanted) != 0;
+            }
+            else if (Ascii.EqualsIgnoreCase(kind, "PATTERN"u8))
+            {
+                // Redis matches the pattern without regard to case; command names are lower case here.
+                byte[] pattern = frame.Arg(4).ToArray();
+                Ascii.ToLowerInPlace(pattern, out _);
+                keep = c => GlobPattern.Matches(pattern, Encoding.UTF8.GetBytes(c.Name.ToLowerInvariant()));
+            }
+            else
+            {
+                request.SetError("ERR syntax error");
+                return;
+            }
+        }
+        var names = new List<string>();
+        foreach (CommandInfo command in commands.Commands)
+        {
+            foreach (CommandInfo each in (ReadOnlySpan<CommandInfo>)[command, .. command.Subcommands])
+            {
+                if (keep(each))
+                {
+                    names.Add(each.Name.ToLowerInvariant());
+                }
+            }
+        }
+        RespWriter.WriteArrayHeader(request.ReplyWriter, names.Count);
+        foreach (string name in names)
+        {
+            RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(name));
+        }
+    }
+
+    /// <summary>
+    /// COMMAND GETKEYS / GETKEYSANDFLAGS command [arg...]: the keys (with their key-spec flags), with Redis's checks in
+    /// Redis's order: unknown command, a command without keys, then the command's own arity.
+    /// </summary>
+    private void GetKeys(ProxyRequest request, bool withFlags)
     {
         RequestFrame frame = request.Frame;
         var inner = new RequestFrame();
@@ -575,22 +638,73 @@ internal sealed class LocalCommands(CommandTable commands, ServerIdentity identi
             request.SetError("ERR Invalid command specified");
             return;
         }
+        if (!HasKeys(command))
+        {
+            request.SetError("ERR The command has no key arguments");
+            return;
+        }
         if (!command.HasValidArity(inner.ArgCount))
         {
             request.SetError("ERR Invalid number of arguments specified for command");
             return;
         }
         int[] keys = new int[inner.ArgCount];
-        int count = command.FindKeys(inner, keys);
+        var flags = new KeySpecFlags[inner.ArgCount];
+        int count = withFlags ? KeyFinder.FindKeysAndFlags(command, inner, keys, flags) : command.FindKeys(inner, keys);
+        IBufferWriter<byte> reply = request.ReplyWriter;
         if (count <= 0)
         {
-            request.SetError("ERR The command has no key arguments");
+            // Redis: no keys found is an empty list for commands whose keys are optional (EVAL script 0), else an error.
+            if ((command.Flags & CommandFlags.NoMandatoryKeys) != 0)
+            {
+                RespWriter.WriteArrayHeader(reply, 0);
+            }
+            else
+            {
+                request.SetError("ERR Invalid arguments specified for command");
+            }
             return;
         }
-        RespWriter.WriteArrayHeader(request.ReplyWriter, count);
+        RespWriter.WriteArrayHeader(reply, count);
         for (int i = 0; i < count; i++)
         {
-            RespWriter.WriteBulkString(request.ReplyWriter, inner.Arg(keys[i]));
+            if (!withFlags)
+            {
+                RespWriter.WriteBulkString(reply, inner.Arg(keys[i]));
+                continue;
+            }
+            RespWriter.WriteArrayHeader(reply, 2);
+            RespWriter.WriteBulkString(reply, inner.Arg(keys[i]));
+            int named = 0;
+            foreach ((KeySpecFlags flag, _) in CommandMetadataNames.KeySpecFlagNames)
+            {
+                named += (flags[i] & flag) != 0 ? 1 : 0;
+            }
+            RespWriter.WriteArrayHeader(reply, named);
+            foreach ((KeySpecFlags flag, string name) in CommandMetadataNames.KeySpecFlagNames)
+            {
+                if ((flags[i] & flag) != 0)
+                {
+                    RespWriter.WriteSimpleString(reply, Encoding.ASCII.GetBytes(name));
+                }
+            }
         }
+    }
+
+    /// <summary>Redis's test: a key finder of its own, or at least one key spec that names real keys (not not_key).</summary>
+    private static bool HasKeys(CommandInfo command)
+    {
+        if (command.SpecialKeyFinder != SpecialKeyFinder.None)
+        {
+            return true;
+        }
+        foreach (KeySpec spec in command.KeySpecs)
+        {
+            if ((spec.Flags & KeySpecFlags.NotKey) == 0)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -154,6 +154,19 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
         }
     }
 
+    /// <summary>
+    /// EXEC refused before it runs (wrong arity): as Redis does, the transaction and every WATCH are dropped, in MULTI
+    /// or not, and the error comes back as EXECABORT.
+    /// </summary>
+    public void AbortExec(ProxyRequest request, string reason)
+    {
+        Release(_watched);
+        Reset();
+        request.Rejected = true;
+        request.SetError($"EXECABORT Transaction discarded because of: {reason}");
+        request.Complete();
+    }
+
     private void Discard(ProxyRequest request)
     {
         if (!InMulti)

@@ -101,6 +101,7 @@ internal static class InfoAggregator
             }
             result.Append("\r\n");
         }
+        result.Append(parent.InfoSuffix);
         if (parent.InfoKeyspace)
         {
             result.Append("# Keyspace\r\n");
@@ -108,8 +109,9 @@ internal static class InfoAggregator
             {
                 result.Append(CultureInfo.InvariantCulture, $"db0:keys={keys},expires={expires},avg_ttl=0\r\n");
             }
+            result.Append("\r\n");
         }
-        result.Append(parent.InfoSuffix);
+        Proxy.InfoSections.TrimLastBlankLine(result);
         RespWriter.WriteBulkString(output, Encoding.UTF8.GetBytes(result.ToString()));
     }
 
