@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
-# Slotgate container image: the Native AOT build of src/Slotgate (one self-contained binary) on a distroless
-# ("chiseled") base with no shell and no package manager, running as a non-root user.
+# Slotgate container image: the Native AOT build of src/Slotgate and the layer libraries it is built from (one
+# self-contained binary) on a distroless ("chiseled") base with no shell and no package manager, running as a non-root
+# user.
 #
 #   docker build -t slotgate .
 #   docker run -p 7000:7000 -p 9090:9090 slotgate --seed redis-0.redis:6379
@@ -16,8 +17,34 @@ RUN apt-get update \
 WORKDIR /src
 # Restore first, from the project files alone, so the package layer is reused while only sources change.
 COPY Directory.Build.props Directory.Packages.props .editorconfig ./
+# The executable and the layer libraries it is built from (docs/architecture.md).
+COPY src/Directory.Build.props src/
+COPY src/Slotgate.Protocol/Slotgate.Protocol.csproj src/Slotgate.Protocol/
+COPY src/Slotgate.Transport/Slotgate.Transport.csproj src/Slotgate.Transport/
+COPY src/Slotgate.Configuration/Slotgate.Configuration.csproj src/Slotgate.Configuration/
+COPY src/Slotgate.Commands/Slotgate.Commands.csproj src/Slotgate.Commands/
+COPY src/Slotgate.Security/Slotgate.Security.csproj src/Slotgate.Security/
+COPY src/Slotgate.Diagnostics/Slotgate.Diagnostics.csproj src/Slotgate.Diagnostics/
+COPY src/Slotgate.Cluster/Slotgate.Cluster.csproj src/Slotgate.Cluster/
+COPY src/Slotgate.Backend/Slotgate.Backend.csproj src/Slotgate.Backend/
+COPY src/Slotgate.Routing/Slotgate.Routing.csproj src/Slotgate.Routing/
+COPY src/Slotgate.Proxy/Slotgate.Proxy.csproj src/Slotgate.Proxy/
+COPY src/Slotgate.Import/Slotgate.Import.csproj src/Slotgate.Import/
+COPY src/Slotgate.Hosting/Slotgate.Hosting.csproj src/Slotgate.Hosting/
 COPY src/Slotgate/Slotgate.csproj src/Slotgate/
 RUN dotnet restore src/Slotgate/Slotgate.csproj
+COPY src/Slotgate.Protocol/ src/Slotgate.Protocol/
+COPY src/Slotgate.Transport/ src/Slotgate.Transport/
+COPY src/Slotgate.Configuration/ src/Slotgate.Configuration/
+COPY src/Slotgate.Commands/ src/Slotgate.Commands/
+COPY src/Slotgate.Security/ src/Slotgate.Security/
+COPY src/Slotgate.Diagnostics/ src/Slotgate.Diagnostics/
+COPY src/Slotgate.Cluster/ src/Slotgate.Cluster/
+COPY src/Slotgate.Backend/ src/Slotgate.Backend/
+COPY src/Slotgate.Routing/ src/Slotgate.Routing/
+COPY src/Slotgate.Proxy/ src/Slotgate.Proxy/
+COPY src/Slotgate.Import/ src/Slotgate.Import/
+COPY src/Slotgate.Hosting/ src/Slotgate.Hosting/
 COPY src/Slotgate/ src/Slotgate/
 # The same command as README.md's and scripts/check-publish.sh's (which runs it outside a container in CI).
 RUN dotnet publish src/Slotgate -c Release -o /out --no-restore

@@ -22,5 +22,5 @@ if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/nul
 fi
 
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-dotnet build src/Slotgate -c Release -v quiet -nologo >&2
-exec dotnet src/Slotgate/bin/Release/net10.0/slotgate.dll demo "$@"
+dotnet build src/Slotgate.Demo -c Release -v quiet -nologo >&2
+exec dotnet src/Slotgate.Demo/bin/Release/net10.0/slotgate-demo.dll "$@"
