@@ -21,7 +21,14 @@ internal sealed record IoOptions
     public int EventLoops { get; init; }
 
     /// <summary>True when the event loops are used: asked for, and the platform has them.</summary>
-    public bool UsesEventLoops => Transport == Epoll && Slotgate.Transport.Native.IsSupported;
+    public bool UsesEventLoops => Transport == Epoll && PlatformHasEventLoops;
+
+    /// <summary>
+    /// The platforms Slotgate.Transport's event loops run on (Linux on x64; its <c>Native.IsSupported</c> says the same,
+    /// and a test holds the two together). Stated here so the options model needs no layer below it.
+    /// </summary>
+    public static bool PlatformHasEventLoops =>
+        OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64;
 
     public int EventLoopCount => EventLoops > 0 ? EventLoops : Math.Max(1, Environment.ProcessorCount / 2);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Slotgate.Configuration;
 using Slotgate.Controller.Reconcile;
 
 namespace Slotgate.Controller.Kubernetes;
@@ -63,7 +64,7 @@ internal sealed record CommandLine(ControllerOptions Options, string? Kubeconfig
                 case "--lease-name":
                     options = options with { LeaseName = value };
                     break;
-                case "--lease-duration" when Durations.TryParse(value, out TimeSpan lease) && lease >= TimeSpan.FromSeconds(2):
+                case "--lease-duration" when ConfigValueParser.TryParseDuration(value, out TimeSpan lease) && lease >= TimeSpan.FromSeconds(2):
                     options = options with
                     {
                         LeaseDuration = lease,
@@ -71,7 +72,7 @@ internal sealed record CommandLine(ControllerOptions Options, string? Kubeconfig
                         RetryPeriod = lease / 7,
                     };
                     break;
-                case "--resync-period" when Durations.TryParse(value, out TimeSpan resync) && resync >= TimeSpan.FromSeconds(1):
+                case "--resync-period" when ConfigValueParser.TryParseDuration(value, out TimeSpan resync) && resync >= TimeSpan.FromSeconds(1):
                     options = options with { ResyncPeriod = resync };
                     break;
                 case "--workers" when int.TryParse(value, out int workers) && workers is >= 1 and <= 64:

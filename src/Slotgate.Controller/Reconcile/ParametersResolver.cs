@@ -1,4 +1,5 @@
 using System.Net;
+using Slotgate.Configuration;
 using Slotgate.Controller.Model;
 
 namespace Slotgate.Controller.Reconcile;
@@ -59,10 +60,10 @@ internal static class ParametersResolver
         }
 
         string drainDelayText = SlotgateParameters.DefaultDrainDelay;
-        Durations.TryParse(drainDelayText, out TimeSpan drainDelay);
+        ConfigValueParser.TryParseDuration(drainDelayText, out TimeSpan drainDelay);
         if (data.TryGetValue("drainDelay", out string? d))
         {
-            if (Durations.TryParse(d, out TimeSpan parsedDelay) && parsedDelay <= MaxDrainDelay)
+            if (ConfigValueParser.TryParseDuration(d, out TimeSpan parsedDelay) && parsedDelay <= MaxDrainDelay)
             {
                 (drainDelayText, drainDelay) = (d, parsedDelay);
             }
@@ -101,7 +102,7 @@ internal static class ParametersResolver
                 }
                 if (string.Equals(path, "shutdown.drainTimeout", StringComparison.OrdinalIgnoreCase))
                 {
-                    if (!Durations.TryParse(entry.Value, out drainTimeout))
+                    if (!ConfigValueParser.TryParseDuration(entry.Value, out drainTimeout))
                     {
                         errors.Add($"{entry.Key}: '{entry.Value}' is not a duration (e.g. 10s)");
                     }
