@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Slotgate.Controller.Tests.Schemas;
 
 namespace Slotgate.Controller.Tests.ApiServer;
 
@@ -95,28 +96,13 @@ internal sealed partial class ObjectStore
         }
     }
 
-    private static void RemoveNulls(JsonNode? node)
+    private static void RemoveNulls(JsonNode? node) => JsonTree.ForEachObject(node, static o =>
     {
-        switch (node)
+        foreach (string name in o.Where(p => p.Value is null).Select(p => p.Key).ToList())
         {
-            case JsonObject o:
-                foreach (string name in o.Where(p => p.Value is null).Select(p => p.Key).ToList())
-                {
-                    o.Remove(name);
-                }
-                foreach ((_, JsonNode? value) in o)
-                {
-                    RemoveNulls(value);
-                }
-                break;
-            case JsonArray a:
-                foreach (JsonNode? item in a)
-                {
-                    RemoveNulls(item);
-                }
-                break;
+            o.Remove(name);
         }
-    }
+    });
 
     private static void CheckResourceVersion(ResourceType type, string name, JsonObject old, JsonObject proposed)
     {

@@ -55,80 +55,80 @@ public sealed class CelProgram
         {
             case CelIdent ident when !variables.Contains(ident.Name):
                 throw new CelParseException($"undeclared reference to '{ident.Name}'");
+            case CelCall call when !CelFunctions.IsKnown(call.Function, call.Target is not null):
+                throw new CelParseException($"undeclared function '{call.Function}'{(call.Target is null ? "" : " with a receiver")}");
+        }
+        foreach ((CelExpr child, string? bound) in Children(expr))
+        {
+            Check(child, bound is null ? variables : [.. variables, bound]);
+        }
+    }
+
+    private static bool References(CelExpr expr, string name) => expr is CelIdent ident
+        ? ident.Name == name
+        : Children(expr).Any(c => c.Bound != name && References(c.Child, name));
+
+    /// <summary>
+    /// The direct subexpressions of <paramref name="expr"/>, in source order; <c>Bound</c> names the variable a
+    /// comprehension binds for its predicate and transform (which shadows an outer name), null elsewhere.
+    /// </summary>
+    private static IEnumerable<(CelExpr Child, string? Bound)> Children(CelExpr expr)
+    {
+        switch (expr)
+        {
             case CelSelect select:
-                Check(select.Operand, variables);
+                yield return (select.Operand, null);
                 break;
             case CelIndex index:
-                Check(index.Operand, variables);
-                Check(index.Index, variables);
+                yield return (index.Operand, null);
+                yield return (index.Index, null);
                 break;
             case CelCall call:
-                if (!CelFunctions.IsKnown(call.Function, call.Target is not null))
-                {
-                    throw new CelParseException($"undeclared function '{call.Function}'{(call.Target is null ? "" : " with a receiver")}");
-                }
                 if (call.Target is not null)
                 {
-                    Check(call.Target, variables);
+                    yield return (call.Target, null);
                 }
                 foreach (CelExpr argument in call.Arguments)
                 {
-                    Check(argument, variables);
+                    yield return (argument, null);
                 }
                 break;
             case CelListLiteral list:
                 foreach (CelExpr item in list.Items)
                 {
-                    Check(item, variables);
+                    yield return (item, null);
                 }
                 break;
             case CelMapLiteral map:
                 foreach ((CelExpr key, CelExpr value) in map.Entries)
                 {
-                    Check(key, variables);
-                    Check(value, variables);
+                    yield return (key, null);
+                    yield return (value, null);
                 }
                 break;
             case CelUnary unary:
-                Check(unary.Operand, variables);
+                yield return (unary.Operand, null);
                 break;
             case CelBinary binary:
-                Check(binary.Left, variables);
-                Check(binary.Right, variables);
+                yield return (binary.Left, null);
+                yield return (binary.Right, null);
                 break;
             case CelConditional conditional:
-                Check(conditional.Condition, variables);
-                Check(conditional.WhenTrue, variables);
-                Check(conditional.WhenFalse, variables);
+                yield return (conditional.Condition, null);
+                yield return (conditional.WhenTrue, null);
+                yield return (conditional.WhenFalse, null);
                 break;
             case CelComprehension comprehension:
-                Check(comprehension.Range, variables);
-                string[] inner = [.. variables, comprehension.Variable];
+                yield return (comprehension.Range, null);
                 if (comprehension.Predicate is not null)
                 {
-                    Check(comprehension.Predicate, inner);
+                    yield return (comprehension.Predicate, comprehension.Variable);
                 }
                 if (comprehension.Transform is not null)
                 {
-                    Check(comprehension.Transform, inner);
+                    yield return (comprehension.Transform, comprehension.Variable);
                 }
                 break;
         }
     }
-
-    private static bool References(CelExpr expr, string name) => expr switch
-    {
-        CelIdent ident => ident.Name == name,
-        CelSelect select => References(select.Operand, name),
-        CelIndex index => References(index.Operand, name) || References(index.Index, name),
-        CelCall call => (call.Target is not null && References(call.Target, name)) || call.Arguments.Any(a => References(a, name)),
-        CelListLiteral list => list.Items.Any(i => References(i, name)),
-        CelMapLiteral map => map.Entries.Any(e => References(e.Key, name) || References(e.Value, name)),
-        CelUnary unary => References(unary.Operand, name),
-        CelBinary binary => References(binary.Left, name) || References(binary.Right, name),
-        CelConditional c => References(c.Condition, name) || References(c.WhenTrue, name) || References(c.WhenFalse, name),
-        CelComprehension c => References(c.Range, name)
-            || (c.Variable != name && ((c.Predicate is not null && References(c.Predicate, name)) || (c.Transform is not null && References(c.Transform, name)))),
-        _ => false,
-    };
 }
