@@ -72,63 +72,19 @@ public sealed class CelProgram
     /// The direct subexpressions of <paramref name="expr"/>, in source order; <c>Bound</c> names the variable a
     /// comprehension binds for its predicate and transform (which shadows an outer name), null elsewhere.
     /// </summary>
-    private static IEnumerable<(CelExpr Child, string? Bound)> Children(CelExpr expr)
+    private static IEnumerable<(CelExpr Child, string? Bound)> Children(CelExpr expr) => expr switch
     {
-        switch (expr)
-        {
-            case CelSelect select:
-                yield return (select.Operand, null);
-                break;
-            case CelIndex index:
-                yield return (index.Operand, null);
-                yield return (index.Index, null);
-                break;
-            case CelCall call:
-                if (call.Target is not null)
-                {
-                    yield return (call.Target, null);
-                }
-                foreach (CelExpr argument in call.Arguments)
-                {
-                    yield return (argument, null);
-                }
-                break;
-            case CelListLiteral list:
-                foreach (CelExpr item in list.Items)
-                {
-                    yield return (item, null);
-                }
-                break;
-            case CelMapLiteral map:
-                foreach ((CelExpr key, CelExpr value) in map.Entries)
-                {
-                    yield return (key, null);
-                    yield return (value, null);
-                }
-                break;
-            case CelUnary unary:
-                yield return (unary.Operand, null);
-                break;
-            case CelBinary binary:
-                yield return (binary.Left, null);
-                yield return (binary.Right, null);
-                break;
-            case CelConditional conditional:
-                yield return (conditional.Condition, null);
-                yield return (conditional.WhenTrue, null);
-                yield return (conditional.WhenFalse, null);
-                break;
-            case CelComprehension comprehension:
-                yield return (comprehension.Range, null);
-                if (comprehension.Predicate is not null)
-                {
-                    yield return (comprehension.Predicate, comprehension.Variable);
-                }
-                if (comprehension.Transform is not null)
-                {
-                    yield return (comprehension.Transform, comprehension.Variable);
-                }
-                break;
-        }
-    }
+        CelSelect select => Free(select.Operand),
+        CelIndex index => Free(index.Operand, index.Index),
+        CelCall call => Free([.. call.Target is null ? [] : new[] { call.Target }, .. call.Arguments]),
+        CelListLiteral list => Free([.. list.Items]),
+        CelMapLiteral map => Free([.. map.Entries.SelectMany(e => new[] { e.Key, e.Value })]),
+        CelUnary unary => Free(unary.Operand),
+        CelBinary binary => Free(binary.Left, binary.Right),
+        CelConditional conditional => Free(conditional.Condition, conditional.WhenTrue, conditional.WhenFalse),
+        CelComprehension c => [(c.Range, null), .. new[] { c.Predicate, c.Transform }.OfType<CelExpr>().Select(e => (e, (string?)c.Variable))],
+        _ => [],
+    };
+
+    private static IEnumerable<(CelExpr Child, string? Bound)> Free(params CelExpr[] children) => children.Select(c => (c, (string?)null));
 }
