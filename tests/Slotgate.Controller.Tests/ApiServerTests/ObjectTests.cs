@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
-using Slotgate.Controller.Tests.ApiServer;
 
 namespace Slotgate.Controller.Tests.ApiServerTests;
 
