@@ -23,16 +23,23 @@ public sealed class LeaderElectionTests(ITestOutputHelper output) : ControllerTe
         return first;
     }
 
+    /// <summary>Stops the leader and waits for replica b to hold the Lease; returns how long that took.</summary>
+    private async Task<TimeSpan> StopAndTakeOverAsync(CancellationTokenSource leader, string because)
+    {
+        await StopControllerAsync(leader);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await EventuallyAsync(() => Holder() == "slotgate-controller-b", because);
+        Output.WriteLine($"take-over after {clock.Elapsed.TotalSeconds:F2}s");
+        return clock.Elapsed;
+    }
+
     [Fact]
     public async Task TwoReplicas_LeaderStopsWithoutReleasing_OtherTakesOverWithinTheLeaseDuration()
     {
         CancellationTokenSource first = await TwoReplicasAsync(releaseOnStop: false);
 
-        await StopControllerAsync(first);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        await EventuallyAsync(() => Holder() == "slotgate-controller-b", "replica b takes the Lease over");
-        Output.WriteLine($"take-over after {clock.Elapsed.TotalSeconds:F2}s");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2 + 2.5), $"take-over took {clock.Elapsed.TotalSeconds:F1}s for a 2s lease");
+        TimeSpan takeOver = await StopAndTakeOverAsync(first, "replica b takes the Lease over");
+        Assert.True(takeOver < TimeSpan.FromSeconds(2 + 2.5), $"take-over took {takeOver.TotalSeconds:F1}s for a 2s lease");
 
         // The new leader reconciles: a change made after the take-over is picked up.
         SetReadyReplicas("redis-waypoint", 1);
@@ -46,12 +53,9 @@ public sealed class LeaderElectionTests(ITestOutputHelper output) : ControllerTe
     {
         CancellationTokenSource first = await TwoReplicasAsync(releaseOnStop: true);
 
-        await StopControllerAsync(first);
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        await EventuallyAsync(() => Holder() == "slotgate-controller-b", "replica b takes the released Lease");
-        Output.WriteLine($"take-over after {clock.Elapsed.TotalSeconds:F2}s");
+        TimeSpan takeOver = await StopAndTakeOverAsync(first, "replica b takes the released Lease");
         // Well before the 2s lease would have run out: at b's next retry.
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1.8), $"take-over took {clock.Elapsed.TotalSeconds:F1}s");
+        Assert.True(takeOver < TimeSpan.FromSeconds(1.8), $"take-over took {takeOver.TotalSeconds:F1}s");
 
         SetReadyReplicas("redis-waypoint", 1);
         await GatewayConditionAsync("Programmed", "True");

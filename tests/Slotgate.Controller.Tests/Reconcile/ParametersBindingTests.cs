@@ -7,18 +7,7 @@ namespace Slotgate.Controller.Tests.Reconcile;
 /// <summary>The parameters that shape the pods beyond image and replicas: inboundBinding, drainDelay, trustedProxies.</summary>
 public sealed class ParametersBindingTests
 {
-    private static readonly ParametersRefInput Ref = new("", "ConfigMap", "slotgate-params", "slotgate-system");
-
-    private static ClusterSnapshot WithParameters(Dictionary<string, string> data) => Scenario.Snapshot() with
-    {
-        Classes = [Scenario.Class(Ref)],
-        ParameterConfigMaps = new Dictionary<ObjectKey, IReadOnlyDictionary<string, string>>
-        {
-            [new ObjectKey("slotgate-system", "slotgate-params")] = data,
-        },
-    };
-
-    private static GatewayPlan Plan(Dictionary<string, string> data) => Assert.Single(new Reconciler().Reconcile(WithParameters(data)).Gateways);
+    private static GatewayPlan Plan(Dictionary<string, string> data) => Assert.Single(new Reconciler().Reconcile(Scenario.WithParameters(data)).Gateways);
 
     [Fact]
     public void Reconcile_InboundBindingProxy_AnnotationListenerAndPorts()
@@ -86,7 +75,7 @@ public sealed class ParametersBindingTests
     [InlineData("settings.proxyProtocol.listen.0", "0.0.0.0:1", "use the parameter inboundBinding")]
     public void Resolve_InvalidValue_InvalidParametersNamingIt(string key, string value, string expected)
     {
-        var snapshot = WithParameters(new() { [key] = value });
+        var snapshot = Scenario.WithParameters(new() { [key] = value });
 
         GatewayClassResult result = Assert.Single(new Reconciler().Reconcile(snapshot).Classes);
 

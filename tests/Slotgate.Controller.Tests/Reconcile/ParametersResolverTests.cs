@@ -5,21 +5,10 @@ namespace Slotgate.Controller.Tests.Reconcile;
 
 public sealed class ParametersResolverTests
 {
-    private static readonly ParametersRefInput Ref = new("", "ConfigMap", "slotgate-params", "slotgate-system");
-
-    private static ClusterSnapshot WithParameters(Dictionary<string, string> data) => Scenario.Snapshot() with
-    {
-        Classes = [Scenario.Class(Ref)],
-        ParameterConfigMaps = new Dictionary<ObjectKey, IReadOnlyDictionary<string, string>>
-        {
-            [new ObjectKey("slotgate-system", "slotgate-params")] = data,
-        },
-    };
-
     [Fact]
     public void Reconcile_ParametersConfigMap_ImageReplicasAndSettingsApplied()
     {
-        var snapshot = WithParameters(new()
+        var snapshot = Scenario.WithParameters(new()
         {
             ["image"] = "registry.example/slotgate:0.1",
             ["replicas"] = "3",
@@ -41,7 +30,7 @@ public sealed class ParametersResolverTests
     [Fact]
     public void Reconcile_ParametersConfigMapMissing_ClassAndGatewayNotAccepted()
     {
-        var snapshot = Scenario.Snapshot() with { Classes = [Scenario.Class(Ref)] };
+        var snapshot = Scenario.Snapshot() with { Classes = [Scenario.Class(Scenario.ParametersRef)] };
 
         ReconcilePlan result = new Reconciler().Reconcile(snapshot);
 
@@ -55,7 +44,7 @@ public sealed class ParametersResolverTests
     [Fact]
     public void Resolve_BadReplicasAndUnknownKey_BothReported()
     {
-        var snapshot = WithParameters(new() { ["replicas"] = "many", ["imag"] = "x" });
+        var snapshot = Scenario.WithParameters(new() { ["replicas"] = "many", ["imag"] = "x" });
 
         (SlotgateParameters? parameters, string? error) = ParametersResolver.Resolve(snapshot.Classes[0], snapshot);
 

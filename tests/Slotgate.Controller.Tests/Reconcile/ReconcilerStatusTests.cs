@@ -8,8 +8,6 @@ public sealed class ReconcilerStatusTests
 {
     private static readonly Reconciler Reconciler = new();
 
-    private static Condition ConditionOf(IReadOnlyList<Condition> conditions, string type) => Assert.Single(conditions, c => c.Type == type);
-
     [Fact]
     public void Reconcile_TwoTcpListenersOnOnePort_BothHostnameConflictedAndGatewayNotAccepted()
     {
@@ -22,13 +20,13 @@ public sealed class ReconcilerStatusTests
 
         foreach (ListenerStatusResult listener in plan.Status.Listeners)
         {
-            Assert.Equal((true, "HostnameConflict"), (ConditionOf(listener.Conditions, "Conflicted").Status, ConditionOf(listener.Conditions, "Conflicted").Reason));
-            Assert.False(ConditionOf(listener.Conditions, "Accepted").Status);
+            Assert.Equal((true, "HostnameConflict"), (Scenario.ConditionOf(listener.Conditions, "Conflicted").Status, Scenario.ConditionOf(listener.Conditions, "Conflicted").Reason));
+            Assert.False(Scenario.ConditionOf(listener.Conditions, "Accepted").Status);
         }
-        Condition accepted = ConditionOf(plan.Status.Conditions, "Accepted");
+        Condition accepted = Scenario.ConditionOf(plan.Status.Conditions, "Accepted");
         Assert.Equal((false, "ListenersNotValid"), (accepted.Status, accepted.Reason));
         Assert.Equal(0, plan.Deployment.Spec.Replicas);
-        Assert.Equal("NoMatchingParent", ConditionOf(Assert.Single(plan.RouteParents).Conditions, "Accepted").Reason);
+        Assert.Equal("NoMatchingParent", Scenario.ConditionOf(Assert.Single(plan.RouteParents).Conditions, "Accepted").Reason);
     }
 
     [Fact]
@@ -41,10 +39,10 @@ public sealed class ReconcilerStatusTests
 
         GatewayPlan plan = Assert.Single(Reconciler.Reconcile(snapshot).Gateways);
 
-        Assert.Equal("ProtocolConflict", ConditionOf(plan.Status.Listeners.Single(l => l.Name == "tcp-shared").Conditions, "Conflicted").Reason);
-        Assert.Equal("ProtocolConflict", ConditionOf(plan.Status.Listeners.Single(l => l.Name == "web").Conditions, "Conflicted").Reason);
-        Assert.False(ConditionOf(plan.Status.Listeners.Single(l => l.Name == "redis").Conditions, "Conflicted").Status);
-        Condition accepted = ConditionOf(plan.Status.Conditions, "Accepted");
+        Assert.Equal("ProtocolConflict", Scenario.ConditionOf(plan.Status.Listeners.Single(l => l.Name == "tcp-shared").Conditions, "Conflicted").Reason);
+        Assert.Equal("ProtocolConflict", Scenario.ConditionOf(plan.Status.Listeners.Single(l => l.Name == "web").Conditions, "Conflicted").Reason);
+        Assert.False(Scenario.ConditionOf(plan.Status.Listeners.Single(l => l.Name == "redis").Conditions, "Conflicted").Status);
+        Condition accepted = Scenario.ConditionOf(plan.Status.Conditions, "Accepted");
         Assert.Equal((true, "ListenersNotValid"), (accepted.Status, accepted.Reason));
         Assert.Contains("tcp-shared (ProtocolConflict)", accepted.Message, StringComparison.Ordinal);
         Assert.Equal([7000, 9090, 15008], plan.Service.Spec.Ports.Select(p => p.Port).Order());
@@ -61,7 +59,7 @@ public sealed class ReconcilerStatusTests
         GatewayStatusResult status = Assert.Single(Reconciler.Reconcile(snapshot).Gateways).Status;
 
         Assert.Equal(["redis-waypoint.default.svc.cluster.local"], status.Hostnames);
-        Assert.Equal((false, "Pending"), (ConditionOf(status.Conditions, "Programmed").Status, ConditionOf(status.Conditions, "Programmed").Reason));
+        Assert.Equal((false, "Pending"), (Scenario.ConditionOf(status.Conditions, "Programmed").Status, Scenario.ConditionOf(status.Conditions, "Programmed").Reason));
     }
 
     [Theory]
@@ -88,11 +86,11 @@ public sealed class ReconcilerStatusTests
 
         GatewayStatusResult status = Reconciler.ApplyFailed(plan, 3, "applying Deployment default/redis-waypoint failed: 422 Invalid: spec.template: bad");
 
-        Condition programmed = ConditionOf(status.Conditions, "Programmed");
+        Condition programmed = Scenario.ConditionOf(status.Conditions, "Programmed");
         Assert.Equal((false, "Invalid"), (programmed.Status, programmed.Reason));
         Assert.Contains("422 Invalid: spec.template: bad", programmed.Message, StringComparison.Ordinal);
-        Assert.All(status.Listeners, l => Assert.False(ConditionOf(l.Conditions, "Programmed").Status));
-        Assert.True(ConditionOf(status.Conditions, "Accepted").Status);
+        Assert.All(status.Listeners, l => Assert.False(Scenario.ConditionOf(l.Conditions, "Programmed").Status));
+        Assert.True(Scenario.ConditionOf(status.Conditions, "Accepted").Status);
     }
 
     [Fact]

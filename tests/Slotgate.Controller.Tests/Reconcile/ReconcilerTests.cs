@@ -8,8 +8,6 @@ public sealed class ReconcilerTests
 {
     private static readonly Reconciler Reconciler = new();
 
-    private static Condition ConditionOf(IReadOnlyList<Condition> conditions, string type) => Assert.Single(conditions, c => c.Type == type);
-
     [Fact]
     public void Reconcile_CommonScenario_DesiredObjectsAreAWaypoint()
     {
@@ -63,13 +61,13 @@ public sealed class ReconcilerTests
         GatewayStatusResult status = Assert.Single(result.Gateways).Status;
 
         Assert.Equal(["redis-waypoint.default.svc.cluster.local"], status.Hostnames);
-        Assert.True(ConditionOf(status.Conditions, "Accepted").Status);
-        Assert.True(ConditionOf(status.Conditions, "Programmed").Status);
+        Assert.True(Scenario.ConditionOf(status.Conditions, "Accepted").Status);
+        Assert.True(Scenario.ConditionOf(status.Conditions, "Programmed").Status);
         Assert.All(status.Conditions, c => Assert.Equal(3, c.ObservedGeneration));
         var listener = Assert.Single(status.Listeners);
         Assert.Equal(("redis", 1), (listener.Name, listener.AttachedRoutes));
         Assert.All(listener.Conditions.Where(c => c.Type != "Conflicted"), c => Assert.True(c.Status, c.Type));
-        Assert.Equal((false, "NoConflicts"), (ConditionOf(listener.Conditions, "Conflicted").Status, ConditionOf(listener.Conditions, "Conflicted").Reason));
+        Assert.Equal((false, "NoConflicts"), (Scenario.ConditionOf(listener.Conditions, "Conflicted").Status, Scenario.ConditionOf(listener.Conditions, "Conflicted").Reason));
         Assert.True(Assert.Single(result.Classes).Accepted.Status);
         var route = Assert.Single(result.RouteParents);
         Assert.All(route.Conditions, c => Assert.True(c.Status, c.Message));
@@ -81,10 +79,10 @@ public sealed class ReconcilerTests
         GatewayStatusResult status = Assert.Single(Reconciler.Reconcile(Scenario.Snapshot(readyReplicas: 0)).Gateways).Status;
 
         Assert.Empty(status.Hostnames);
-        Condition programmed = ConditionOf(status.Conditions, "Programmed");
+        Condition programmed = Scenario.ConditionOf(status.Conditions, "Programmed");
         Assert.False(programmed.Status);
         Assert.Equal("Pending", programmed.Reason);
-        Assert.True(ConditionOf(status.Conditions, "Accepted").Status);
+        Assert.True(Scenario.ConditionOf(status.Conditions, "Accepted").Status);
     }
 
     [Fact]
@@ -119,12 +117,12 @@ public sealed class ReconcilerTests
         var route = Assert.Single(result.RouteParents);
         GatewayPlan plan = Assert.Single(result.Gateways);
 
-        Condition resolved = ConditionOf(route.Conditions, "ResolvedRefs");
+        Condition resolved = Scenario.ConditionOf(route.Conditions, "ResolvedRefs");
         Assert.Equal((false, "RefNotPermitted"), (resolved.Status, resolved.Reason));
-        Assert.True(ConditionOf(route.Conditions, "Accepted").Status);
+        Assert.True(Scenario.ConditionOf(route.Conditions, "Accepted").Status);
         Assert.Empty(plan.Seeds);
         Assert.Equal(0, plan.Deployment.Spec.Replicas);
-        Assert.False(ConditionOf(plan.Status.Conditions, "Programmed").Status);
+        Assert.False(Scenario.ConditionOf(plan.Status.Conditions, "Programmed").Status);
         Assert.Empty(plan.Status.Hostnames);
     }
 
@@ -135,7 +133,7 @@ public sealed class ReconcilerTests
 
         var route = Assert.Single(Reconciler.Reconcile(snapshot).RouteParents);
 
-        Assert.Equal("RefNotPermitted", ConditionOf(route.Conditions, "ResolvedRefs").Reason);
+        Assert.Equal("RefNotPermitted", Scenario.ConditionOf(route.Conditions, "ResolvedRefs").Reason);
     }
 
     [Fact]
@@ -168,7 +166,7 @@ public sealed class ReconcilerTests
         ReconcilePlan result = Reconciler.Reconcile(snapshot);
 
         var route = Assert.Single(result.RouteParents);
-        Condition accepted = ConditionOf(route.Conditions, "Accepted");
+        Condition accepted = Scenario.ConditionOf(route.Conditions, "Accepted");
         Assert.Equal((false, "NotAllowedByListeners"), (accepted.Status, accepted.Reason));
         GatewayPlan plan = Assert.Single(result.Gateways);
         Assert.Empty(plan.Seeds);
@@ -193,8 +191,8 @@ public sealed class ReconcilerTests
 
         var parents = Reconciler.Reconcile(snapshot).RouteParents;
 
-        Assert.True(ConditionOf(parents.Single(p => p.Route.Namespace == "team-a").Conditions, "Accepted").Status);
-        Assert.False(ConditionOf(parents.Single(p => p.Route.Namespace == "team-b").Conditions, "Accepted").Status);
+        Assert.True(Scenario.ConditionOf(parents.Single(p => p.Route.Namespace == "team-a").Conditions, "Accepted").Status);
+        Assert.False(Scenario.ConditionOf(parents.Single(p => p.Route.Namespace == "team-b").Conditions, "Accepted").Status);
     }
 
     [Fact]
@@ -204,7 +202,7 @@ public sealed class ReconcilerTests
 
         ReconcilePlan result = Reconciler.Reconcile(snapshot);
 
-        Condition resolved = ConditionOf(Assert.Single(result.RouteParents).Conditions, "ResolvedRefs");
+        Condition resolved = Scenario.ConditionOf(Assert.Single(result.RouteParents).Conditions, "ResolvedRefs");
         Assert.Equal((false, "BackendNotFound"), (resolved.Status, resolved.Reason));
         Assert.Contains("external-redis/redis-typo", resolved.Message, StringComparison.Ordinal);
         Assert.Equal(0, Assert.Single(result.Gateways).Deployment.Spec.Replicas);
@@ -215,7 +213,7 @@ public sealed class ReconcilerTests
     {
         var snapshot = Scenario.Snapshot() with { Routes = [Scenario.Route(port: 6379)] };
 
-        Condition resolved = ConditionOf(Assert.Single(Reconciler.Reconcile(snapshot).RouteParents).Conditions, "ResolvedRefs");
+        Condition resolved = Scenario.ConditionOf(Assert.Single(Reconciler.Reconcile(snapshot).RouteParents).Conditions, "ResolvedRefs");
 
         Assert.Equal("BackendNotFound", resolved.Reason);
         Assert.Contains("no port 6379", resolved.Message, StringComparison.Ordinal);
@@ -229,7 +227,7 @@ public sealed class ReconcilerTests
 
         ReconcilePlan result = Reconciler.Reconcile(snapshot);
 
-        Condition resolved = ConditionOf(Assert.Single(result.RouteParents).Conditions, "ResolvedRefs");
+        Condition resolved = Scenario.ConditionOf(Assert.Single(result.RouteParents).Conditions, "ResolvedRefs");
         Assert.False(resolved.Status);
         Assert.Contains("behind waypoint", resolved.Message, StringComparison.Ordinal);
         Assert.Empty(Assert.Single(result.Gateways).Seeds);
@@ -242,7 +240,7 @@ public sealed class ReconcilerTests
 
         var parent = Assert.Single(Reconciler.Reconcile(Scenario.Snapshot() with { Routes = [route] }).RouteParents);
 
-        Assert.Equal("InvalidKind", ConditionOf(parent.Conditions, "ResolvedRefs").Reason);
+        Assert.Equal("InvalidKind", Scenario.ConditionOf(parent.Conditions, "ResolvedRefs").Reason);
     }
 
     [Fact]
@@ -251,7 +249,7 @@ public sealed class ReconcilerTests
         var parent = new ParentRefInput(null, null, null, "redis-waypoint", "memcached", null);
         var snapshot = Scenario.Snapshot() with { Routes = [Scenario.Route(parent: parent)] };
 
-        Condition accepted = ConditionOf(Assert.Single(Reconciler.Reconcile(snapshot).RouteParents).Conditions, "Accepted");
+        Condition accepted = Scenario.ConditionOf(Assert.Single(Reconciler.Reconcile(snapshot).RouteParents).Conditions, "Accepted");
 
         Assert.Equal((false, "NoMatchingParent"), (accepted.Status, accepted.Reason));
     }
@@ -265,7 +263,7 @@ public sealed class ReconcilerTests
         ReconcilePlan result = Reconciler.Reconcile(snapshot);
 
         Assert.Empty(result.RouteParents);
-        Assert.Equal("Pending", ConditionOf(Assert.Single(result.Gateways).Status.Conditions, "Programmed").Reason);
+        Assert.Equal("Pending", Scenario.ConditionOf(Assert.Single(result.Gateways).Status.Conditions, "Programmed").Reason);
     }
 
     [Fact]
@@ -277,9 +275,9 @@ public sealed class ReconcilerTests
 
         Assert.Equal([7000, 9090, 15008], plan.Service.Spec.Ports.Select(p => p.Port).Order());
         var web = plan.Status.Listeners.Single(l => l.Name == "web");
-        Assert.Equal("UnsupportedProtocol", ConditionOf(web.Conditions, "Accepted").Reason);
-        Assert.Equal("ListenersNotValid", ConditionOf(plan.Status.Conditions, "Accepted").Reason);
-        Assert.True(ConditionOf(plan.Status.Conditions, "Accepted").Status);
+        Assert.Equal("UnsupportedProtocol", Scenario.ConditionOf(web.Conditions, "Accepted").Reason);
+        Assert.Equal("ListenersNotValid", Scenario.ConditionOf(plan.Status.Conditions, "Accepted").Reason);
+        Assert.True(Scenario.ConditionOf(plan.Status.Conditions, "Accepted").Status);
     }
 
     [Fact]
@@ -289,7 +287,7 @@ public sealed class ReconcilerTests
 
         GatewayPlan plan = Assert.Single(Reconciler.Reconcile(snapshot).Gateways);
 
-        Condition accepted = ConditionOf(plan.Status.Conditions, "Accepted");
+        Condition accepted = Scenario.ConditionOf(plan.Status.Conditions, "Accepted");
         Assert.Equal((false, "ListenersNotValid"), (accepted.Status, accepted.Reason));
         Assert.Equal(0, plan.Deployment.Spec.Replicas);
     }

@@ -1,4 +1,5 @@
 using Slotgate.Controller.Model;
+using Slotgate.Controller.Reconcile;
 
 namespace Slotgate.Controller.Tests.Reconcile;
 
@@ -44,4 +45,20 @@ internal static class Scenario
         ],
         ReadyReplicas = new Dictionary<ObjectKey, int> { [GatewayKey] = readyReplicas },
     };
+
+    /// <summary>A GatewayClass parametersRef to the ConfigMap <c>slotgate-system/slotgate-params</c>.</summary>
+    public static readonly ParametersRefInput ParametersRef = new("", "ConfigMap", "slotgate-params", "slotgate-system");
+
+    /// <summary>The scenario with its class pointing at <see cref="ParametersRef"/>, which holds <paramref name="data"/>.</summary>
+    public static ClusterSnapshot WithParameters(Dictionary<string, string> data) => Snapshot() with
+    {
+        Classes = [Class(ParametersRef)],
+        ParameterConfigMaps = new Dictionary<ObjectKey, IReadOnlyDictionary<string, string>>
+        {
+            [new ObjectKey("slotgate-system", "slotgate-params")] = data,
+        },
+    };
+
+    /// <summary>The one condition of <paramref name="type"/> in a status.</summary>
+    public static Condition ConditionOf(IReadOnlyList<Condition> conditions, string type) => Assert.Single(conditions, c => c.Type == type);
 }

@@ -41,29 +41,19 @@ public sealed class CoreSchemaLoaderTests : IDisposable
         Assert.Contains("kubernetes-models 4.3.0 is installed", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Load_FileOfAnotherShape_ThrowsNamingTheFile()
+    /// <summary>A definition file that is not <c>const schema = {JSON};</c>, or whose literal is not JSON, fails the load.</summary>
+    [Theory]
+    [InlineData("module.exports = require('./somewhere-else');\n", "IoK8sApiCoreV1Odd.js")]
+    [InlineData("const schema = {\n    type: 'object'\n};\nfunction addSchema() {\n    (0, validate_1.register)(\"io.k8s.api.core.v1.Odd\", schema);\n}\n", "not JSON")]
+    public void Load_FileOfAnotherShapeOrNotJson_ThrowsNamingTheFile(string content, string reason)
     {
         WritePackage(CoreSchemas.PackageVersion);
-        File.WriteAllText(Path.Combine(_directory, "kubernetes-models", "_schemas", "IoK8sApiCoreV1Odd.js"),
-            "module.exports = require('./somewhere-else');\n");
+        File.WriteAllText(Path.Combine(_directory, "kubernetes-models", "_schemas", "IoK8sApiCoreV1Odd.js"), content);
 
         var error = Assert.Throws<InvalidOperationException>(() => CoreSchemas.Load(_directory));
 
         Assert.Contains("IoK8sApiCoreV1Odd.js", error.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Load_SchemaLiteralNotJson_ThrowsNamingTheFile()
-    {
-        WritePackage(CoreSchemas.PackageVersion);
-        File.WriteAllText(Path.Combine(_directory, "kubernetes-models", "_schemas", "IoK8sApiCoreV1Odd.js"),
-            "const schema = {\n    type: 'object'\n};\nfunction addSchema() {\n    (0, validate_1.register)(\"io.k8s.api.core.v1.Odd\", schema);\n}\n");
-
-        var error = Assert.Throws<InvalidOperationException>(() => CoreSchemas.Load(_directory));
-
-        Assert.Contains("IoK8sApiCoreV1Odd.js", error.Message, StringComparison.Ordinal);
-        Assert.Contains("not JSON", error.Message, StringComparison.Ordinal);
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
     }
 
     private void WritePackage(string version)

@@ -87,27 +87,21 @@ public sealed class CoreSchemaTests
         Assert.Contains(Validator.Validate(deployment), e => e.StartsWith("spec.template.spec.containers[1]: Duplicate value", StringComparison.Ordinal));
     }
 
+    /// <summary>A probe port is an int-or-string; a resource request is a quantity (a string or a number).</summary>
     [Theory]
-    [InlineData("\"admin\"", true)]
-    [InlineData("9090", true)]
-    [InlineData("true", false)]
-    public void Validate_ProbePortIntOrString_OnlyIntegerOrStringAccepted(string port, bool accepted)
+    [InlineData("readinessProbe.httpGet.port", "\"admin\"", true)]
+    [InlineData("readinessProbe.httpGet.port", "9090", true)]
+    [InlineData("readinessProbe.httpGet.port", "true", false)]
+    [InlineData("resources.requests.cpu", "\"250m\"", true)]
+    [InlineData("resources.requests.cpu", "\"1.5Gi\"", true)]
+    [InlineData("resources.requests.cpu", "2", true)]
+    [InlineData("resources.requests.cpu", "\"lots\"", false)]
+    public void Validate_ProbePortAndResourceQuantity_OnlyTheirFormatAccepted(string path, string value, bool accepted)
     {
         JsonObject deployment = Objects.Deployment();
-        Container(deployment)["readinessProbe"]!["httpGet"]!["port"] = JsonNode.Parse(port);
-
-        Assert.Equal(accepted, Validator.Validate(deployment).Count == 0);
-    }
-
-    [Theory]
-    [InlineData("\"250m\"", true)]
-    [InlineData("\"1.5Gi\"", true)]
-    [InlineData("2", true)]
-    [InlineData("\"lots\"", false)]
-    public void Validate_ResourceQuantity_CheckedAsAQuantity(string quantity, bool accepted)
-    {
-        JsonObject deployment = Objects.Deployment();
-        Container(deployment)["resources"]!["requests"]!["cpu"] = JsonNode.Parse(quantity);
+        string[] fields = path.Split('.');
+        JsonNode parent = fields[..^1].Aggregate((JsonNode)Container(deployment), (node, field) => node[field]!);
+        parent[fields[^1]] = JsonNode.Parse(value);
 
         Assert.Equal(accepted, Validator.Validate(deployment).Count == 0);
     }

@@ -136,24 +136,7 @@ internal sealed partial class CoreSchemas
     /// Touches every node once: a parsed JsonObject builds its property table on first access, which is not safe to
     /// race, and the validator is shared by tests running in parallel.
     /// </summary>
-    internal static void Materialize(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject obj:
-                foreach ((_, JsonNode? child) in obj)
-                {
-                    Materialize(child);
-                }
-                break;
-            case JsonArray array:
-                foreach (JsonNode? child in array)
-                {
-                    Materialize(child);
-                }
-                break;
-        }
-    }
+    internal static void Materialize(JsonNode? node) => JsonTree.ForEachObject(node, static _ => { });
 
     private static (string Name, JsonObject Schema) ParseFile(string file)
     {

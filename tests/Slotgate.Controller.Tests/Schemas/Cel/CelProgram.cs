@@ -55,80 +55,36 @@ public sealed class CelProgram
         {
             case CelIdent ident when !variables.Contains(ident.Name):
                 throw new CelParseException($"undeclared reference to '{ident.Name}'");
-            case CelSelect select:
-                Check(select.Operand, variables);
-                break;
-            case CelIndex index:
-                Check(index.Operand, variables);
-                Check(index.Index, variables);
-                break;
-            case CelCall call:
-                if (!CelFunctions.IsKnown(call.Function, call.Target is not null))
-                {
-                    throw new CelParseException($"undeclared function '{call.Function}'{(call.Target is null ? "" : " with a receiver")}");
-                }
-                if (call.Target is not null)
-                {
-                    Check(call.Target, variables);
-                }
-                foreach (CelExpr argument in call.Arguments)
-                {
-                    Check(argument, variables);
-                }
-                break;
-            case CelListLiteral list:
-                foreach (CelExpr item in list.Items)
-                {
-                    Check(item, variables);
-                }
-                break;
-            case CelMapLiteral map:
-                foreach ((CelExpr key, CelExpr value) in map.Entries)
-                {
-                    Check(key, variables);
-                    Check(value, variables);
-                }
-                break;
-            case CelUnary unary:
-                Check(unary.Operand, variables);
-                break;
-            case CelBinary binary:
-                Check(binary.Left, variables);
-                Check(binary.Right, variables);
-                break;
-            case CelConditional conditional:
-                Check(conditional.Condition, variables);
-                Check(conditional.WhenTrue, variables);
-                Check(conditional.WhenFalse, variables);
-                break;
-            case CelComprehension comprehension:
-                Check(comprehension.Range, variables);
-                string[] inner = [.. variables, comprehension.Variable];
-                if (comprehension.Predicate is not null)
-                {
-                    Check(comprehension.Predicate, inner);
-                }
-                if (comprehension.Transform is not null)
-                {
-                    Check(comprehension.Transform, inner);
-                }
-                break;
+            case CelCall call when !CelFunctions.IsKnown(call.Function, call.Target is not null):
+                throw new CelParseException($"undeclared function '{call.Function}'{(call.Target is null ? "" : " with a receiver")}");
+        }
+        foreach ((CelExpr child, string? bound) in Children(expr))
+        {
+            Check(child, bound is null ? variables : [.. variables, bound]);
         }
     }
 
-    private static bool References(CelExpr expr, string name) => expr switch
+    private static bool References(CelExpr expr, string name) => expr is CelIdent ident
+        ? ident.Name == name
+        : Children(expr).Any(c => c.Bound != name && References(c.Child, name));
+
+    /// <summary>
+    /// The direct subexpressions of <paramref name="expr"/>, in source order; <c>Bound</c> names the variable a
+    /// comprehension binds for its predicate and transform (which shadows an outer name), null elsewhere.
+    /// </summary>
+    private static IEnumerable<(CelExpr Child, string? Bound)> Children(CelExpr expr) => expr switch
     {
-        CelIdent ident => ident.Name == name,
-        CelSelect select => References(select.Operand, name),
-        CelIndex index => References(index.Operand, name) || References(index.Index, name),
-        CelCall call => (call.Target is not null && References(call.Target, name)) || call.Arguments.Any(a => References(a, name)),
-        CelListLiteral list => list.Items.Any(i => References(i, name)),
-        CelMapLiteral map => map.Entries.Any(e => References(e.Key, name) || References(e.Value, name)),
-        CelUnary unary => References(unary.Operand, name),
-        CelBinary binary => References(binary.Left, name) || References(binary.Right, name),
-        CelConditional c => References(c.Condition, name) || References(c.WhenTrue, name) || References(c.WhenFalse, name),
-        CelComprehension c => References(c.Range, name)
-            || (c.Variable != name && ((c.Predicate is not null && References(c.Predicate, name)) || (c.Transform is not null && References(c.Transform, name)))),
-        _ => false,
+        CelSelect select => Free(select.Operand),
+        CelIndex index => Free(index.Operand, index.Index),
+        CelCall call => Free([.. call.Target is null ? [] : new[] { call.Target }, .. call.Arguments]),
+        CelListLiteral list => Free([.. list.Items]),
+        CelMapLiteral map => Free([.. map.Entries.SelectMany(e => new[] { e.Key, e.Value })]),
+        CelUnary unary => Free(unary.Operand),
+        CelBinary binary => Free(binary.Left, binary.Right),
+        CelConditional conditional => Free(conditional.Condition, conditional.WhenTrue, conditional.WhenFalse),
+        CelComprehension c => [(c.Range, null), .. new[] { c.Predicate, c.Transform }.OfType<CelExpr>().Select(e => (e, (string?)c.Variable))],
+        _ => [],
     };
+
+    private static IEnumerable<(CelExpr Child, string? Bound)> Free(params CelExpr[] children) => children.Select(c => (c, (string?)null));
 }
