@@ -8,57 +8,47 @@ using Slotgate.Routing;
 namespace Slotgate.Proxy;
 
 /// <summary>
-/// One client connection. The reader parses pipelined commands, queues each in arrival order and hands it to the
-/// dispatcher; the writer sends replies back strictly in that order as they complete, whichever shard answered
-/// first, flushing once per burst. The number of commands awaiting replies is bounded, so a client that pipelines
-/// faster than the cluster answers is simply not read from until replies drain.
+/// One client connection: its state machine. The read loop parses pipelined commands, queues each in arrival order
+/// with the <see cref="ReplyWriter"/> and hands it to the dispatcher; the writer sends the replies back in that order.
+/// The number of commands awaiting replies is bounded, so a client that pipelines faster than the cluster answers is
+/// simply not read from until replies drain. What the connection carries besides lives in small collaborators, each
+/// created with the session or on first use: who the client is (<see cref="ClientAuthentication"/>), its transaction,
+/// its subscriptions and the output limit of their messages (<see cref="PushOutputLimit"/>), its blocking commands
+/// (<see cref="BlockedCommandTracker"/>) and the shards it wrote to, for WAIT (<see cref="WrittenShards"/>).
 /// </summary>
-internal sealed partial class ClientSession : IReplyTarget
+internal sealed partial class ClientSession
 {
     private readonly IDuplexPipe _transport;
     private readonly CommandDispatcher _dispatcher;
     private readonly ILogger _logger;
     private readonly RequestParser _parser;
     private readonly RequestPool _pool = RequestPool.Shared;
-    private readonly Backend.BatchQueue<ProxyRequest> _replies;
     private readonly PipelineLimit _pendingLimit;
+    private readonly ReplyWriter _writer;
+    private readonly ClientAuthentication _authentication;
+    private readonly PushOutputLimit _pushLimit;
+    private readonly BlockedCommandTracker _blocked = new();
     private volatile bool _closing;
-    private long _pushedBytes;
-    private long _pendingBytes;
     private long _bytesIn; // written by the read loop only
-    private long _bytesOut; // written by whoever holds the write state below
     private long _readAt; // Stopwatch time of the read (or wait) the commands being parsed come from
     private long _lastActivity = Environment.TickCount64;
     private bool _afterPinned;
     private Transaction? _transaction;
-    private List<PinnedForward>? _pinned;
     private Subscriptions? _subscriptions;
-    private List<(int Slot, Cluster.Shard Shard)>? _touched;
-
-    // The write loop's state. While the loop is parked on an event loop waiting for the next reply to write, that
-    // reply's arrival on the same event loop may use it too (TryWriteReply): one thread, never both at once.
-    private BatchWriter _output;
-    private Backend.BatchQueue<ProxyRequest>.Slot[] _batch = [];
-    private int _batchCount;
-    private int _written; // how many of _batch's replies are in _output, in order
-    private bool _unflushed;
-    private bool _broken;
-    private ProxyRequest? _parkedOn;
-    private Transport.EventLoop? _parkedLoop;
-    private int _writtenOnArrival; // replies TryWriteReply took straight from a node's buffer, since the last commit
-    private bool _replied; // a reply to a command was written since the last commit
+    private WrittenShards? _writtenShards;
 
     public ClientSession(IDuplexPipe transport, CommandDispatcher dispatcher, ClientInfo info, ILogger logger)
     {
         _transport = transport;
         _dispatcher = dispatcher;
-        // On the event loops the writer runs on the thread that queued a command: it only registers for that reply.
-        _replies = new Backend.BatchQueue<ProxyRequest>(inlineContinuations: dispatcher.InlineReplies);
         _logger = logger;
         _parser = new RequestParser(dispatcher.Limits);
         Info = info;
         _pendingLimit = new PipelineLimit(dispatcher.MaxPendingCommands);
-        SignOut();
+        _pushLimit = new PushOutputLimit(dispatcher.PubSubOutputBufferLimit);
+        _writer = new ReplyWriter(this, transport.Output, dispatcher, _pendingLimit, _pushLimit);
+        _authentication = new ClientAuthentication(dispatcher.Users, info, _parser);
+        _authentication.SignOut();
     }
 
     public ClientInfo Info { get; }
@@ -67,33 +57,19 @@ internal sealed partial class ClientSession : IReplyTarget
     /// The user this client is authenticated as; null while unauthenticated, and also when authentication is off
     /// (then <see cref="Authenticated"/> is true and nothing is checked).
     /// </summary>
-    public Security.AclUser? User { get; private set; }
+    public Security.AclUser? User => _authentication.User;
 
     /// <summary>False until the client authenticates, when Slotgate has users configured.</summary>
-    public bool Authenticated { get; private set; }
+    public bool Authenticated => _authentication.Authenticated;
 
     /// <summary>The client authenticated as <paramref name="user"/>: its permissions apply from the next command on.</summary>
-    public void SignIn(Security.AclUser user)
-    {
-        User = user;
-        Info.User = user.Name;
-        Authenticated = true;
-        _parser.Unauthenticated = false;
-    }
+    public void SignIn(Security.AclUser user) => _authentication.SignIn(user);
 
     /// <summary>
     /// Back to how a new connection starts (RESET): the user its identity is bound to, else the default user if it
     /// needs no password, else unauthenticated.
     /// </summary>
-    public void SignOut()
-    {
-        Security.UserDirectory users = _dispatcher.Users;
-        Security.AclUser? initial = users.Enabled ? Info.IdentityUser ?? users.InitialUser : null;
-        User = initial;
-        Info.User = initial?.Name ?? Security.UserDirectory.DefaultUserName;
-        Authenticated = !users.Enabled || initial is not null;
-        _parser.Unauthenticated = !Authenticated;
-    }
+    public void SignOut() => _authentication.SignOut();
 
     /// <summary>Every client of this Slotgate (CLIENT LIST, CLIENT KILL).</summary>
     public ClientRegistry Clients => _dispatcher.Clients;
@@ -102,7 +78,7 @@ internal sealed partial class ClientSession : IReplyTarget
     public long BytesIn => Volatile.Read(ref _bytesIn);
 
     /// <summary>Bytes of replies and pushes written to this client so far.</summary>
-    public long BytesOut => Volatile.Read(ref _bytesOut);
+    public long BytesOut => _writer.BytesOut;
 
     /// <summary>This client's WATCH/MULTI state, created on first use (most clients never use transactions).</summary>
     public Transaction Transaction => _transaction ??= _dispatcher.CreateTransaction();
@@ -110,38 +86,15 @@ internal sealed partial class ClientSession : IReplyTarget
     /// <summary>Notes that this client wrote to <paramref name="shard"/> (reached through <paramref name="slot"/>), for WAIT.</summary>
     public void Touch(int slot, Cluster.Shard? shard)
     {
-        if (shard is null)
+        if (shard is not null)
         {
-            return;
+            (_writtenShards ??= new WrittenShards()).Add(slot, shard);
         }
-        _touched ??= [];
-        foreach ((int _, Cluster.Shard known) in _touched)
-        {
-            if (ReferenceEquals(known, shard))
-            {
-                return;
-            }
-        }
-        _touched.Add((slot, shard));
     }
 
     /// <summary>The current primaries of the shards this client wrote to.</summary>
-    public IReadOnlyList<string> TouchedPrimaries()
-    {
-        if (_touched is null)
-        {
-            return [];
-        }
-        var endpoints = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach ((int slot, Cluster.Shard _) in _touched)
-        {
-            if (_dispatcher.Router.PrimaryFor(slot) is { } endpoint)
-            {
-                endpoints.Add(endpoint);
-            }
-        }
-        return [.. endpoints];
-    }
+    public IReadOnlyList<string> TouchedPrimaries() =>
+        _writtenShards is null ? [] : _writtenShards.Primaries(_dispatcher.Router);
 
     /// <summary>This client's pub/sub state, created on first use.</summary>
     public Subscriptions Subscriptions => _subscriptions ??= _dispatcher.CreateSubscriptions(this);
@@ -155,58 +108,32 @@ internal sealed partial class ClientSession : IReplyTarget
     /// </summary>
     public void Push(in ReadOnlySequence<byte> message)
     {
-        long limit = _dispatcher.PubSubOutputBufferLimit;
-        if (Interlocked.Add(ref _pushedBytes, message.Length) > limit && limit > 0)
+        if (!_pushLimit.TryAdd(message.Length))
         {
             // A subscriber that does not read would make us buffer every message for it: close it, as Redis does
             // at client-output-buffer-limit pubsub, rather than let one client grow the proxy's memory.
             CloseForOutputBuffer();
             return;
         }
-        ProxyRequest push = _pool.Rent();
-        push.SetReply(message);
-        push.Unsolicited = true;
-        _replies.TryWrite(push);
-        push.Complete();
+        _writer.Push(message);
     }
 
     /// <summary>True while the client is between MULTI and EXEC/DISCARD.</summary>
     public bool InMulti => _transaction is { InMulti: true };
 
     /// <summary>The connection this client is blocked on right now, if any (for CLIENT UNBLOCK).</summary>
-    public Backend.BackendConnection? BlockedOn
-    {
-        get
-        {
-            lock (this)
-            {
-                return _pinned is { Count: > 0 } pinned ? pinned[0].Connection : null;
-            }
-        }
-    }
+    public Backend.BackendConnection? BlockedOn => _blocked.BlockedOn;
 
     /// <summary>Remembers a blocking command in progress, so it can be cut off if the client leaves.</summary>
-    public void TrackPinned(PinnedForward forward)
-    {
-        lock (this)
-        {
-            (_pinned ??= []).Add(forward);
-        }
-    }
+    public void TrackPinned(PinnedForward forward) => _blocked.Add(forward);
 
-    public void UntrackPinned(PinnedForward forward)
-    {
-        lock (this)
-        {
-            _pinned?.Remove(forward);
-        }
-    }
+    public void UntrackPinned(PinnedForward forward) => _blocked.Remove(forward);
 
     /// <summary>Serves the connection until the client leaves, sends QUIT, or breaks the protocol.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         _dispatcher.Clients.Add(this);
-        Task writer = WriteLoopAsync();
+        Task writer = _writer.RunAsync();
         try
         {
             await ReadLoopAsync(cancellationToken).ConfigureAwait(false);
@@ -217,10 +144,10 @@ internal sealed partial class ClientSession : IReplyTarget
         }
         finally
         {
-            _replies.Complete();
+            _writer.Complete();
             // The client is gone or leaving: a blocking command could wait forever, so cut it off; every other queued
             // command is answered or failed (operation timeouts guarantee it), so the writer drains in bounded time.
-            AbortPinned();
+            _blocked.AbortAll();
             _subscriptions?.Close();
             await writer.ConfigureAwait(false);
             _dispatcher.Clients.Remove(this);
@@ -337,23 +264,6 @@ internal sealed partial class ClientSession : IReplyTarget
         }
     }
 
-    private void AbortPinned()
-    {
-        PinnedForward[] pinned;
-        lock (this)
-        {
-            if (_pinned is null or { Count: 0 })
-            {
-                return;
-            }
-            pinned = [.. _pinned];
-        }
-        foreach (PinnedForward forward in pinned)
-        {
-            forward.Abort();
-        }
-    }
-
     /// <summary>Waits until this client's only pending command is the newest one.</summary>
     private async ValueTask DrainEarlierAsync(CancellationToken cancellationToken)
     {
@@ -374,7 +284,7 @@ internal sealed partial class ClientSession : IReplyTarget
                     // it was waiting on could wait forever, so cut it off; everything else it sent is still run and
                     // answered (each within the operation timeout), as Redis runs what it read before the end of
                     // the stream. Giving up here instead would leave this command queued and never answered.
-                    AbortPinned();
+                    _blocked.AbortAll();
                     await waiting.ConfigureAwait(false);
                 }
             }
@@ -388,19 +298,9 @@ internal sealed partial class ClientSession : IReplyTarget
     /// <summary>Adds <paramref name="request"/>'s bytes to this client's pending bytes; true when a byte limit is passed.</summary>
     private bool OverByteBudget(ProxyRequest request)
     {
-        long mine = Interlocked.Add(ref _pendingBytes, request.Frame.Length);
+        long mine = _pendingLimit.AddBytes(request.Frame.Length);
         return mine > _dispatcher.MaxPendingBytesPerClient
             || _dispatcher.Metrics.InflightBytes + _dispatcher.ReplyBytesWaiting > _dispatcher.MaxPendingBytes;
-    }
-
-    /// <summary>A reply of this client's is final but not yet written to it: its bytes count until they are.</summary>
-    void IReplyTarget.ReplyReady(int bytes)
-    {
-        if (bytes > 0) // 0 when the reply went straight to the client
-        {
-            Interlocked.Add(ref _pendingBytes, bytes);
-            _dispatcher.AddReplyBytesWaiting(bytes);
-        }
     }
 
     private void Enqueue(ProxyRequest request)
@@ -409,9 +309,11 @@ internal sealed partial class ClientSession : IReplyTarget
         _dispatcher.Metrics.CommandRead(request.Frame.Length);
         request.Affinity = Info.Affinity;
         request.Resp3 = Info.Resp3;
-        request.ReplyTarget = this;
-        _replies.TryWrite(request);
+        _writer.Add(request);
     }
+
+    /// <summary>A reply was written to the client: as Redis's lastinteraction, that counts as activity.</summary>
+    public void NoteActivity() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
 
     /// <summary>
     /// Closes the connection silently if the client sent nothing for <paramref name="idleMilliseconds"/>, as Redis's
@@ -425,8 +327,7 @@ internal sealed partial class ClientSession : IReplyTarget
         {
             return false;
         }
-        _closing = true;
-        _transport.Input.CancelPendingRead();
+        StopReading();
         return true;
     }
 
@@ -438,7 +339,7 @@ internal sealed partial class ClientSession : IReplyTarget
         }
         _closing = true;
         _dispatcher.Metrics.ClientRejected("output_buffer_limit");
-        Log.PubSubOutputLimitReached(_logger, Info.Id, Info.RemoteEndpoint, _dispatcher.PubSubOutputBufferLimit);
+        Log.PubSubOutputLimitReached(_logger, Info.Id, Info.RemoteEndpoint, _pushLimit.Limit);
         // The writer may be stuck flushing to a client that does not read: release it, then end the read loop.
         _transport.Output.CancelPendingFlush();
         _transport.Input.CancelPendingRead();
@@ -451,267 +352,19 @@ internal sealed partial class ClientSession : IReplyTarget
         _closing = true;
     }
 
-    private async Task WriteLoopAsync()
-    {
-        PipeWriter output = _transport.Output;
-        _output = new BatchWriter(output); // committed before every flush
-        int waited = 0; // since the last flush or wait for a reply: 1 once waited for the batch's end, 2 also for a poll
-        while (await _replies.WaitToReadAsync().ConfigureAwait(false))
-        {
-            // In order: everything queued so far, then whatever was queued meanwhile, then one flush.
-            while (true)
-            {
-                _batch = _replies.TakeAll(out int count);
-                if (count == 0)
-                {
-                    break;
-                }
-                _batchCount = count;
-                _written = 0;
-                for (int index = 0; index < count; index++)
-                {
-                    ProxyRequest head = _batch[index].Item!;
-                    if (index == _written && !head.IsReplyReady)
-                    {
-                        if (_unflushed && !_broken)
-                        {
-                            if (waited == 0)
-                            {
-                                // Nothing more to write until this reply arrives. On an event loop, replies from
-                                // other nodes may still come in this batch of events: wait for its end first, so
-                                // they leave in one flush.
-                                Park(head);
-                                await Transport.EventLoop.YieldToEndOfBatch();
-                                Unpark();
-                                waited = 1;
-                            }
-                            if (waited == 1 && index == _written && !head.IsReplyReady)
-                            {
-                                // The rest of the burst is still on its way from other nodes: give it one more poll
-                                // of the sockets to arrive in, so the client gets its replies in one send.
-                                Park(head);
-                                await Transport.EventLoop.YieldToNextPoll();
-                                Unpark();
-                                waited = 2;
-                            }
-                            if (index == _written && !head.IsReplyReady)
-                            {
-                                // Send what we have (one flush per burst).
-                                CommitOutput();
-                                _broken = !await FlushAsync(output).ConfigureAwait(false);
-                                _unflushed = false;
-                                waited = 0;
-                            }
-                        }
-                        if (index == _written && !head.IsReplyReady)
-                        {
-                            Park(head);
-                            await head.WaitAsync().ConfigureAwait(false);
-                            Unpark();
-                            waited = 0;
-                        }
-                    }
-                    _batch[index].Item = null;
-                    if (index == _written)
-                    {
-                        // Not written on arrival (it came before its turn, from another thread, or as a local reply).
-                        WriteReady(head);
-                    }
-                    bool close = head.CloseAfterReply;
-                    bool counted = !head.Unsolicited;
-                    if (counted)
-                    {
-                        Interlocked.Add(ref _pendingBytes, -(head.Frame.Length + head.Reply.Length));
-                        _replied = true;
-                        if (!head.Reply.IsEmpty)
-                        {
-                            _dispatcher.AddReplyBytesWaiting(-head.Reply.Length);
-                        }
-                        Account(head);
-                    }
-                    else
-                    {
-                        Interlocked.Add(ref _pushedBytes, -head.Reply.Length);
-                    }
-                    _pool.Return(head);
-                    if (counted)
-                    {
-                        _pendingLimit.Release();
-                    }
-                    if (close)
-                    {
-                        if (!_broken)
-                        {
-                            CommitOutput();
-                            await FlushAsync(output).ConfigureAwait(false);
-                        }
-                        _broken = true;
-                        _unflushed = false;
-                        _closing = true;
-                        _transport.Input.CancelPendingRead();
-                        await output.CompleteAsync().ConfigureAwait(false);
-                    }
-                }
-            }
-            if (_unflushed && !_broken)
-            {
-                CommitOutput();
-                _broken = !await FlushAsync(output).ConfigureAwait(false);
-                _unflushed = false;
-            }
-            waited = 0;
-        }
-        if (!_broken)
-        {
-            CommitOutput();
-            await output.CompleteAsync().ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Hands what was written to the pipe, before a flush or completion.</summary>
-    private void CommitOutput()
-    {
-        _output.Commit();
-        if (_replied)
-        {
-            // As Redis's lastinteraction, a reply counts as activity: a client whose BLPOP just returned after a long
-            // wait is not idle.
-            Volatile.Write(ref _lastActivity, Environment.TickCount64);
-            _replied = false;
-        }
-        if (_writtenOnArrival > 0)
-        {
-            _dispatcher.Metrics.RepliesWrittenOnArrival(_writtenOnArrival);
-            _writtenOnArrival = 0;
-        }
-    }
-
-    /// <summary>Writes the reply held by <paramref name="request"/>, the next in order, to the client's output.</summary>
-    private void WriteReady(ProxyRequest request)
-    {
-        _written++;
-        if (!_broken)
-        {
-            Write(request.Reply.Span);
-        }
-    }
-
-    private void Write(ReadOnlySpan<byte> reply)
-    {
-        _output.Write(reply);
-        Volatile.Write(ref _bytesOut, _bytesOut + reply.Length);
-        _unflushed = true;
-    }
-
-    /// <summary>The write loop is about to wait for <paramref name="head"/>'s reply, every earlier one written.</summary>
-    private void Park(ProxyRequest head)
-    {
-        // Only on an event loop: there, the reply arriving on the same thread proves the loop is not running.
-        _parkedLoop = Transport.EventLoop.Current;
-        Volatile.Write(ref _parkedOn, _parkedLoop is null ? null : head);
-    }
-
-    private void Unpark() => Volatile.Write(ref _parkedOn, null);
-
-    /// <summary>
-    /// The copy-once path. When the write loop is parked on this event loop waiting for exactly this reply, nothing
-    /// else can touch its state until this returns: the reply goes from the node's read buffer straight into the
-    /// client's output, and any replies after it that were already in follow, so the next one can go straight out too.
-    /// Elsewhere (another thread, a reply that overtook an earlier one) the request keeps a copy for the loop.
-    /// </summary>
-    bool IReplyTarget.TryWriteReply(ProxyRequest request, ReadOnlySpan<byte> reply)
-    {
-        if (!ReferenceEquals(Volatile.Read(ref _parkedOn), request) || _parkedLoop is not { IsCurrent: true }
-            || _broken || request.CloseAfterReply)
-        {
-            return false;
-        }
-        _parkedOn = null;
-        _written++;
-        _writtenOnArrival++;
-        Write(reply);
-        while (_written < _batchCount)
-        {
-            ProxyRequest next = _batch[_written].Item!;
-            if (!next.IsReplyReady)
-            {
-                _parkedOn = next;
-                break;
-            }
-            if (next.CloseAfterReply)
-            {
-                break; // the loop closes the connection after it
-            }
-            WriteReady(next);
-        }
-        return true;
-    }
-
-    /// <summary>Counts an answered command: metrics, INFO commandstats and, when it was slow, the slow log.</summary>
-    private void Account(ProxyRequest request)
-    {
-        Diagnostics.SlotgateMetrics metrics = _dispatcher.Metrics;
-        Diagnostics.CommandStat stat = request.Stat ?? metrics.Commands.Other;
-        Diagnostics.CommandResult result = Diagnostics.ReplyClassifier.Classify(request.Reply.Span);
-        long completedAt = request.CompletedAt == 0 ? System.Diagnostics.Stopwatch.GetTimestamp() : request.CompletedAt;
-        metrics.CommandAnswered(stat, request.Frame.Length, request.StartedAt, completedAt, result, request.Rejected);
-        if (metrics.Identities.Counting)
-        {
-            metrics.Identities.CommandAnswered(Info.IdentityBucket);
-        }
-        long micros = (long)System.Diagnostics.Stopwatch.GetElapsedTime(request.StartedAt, completedAt).TotalMicroseconds;
-        if (metrics.SlowLog.IsSlow(micros))
-        {
-            metrics.SlowLog.Add(request.Frame, micros, Info.RemoteEndpoint, Info.Name);
-        }
-        _dispatcher.AccessLog?.Write(Info, request, stat, result, micros);
-    }
-
     /// <summary>Ends the connection from the proxy's side (CLIENT KILL): it stops reading and closes after pending replies.</summary>
     public void Kill()
     {
         _dispatcher.Metrics.ClientRejected("killed");
+        StopReading();
+    }
+
+    /// <summary>Stops reading from the client: the session ends once the replies already queued are written.</summary>
+    public void StopReading()
+    {
         _closing = true;
         _transport.Input.CancelPendingRead();
     }
-
-    /// <summary>
-    /// Flushes the client's output; false when the client is gone. Completes synchronously (no allocation) unless the
-    /// client is not reading and its buffer is full.
-    /// </summary>
-    private static ValueTask<bool> FlushAsync(PipeWriter output)
-    {
-        try
-        {
-            ValueTask<FlushResult> flush = output.FlushAsync();
-            if (flush.IsCompletedSuccessfully)
-            {
-                FlushResult result = flush.Result;
-                return new ValueTask<bool>(!result.IsCompleted && !result.IsCanceled);
-            }
-            return AwaitFlushAsync(flush);
-        }
-        catch (Exception ex) when (IsConnectionGone(ex))
-        {
-            return new ValueTask<bool>(false);
-        }
-    }
-
-    private static async ValueTask<bool> AwaitFlushAsync(ValueTask<FlushResult> flush)
-    {
-        try
-        {
-            FlushResult result = await flush.ConfigureAwait(false);
-            return !result.IsCompleted && !result.IsCanceled;
-        }
-        catch (Exception ex) when (IsConnectionGone(ex))
-        {
-            return false;
-        }
-    }
-
-    private static bool IsConnectionGone(Exception ex) =>
-        ex is IOException or ObjectDisposedException or InvalidOperationException or ConnectionResetException;
 
     private static partial class Log
     {

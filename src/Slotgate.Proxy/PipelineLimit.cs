@@ -6,7 +6,8 @@ namespace Slotgate.Proxy;
 /// Bounds the commands a client has waiting for replies. The session's reader takes a slot per command and waits when
 /// none is left; the writer frees one per reply written and wakes the reader once half the limit is free again, so a
 /// client pipelining flat out causes one wake-up per many commands rather than one per command (and, unlike
-/// SemaphoreSlim, no Task per wait).
+/// SemaphoreSlim, no Task per wait). It also counts the bytes of those commands and of their replies not yet written,
+/// which the reader holds against the byte limits.
 /// </summary>
 internal sealed class PipelineLimit : IValueTaskSource
 {
@@ -15,6 +16,7 @@ internal sealed class PipelineLimit : IValueTaskSource
     private int _pending;
     private int _waiting;
     private int _threshold;
+    private long _bytes;
 
     public PipelineLimit(int max) => _max = Math.Max(1, max);
 
@@ -66,6 +68,12 @@ internal sealed class PipelineLimit : IValueTaskSource
             _space.SetResult(true);
         }
     }
+
+    /// <summary>
+    /// Adds <paramref name="delta"/> to the bytes of pending commands and their waiting replies (negative once
+    /// written); returns the new total.
+    /// </summary>
+    public long AddBytes(long delta) => Interlocked.Add(ref _bytes, delta);
 
     void IValueTaskSource.GetResult(short token) => _space.GetResult(token);
 

@@ -126,7 +126,7 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
                 _handshakes[connection] = skip - 1;
                 return;
             }
-            string kind = FrameKind(frame);
+            string kind = PubSubFrames.Kind(frame);
             if (kind is "message" or "pmessage" or "smessage")
             {
                 session.Push(frame);
@@ -269,7 +269,7 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
     {
         foreach (string name in names)
         {
-            byte[] encoded = Encode(command, [name]);
+            byte[] encoded = PubSubFrames.Encode(command, [name]);
             Enqueue(connection, new PendingPubSubReply(null, 1, encoded));
             connection.Send(encoded);
         }
@@ -343,11 +343,11 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
             request.Complete();
             return;
         }
-        var whole = new PendingPubSubReply(request, byConnection.Sum(g => g.Count()), Encode("SUNSUBSCRIBE", []));
+        var whole = new PendingPubSubReply(request, byConnection.Sum(g => g.Count()), PubSubFrames.Encode("SUNSUBSCRIBE", []));
         foreach (IGrouping<string, KeyValuePair<string, string>> group in byConnection)
         {
             PushConnection connection = _shardConnections[group.Key];
-            byte[] command = Encode("SUNSUBSCRIBE", group.Select(p => p.Key).ToList());
+            byte[] command = PubSubFrames.Encode("SUNSUBSCRIBE", group.Select(p => p.Key).ToList());
             Enqueue(connection, new PendingPubSubReply(null, group.Count(), command) { Parent = whole });
             connection.Send(command);
         }
@@ -428,8 +428,7 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
 
     private void WriteShardConfirmation(ProxyRequest request, in ReadOnlySequence<byte> frame, string kind)
     {
-        RespValue value = RespValue.Parse(frame);
-        string? channel = value.Items is { Count: >= 2 } items ? items[1].Text : null;
+        string? channel = PubSubFrames.ChannelOf(frame);
         if (channel is not null)
         {
             if (kind == "ssubscribe")
@@ -441,68 +440,12 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
                 _confirmedShardChannels.Remove(channel);
             }
         }
-        IBufferWriter<byte> reply = request.ReplyWriter;
-        Header(reply, session.Info.Resp3);
-        RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(kind));
-        if (channel is null)
-        {
-            RespWriter.WriteNullBulk(reply);
-        }
-        else
-        {
-            RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(channel));
-        }
-        RespWriter.WriteInteger(reply, _confirmedShardChannels.Count);
+        PubSubFrames.WriteConfirmation(request.ReplyWriter, session.Info.Resp3, kind, channel, _confirmedShardChannels.Count);
     }
 
     private void WriteLocalConfirmations(ProxyRequest request, string kind, List<string> names)
     {
-        int remaining = _channels.Count + _patterns.Count;
-        if (kind == "sunsubscribe")
-        {
-            remaining = _shardChannels.Count;
-        }
-        IBufferWriter<byte> reply = request.ReplyWriter;
-        bool push = session.Info.Resp3;
-        if (names.Count == 0)
-        {
-            Header(reply, push);
-            RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(kind));
-            RespWriter.WriteNullBulk(reply);
-            RespWriter.WriteInteger(reply, remaining);
-            return;
-        }
-        foreach (string name in names)
-        {
-            Header(reply, push);
-            RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(kind));
-            RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(name));
-            RespWriter.WriteInteger(reply, remaining);
-        }
-    }
-
-    /// <summary>A three-element confirmation: an array in RESP2, a push frame in RESP3 (as Redis sends them).</summary>
-    private static void Header(IBufferWriter<byte> reply, bool push) =>
-        reply.Write(push ? ">3\r\n"u8 : "*3\r\n"u8);
-
-    private static byte[] Encode(string command, IReadOnlyCollection<string> names) => RequestFrame.Encode([command, .. names]);
-
-    /// <summary>"-" for an error, otherwise the first element of a push array (message, subscribe, ...), lower case.</summary>
-    private static string FrameKind(in ReadOnlySequence<byte> frame)
-    {
-        if (frame.FirstSpan[0] == (byte)'-')
-        {
-            return "-";
-        }
-        if (frame.FirstSpan[0] is not ((byte)'*' or (byte)'>'))
-        {
-            return string.Empty;
-        }
-        RespArrayReader items = RespReplyReader.ReadArray(frame);
-        if (!items.MoveNext() || !RespReplyReader.TryGetBulkString(items.Current, out ReadOnlySequence<byte> name) || name.Length > 16)
-        {
-            return string.Empty;
-        }
-        return Encoding.ASCII.GetString(name).ToLowerInvariant();
+        int remaining = kind == "sunsubscribe" ? _shardChannels.Count : _channels.Count + _patterns.Count;
+        PubSubFrames.WriteConfirmations(request.ReplyWriter, session.Info.Resp3, kind, names, remaining);
     }
 }
