@@ -4,8 +4,6 @@ namespace Slotgate.Commands;
 /// The commands and subcommands Slotgate answers itself, as a stable id on every <see cref="CommandInfo"/> (given by
 /// name when the command is built, whatever table it comes from), so they are dispatched by a switch on this value
 /// rather than by comparing names. <see cref="None"/> for every command Slotgate does not answer itself.
-/// Members are grouped by family, each family a contiguous range bounded by its <c>First...</c> and <c>Last...</c>
-/// aliases: the dispatcher picks the family by a range check, so a new member goes inside its family's range.
 /// </summary>
 internal enum LocalCommand : byte
 {
@@ -64,17 +62,4 @@ internal enum LocalCommand : byte
     SlowLogHelp,
     ConfigGet,
     PubSubNumPat,
-
-    FirstConnection = Ping,
-    LastConnection = Reset,
-    FirstAccess = Auth,
-    LastAccess = AclDryRun,
-    FirstClient = ClientSetName,
-    LastClient = ClientNoTouch,
-    FirstCommand = Command,
-    LastCommand = CommandGetKeysAndFlags,
-    FirstCluster = ClusterInfo,
-    LastCluster = ClusterKeySlot,
-    FirstServer = SlowLogGet,
-    LastServer = PubSubNumPat,
 }

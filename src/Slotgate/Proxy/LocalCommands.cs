@@ -1,8 +1,5 @@
-using System.Buffers;
-using System.Text;
 using Slotgate.Cluster;
 using Slotgate.Commands;
-using Slotgate.Protocol;
 using Slotgate.Routing;
 using Slotgate.Security;
 
@@ -12,28 +9,23 @@ namespace Slotgate.Proxy;
 /// Commands Slotgate answers itself, the way a single Redis node would: the client talks to "one server", so
 /// connection-level commands (PING, ECHO, SELECT 0, HELLO, CLIENT SETNAME...) and server metadata (COMMAND, INFO)
 /// describe Slotgate and the session, not whichever node a forwarded copy would reach.
-/// Dispatched on <see cref="CommandInfo.Local"/>, the id the command table gives each of them, one family per file:
-/// connection, authentication and ACL, CLIENT, COMMAND, server information; CLUSTER is <see cref="ClusterEmulation"/>.
+/// Dispatched on <see cref="CommandInfo.Local"/>, the id the command table gives each of them by name, to one type per
+/// family: <see cref="ConnectionCommands"/>, <see cref="AuthCommands"/>, <see cref="ClientCommands"/>,
+/// <see cref="CommandIntrospection"/>, <see cref="ClusterEmulation"/> and <see cref="ServerInfoCommands"/>.
 /// </summary>
-internal sealed partial class LocalCommands
+internal sealed class LocalCommands
 {
-    private readonly CommandTable _commands;
-    private readonly ServerIdentity _identity;
-    private readonly TopologyRefresher _topology;
+    private readonly AuthCommands _auth;
+    private readonly CommandIntrospection _commandTable;
     private readonly ClusterEmulation _cluster;
-    private readonly PubSubService _pubSub;
-    private readonly Diagnostics.SlotgateMetrics _metrics;
-    private readonly UserDirectory _users;
+    private readonly ServerInfoCommands _server;
 
     public LocalCommands(CommandTable commands, ServerIdentity identity, TopologyRefresher topology, ClusterEmulation cluster, PubSubService pubSub, Diagnostics.SlotgateMetrics metrics, UserDirectory users)
     {
-        _commands = commands;
-        _identity = identity;
-        _topology = topology;
+        _auth = new AuthCommands(commands, metrics, users);
+        _commandTable = new CommandIntrospection(commands);
         _cluster = cluster;
-        _pubSub = pubSub;
-        _metrics = metrics;
-        _users = users;
+        _server = new ServerInfoCommands(identity, topology, pubSub, metrics);
     }
 
     /// <summary>Answers <paramref name="command"/>, which the route table says Slotgate answers itself.</summary>
@@ -41,53 +33,96 @@ internal sealed partial class LocalCommands
     {
         switch (command.Local)
         {
-            case >= LocalCommand.FirstConnection and <= LocalCommand.LastConnection:
-                Connection(session, request, command);
+            case LocalCommand.Ping:
+                ConnectionCommands.Ping(request);
                 break;
-            case >= LocalCommand.FirstAccess and <= LocalCommand.LastAccess:
-                Access(session, request, command);
+            case LocalCommand.Echo:
+                ConnectionCommands.Echo(request);
                 break;
-            case >= LocalCommand.FirstClient and <= LocalCommand.LastClient:
-                Client(session, request, command);
+            case LocalCommand.Quit:
+                ConnectionCommands.Quit(session, request);
                 break;
-            case >= LocalCommand.FirstCommand and <= LocalCommand.LastCommand:
-                CommandMetadata(request, command);
+            case LocalCommand.Select:
+                ConnectionCommands.Select(request);
                 break;
-            case >= LocalCommand.FirstCluster and <= LocalCommand.LastCluster:
+            case LocalCommand.ReadOnly or LocalCommand.ReadWrite or LocalCommand.Asking:
+            case LocalCommand.ClientNoEvict or LocalCommand.ClientNoTouch:
+                // Slotgate picks nodes and connections itself, and evicts nothing: accepted, with nothing to do.
+                ConnectionCommands.Ok(request);
+                break;
+            case LocalCommand.Reset:
+                ConnectionCommands.Reset(session, request);
+                break;
+
+            case LocalCommand.Auth:
+                _auth.Auth(session, request);
+                break;
+            case LocalCommand.Hello:
+                _auth.Hello(session, request);
+                break;
+            case LocalCommand.AclWhoAmI:
+                AuthCommands.WhoAmI(session, request);
+                break;
+            case LocalCommand.AclUsers:
+                _auth.Users(request);
+                break;
+            case LocalCommand.AclCat:
+                _auth.Category(request);
+                break;
+            case LocalCommand.AclDryRun:
+                _auth.DryRun(request);
+                break;
+
+            case LocalCommand.ClientSetName:
+                ClientCommands.SetName(session, request);
+                break;
+            case LocalCommand.ClientGetName:
+                ClientCommands.GetName(session, request);
+                break;
+            case LocalCommand.ClientId:
+                ClientCommands.Id(session, request);
+                break;
+            case LocalCommand.ClientSetInfo:
+                ClientCommands.SetInfo(session, request);
+                break;
+            case LocalCommand.ClientInfoLine:
+                ClientCommands.Info(session, request);
+                break;
+            case LocalCommand.ClientList:
+                ClientIntrospection.List(session, request);
+                break;
+            case LocalCommand.ClientKill:
+                ClientIntrospection.Kill(session, request);
+                break;
+
+            case LocalCommand.Command or LocalCommand.CommandCount or LocalCommand.CommandList or LocalCommand.CommandInfo
+                or LocalCommand.CommandDocs or LocalCommand.CommandGetKeys or LocalCommand.CommandGetKeysAndFlags:
+                _commandTable.Execute(request, command.Local);
+                break;
+            case LocalCommand.ClusterInfo or LocalCommand.ClusterSlots or LocalCommand.ClusterShards or LocalCommand.ClusterNodes
+                or LocalCommand.ClusterMyId or LocalCommand.ClusterKeySlot:
                 _cluster.Execute(session, request, command);
                 break;
-            case >= LocalCommand.FirstServer and <= LocalCommand.LastServer:
-                Server(request, command);
+            case LocalCommand.SlowLogGet or LocalCommand.SlowLogLen or LocalCommand.SlowLogReset or LocalCommand.SlowLogHelp:
+                _server.SlowLog(request, command.Local);
                 break;
+            case LocalCommand.ConfigGet:
+                ServerInfoCommands.ConfigGet(request);
+                break;
+            case LocalCommand.PubSubNumPat:
+                _server.PatternCount(request);
+                break;
+
             default:
-                NotAnswered(request, command);
+                // Routed here without an answer of its own (CLIENT HELP, COMMAND HELP).
+                request.SetError($"ERR Slotgate: {command.Name.ToUpperInvariant().Replace('|', ' ')} is not answered by Slotgate");
                 break;
         }
     }
 
-    /// <summary>A command routed here that no family answers (CLIENT HELP, COMMAND HELP): an error naming it.</summary>
-    private static void NotAnswered(ProxyRequest request, CommandInfo command) =>
-        request.SetError($"ERR Slotgate: {command.Name.ToUpperInvariant().Replace('|', ' ')} is not answered by Slotgate");
-
-    /// <summary>The command a DRYRUN or GETKEYS asks about: the arguments from <paramref name="first"/> on.</summary>
-    private static RequestFrame InnerCommand(RequestFrame frame, int first)
-    {
-        var inner = new RequestFrame();
-        inner.Begin(frame.ArgCount - first);
-        for (int i = first; i < frame.ArgCount; i++)
-        {
-            inner.AppendArg(frame.Arg(i));
-        }
-        return inner;
-    }
-
-    /// <summary>An array of bulk strings, as ACL CAT and COMMAND LIST answer.</summary>
-    private static void WriteNames(IBufferWriter<byte> reply, List<string> names)
-    {
-        RespWriter.WriteArrayHeader(reply, names.Count);
-        foreach (string name in names)
-        {
-            RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(name));
-        }
-    }
+    /// <summary>
+    /// INFO: Slotgate's own server, clients, replication and cluster sections. When the keyspace section is asked for,
+    /// children are added that fetch each primary's keyspace to be summed.
+    /// </summary>
+    public void Info(ClientSession session, ProxyRequest request) => _server.Info(request);
 }

@@ -9,46 +9,29 @@ using Slotgate.Security;
 
 namespace Slotgate.Proxy;
 
-/// <summary>Authentication and ACL: AUTH, HELLO, ACL WHOAMI/USERS/CAT/DRYRUN over Slotgate's own users.</summary>
-internal sealed partial class LocalCommands
+/// <summary>
+/// Authentication and ACL over Slotgate's own users (auth.users): AUTH, HELLO (which can authenticate too), and the
+/// ACL subcommands that only read: WHOAMI, USERS, CAT, DRYRUN.
+/// </summary>
+internal sealed class AuthCommands(CommandTable commands, Diagnostics.SlotgateMetrics metrics, UserDirectory users)
 {
     private const string WrongPass = "WRONGPASS invalid username-password pair or user is disabled.";
 
-    private void Access(ClientSession session, ProxyRequest request, CommandInfo command)
+    public static void WhoAmI(ClientSession session, ProxyRequest request) =>
+        RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(session.Info.User));
+
+    /// <summary>ACL USERS: the configured users by name, or only the default user when authentication is off.</summary>
+    public void Users(ProxyRequest request)
     {
-        IBufferWriter<byte> reply = request.ReplyWriter;
-        switch (command.Local)
+        string[] names = users.Enabled ? [.. users.Names.Order(StringComparer.Ordinal)] : [UserDirectory.DefaultUserName];
+        RespWriter.WriteArrayHeader(request.ReplyWriter, names.Length);
+        foreach (string user in names)
         {
-            case LocalCommand.Auth:
-                Auth(session, request);
-                break;
-            case LocalCommand.Hello:
-                Hello(session, request);
-                break;
-            case LocalCommand.AclWhoAmI:
-                RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(session.Info.User));
-                break;
-            case LocalCommand.AclUsers:
-                string[] names = _users.Enabled ? [.. _users.Names.Order(StringComparer.Ordinal)] : [UserDirectory.DefaultUserName];
-                RespWriter.WriteArrayHeader(reply, names.Length);
-                foreach (string user in names)
-                {
-                    RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(user));
-                }
-                break;
-            case LocalCommand.AclCat:
-                AclCategory(request);
-                break;
-            case LocalCommand.AclDryRun:
-                AclDryRun(request);
-                break;
-            default:
-                NotAnswered(request, command);
-                break;
+            RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(user));
         }
     }
 
-    private void Hello(ClientSession session, ProxyRequest request)
+    public void Hello(ClientSession session, ProxyRequest request)
     {
         RequestFrame frame = request.Frame;
         int i = 1;
@@ -73,7 +56,7 @@ internal sealed partial class LocalCommands
             ReadOnlySpan<byte> option = frame.Arg(i);
             if (Ascii.EqualsIgnoreCase(option, "SETNAME"u8) && i + 1 < frame.ArgCount)
             {
-                if (!TryValidateName(frame.Arg(i + 1), out string? error))
+                if (!ClientCommands.TryValidateName(frame.Arg(i + 1), out string? error))
                 {
                     request.SetError(error!);
                     return;
@@ -140,7 +123,7 @@ internal sealed partial class LocalCommands
     }
 
     /// <summary>AUTH password, or AUTH username password, with Redis's replies.</summary>
-    private void Auth(ClientSession session, ProxyRequest request)
+    public void Auth(ClientSession session, ProxyRequest request)
     {
         RequestFrame frame = request.Frame;
         if (frame.ArgCount > 3)
@@ -149,9 +132,9 @@ internal sealed partial class LocalCommands
             return;
         }
         string? username = frame.ArgCount == 3 ? Encoding.UTF8.GetString(frame.Arg(1)) : null;
-        if (!_users.Enabled && username is null)
+        if (!users.Enabled && username is null)
         {
-            _metrics.AuthFailed("client");
+            metrics.AuthFailed("client");
             request.SetError("ERR AUTH <password> called without any password configured for the default user. Are you sure your configuration is correct?");
             return;
         }
@@ -166,27 +149,27 @@ internal sealed partial class LocalCommands
     /// <summary>Authenticates the session; null on success, else the error to reply.</summary>
     private string? TrySignIn(ClientSession session, string? username, ReadOnlySpan<byte> password)
     {
-        if (!_users.Enabled)
+        if (!users.Enabled)
         {
             // Like a Redis without ACL users: the default user has nopass, any password works for it.
             if (username is null or UserDirectory.DefaultUserName)
             {
                 return null;
             }
-            _metrics.AuthFailed("client");
+            metrics.AuthFailed("client");
             return WrongPass;
         }
         string address = session.Info.RemoteAddress;
-        TimeSpan wait = _users.Failures.RetryAfter(address);
+        TimeSpan wait = users.Failures.RetryAfter(address);
         if (wait > TimeSpan.Zero)
         {
             return string.Create(CultureInfo.InvariantCulture,
                 $"ERR Slotgate: too many failed authentication attempts from {address}; try again in {Math.Ceiling(wait.TotalSeconds)}s (auth.maxFailuresPerMinute)");
         }
-        if (_users.Authenticate(username, password) is not { } user)
+        if (users.Authenticate(username, password) is not { } user)
         {
-            _metrics.AuthFailed("client");
-            _users.Failures.RecordFailure(address);
+            metrics.AuthFailed("client");
+            users.Failures.RecordFailure(address);
             return WrongPass;
         }
         session.SignIn(user);
@@ -194,7 +177,7 @@ internal sealed partial class LocalCommands
     }
 
     /// <summary>ACL CAT: the categories, or the commands in one (lower case, subcommands as container|sub).</summary>
-    private void AclCategory(ProxyRequest request)
+    public void Category(ProxyRequest request)
     {
         RequestFrame frame = request.Frame;
         IBufferWriter<byte> reply = request.ReplyWriter;
@@ -214,7 +197,7 @@ internal sealed partial class LocalCommands
             return;
         }
         var names = new List<string>();
-        foreach (CommandInfo command in _commands.Commands)
+        foreach (CommandInfo command in commands.Commands)
         {
             foreach (CommandInfo each in (ReadOnlySpan<CommandInfo>)[command, .. command.Subcommands])
             {
@@ -224,22 +207,22 @@ internal sealed partial class LocalCommands
                 }
             }
         }
-        WriteNames(reply, names);
+        CommandIntrospection.WriteNames(reply, names);
     }
 
     /// <summary>ACL DRYRUN username command [arg...]: whether that user could run it, without running it.</summary>
-    private void AclDryRun(ProxyRequest request)
+    public void DryRun(ProxyRequest request)
     {
         RequestFrame frame = request.Frame;
         string name = Encoding.UTF8.GetString(frame.Arg(2));
-        AclUser? user = _users.Find(name);
-        if (user is null && !(name == UserDirectory.DefaultUserName && !_users.Enabled))
+        AclUser? user = users.Find(name);
+        if (user is null && !(name == UserDirectory.DefaultUserName && !users.Enabled))
         {
             request.SetError($"ERR User '{name}' not found");
             return;
         }
-        RequestFrame inner = InnerCommand(frame, 3);
-        CommandInfo? command = _commands.Find(inner);
+        RequestFrame inner = CommandIntrospection.InnerCommand(frame, 3);
+        CommandInfo? command = commands.Find(inner);
         if (command is null || (command.HasSubcommands && inner.ArgCount >= 2))
         {
             request.SetError($"ERR Command '{Encoding.UTF8.GetString(frame.Arg(3))}' not found");

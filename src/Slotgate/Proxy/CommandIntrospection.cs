@@ -3,23 +3,22 @@ using System.Text;
 using Slotgate.Commands;
 using Slotgate.Protocol;
 using Slotgate.Routing;
-using Slotgate.Security;
 
 namespace Slotgate.Proxy;
 
-/// <summary>COMMAND and its subcommands, answered from Slotgate's command table (what it routes by).</summary>
-internal sealed partial class LocalCommands
+/// <summary>COMMAND and its subcommands, answered from Slotgate's command table: the commands it knows and routes by.</summary>
+internal sealed class CommandIntrospection(CommandTable commands)
 {
-    private void CommandMetadata(ProxyRequest request, CommandInfo command)
+    public void Execute(ProxyRequest request, LocalCommand id)
     {
         IBufferWriter<byte> reply = request.ReplyWriter;
-        switch (command.Local)
+        switch (id)
         {
             case LocalCommand.Command:
-                CommandInfoWriter.WriteAll(reply, _commands, resp3: false);
+                CommandInfoWriter.WriteAll(reply, commands, resp3: false);
                 break;
             case LocalCommand.CommandCount:
-                RespWriter.WriteInteger(reply, _commands.Count);
+                RespWriter.WriteInteger(reply, commands.Count);
                 break;
             case LocalCommand.CommandList:
                 CommandList(request);
@@ -38,8 +37,7 @@ internal sealed partial class LocalCommands
                 GetKeys(request, withFlags: true);
                 break;
             default:
-                NotAnswered(request, command);
-                break;
+                throw new ArgumentOutOfRangeException(nameof(id), id, "Not a COMMAND subcommand.");
         }
     }
 
@@ -48,13 +46,13 @@ internal sealed partial class LocalCommands
         RequestFrame frame = request.Frame;
         if (frame.ArgCount == 2)
         {
-            CommandInfoWriter.WriteAll(request.ReplyWriter, _commands, resp3: false);
+            CommandInfoWriter.WriteAll(request.ReplyWriter, commands, resp3: false);
             return;
         }
         RespWriter.WriteArrayHeader(request.ReplyWriter, frame.ArgCount - 2);
         for (int i = 2; i < frame.ArgCount; i++)
         {
-            if (_commands.Find(frame.Arg(i)) is { } command)
+            if (commands.Find(frame.Arg(i)) is { } command)
             {
                 CommandInfoWriter.WriteCommandInfo(request.ReplyWriter, command, resp3: false);
             }
@@ -88,7 +86,7 @@ internal sealed partial class LocalCommands
             }
             else if (Ascii.EqualsIgnoreCase(kind, "ACLCAT"u8))
             {
-                AclCategories? category = AclRules.Category(Encoding.UTF8.GetString(frame.Arg(4)));
+                AclCategories? category = Security.AclRules.Category(Encoding.UTF8.GetString(frame.Arg(4)));
                 keep = c => category is { } wanted && (c.AclCategories & wanted) != 0;
             }
             else if (Ascii.EqualsIgnoreCase(kind, "PATTERN"u8))
@@ -96,7 +94,7 @@ internal sealed partial class LocalCommands
                 // Redis matches the pattern without regard to case; command names are lower case here.
                 byte[] pattern = frame.Arg(4).ToArray();
                 Ascii.ToLowerInPlace(pattern, out _);
-                keep = c => GlobPattern.Matches(pattern, Encoding.UTF8.GetBytes(c.Name.ToLowerInvariant()));
+                keep = c => Security.GlobPattern.Matches(pattern, Encoding.UTF8.GetBytes(c.Name.ToLowerInvariant()));
             }
             else
             {
@@ -105,7 +103,7 @@ internal sealed partial class LocalCommands
             }
         }
         var names = new List<string>();
-        foreach (CommandInfo command in _commands.Commands)
+        foreach (CommandInfo command in commands.Commands)
         {
             foreach (CommandInfo each in (ReadOnlySpan<CommandInfo>)[command, .. command.Subcommands])
             {
@@ -125,7 +123,7 @@ internal sealed partial class LocalCommands
     private void GetKeys(ProxyRequest request, bool withFlags)
     {
         RequestFrame inner = InnerCommand(request.Frame, 2);
-        CommandInfo? command = _commands.Find(inner);
+        CommandInfo? command = commands.Find(inner);
         if (command is null || (command.HasSubcommands && inner.ArgCount >= 2))
         {
             request.SetError("ERR Invalid command specified");
@@ -205,5 +203,27 @@ internal sealed partial class LocalCommands
             }
         }
         return false;
+    }
+
+    /// <summary>The command a DRYRUN or GETKEYS asks about: the arguments from <paramref name="first"/> on.</summary>
+    public static RequestFrame InnerCommand(RequestFrame frame, int first)
+    {
+        var inner = new RequestFrame();
+        inner.Begin(frame.ArgCount - first);
+        for (int i = first; i < frame.ArgCount; i++)
+        {
+            inner.AppendArg(frame.Arg(i));
+        }
+        return inner;
+    }
+
+    /// <summary>An array of bulk strings, as ACL CAT and COMMAND LIST answer.</summary>
+    public static void WriteNames(IBufferWriter<byte> reply, List<string> names)
+    {
+        RespWriter.WriteArrayHeader(reply, names.Count);
+        foreach (string name in names)
+        {
+            RespWriter.WriteBulkString(reply, Encoding.UTF8.GetBytes(name));
+        }
     }
 }

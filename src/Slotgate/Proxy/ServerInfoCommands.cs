@@ -1,49 +1,32 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text;
-using Slotgate.Cluster;
-using Slotgate.Commands;
 using Slotgate.Protocol;
 using Slotgate.Routing;
 
 namespace Slotgate.Proxy;
 
 /// <summary>
-/// Server information: INFO (Slotgate's own sections, with the data sections gathered from the primaries), SLOWLOG
-/// over Slotgate's slow log, CONFIG GET and PUBSUB NUMPAT.
+/// Server information: INFO (Slotgate's own sections, with the data sections gathered from the primaries), SLOWLOG over
+/// Slotgate's slow log, CONFIG GET and PUBSUB NUMPAT.
 /// </summary>
-internal sealed partial class LocalCommands
+internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.TopologyRefresher topology, PubSubService pubSub, Diagnostics.SlotgateMetrics metrics)
 {
-    private void Server(ProxyRequest request, CommandInfo command)
-    {
-        IBufferWriter<byte> reply = request.ReplyWriter;
-        switch (command.Local)
-        {
-            case LocalCommand.SlowLogGet:
-            case LocalCommand.SlowLogLen:
-            case LocalCommand.SlowLogReset:
-            case LocalCommand.SlowLogHelp:
-                SlowLogCommand.Execute(_metrics.SlowLog, request, command.Local);
-                break;
-            case LocalCommand.ConfigGet:
-                // Slotgate exposes no Redis configuration parameters: the empty list Redis gives for unknown names.
-                // Clients and tools probe CONFIG GET on connect (redis-benchmark, StackExchange.Redis) and carry on.
-                RespWriter.WriteArrayHeader(reply, 0);
-                break;
-            case LocalCommand.PubSubNumPat:
-                RespWriter.WriteInteger(reply, _pubSub.PatternCount);
-                break;
-            default:
-                NotAnswered(request, command);
-                break;
-        }
-    }
+    public void SlowLog(ProxyRequest request, Commands.LocalCommand id) => SlowLogCommand.Execute(metrics.SlowLog, request, id);
+
+    /// <summary>
+    /// CONFIG GET: Slotgate exposes no Redis configuration parameters, so the empty list Redis gives for unknown names.
+    /// Clients and tools probe CONFIG GET on connect (redis-benchmark, StackExchange.Redis) and carry on.
+    /// </summary>
+    public static void ConfigGet(ProxyRequest request) => RespWriter.WriteArrayHeader(request.ReplyWriter, 0);
+
+    /// <summary>PUBSUB NUMPAT: the patterns Slotgate's clients are subscribed to, over all of them.</summary>
+    public void PatternCount(ProxyRequest request) => RespWriter.WriteInteger(request.ReplyWriter, pubSub.PatternCount);
 
     /// <summary>
     /// INFO: Slotgate's own server, clients, replication and cluster sections. When the keyspace section is asked for,
     /// children are added that fetch each primary's keyspace to be summed.
     /// </summary>
-    public void Info(ClientSession session, ProxyRequest request)
+    public void Info(ProxyRequest request)
     {
         RequestFrame frame = request.Frame;
         var sections = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -58,25 +41,16 @@ internal sealed partial class LocalCommands
         var text = new StringBuilder();
         if (all || sections.Contains("server"))
         {
-            text.Append("# Server\r\n")
-                .Append(CultureInfo.InvariantCulture, $"redis_version:{ServerIdentity.RedisVersion}\r\n")
-                .Append("redis_mode:standalone\r\n")
-                .Append(CultureInfo.InvariantCulture, $"proxy:slotgate\r\nslotgate_version:{_identity.Version}\r\n")
-                .Append(CultureInfo.InvariantCulture, $"os:{Environment.OSVersion}\r\narch_bits:{IntPtr.Size * 8}\r\n")
-                .Append(CultureInfo.InvariantCulture, $"process_id:{Environment.ProcessId}\r\n")
-                .Append(CultureInfo.InvariantCulture, $"run_id:{_identity.RunId}\r\n")
-                .Append(CultureInfo.InvariantCulture, $"tcp_port:{_identity.Port}\r\n")
-                .Append(CultureInfo.InvariantCulture, $"uptime_in_seconds:{(long)_identity.Uptime.TotalSeconds}\r\n")
-                .Append(CultureInfo.InvariantCulture, $"uptime_in_days:{(long)_identity.Uptime.TotalDays}\r\n\r\n");
+            AppendServer(text);
         }
         if (all || sections.Contains("clients"))
         {
             text.Append("# Clients\r\n")
-                .Append(CultureInfo.InvariantCulture, $"connected_clients:{_identity.ConnectedClients}\r\n\r\n");
+                .Append(CultureInfo.InvariantCulture, $"connected_clients:{identity.ConnectedClients}\r\n\r\n");
         }
         if (all || sections.Contains("proxy"))
         {
-            InfoSections.Proxy(text, _metrics, _identity, _topology.Current);
+            InfoSections.Proxy(text, metrics, identity, topology.Current);
         }
         // Redis's order: memory and stats (gathered from the primaries) come between these and replication; then
         // commandstats, latencystats, cluster and keyspace last.
@@ -87,19 +61,19 @@ internal sealed partial class LocalCommands
         }
         if (everything || sections.Contains("commandstats"))
         {
-            InfoSections.CommandStats(suffix, _metrics.Commands);
+            InfoSections.CommandStats(suffix, metrics.Commands);
         }
         if (everything || sections.Contains("latencystats"))
         {
-            InfoSections.LatencyStats(suffix, _metrics.Commands);
+            InfoSections.LatencyStats(suffix, metrics.Commands);
         }
         if (everything || sections.Contains("identities"))
         {
-            InfoSections.Identities(suffix, _metrics.Identities);
+            InfoSections.Identities(suffix, metrics.Identities);
         }
         if (all || sections.Contains("cluster"))
         {
-            SlotMap map = _topology.Current;
+            Cluster.SlotMap map = topology.Current;
             suffix.Append("# Cluster\r\ncluster_enabled:0\r\n")
                 .Append(CultureInfo.InvariantCulture, $"slotgate_shards:{map.Shards.Count}\r\n")
                 .Append(CultureInfo.InvariantCulture, $"slotgate_slots_covered:{map.CoveredSlots}\r\n\r\n");
@@ -107,7 +81,7 @@ internal sealed partial class LocalCommands
         // Memory, Stats and Keyspace describe the data: gathered from every primary and added up (Stats' counts of
         // connections, commands and errors are Slotgate's own).
         var gathered = InfoAggregator.Sections.Where(section => all || sections.Contains(section)).ToList();
-        if (gathered.Count > 0 && _topology.Current.Shards.Count > 0)
+        if (gathered.Count > 0 && topology.Current.Shards.Count > 0)
         {
             GatherFromPrimaries(request, text.ToString(), suffix.ToString(), gathered);
             return;
@@ -126,10 +100,10 @@ internal sealed partial class LocalCommands
     {
         request.InfoPrefix = prefix;
         request.InfoSuffix = suffix;
-        request.InfoStats = InfoSections.OwnStats(_metrics);
+        request.InfoStats = InfoSections.OwnStats(metrics);
         request.InfoKeyspace = gathered.Contains("keyspace");
         request.Merge = MergeKind.Info;
-        foreach (Shard shard in _topology.Current.Shards)
+        foreach (Cluster.Shard shard in topology.Current.Shards)
         {
             ProxyRequest child = request.Pool.Rent();
             child.Frame.Begin(gathered.Count + 1);
@@ -142,4 +116,23 @@ internal sealed partial class LocalCommands
             request.AddChild(child);
         }
     }
+
+    /// <summary>INFO's server section, as Redis lays it out (with CRLF line ends), naming Slotgate besides the Redis version it presents.</summary>
+    private void AppendServer(StringBuilder text) =>
+        text.Append(string.Create(CultureInfo.InvariantCulture, $"""
+            # Server
+            redis_version:{ServerIdentity.RedisVersion}
+            redis_mode:standalone
+            proxy:slotgate
+            slotgate_version:{identity.Version}
+            os:{Environment.OSVersion}
+            arch_bits:{IntPtr.Size * 8}
+            process_id:{Environment.ProcessId}
+            run_id:{identity.RunId}
+            tcp_port:{identity.Port}
+            uptime_in_seconds:{(long)identity.Uptime.TotalSeconds}
+            uptime_in_days:{(long)identity.Uptime.TotalDays}
+
+
+            """).ReplaceLineEndings("\r\n"));
 }
