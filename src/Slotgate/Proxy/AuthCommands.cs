@@ -17,6 +17,7 @@ internal sealed class AuthCommands(CommandTable commands, Diagnostics.SlotgateMe
 {
     private const string WrongPass = "WRONGPASS invalid username-password pair or user is disabled.";
 
+    /// <summary>ACL WHOAMI: the user the session is signed in as.</summary>
     public static void WhoAmI(ClientSession session, ProxyRequest request) =>
         RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(session.Info.User));
 
@@ -31,6 +32,7 @@ internal sealed class AuthCommands(CommandTable commands, Diagnostics.SlotgateMe
         }
     }
 
+    /// <summary>HELLO [protover [AUTH username password] [SETNAME name]]: switches RESP version, signs in, names the client.</summary>
     public void Hello(ClientSession session, ProxyRequest request)
     {
         RequestFrame frame = request.Frame;

@@ -47,7 +47,7 @@ internal sealed class LocalCommands
                 break;
             case LocalCommand.ReadOnly or LocalCommand.ReadWrite or LocalCommand.Asking:
             case LocalCommand.ClientNoEvict or LocalCommand.ClientNoTouch:
-                // Slotgate picks nodes and connections itself, and evicts nothing: accepted, with nothing to do.
+                // Cluster handshakes (Slotgate picks nodes and connections itself) and client modes with no effect on a proxy.
                 ConnectionCommands.Ok(request);
                 break;
             case LocalCommand.Reset:
