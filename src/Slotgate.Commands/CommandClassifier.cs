@@ -1,3 +1,5 @@
+using System.Collections.Frozen;
+
 namespace Slotgate.Commands;
 
 /// <summary>
@@ -7,6 +9,53 @@ namespace Slotgate.Commands;
 /// </summary>
 internal static class CommandClassifier
 {
+    /// <summary>The names (as Redis reports them; subcommands as container|sub) of the commands Slotgate answers itself.</summary>
+    private static readonly FrozenDictionary<string, LocalCommand> s_local = new Dictionary<string, LocalCommand>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ping"] = LocalCommand.Ping,
+        ["echo"] = LocalCommand.Echo,
+        ["quit"] = LocalCommand.Quit,
+        ["select"] = LocalCommand.Select,
+        ["readonly"] = LocalCommand.ReadOnly,
+        ["readwrite"] = LocalCommand.ReadWrite,
+        ["asking"] = LocalCommand.Asking,
+        ["reset"] = LocalCommand.Reset,
+        ["auth"] = LocalCommand.Auth,
+        ["hello"] = LocalCommand.Hello,
+        ["acl|whoami"] = LocalCommand.AclWhoAmI,
+        ["acl|users"] = LocalCommand.AclUsers,
+        ["acl|cat"] = LocalCommand.AclCat,
+        ["acl|dryrun"] = LocalCommand.AclDryRun,
+        ["client|setname"] = LocalCommand.ClientSetName,
+        ["client|getname"] = LocalCommand.ClientGetName,
+        ["client|id"] = LocalCommand.ClientId,
+        ["client|setinfo"] = LocalCommand.ClientSetInfo,
+        ["client|info"] = LocalCommand.ClientInfoLine,
+        ["client|list"] = LocalCommand.ClientList,
+        ["client|kill"] = LocalCommand.ClientKill,
+        ["client|no-evict"] = LocalCommand.ClientNoEvict,
+        ["client|no-touch"] = LocalCommand.ClientNoTouch,
+        ["command"] = LocalCommand.Command,
+        ["command|count"] = LocalCommand.CommandCount,
+        ["command|list"] = LocalCommand.CommandList,
+        ["command|info"] = LocalCommand.CommandInfo,
+        ["command|docs"] = LocalCommand.CommandDocs,
+        ["command|getkeys"] = LocalCommand.CommandGetKeys,
+        ["command|getkeysandflags"] = LocalCommand.CommandGetKeysAndFlags,
+        ["cluster|info"] = LocalCommand.ClusterInfo,
+        ["cluster|slots"] = LocalCommand.ClusterSlots,
+        ["cluster|shards"] = LocalCommand.ClusterShards,
+        ["cluster|nodes"] = LocalCommand.ClusterNodes,
+        ["cluster|myid"] = LocalCommand.ClusterMyId,
+        ["cluster|keyslot"] = LocalCommand.ClusterKeySlot,
+        ["slowlog|get"] = LocalCommand.SlowLogGet,
+        ["slowlog|len"] = LocalCommand.SlowLogLen,
+        ["slowlog|reset"] = LocalCommand.SlowLogReset,
+        ["slowlog|help"] = LocalCommand.SlowLogHelp,
+        ["config|get"] = LocalCommand.ConfigGet,
+        ["pubsub|numpat"] = LocalCommand.PubSubNumPat,
+    }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
+
     public static CommandFlags Classify(string name, CommandFlags redisFlags)
     {
         CommandFlags flags = redisFlags;
@@ -41,4 +90,10 @@ internal static class CommandClassifier
         "migrate" => SpecialKeyFinder.Migrate,
         _ => SpecialKeyFinder.None,
     };
+
+    /// <summary>
+    /// Which of the commands Slotgate answers itself <paramref name="name"/> is, or <see cref="LocalCommand.None"/>.
+    /// Given by name, so a command learned from a backend or added by configuration gets the same id as the built-in one.
+    /// </summary>
+    public static LocalCommand LocalCommandFor(string name) => s_local.GetValueOrDefault(name);
 }

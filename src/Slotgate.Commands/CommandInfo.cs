@@ -45,6 +45,7 @@ internal sealed class CommandInfo
         int bar = name.IndexOf('|', StringComparison.Ordinal);
         _subcommandNameUtf8 = bar < 0 ? [] : Encoding.UTF8.GetBytes(name[(bar + 1)..]);
         SpecialKeyFinder = CommandClassifier.SpecialKeyFinderFor(name);
+        Local = CommandClassifier.LocalCommandFor(name);
         foreach (KeySpec spec in keySpecs)
         {
             if (spec.IsUnknown)
@@ -101,6 +102,9 @@ internal sealed class CommandInfo
 
     /// <summary>Hand-written key finder that replaces the key-spec search, for the few commands Redis cannot describe.</summary>
     public SpecialKeyFinder SpecialKeyFinder { get; }
+
+    /// <summary>Which command Slotgate answers itself this is, for dispatch without comparing names; None for all others.</summary>
+    public LocalCommand Local { get; }
 
     /// <summary>At least one key spec has unknown begin_search or find_keys; those specs are skipped by the search.</summary>
     public bool HasUnknownKeySpecs { get; }

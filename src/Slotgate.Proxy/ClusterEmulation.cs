@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Slotgate.Cluster;
+using Slotgate.Commands;
 using Slotgate.Protocol;
 using Slotgate.Routing;
 
@@ -14,28 +15,28 @@ namespace Slotgate.Proxy;
 /// </summary>
 internal sealed class ClusterEmulation(ServerIdentity identity, TopologyRefresher topology)
 {
-    public void Execute(ClientSession session, ProxyRequest request, string subcommand)
+    public void Execute(ClientSession session, ProxyRequest request, CommandInfo command)
     {
         IBufferWriter<byte> reply = request.ReplyWriter;
         var (host, port) = SplitEndpoint(session.Info.LocalEndpoint);
-        switch (subcommand)
+        switch (command.Local)
         {
-            case "cluster|keyslot":
+            case LocalCommand.ClusterKeySlot:
                 RespWriter.WriteInteger(reply, HashSlot.Of(request.Frame.Arg(2)));
                 break;
-            case "cluster|myid":
+            case LocalCommand.ClusterMyId:
                 RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(identity.RunId));
                 break;
-            case "cluster|info":
+            case LocalCommand.ClusterInfo:
                 RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(Info()));
                 break;
-            case "cluster|nodes":
+            case LocalCommand.ClusterNodes:
                 // Deliberately a standalone server's answer: clients that auto-detect cluster mode from CLUSTER NODES
                 // (StackExchange.Redis) would otherwise switch to cluster mode and refuse cross-slot MGET/MSET/DEL
                 // themselves, which Slotgate exists to allow. Clients that ask for CLUSTER SLOTS/SHARDS get the view.
                 request.SetError("ERR This instance has cluster support disabled");
                 break;
-            case "cluster|slots":
+            case LocalCommand.ClusterSlots:
                 RespWriter.WriteArrayHeader(reply, 1);
                 RespWriter.WriteArrayHeader(reply, 3);
                 RespWriter.WriteInteger(reply, 0);
@@ -46,11 +47,11 @@ internal sealed class ClusterEmulation(ServerIdentity identity, TopologyRefreshe
                 RespWriter.WriteBulkString(reply, Encoding.ASCII.GetBytes(identity.RunId));
                 RespWriter.WriteArrayHeader(reply, 0);
                 break;
-            case "cluster|shards":
+            case LocalCommand.ClusterShards:
                 WriteShards(reply, host, port);
                 break;
             default:
-                request.SetError($"ERR Slotgate: {subcommand.ToUpperInvariant().Replace('|', ' ')} is not available through the proxy (Slotgate presents itself as a one-node cluster)");
+                request.SetError($"ERR Slotgate: {command.Name.ToUpperInvariant().Replace('|', ' ')} is not available through the proxy (Slotgate presents itself as a one-node cluster)");
                 break;
         }
     }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using Slotgate.Commands;
 using Slotgate.Diagnostics;
 using Slotgate.Protocol;
 using Slotgate.Routing;
@@ -10,19 +11,19 @@ namespace Slotgate.Proxy;
 /// <summary>SLOWLOG GET/LEN/RESET/HELP over Slotgate's own slow log, with Redis's reply shapes.</summary>
 internal static class SlowLogCommand
 {
-    public static void Execute(SlowLog log, ProxyRequest request, string name)
+    public static void Execute(SlowLog log, ProxyRequest request, LocalCommand command)
     {
         var reply = request.ReplyWriter;
-        switch (name)
+        switch (command)
         {
-            case "slowlog|len":
+            case LocalCommand.SlowLogLen:
                 RespWriter.WriteInteger(reply, log.Count);
                 break;
-            case "slowlog|reset":
+            case LocalCommand.SlowLogReset:
                 log.Reset();
                 reply.Write("+OK\r\n"u8);
                 break;
-            case "slowlog|help":
+            case LocalCommand.SlowLogHelp:
                 string[] help =
                 [
                     "SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",

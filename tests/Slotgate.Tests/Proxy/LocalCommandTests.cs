@@ -190,4 +190,13 @@ public class LocalCommandTests(ProxyFixture fixture)
         }
         throw new InvalidOperationException($"{field} not in INFO");
     }
+
+    [Fact]
+    public async Task ClientHelp_RoutedToSlotgate_ErrorNamesIt()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        RespValue reply = await client.CallAsync("CLIENT", "HELP");
+        Assert.True(reply.IsError);
+        Assert.Equal("ERR Slotgate: CLIENT HELP is not answered by Slotgate", reply.Text);
+    }
 }
