@@ -36,12 +36,12 @@ internal static partial class LoggingConventions
     }
 
     /// <summary>
-    /// The [LoggerMessage] methods of <paramref name="assembly"/> that have no event id, whose event id another one there
+    /// The [LoggerMessage] methods of <paramref name="assemblies"/> that have no event id, whose event id another one there
     /// also has, or that are not in a class named <c>Log</c>.
     /// </summary>
-    public static IReadOnlyList<string> EventIdProblems(Assembly assembly)
+    public static IReadOnlyList<string> EventIdProblems(params Assembly[] assemblies)
     {
-        var methods = assembly.GetTypes()
+        var methods = assemblies.SelectMany(a => a.GetTypes())
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
             .Select(m => (Method: m, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>()))
             .Where(m => m.Attribute is not null)
@@ -54,8 +54,8 @@ internal static partial class LoggingConventions
         return problems;
     }
 
-    /// <summary>How many [LoggerMessage] methods <paramref name="assembly"/> has.</summary>
-    public static int LoggerMessageCount(Assembly assembly) => assembly.GetTypes()
+    /// <summary>How many [LoggerMessage] methods <paramref name="assemblies"/> have.</summary>
+    public static int LoggerMessageCount(params Assembly[] assemblies) => assemblies.SelectMany(a => a.GetTypes())
         .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly))
         .Count(m => m.GetCustomAttribute<LoggerMessageAttribute>() is not null);
 
