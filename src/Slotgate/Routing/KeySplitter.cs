@@ -3,11 +3,11 @@ using Slotgate.Protocol;
 
 namespace Slotgate.Routing;
 
-/// <summary>
-/// Splits a multi-key command (MGET, MSET, DEL...) by hash slot: one part per slot, carrying all of that slot's keys.
+/// <summary>Splits a multi-key command (MGET, MSET, DEL...) by hash slot: one part per slot, carrying all of that slot's keys.</summary>
+/// <remarks>
 /// Redis rejects keys of different slots in one command, even on the same node, so a slot is the largest unit one
 /// part can cover. <see cref="ReplyMerger"/> puts the parts' replies back together in the client's key order.
-/// </summary>
+/// </remarks>
 internal static class KeySplitter
 {
     /// <summary>
@@ -19,8 +19,9 @@ internal static class KeySplitter
     /// </summary>
     public static int Split(ProxyRequest request, int keyStep, MergeKind merge)
     {
+        int argCount = request.Frame.ArgCount;
+        Span<int> slots = argCount <= 512 ? stackalloc int[argCount] : new int[argCount];
         RequestFrame frame = request.Frame;
-        Span<int> slots = frame.ArgCount <= 512 ? stackalloc int[frame.ArgCount] : new int[frame.ArgCount];
         int slot = HashSlot.None;
         for (int i = 1; i < frame.ArgCount; i += keyStep)
         {
