@@ -22,8 +22,9 @@ namespace Slotgate.Proxy;
 /// </list>
 /// The first three follow Redis's own order of errors. A step either lets the command through or answers it itself.
 /// </summary>
-internal sealed class CommandAdmission(CommandTable commands, CommandRouteTable routes, DispatcherServices services)
+internal sealed class CommandAdmission(DispatcherServices services, CommandRouteTable routes)
 {
+    private readonly CommandTable _commands = services.Commands;
     private readonly UserDirectory _users = services.Users;
     private readonly Diagnostics.SlotgateMetrics _metrics = services.Metrics;
     private readonly FaultInjector? _faults = services.Faults;
@@ -35,7 +36,7 @@ internal sealed class CommandAdmission(CommandTable commands, CommandRouteTable 
     /// </summary>
     public bool Admit(ClientSession session, ProxyRequest request, [NotNullWhen(true)] out CommandInfo? command, [NotNullWhen(true)] out CommandRoute? route)
     {
-        command = commands.Find(request.Frame);
+        command = _commands.Find(request.Frame);
         request.Stat = _metrics.Commands.For(command);
         session.Info.LastCommand = request.Stat.Name;
         route = null;
@@ -161,7 +162,7 @@ internal sealed class CommandAdmission(CommandTable commands, CommandRouteTable 
     /// <summary>Redis 7's wording: <c>ERR unknown command 'x', with args beginning with: 'a' 'b' </c>.</summary>
     private string UnknownCommandError(RequestFrame frame)
     {
-        if (frame.ArgCount >= 2 && commands.Find(frame.Arg(0)) is { HasSubcommands: true })
+        if (frame.ArgCount >= 2 && _commands.Find(frame.Arg(0)) is { HasSubcommands: true })
         {
             return $"ERR unknown subcommand '{Truncate(frame.Arg(1))}'. Try {Encoding.UTF8.GetString(frame.Arg(0)).ToUpperInvariant()} HELP.";
         }

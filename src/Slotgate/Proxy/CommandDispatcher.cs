@@ -27,7 +27,7 @@ internal sealed class CommandDispatcher
         _settings = settings;
         services.Metrics.Commands.Register(services.Commands);
         _routes = new CommandRouteTable(services.Commands, settings.DisabledCommands);
-        _admission = new CommandAdmission(services.Commands, _routes, services);
+        _admission = new CommandAdmission(services, _routes);
         _handlers = new RouteHandlers(services, Clients);
     }
 
