@@ -120,22 +120,25 @@ internal static class SlotgateServices
         services.AddSingleton(sp => new BlockingCommands(
             sp.GetRequiredService<DedicatedConnections>(), sp.GetRequiredService<Router>(), options.Limits.MaxBlockedClients));
         services.AddSingleton(sp => new CommandDispatcher(
-            sp.GetRequiredService<CommandTable>(), sp.GetRequiredService<Router>(), sp.GetRequiredService<LocalCommands>(),
-            sp.GetRequiredService<BlockingCommands>(), sp.GetRequiredService<PubSubService>(),
-            sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient,
-            options.Routing.DisabledCommands, metrics,
-            options.Diagnostics.AccessLog
-                ? new AccessLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.Access"), options.Diagnostics)
-                : null,
-            sp.GetRequiredService<UserDirectory>(),
-            FaultInjector.Create(options.Faults, metrics.Meter),
-            options.Routes.IsEmpty ? null : new PrefixRouting(new PrefixRouteTable(options.Routes, sp.GetRequiredService<UpstreamSet>())))
-        {
-            PubSubOutputBufferLimit = options.Limits.PubSubOutputBufferLimit,
-            MaxPendingBytesPerClient = options.Limits.MaxPendingBytesPerClient,
-            MaxPendingBytes = options.Limits.MaxPendingBytes,
-            InlineReplies = options.Io.UsesEventLoops,
-        });
+            new DispatcherServices(sp.GetRequiredService<CommandTable>(), sp.GetRequiredService<Router>(), sp.GetRequiredService<LocalCommands>(),
+                sp.GetRequiredService<BlockingCommands>(), sp.GetRequiredService<PubSubService>())
+            {
+                Users = sp.GetRequiredService<UserDirectory>(),
+                Metrics = metrics,
+                AccessLog = options.Diagnostics.AccessLog
+                    ? new AccessLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.Access"), options.Diagnostics)
+                    : null,
+                Faults = FaultInjector.Create(options.Faults, metrics.Meter),
+                PrefixRouting = options.Routes.IsEmpty ? null : new PrefixRouting(new PrefixRouteTable(options.Routes, sp.GetRequiredService<UpstreamSet>())),
+            },
+            new DispatcherSettings(sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient)
+            {
+                DisabledCommands = options.Routing.DisabledCommands,
+                PubSubOutputBufferLimit = options.Limits.PubSubOutputBufferLimit,
+                MaxPendingBytesPerClient = options.Limits.MaxPendingBytesPerClient,
+                MaxPendingBytes = options.Limits.MaxPendingBytes,
+                InlineReplies = options.Io.UsesEventLoops,
+            }));
         if (!options.Routes.IsEmpty)
         {
             services.AddSingleton(sp => new UpstreamSet(options, sp.GetRequiredService<Router>(), sp.GetRequiredService<BackendSettings>(),
