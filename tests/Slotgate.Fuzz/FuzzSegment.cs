@@ -3,7 +3,7 @@ using System.Buffers;
 namespace Slotgate.Fuzz;
 
 /// <summary>One link of a segment chain whose boundaries the fuzzer chooses.</summary>
-internal sealed class FuzzSegment : ReadOnlySequenceSegment<byte>
+public sealed class FuzzSegment : ReadOnlySequenceSegment<byte>
 {
     public FuzzSegment(ReadOnlyMemory<byte> memory, FuzzSegment? previous)
     {

@@ -2,8 +2,11 @@ using System.Buffers;
 
 namespace Slotgate.Fuzz;
 
-/// <summary>Read boundaries and multi-segment buffers: how bytes arrive from a socket, chosen at random or exhaustively.</summary>
-internal static class FuzzSegments
+/// <summary>
+/// Read boundaries and multi-segment buffers: how bytes arrive from a socket, chosen at random or exhaustively. Public:
+/// the parser tests build their multi-segment buffers with it too.
+/// </summary>
+public static class FuzzSegments
 {
     /// <summary>Up to <paramref name="maxCuts"/> distinct cut points strictly inside <paramref name="length"/>, sorted.</summary>
     public static int[] RandomCuts(Random random, int length, int maxCuts)

@@ -56,6 +56,22 @@ internal static class ClientScript
         return null;
     }
 
+    /// <summary>
+    /// <see cref="FindWorkingAsync"/>, failing the test with <paramref name="missing"/> (how to install what is missing)
+    /// and the candidates on PATH when there is none: a missing client library is a failure, not a skip.
+    /// </summary>
+    public static async Task<string> FindWorkingOrFailAsync(string program, string missing, params string[] probeArguments) =>
+        await FindWorkingAsync(program, probeArguments)
+            ?? throw new Xunit.Sdk.XunitException($"{missing} {program} candidates on PATH: [{string.Join(", ", FindOnPath(program))}]");
+
+    /// <summary>Runs the script (<see cref="RunAgainstAsync"/>), shows its output, and fails the test unless every section passed.</summary>
+    public static async Task AssertPassesAsync(string program, string language, string script, IPEndPoint proxy, Xunit.Abstractions.ITestOutputHelper output)
+    {
+        ScriptRun run = await RunAgainstAsync(program, language, script, proxy);
+        output.WriteLine(run.Describe($"{program} {script}"));
+        Assert.True(run.Passed, run.Describe($"{program} {script}"));
+    }
+
     /// <summary>Runs <paramref name="program"/> with the script and the proxy's host and port as arguments.</summary>
     public static Task<ScriptRun> RunAgainstAsync(string program, string language, string script, IPEndPoint proxy)
     {

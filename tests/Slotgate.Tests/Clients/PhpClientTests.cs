@@ -10,16 +10,9 @@ public class PhpClientTests(ProxyFixture fixture, ITestOutputHelper output)
     [Fact]
     public async Task Phpredis_StandaloneClientThroughSlotgate_AllSectionsPass()
     {
-        string? php = await ClientScript.FindWorkingAsync("php", "-r", "exit(extension_loaded('redis') ? 0 : 1);");
-        if (php is null)
-        {
-            Assert.Fail("No php on PATH has the redis extension (phpredis). Install it with `apt-get install -y php-cli php-redis` " +
-                $"(scripts/test.sh does). php candidates on PATH: [{string.Join(", ", ClientScript.FindOnPath("php"))}]");
-        }
-
-        ScriptRun run = await ClientScript.RunAgainstAsync(php, "php", "check_slotgate.php", fixture.Endpoint);
-
-        output.WriteLine(run.Describe($"{php} check_slotgate.php"));
-        Assert.True(run.Passed, run.Describe($"{php} check_slotgate.php"));
+        string php = await ClientScript.FindWorkingOrFailAsync("php",
+            "No php on PATH has the redis extension (phpredis). Install it with `apt-get install -y php-cli php-redis` (scripts/test.sh does).",
+            "-r", "exit(extension_loaded('redis') ? 0 : 1);");
+        await ClientScript.AssertPassesAsync(php, "php", "check_slotgate.php", fixture.Endpoint, output);
     }
 }

@@ -32,7 +32,7 @@ public sealed class HostileClientTests(ProxyFixture fixture, ITestOutputHelper o
         {
             slow.Add(await ConnectAsync(proxy.Endpoints[0]));
         }
-        await WaitForAsync(() => Registry(proxy).Count == 51, "the slow sessions to register");
+        await Wait.UntilAsync(() => Registry(proxy).Count == 51, what: "the slow sessions to register");
 
         for (int b = 0; b < command.Length; b++)
         {
@@ -71,7 +71,7 @@ public sealed class HostileClientTests(ProxyFixture fixture, ITestOutputHelper o
         Assert.Equal(error, (await hostile.ReadAsync()).Text);
         Assert.True(await hostile.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal("PONG", (await good.CallAsync("PING")).Text);
-        await WaitForAsync(() => Registry(proxy).Count == 1, "the hostile session to leave the registry");
+        await Wait.UntilAsync(() => Registry(proxy).Count == 1, what: "the hostile session to leave the registry");
     }
 
     [Fact]
@@ -121,14 +121,14 @@ public sealed class HostileClientTests(ProxyFixture fixture, ITestOutputHelper o
     {
         await using SlotgateServer proxy = await ProxyFixture.StartProxyAsync(fixture.Cluster);
         using Socket hostile = await ConnectAsync(proxy.Endpoints[0]);
-        await WaitForAsync(() => Registry(proxy).Count == 1, "the session to register");
+        await Wait.UntilAsync(() => Registry(proxy).Count == 1, what: "the session to register");
 
         await hostile.SendAsync("PING\r\n*2\r\n$3\r\nGET\r\n$5\r\nab"u8.ToArray());
         hostile.Shutdown(SocketShutdown.Send);
 
         Assert.Equal("+PONG\r\n", await ReceiveTextAsync(hostile, 5));
         Assert.Equal(0, await hostile.ReceiveAsync(new byte[16]));
-        await WaitForAsync(() => Registry(proxy).Count == 0, "the half-closed session to leave the registry");
+        await Wait.UntilAsync(() => Registry(proxy).Count == 0, what: "the half-closed session to leave the registry");
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class HostileClientTests(ProxyFixture fixture, ITestOutputHelper o
             hostile.Dispose();
         }
 
-        await WaitForAsync(() => Registry(proxy).Count == 1, "the reset sessions to leave the registry");
+        await Wait.UntilAsync(() => Registry(proxy).Count == 1, what: "the reset sessions to leave the registry");
         Assert.Equal("PONG", (await good.CallAsync("PING")).Text);
     }
 
@@ -178,7 +178,7 @@ public sealed class HostileClientTests(ProxyFixture fixture, ITestOutputHelper o
             }
         }
         TimeSpan flood = watch.Elapsed;
-        await WaitForAsync(() => Registry(proxy).Count == 1, "every flood session to leave the registry");
+        await Wait.UntilAsync(() => Registry(proxy).Count == 1, what: "every flood session to leave the registry");
         await good.StopAsync();
 
         output.WriteLine($"2000 connections in {flood.TotalMilliseconds:F0} ms, at most {peak} sessions registered at once; good client: {good.Calls} calls, slowest {good.Slowest.TotalMilliseconds:F0} ms");
@@ -215,19 +215,6 @@ public sealed class HostileClientTests(ProxyFixture fixture, ITestOutputHelper o
                 throw new IOException("closed by Slotgate before a complete reply");
             }
             received.AddRange(buffer.AsSpan(0, read));
-        }
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            if (cts.IsCancellationRequested)
-            {
-                Assert.Fail($"timed out waiting for {what}");
-            }
-            await Task.Delay(20);
         }
     }
 }

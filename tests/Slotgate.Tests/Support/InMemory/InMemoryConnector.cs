@@ -12,11 +12,18 @@ internal sealed class InMemoryConnector : IBackendConnector
 
     private readonly Dictionary<string, InMemoryRedisNode> _nodes = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Nodes that each own every slot.</summary>
     public InMemoryConnector(params string[] endpoints)
+        : this(null, endpoints)
+    {
+    }
+
+    /// <summary>Nodes of one cluster that share <paramref name="slots"/> (null: each owns every slot).</summary>
+    public InMemoryConnector(InMemorySlotTable? slots, params string[] endpoints)
     {
         foreach (string endpoint in endpoints)
         {
-            _nodes[endpoint] = new InMemoryRedisNode(endpoint);
+            _nodes[endpoint] = new InMemoryRedisNode(endpoint, slots);
         }
     }
 

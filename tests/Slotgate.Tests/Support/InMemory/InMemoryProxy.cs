@@ -29,10 +29,14 @@ internal sealed class InMemoryProxy : IAsyncDisposable
         Connector = connector;
     }
 
+    /// <summary>Slotgate's view of the cluster.</summary>
+    public TopologyRefresher Topology => _services.GetRequiredService<TopologyRefresher>();
+
     /// <summary>The in-memory nodes, to make one misbehave.</summary>
     public InMemoryConnector Connector { get; }
 
-    public static async Task<InMemoryProxy> StartAsync(string[] nodes, int maxPendingCommandsPerClient = 10_000)
+    /// <param name="slots">The nodes' shared slot layout; null when each node owns every slot.</param>
+    public static async Task<InMemoryProxy> StartAsync(string[] nodes, int maxPendingCommandsPerClient = 10_000, InMemorySlotTable? slots = null)
     {
         var options = new SlotgateOptions
         {
@@ -48,7 +52,7 @@ internal sealed class InMemoryProxy : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        var connector = new InMemoryConnector(nodes);
+        var connector = new InMemoryConnector(slots, nodes);
         services.AddSingleton<IBackendConnector>(connector);
         services.AddSlotgate(options);
         ServiceProvider provider = services.BuildServiceProvider();
