@@ -1,4 +1,5 @@
 using System.Buffers;
+using Slotgate.Tests.Protocol;
 
 namespace Slotgate.Fuzz;
 
@@ -33,12 +34,12 @@ public static class FuzzSegments
     /// </summary>
     public static ReadOnlySequence<byte> Chain(byte[] data, int from, int to, int[] cuts)
     {
-        FuzzSegment? first = null;
-        FuzzSegment? last = null;
+        TestSegment? first = null;
+        TestSegment? last = null;
         int start = from;
         foreach (int cut in cuts.Where(c => c > from && c < to).Append(to))
         {
-            var segment = new FuzzSegment(data.AsMemory(start, cut - start), last);
+            var segment = new TestSegment(data.AsMemory(start, cut - start), last);
             first ??= segment;
             last = segment;
             start = cut;

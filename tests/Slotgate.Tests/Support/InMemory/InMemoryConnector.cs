@@ -8,7 +8,7 @@ internal sealed class InMemoryConnector : IBackendConnector
 {
     // Inline scheduling: continuations run on the writer's thread, so no thread-pool work item is allocated per wake-up
     // and the measurements see Slotgate's own allocations only.
-    private static readonly PipeOptions InlinePipe = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
+    internal static readonly PipeOptions InlinePipe = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
 
     private readonly Dictionary<string, InMemoryRedisNode> _nodes = new(StringComparer.OrdinalIgnoreCase);
 
