@@ -17,17 +17,7 @@ internal static class ClientScript
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(20);
 
     /// <summary>The folder of one language's script, e.g. <c>tests/clients/python</c>, found by walking up to the repository root.</summary>
-    public static string Folder(string language)
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Slotgate.slnx")))
-            {
-                return Path.Combine(dir.FullName, "tests", "clients", language);
-            }
-        }
-        throw new InvalidOperationException($"Slotgate.slnx not found above {AppContext.BaseDirectory}; the client scripts live in the repository.");
-    }
+    public static string Folder(string language) => Support.RepositoryFiles.InRoot("tests", "clients", language);
 
     /// <summary>Every file named <paramref name="program"/> on PATH, in PATH order.</summary>
     public static IReadOnlyList<string> FindOnPath(string program) =>

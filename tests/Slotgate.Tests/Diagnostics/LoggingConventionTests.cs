@@ -1,4 +1,5 @@
-using Slotgate.Tests.Kubernetes;
+using Slotgate.Tests.Support;
+
 
 namespace Slotgate.Tests.Diagnostics;
 
