@@ -11,23 +11,29 @@ namespace Slotgate.Tests.Clients;
 [Collection(ProxyCollection.Name)]
 public class ClientScriptTests(ProxyFixture fixture, ITestOutputHelper output)
 {
-    [Fact]
-    public async Task RedisPy_StandaloneClientThroughSlotgate_AllSectionsPass()
+    /// <summary>Per library: the interpreter, the probe that shows it has the library, how to install it, the script.</summary>
+    public static TheoryData<string, string, string[], string, string, string> Interpreted => new()
     {
-        // The first python3 on PATH may be a version manager's shim that does not see Debian's dist-packages.
-        string python = await ClientScript.FindWorkingOrFailAsync("python3",
+        {
+            // The first python3 on PATH may be a version manager's shim that does not see Debian's dist-packages.
+            "redis-py", "python3", ["-c", "import redis"],
             "No python3 on PATH can import redis (redis-py). Install it with `apt-get install -y python3-redis` (scripts/test.sh does).",
-            "-c", "import redis");
-        await ClientScript.AssertPassesAsync(python, "python", "check_slotgate.py", fixture.Endpoint, output);
-    }
-
-    [Fact]
-    public async Task Phpredis_StandaloneClientThroughSlotgate_AllSectionsPass()
-    {
-        string php = await ClientScript.FindWorkingOrFailAsync("php",
+            "python", "check_slotgate.py"
+        },
+        {
+            "phpredis", "php", ["-r", "exit(extension_loaded('redis') ? 0 : 1);"],
             "No php on PATH has the redis extension (phpredis). Install it with `apt-get install -y php-cli php-redis` (scripts/test.sh does).",
-            "-r", "exit(extension_loaded('redis') ? 0 : 1);");
-        await ClientScript.AssertPassesAsync(php, "php", "check_slotgate.php", fixture.Endpoint, output);
+            "php", "check_slotgate.php"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Interpreted))]
+    public async Task Library_StandaloneClientThroughSlotgate_AllSectionsPass(string library, string program, string[] probe, string missing, string language, string script)
+    {
+        Assert.NotEmpty(library);
+        string interpreter = await ClientScript.FindWorkingOrFailAsync(program, missing, probe);
+        await ClientScript.AssertPassesAsync(interpreter, language, script, fixture.Endpoint, output);
     }
 
     [Fact]

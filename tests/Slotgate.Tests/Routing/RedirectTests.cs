@@ -17,12 +17,15 @@ namespace Slotgate.Tests.Routing;
 /// </summary>
 public class RedirectTests
 {
-    private const string A = "127.0.0.1:7001";
-    private const string B = "127.0.0.1:7002";
-    private const string Key = "redirect:key";
+    /// <summary>The two nodes: A owns every slot unless a test says otherwise.</summary>
+    private const string A = "127.0.0.1:7001", B = "127.0.0.1:7002";
+
     private const int MaxRedirects = 5;
-    private const string TryAgain = "TRYAGAIN Multiple keys request during rehashing of slot";
-    private const string Loading = "LOADING Redis is loading the dataset in memory";
+
+    /// <summary>Redis's texts for the retryable errors.</summary>
+    private const string TryAgain = "TRYAGAIN Multiple keys request during rehashing of slot", Loading = "LOADING Redis is loading the dataset in memory";
+
+    private const string Key = "redirect:key";
     private static readonly int Slot = HashSlot.Of(Encoding.UTF8.GetBytes(Key));
 
     [Fact]
