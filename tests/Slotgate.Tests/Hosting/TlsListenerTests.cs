@@ -13,8 +13,16 @@ namespace Slotgate.Tests.Hosting;
 public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
 {
     private readonly TestCertificates _certificates = new();
+    private TestCertificates? _foreign;
 
-    public void Dispose() => _certificates.Dispose();
+    /// <summary>Another CA, for a client certificate the listener must not trust.</summary>
+    private TestCertificates Foreign => _foreign ??= new TestCertificates("Other CA");
+
+    public void Dispose()
+    {
+        _certificates.Dispose();
+        _foreign?.Dispose();
+    }
 
     [Fact]
     public async Task TlsListen_RedisCliAndStackExchange_ServedBesidePlaintextListener()
@@ -132,19 +140,9 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
     [Fact]
     public async Task TlsListen_ClientCertificateRequired_ClientWithoutOrWithForeignCertificateRefused()
     {
-        IssuedCertificate server = _certificates.Issue("slotgate");
-        IssuedCertificate client = _certificates.Issue("app");
-        using var foreign = new TestCertificates("Other CA");
-        IssuedCertificate stranger = foreign.Issue("stranger");
         var logs = new ConcurrentQueue<string>();
-        await using SlotgateServer proxy = await StartAsync(new TlsOptions
-        {
-            Listen = ["127.0.0.1:0"],
-            CertFile = server.CertFile,
-            KeyFile = server.KeyFile,
-            ClientCaFile = _certificates.CaFile,
-            ClientCertificates = "required",
-        }, logs);
+        await using SlotgateServer proxy = await StartWithClientCertificatesAsync("required", logs);
+        IssuedCertificate client = _certificates.Issue("app"), stranger = Foreign.Issue("stranger");
         IPEndPoint endpoint = proxy.TlsEndpoints[0];
 
         await using (RespTestClient trusted = await RespTestClient.ConnectTlsAsync(endpoint, _certificates.CaFile, client.WithKey()))
@@ -167,18 +165,8 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
     [Fact]
     public async Task TlsListen_ClientCertificateOptional_ClientWithoutCertificateServedForeignRefused()
     {
-        IssuedCertificate server = _certificates.Issue("slotgate");
-        IssuedCertificate client = _certificates.Issue("app");
-        using var foreign = new TestCertificates("Other CA");
-        IssuedCertificate stranger = foreign.Issue("stranger");
-        await using SlotgateServer proxy = await StartAsync(new TlsOptions
-        {
-            Listen = ["127.0.0.1:0"],
-            CertFile = server.CertFile,
-            KeyFile = server.KeyFile,
-            ClientCaFile = _certificates.CaFile,
-            ClientCertificates = "optional",
-        });
+        await using SlotgateServer proxy = await StartWithClientCertificatesAsync("optional");
+        IssuedCertificate client = _certificates.Issue("app"), stranger = Foreign.Issue("stranger");
         IPEndPoint endpoint = proxy.TlsEndpoints[0];
 
         Assert.True(await CanPingAsync(endpoint, null));
@@ -199,6 +187,20 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>A TLS listener that asks clients for a certificate from the test CA (<paramref name="mode"/>: required or optional).</summary>
+    private Task<SlotgateServer> StartWithClientCertificatesAsync(string mode, ConcurrentQueue<string>? logs = null)
+    {
+        IssuedCertificate server = _certificates.Issue("slotgate");
+        return StartAsync(new TlsOptions
+        {
+            Listen = ["127.0.0.1:0"],
+            CertFile = server.CertFile,
+            KeyFile = server.KeyFile,
+            ClientCaFile = _certificates.CaFile,
+            ClientCertificates = mode,
+        }, logs);
     }
 
     private Task<SlotgateServer> StartAsync(TlsOptions tls, ConcurrentQueue<string>? logs = null, string[]? listen = null)
