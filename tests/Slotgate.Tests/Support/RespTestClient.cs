@@ -77,11 +77,16 @@ internal sealed class RespTestClient : IAsyncDisposable, IDisposable
 
     public Task SendRawAsync(string text) => SendRawAsync(Encoding.UTF8.GetBytes(text));
 
-    public async Task SendRawAsync(byte[] bytes)
+    public Task SendRawAsync(byte[] bytes) => SendRawAsync(bytes.AsMemory());
+
+    public async Task SendRawAsync(ReadOnlyMemory<byte> bytes)
     {
         await _output.WriteAsync(bytes).ConfigureAwait(false);
         await _output.FlushAsync().ConfigureAwait(false);
     }
+
+    /// <summary>Half-closes a TCP connection: the server reads end-of-stream, and can still answer.</summary>
+    public void ShutdownSend() => ((NetworkStream)_output).Socket.Shutdown(SocketShutdown.Send);
 
     public Task SendAsync(params string[] args) => SendRawAsync(Encode(args));
 
