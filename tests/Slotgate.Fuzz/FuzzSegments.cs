@@ -1,9 +1,13 @@
 using System.Buffers;
+using Slotgate.Tests.Protocol;
 
 namespace Slotgate.Fuzz;
 
-/// <summary>Read boundaries and multi-segment buffers: how bytes arrive from a socket, chosen at random or exhaustively.</summary>
-internal static class FuzzSegments
+/// <summary>
+/// Read boundaries and multi-segment buffers: how bytes arrive from a socket, chosen at random or exhaustively. Public:
+/// the parser tests build their multi-segment buffers with it too.
+/// </summary>
+public static class FuzzSegments
 {
     /// <summary>Up to <paramref name="maxCuts"/> distinct cut points strictly inside <paramref name="length"/>, sorted.</summary>
     public static int[] RandomCuts(Random random, int length, int maxCuts)
@@ -30,12 +34,12 @@ internal static class FuzzSegments
     /// </summary>
     public static ReadOnlySequence<byte> Chain(byte[] data, int from, int to, int[] cuts)
     {
-        FuzzSegment? first = null;
-        FuzzSegment? last = null;
+        TestSegment? first = null;
+        TestSegment? last = null;
         int start = from;
         foreach (int cut in cuts.Where(c => c > from && c < to).Append(to))
         {
-            var segment = new FuzzSegment(data.AsMemory(start, cut - start), last);
+            var segment = new TestSegment(data.AsMemory(start, cut - start), last);
             first ??= segment;
             last = segment;
             start = cut;

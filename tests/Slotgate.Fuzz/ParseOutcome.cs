@@ -1,3 +1,5 @@
+using Slotgate.Protocol;
+
 namespace Slotgate.Fuzz;
 
 /// <summary>
@@ -11,6 +13,28 @@ internal sealed class ParseOutcome
     public string? Error { get; set; }
 
     public long Leftover { get; set; }
+
+    /// <summary>
+    /// Runs <paramref name="parse"/>, which fills the outcome in (and sets <see cref="Leftover"/> when it ends without an
+    /// error): a protocol error ends the outcome as <see cref="Error"/>, any other exception is a failure of the target.
+    /// </summary>
+    public static ParseOutcome Run(string target, byte[] input, Action<ParseOutcome> parse)
+    {
+        var outcome = new ParseOutcome();
+        try
+        {
+            parse(outcome);
+        }
+        catch (RespProtocolException ex)
+        {
+            outcome.Error = ex.Message;
+        }
+        catch (Exception ex) when (ex is not FuzzFailure)
+        {
+            throw new FuzzFailure(target, $"threw {ex.GetType().Name}: {ex.Message}", input, ex);
+        }
+        return outcome;
+    }
 
     public bool SameAs(ParseOutcome other)
     {

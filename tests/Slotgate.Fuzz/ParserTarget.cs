@@ -66,54 +66,41 @@ internal sealed class ParserTarget
     }
 
     /// <summary>Feeds the input as a pipe would, in reads ending at <paramref name="cuts"/>, with one parser throughout.</summary>
-    private ParseOutcome Parse(byte[] input, RespLimits limits, int[] cuts, bool canonical)
+    private ParseOutcome Parse(byte[] input, RespLimits limits, int[] cuts, bool canonical) => ParseOutcome.Run(Name, input, outcome =>
     {
         var parser = new RequestParser(limits);
-        var outcome = new ParseOutcome();
         int consumed = 0;
-        try
+        foreach (int received in cuts.Append(input.Length))
         {
-            foreach (int received in cuts.Append(input.Length))
+            ReadOnlySequence<byte> buffer = FuzzSegments.Chain(input, consumed, received, cuts);
+            // Each successful parse consumes at least one byte, so more iterations than bytes means a loop.
+            for (int guard = 0; ; guard++)
             {
-                ReadOnlySequence<byte> buffer = FuzzSegments.Chain(input, consumed, received, cuts);
-                // Each successful parse consumes at least one byte, so more iterations than bytes means a loop.
-                for (int guard = 0; ; guard++)
+                if (guard > input.Length + 1)
                 {
-                    if (guard > input.Length + 1)
-                    {
-                        throw new FuzzFailure(Name, "parser returned true without consuming", input);
-                    }
-                    long before = buffer.Length;
-                    bool parsed = parser.TryParse(ref buffer, _frame);
-                    long after = buffer.Length;
-                    if (after > before || (parsed && after == before))
-                    {
-                        throw new FuzzFailure(Name, $"buffer went from {before} to {after} bytes (parsed: {parsed})", input);
-                    }
-                    consumed += (int)(before - after);
-                    if (!parsed)
-                    {
-                        break;
-                    }
-                    outcome.Items.Add(_frame.Bytes.ToArray());
-                    if (canonical)
-                    {
-                        CheckCanonical(input);
-                    }
+                    throw new FuzzFailure(Name, "parser returned true without consuming", input);
+                }
+                long before = buffer.Length;
+                bool parsed = parser.TryParse(ref buffer, _frame);
+                long after = buffer.Length;
+                if (after > before || (parsed && after == before))
+                {
+                    throw new FuzzFailure(Name, $"buffer went from {before} to {after} bytes (parsed: {parsed})", input);
+                }
+                consumed += (int)(before - after);
+                if (!parsed)
+                {
+                    break;
+                }
+                outcome.Items.Add(_frame.Bytes.ToArray());
+                if (canonical)
+                {
+                    CheckCanonical(input);
                 }
             }
         }
-        catch (RespProtocolException ex)
-        {
-            outcome.Error = ex.Message;
-        }
-        catch (Exception ex) when (ex is not FuzzFailure)
-        {
-            throw new FuzzFailure(Name, $"threw {ex.GetType().Name}: {ex.Message}", input, ex);
-        }
         outcome.Leftover = input.Length - consumed;
-        return outcome;
-    }
+    });
 
     /// <summary>A frame is forwarded verbatim, so its bytes must be exactly the canonical encoding of its arguments.</summary>
     private void CheckCanonical(byte[] input)

@@ -57,53 +57,27 @@ internal sealed class ScannerTarget
         }
     }
 
-    private static ParseOutcome Scan(byte[] input, int[] cuts, bool resume)
+    private static ParseOutcome Scan(byte[] input, int[] cuts, bool resume) => ParseOutcome.Run(Name, input, outcome =>
     {
-        var outcome = new ParseOutcome();
         int consumed = 0;
         RespScanState state = default;
-        try
+        foreach (int received in cuts.Append(input.Length))
         {
-            foreach (int received in cuts.Append(input.Length))
-            {
-                var reader = new SequenceReader<byte>(FuzzSegments.Chain(input, consumed, received, cuts));
-                ScanAvailable(input, ref reader, ref state, resume, outcome);
-                consumed += (int)reader.Consumed;
-            }
-        }
-        catch (RespProtocolException ex)
-        {
-            outcome.Error = ex.Message;
-        }
-        catch (Exception ex) when (ex is not FuzzFailure)
-        {
-            throw new FuzzFailure(Name, $"threw {ex.GetType().Name}: {ex.Message}", input, ex);
+            var reader = new SequenceReader<byte>(FuzzSegments.Chain(input, consumed, received, cuts));
+            ScanAvailable(input, ref reader, ref state, resume, outcome);
+            consumed += (int)reader.Consumed;
         }
         outcome.Leftover = input.Length - consumed;
-        return outcome;
-    }
+    });
 
     /// <summary>The whole input as one byte per segment, scanned without resume state (every header crosses segments).</summary>
-    private static ParseOutcome ScanSegmented(byte[] input)
+    private static ParseOutcome ScanSegmented(byte[] input) => ParseOutcome.Run(Name, input, outcome =>
     {
-        var outcome = new ParseOutcome();
         var reader = new SequenceReader<byte>(FuzzSegments.Chain(input, 0, input.Length, FuzzSegments.EveryByte(input.Length)));
         RespScanState state = default;
-        try
-        {
-            ScanAvailable(input, ref reader, ref state, resume: false, outcome);
-        }
-        catch (RespProtocolException ex)
-        {
-            outcome.Error = ex.Message;
-        }
-        catch (Exception ex) when (ex is not FuzzFailure)
-        {
-            throw new FuzzFailure(Name, $"threw {ex.GetType().Name}: {ex.Message}", input, ex);
-        }
+        ScanAvailable(input, ref reader, ref state, resume: false, outcome);
         outcome.Leftover = input.Length - reader.Consumed;
-        return outcome;
-    }
+    });
 
     /// <summary>Skips every complete value in the reader; on "need more" leaves it at the start of the incomplete one.</summary>
     private static void ScanAvailable(byte[] input, ref SequenceReader<byte> reader, ref RespScanState state, bool resume, ParseOutcome outcome)

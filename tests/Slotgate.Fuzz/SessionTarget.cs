@@ -1,13 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Slotgate.Backend;
-using Slotgate.Cluster;
 using Slotgate.Configuration;
-using Slotgate.Hosting;
 using Slotgate.Protocol;
 using Slotgate.Proxy;
 using Slotgate.Tests.Support.InMemory;
@@ -25,40 +19,27 @@ internal sealed class SessionTarget : IDisposable
 {
     private const string Name = "session";
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
-    private static readonly PipeOptions InlinePipe = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
     private static readonly string[] OneReplyNames = ["GET", "SET", "PING", "ECHO", "MGET", "EXISTS"];
 
-    private readonly ServiceProvider _services;
+    private readonly InMemoryProxy _proxy;
     private readonly CommandDispatcher _dispatcher;
     private readonly RequestFrame _frame = new();
-    private long _nextClientId;
 
-    private SessionTarget(ServiceProvider services)
+    private SessionTarget(InMemoryProxy proxy)
     {
-        _services = services;
-        _dispatcher = services.GetRequiredService<CommandDispatcher>();
+        _proxy = proxy;
+        _dispatcher = proxy.Dispatcher;
     }
 
-    public static SessionTarget Create()
-    {
-        string[] nodes = ["10.0.0.1:7000"];
-        var options = new SlotgateOptions
+    public static SessionTarget Create() =>
+        new(Task.Run(() => InMemoryProxy.StartAsync(["10.0.0.1:7000"], configure: options => options with
         {
-            Cluster = new ClusterOptions { Seeds = nodes, RefreshInterval = TimeSpan.FromHours(1) },
             // Small limits, so that short inputs reach every limit check of the session's parser.
             Limits = new LimitsOptions { MaxBulkLength = 1024, MaxArguments = 64, MaxInlineLength = 256 },
-        };
-        var services = new ServiceCollection();
-        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        services.AddSingleton<IBackendConnector>(new InMemoryConnector(nodes));
-        services.AddSlotgate(options);
-        ServiceProvider provider = services.BuildServiceProvider();
-        TopologyRefresher topology = provider.GetRequiredService<TopologyRefresher>();
-        topology.Start();
-        topology.FirstMap.Wait(Bound);
-        return new SessionTarget(provider);
-    }
+            // Production's defaults: the fuzzer exercises the session as configured out of the box.
+            Diagnostics = new DiagnosticsOptions(),
+            Io = new IoOptions(),
+        })).GetAwaiter().GetResult());
 
     public void RunOne(Random random)
     {
@@ -95,20 +76,16 @@ internal sealed class SessionTarget : IDisposable
 
     private async Task<byte[]> RunSessionAsync(byte[] input, int[] cuts)
     {
-        var toProxy = new Pipe(InlinePipe);
-        var fromProxy = new Pipe(InlinePipe);
-        var info = new ClientInfo(Interlocked.Increment(ref _nextClientId), "fuzz", "fuzz");
-        var session = new ClientSession(new DuplexPipe(toProxy.Reader, fromProxy.Writer), _dispatcher, info, NullLogger.Instance);
-        Task run = session.RunAsync(CancellationToken.None);
-        Task<byte[]> replies = ReadAllAsync(fromProxy.Reader);
+        var (client, run) = _proxy.Connect();
+        Task<byte[]> replies = ReadAllAsync(client.Input);
         int sent = 0;
         foreach (int cut in cuts.Append(input.Length))
         {
-            await toProxy.Writer.WriteAsync(input.AsMemory(sent, cut - sent)).ConfigureAwait(false);
+            await client.Output.WriteAsync(input.AsMemory(sent, cut - sent)).ConfigureAwait(false);
             sent = cut;
         }
         // The client half-closes: whatever the session still waits for never comes.
-        await toProxy.Writer.CompleteAsync().ConfigureAwait(false);
+        await client.Output.CompleteAsync().ConfigureAwait(false);
         await run.WaitAsync(Bound).ConfigureAwait(false);
         return await replies.WaitAsync(Bound).ConfigureAwait(false);
     }
@@ -220,10 +197,5 @@ internal sealed class SessionTarget : IDisposable
         };
     }
 
-    public void Dispose()
-    {
-        _services.GetRequiredService<TopologyRefresher>().DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _services.GetRequiredService<BackendPool>().DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _services.DisposeAsync().AsTask().GetAwaiter().GetResult();
-    }
+    public void Dispose() => _proxy.DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

@@ -124,8 +124,9 @@ public class AdminApiTests(ProxyFixture fixture)
             Admin = new AdminOptions { Listen = "127.0.0.1:0" },
             Logging = new LoggingOptions { LogLevel = "Warning" },
         };
-        // No minimum of its own in the logging setup, as in production: the switch alone decides.
-        await using SlotgateServer server = await SlotgateServer.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new EverythingProvider()));
+        // No minimum of its own in the logging setup, as in production: the switch alone decides (the collector's
+        // loggers accept every level).
+        await using SlotgateServer server = await SlotgateServer.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(new LogCollector()));
         ILogger logger = server.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.Test");
         Assert.False(logger.IsEnabled(LogLevel.Information));
         using HttpClient http = AdminClient.For(server.AdminEndpoint!);
@@ -174,24 +175,5 @@ public class AdminApiTests(ProxyFixture fixture)
         using HttpClient basic = AdminClient.For(server.AdminEndpoint!,
             new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("ops:pw"))));
         Assert.Equal(HttpStatusCode.OK, (await basic.GetAsync("clients")).StatusCode);
-    }
-
-    /// <summary>A logging provider whose loggers accept every level, so only the filters decide.</summary>
-    private sealed class EverythingProvider : ILoggerProvider, ILogger
-    {
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-        }
-
-        public void Dispose()
-        {
-        }
     }
 }

@@ -41,7 +41,7 @@ public class DashboardTests(ProxyFixture fixture, Xunit.Abstractions.ITestOutput
             Assert.Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], png[..4]);
             if (Environment.GetEnvironmentVariable("SLOTGATE_UPDATE_DOCS") == "1")
             {
-                File.Copy(screenshot, Path.Combine(RepositoryRoot(), "docs", "dashboard.png"), overwrite: true);
+                File.Copy(screenshot, Path.Combine(RepositoryFiles.Root, "docs", "dashboard.png"), overwrite: true);
             }
             File.Delete(screenshot);
         }
@@ -68,15 +68,5 @@ public class DashboardTests(ProxyFixture fixture, Xunit.Abstractions.ITestOutput
             await connection.CallAsync("SET", key, "v");
             await connection.CallAsync("GET", key);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        string? dir = AppContext.BaseDirectory;
-        while (dir is not null && !File.Exists(Path.Combine(dir, "Slotgate.slnx")))
-        {
-            dir = Path.GetDirectoryName(dir);
-        }
-        return dir ?? throw new InvalidOperationException("repository root not found");
     }
 }

@@ -11,12 +11,7 @@ public class GrafanaDashboardTests(ProxyFixture fixture)
     [Fact]
     public async Task GrafanaDashboard_EveryQueriedMetric_IsExportedBySlotgate()
     {
-        string root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Slotgate.slnx")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
-        using JsonDocument dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(root, "deploy", "grafana", "slotgate.json")));
+        using JsonDocument dashboard = JsonDocument.Parse(await File.ReadAllTextAsync(RepositoryFiles.InRoot("deploy", "grafana", "slotgate.json")));
         var queried = new HashSet<string>();
         foreach (JsonElement panel in dashboard.RootElement.GetProperty("panels").EnumerateArray())
         {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Slotgate.Configuration;
 using Slotgate.Hosting;
-using Slotgate.Tests.Infrastructure;
 using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Admin;

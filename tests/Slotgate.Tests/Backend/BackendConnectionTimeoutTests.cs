@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Slotgate.Backend;
+using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Backend;
 
@@ -20,7 +21,7 @@ public class BackendConnectionTimeoutTests
         connection.Start();
         var request = new FireAndForgetRequest("GET"u8.ToArray(), "k"u8.ToArray()) { Asking = true };
         connection.Send(request);
-        await WaitUntilAsync(() => request.SentTo is not null);
+        await Wait.UntilAsync(() => request.SentTo is not null);
 
         connection.CheckTimeout(Stopwatch.GetTimestamp());
 
@@ -33,21 +34,11 @@ public class BackendConnectionTimeoutTests
     {
         var connection = new BackendConnection("127.0.0.1:7001", new SilentConnector(), Settings, NullLogger.Instance) { LearnClientId = true };
         connection.Start();
-        await WaitUntilAsync(() => connection.IsConnected);
+        await Wait.UntilAsync(() => connection.IsConnected);
 
         connection.CheckTimeout(Stopwatch.GetTimestamp());
 
         Assert.False(connection.IsFailed, connection.Failure);
         connection.Close("test over");
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), "condition not met");
-            await Task.Delay(5);
-        }
     }
 }

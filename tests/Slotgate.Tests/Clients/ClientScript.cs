@@ -17,17 +17,7 @@ internal static class ClientScript
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(20);
 
     /// <summary>The folder of one language's script, e.g. <c>tests/clients/python</c>, found by walking up to the repository root.</summary>
-    public static string Folder(string language)
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Slotgate.slnx")))
-            {
-                return Path.Combine(dir.FullName, "tests", "clients", language);
-            }
-        }
-        throw new InvalidOperationException($"Slotgate.slnx not found above {AppContext.BaseDirectory}; the client scripts live in the repository.");
-    }
+    public static string Folder(string language) => Support.RepositoryFiles.InRoot("tests", "clients", language);
 
     /// <summary>Every file named <paramref name="program"/> on PATH, in PATH order.</summary>
     public static IReadOnlyList<string> FindOnPath(string program) =>
@@ -54,6 +44,22 @@ internal static class ClientScript
             }
         }
         return null;
+    }
+
+    /// <summary>
+    /// <see cref="FindWorkingAsync"/>, failing the test with <paramref name="missing"/> (how to install what is missing)
+    /// and the candidates on PATH when there is none: a missing client library is a failure, not a skip.
+    /// </summary>
+    public static async Task<string> FindWorkingOrFailAsync(string program, string missing, params string[] probeArguments) =>
+        await FindWorkingAsync(program, probeArguments)
+            ?? throw new Xunit.Sdk.XunitException($"{missing} {program} candidates on PATH: [{string.Join(", ", FindOnPath(program))}]");
+
+    /// <summary>Runs the script (<see cref="RunAgainstAsync"/>), shows its output, and fails the test unless every section passed.</summary>
+    public static async Task AssertPassesAsync(string program, string language, string script, IPEndPoint proxy, Xunit.Abstractions.ITestOutputHelper output)
+    {
+        ScriptRun run = await RunAgainstAsync(program, language, script, proxy);
+        output.WriteLine(run.Describe($"{program} {script}"));
+        Assert.True(run.Passed, run.Describe($"{program} {script}"));
     }
 
     /// <summary>Runs <paramref name="program"/> with the script and the proxy's host and port as arguments.</summary>

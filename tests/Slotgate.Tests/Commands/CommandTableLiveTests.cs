@@ -1,5 +1,7 @@
 using System.Buffers;
 using Slotgate.Commands;
+using Slotgate.Protocol;
+using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Commands;
 
@@ -9,10 +11,10 @@ public sealed class CommandTableLiveTests(RedisServerFixture redis) : IClassFixt
     [Fact]
     public void Commands_ComparedWithCommandList_SameNamesIncludingSubcommands()
     {
-        using RawRedisClient client = redis.Connect();
-        RespNode list = client.Execute("COMMAND", "LIST");
+        using RespTestClient client = redis.Connect();
+        RespValue list = client.Call("COMMAND", "LIST");
 
-        string[] live = [.. list.Items.Select(n => n.Str).Order(StringComparer.Ordinal)];
+        string[] live = [.. list.Items!.Select(n => n.Text!).Order(StringComparer.Ordinal)];
         string[] table =
         [
             .. CommandTable.BuiltIn.Commands.ToArray()
@@ -20,7 +22,7 @@ public sealed class CommandTableLiveTests(RedisServerFixture redis) : IClassFixt
                 .Order(StringComparer.Ordinal),
         ];
         Assert.Equal(live, table);
-        Assert.Equal(client.Execute("COMMAND", "COUNT").Integer, CommandTable.BuiltIn.Count);
+        Assert.Equal(client.Call("COMMAND", "COUNT").Integer, CommandTable.BuiltIn.Count);
     }
 
     [Theory]
@@ -28,17 +30,17 @@ public sealed class CommandTableLiveTests(RedisServerFixture redis) : IClassFixt
     [InlineData(true)]
     public void WriteCommandInfo_EveryCommand_MatchesLiveCommandInfo(bool resp3)
     {
-        using RawRedisClient client = redis.Connect(resp3);
+        using RespTestClient client = redis.Connect(resp3);
         CommandInfo[] commands = CommandTable.BuiltIn.Commands.ToArray();
-        RespNode live = client.Execute(["COMMAND", "INFO", .. commands.Select(c => c.Name)]);
-        Assert.Equal(commands.Length, live.Items.Count);
+        RespValue live = client.Call(["COMMAND", "INFO", .. commands.Select(c => c.Name)]);
+        Assert.Equal(commands.Length, live.Items!.Count);
 
         var mismatches = new List<string>();
         for (int i = 0; i < commands.Length; i++)
         {
             var buffer = new ArrayBufferWriter<byte>();
             CommandInfoWriter.WriteCommandInfo(buffer, commands[i], resp3);
-            string ours = Canonical(RespNodeReader.Parse(buffer.WrittenSpan.ToArray()));
+            string ours = Canonical(RespValue.Parse(buffer.WrittenSpan.ToArray()));
             string theirs = Canonical(live.Items[i]);
             if (ours != theirs)
             {
@@ -51,16 +53,16 @@ public sealed class CommandTableLiveTests(RedisServerFixture redis) : IClassFixt
     [Fact]
     public void WriteAll_ComparedWithLiveCommand_SameEntries()
     {
-        using RawRedisClient client = redis.Connect();
-        RespNode live = client.Execute("COMMAND");
+        using RespTestClient client = redis.Connect();
+        RespValue live = client.Call("COMMAND");
         var buffer = new ArrayBufferWriter<byte>();
         CommandInfoWriter.WriteAll(buffer, CommandTable.BuiltIn, resp3: false);
-        RespNode ours = RespNodeReader.Parse(buffer.WrittenSpan.ToArray());
+        RespValue ours = RespValue.Parse(buffer.WrittenSpan.ToArray());
 
         // COMMAND lists in hash order; compare as sets of canonical entries.
         Assert.Equal(
-            live.Items.Select(Canonical).Order(StringComparer.Ordinal),
-            ours.Items.Select(Canonical).Order(StringComparer.Ordinal));
+            live.Items!.Select(Canonical).Order(StringComparer.Ordinal),
+            ours.Items!.Select(Canonical).Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -68,8 +70,8 @@ public sealed class CommandTableLiveTests(RedisServerFixture redis) : IClassFixt
     [InlineData(true, "*1\r\n_\r\n")]
     public void WriteUnknown_UnknownName_MatchesLiveNull(bool resp3, string expected)
     {
-        using RawRedisClient client = redis.Connect(resp3);
-        Assert.Equal('_', client.Execute("COMMAND", "INFO", "no-such-command").Items[0].Type);
+        using RespTestClient client = redis.Connect(resp3);
+        Assert.True(client.Call("COMMAND", "INFO", "no-such-command").Items![0].IsNull);
 
         var buffer = new ArrayBufferWriter<byte>();
         buffer.Write("*1\r\n"u8);
@@ -80,15 +82,15 @@ public sealed class CommandTableLiveTests(RedisServerFixture redis) : IClassFixt
     [Fact]
     public void Find_EverySubcommandFullName_MatchesLiveCommandInfo()
     {
-        using RawRedisClient client = redis.Connect();
+        using RespTestClient client = redis.Connect();
         foreach (CommandInfo container in CommandTable.BuiltIn.Commands)
         {
             foreach (CommandInfo sub in container.Subcommands)
             {
-                RespNode live = client.Execute("COMMAND", "INFO", sub.Name.ToUpperInvariant()).Items[0];
+                RespValue live = client.Call("COMMAND", "INFO", sub.Name.ToUpperInvariant()).Items![0];
                 CommandInfo? found = CommandTable.BuiltIn.Find(sub.Name.ToUpperInvariant());
                 Assert.Same(sub, found);
-                Assert.Equal(live.Items[0].Str, found!.Name);
+                Assert.Equal(live.Items![0].Text, found!.Name);
                 Assert.Equal(live.Items[1].Integer, found.Arity);
             }
         }
@@ -98,16 +100,19 @@ public sealed class CommandTableLiveTests(RedisServerFixture redis) : IClassFixt
     /// Redis emits subcommands in hash-table order, which changes between server runs; everything else is in a fixed
     /// order. Sort subcommand entries by name, recursively, and keep the rest as is.
     /// </summary>
-    private static string Canonical(RespNode entry)
+    private static string Canonical(RespValue entry)
     {
-        if (entry.Children is null || entry.Children.Count != 10)
+        if (entry.Items is not { Count: 10 } items)
         {
-            return entry.ToString();
+            return Render(entry);
         }
-        var items = entry.Children.ToList();
-        RespNode subcommands = items[9];
-        string subs = string.Join(", ", subcommands.Items.Select(Canonical).Order(StringComparer.Ordinal));
-        items.RemoveAt(9);
-        return $"{new RespNode(entry.Type, null, 0, items)} subcommands {subcommands.Type}[{subs}]";
+        RespValue subcommands = items[9];
+        string subs = string.Join(", ", subcommands.Items!.Select(Canonical).Order(StringComparer.Ordinal));
+        return $"{entry.Type}[{string.Join(", ", items.Take(9).Select(Render))}] subcommands {subcommands.Type}[{subs}]";
     }
+
+    /// <summary>A reply as text that keeps every type marker, so a RESP3 set or map never equals an array.</summary>
+    private static string Render(RespValue value) => value.Items is { } items
+        ? $"{value.Type}[{string.Join(", ", items.Select(Render))}]"
+        : value.Type + (value.Type == ':' ? value.Integer.ToString(System.Globalization.CultureInfo.InvariantCulture) : value.Text);
 }

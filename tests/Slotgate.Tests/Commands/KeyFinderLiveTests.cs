@@ -1,5 +1,6 @@
 using Slotgate.Commands;
 using Slotgate.Protocol;
+using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Commands;
 
@@ -63,7 +64,7 @@ public sealed class KeyFinderLiveTests(RedisServerFixture redis) : IClassFixture
     [MemberData(nameof(Invocations))]
     public void FindKeys_ConcreteInvocation_MatchesCommandGetKeys(string commandLine)
     {
-        using RawRedisClient client = redis.Connect();
+        using RespTestClient client = redis.Connect();
         string? mismatch = Compare(client, TestFrames.Split(commandLine));
         Assert.Null(mismatch);
     }
@@ -76,7 +77,7 @@ public sealed class KeyFinderLiveTests(RedisServerFixture redis) : IClassFixture
     [Fact]
     public void FindKeys_EveryCommandWithFillerArguments_MatchesCommandGetKeys()
     {
-        using RawRedisClient client = redis.Connect();
+        using RespTestClient client = redis.Connect();
         var mismatches = new List<string>();
         int compared = 0;
         foreach (CommandInfo container in CommandTable.BuiltIn.Commands)
@@ -127,9 +128,9 @@ public sealed class KeyFinderLiveTests(RedisServerFixture redis) : IClassFixture
     }
 
     /// <summary>Null when FindKeys and COMMAND GETKEYS agree; otherwise a description of the difference.</summary>
-    private static string? Compare(RawRedisClient client, string[] args)
+    private static string? Compare(RespTestClient client, string[] args)
     {
-        RespNode live = client.Execute(["COMMAND", "GETKEYS", .. args]);
+        RespValue live = client.Call(["COMMAND", "GETKEYS", .. args]);
         RequestFrame frame = TestFrames.Create(args);
         CommandInfo? command = CommandTable.BuiltIn.Find(frame);
         if (command is null)
@@ -144,13 +145,13 @@ public sealed class KeyFinderLiveTests(RedisServerFixture redis) : IClassFixture
             // Redis refuses: no keys, or arguments that contradict the specs. Either way nothing to route on.
             return found <= 0 ? null : $"{string.Join(' ', args)}: redis {live.Text}, FindKeys {found} keys";
         }
-        if (found < 0 && live.Items.Count == 0 && (command.Flags & CommandFlags.NoMandatoryKeys) != 0)
+        if (found < 0 && live.Items!.Count == 0 && (command.Flags & CommandFlags.NoMandatoryKeys) != 0)
         {
             // EVAL s 3 a b: Redis's GETKEYS answers "no keys" for commands whose keys are optional instead of
             // refusing; FindKeys reports the bad count. Neither gives a key to route on, which is what matters.
             return null;
         }
-        string theirs = string.Join(' ', live.Items.Select(n => n.Str));
+        string theirs = string.Join(' ', live.Items!.Select(n => n.Text));
         string ours = found < 0
             ? "<invalid>"
             : string.Join(' ', indexes[..found].ToArray().Select(i => args[i]));

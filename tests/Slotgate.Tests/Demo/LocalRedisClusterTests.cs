@@ -1,5 +1,5 @@
 using Slotgate.Demo;
-using Slotgate.Tests.Infrastructure;
+using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Demo;
 

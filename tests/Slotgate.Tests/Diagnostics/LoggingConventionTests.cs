@@ -1,5 +1,5 @@
 using System.Reflection;
-using Slotgate.Tests.Kubernetes;
+using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Diagnostics;
 

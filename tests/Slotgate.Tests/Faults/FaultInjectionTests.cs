@@ -26,7 +26,7 @@ public class FaultInjectionTests(ProxyFixture fixture)
         Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
 
         // Counted with Slotgate's other metrics, as Envoy counts error_fault.
-        using System.Net.Http.HttpClient http = Admin.AdminClient.For(server.AdminEndpoint!);
+        using System.Net.Http.HttpClient http = AdminClient.For(server.AdminEndpoint!);
         string scrape = await http.GetStringAsync("metrics");
         Assert.Contains("slotgate_faults_injected_total{type=\"error\"} 1", scrape, StringComparison.Ordinal);
     }

@@ -27,26 +27,26 @@ public sealed class HostileClientTests(ProxyFixture fixture, ITestOutputHelper o
         await using SlotgateServer proxy = await ProxyFixture.StartProxyAsync(fixture.Cluster);
         await using WellBehavedClient good = await WellBehavedClient.StartAsync(proxy.Endpoints[0]);
         byte[] command = RequestFrame.Encode("SET", "hostile:slow", "v");
-        var slow = new List<Socket>();
+        var slow = new List<RespTestClient>();
         for (int i = 0; i < 50; i++)
         {
-            slow.Add(await ConnectAsync(proxy.Endpoints[0]));
+            slow.Add(await RespTestClient.ConnectAsync(proxy.Endpoints[0]));
         }
-        await WaitForAsync(() => Registry(proxy).Count == 51, "the slow sessions to register");
+        await Wait.UntilAsync(() => Registry(proxy).Count == 51, what: "the slow sessions to register");
 
         for (int b = 0; b < command.Length; b++)
         {
-            foreach (Socket socket in slow)
+            foreach (RespTestClient client in slow)
             {
-                await socket.SendAsync(command.AsMemory(b, 1));
+                await client.SendRawAsync(command.AsMemory(b, 1));
             }
             await Task.Delay(100);
         }
 
-        foreach (Socket socket in slow)
+        foreach (RespTestClient client in slow)
         {
-            Assert.Equal("+OK\r\n", await ReceiveTextAsync(socket, 5));
-            socket.Dispose();
+            Assert.Equal("+OK\r\n", Encoding.Latin1.GetString(await client.ReadRawAsync(TimeSpan.FromSeconds(5))));
+            await client.DisposeAsync();
         }
         await good.StopAsync();
         output.WriteLine($"{command.Length} bytes at 10 bytes/s on 50 connections; good client: {good.Calls} calls, slowest {good.Slowest.TotalMilliseconds:F0} ms");
@@ -71,14 +71,14 @@ public sealed class HostileClientTests(ProxyFixture fixture, ITestOutputHelper o
         Assert.Equal(error, (await hostile.ReadAsync()).Text);
         Assert.True(await hostile.IsClosedByServerAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal("PONG", (await good.CallAsync("PING")).Text);
-        await WaitForAsync(() => Registry(proxy).Count == 1, "the hostile session to leave the registry");
+        await Wait.UntilAsync(() => Registry(proxy).Count == 1, what: "the hostile session to leave the registry");
     }
 
     [Fact]
     public async Task MillionElementArray_WithinLimits_AnsweredWithMemoryBoundedByBytesReceived()
     {
         await using SlotgateServer proxy = await ProxyFixture.StartProxyAsync(fixture.Cluster);
-        using Socket hostile = await ConnectAsync(proxy.Endpoints[0]);
+        await using RespTestClient hostile = await RespTestClient.ConnectAsync(proxy.Endpoints[0]);
         await using WellBehavedClient good = await WellBehavedClient.StartAsync(proxy.Endpoints[0]);
         // EXISTS with one key repeated: a million elements, one slot, so one command for one node.
         const int Elements = 1_000_000;
@@ -92,18 +92,18 @@ public sealed class HostileClientTests(ProxyFixture fixture, ITestOutputHelper o
         }
 
         long before = GC.GetTotalMemory(forceFullCollection: true);
-        await hostile.SendAsync(header);
+        await hostile.SendRawAsync(header);
         int sent = 0;
         while (sent < Elements - 2)
         {
             int count = Math.Min(4096, Elements - 2 - sent);
-            await hostile.SendAsync(chunk.AsMemory(0, count * element.Length));
+            await hostile.SendRawAsync(chunk.AsMemory(0, count * element.Length));
             sent += count;
         }
         await Task.Delay(500);
         long pending = GC.GetTotalMemory(forceFullCollection: true);
-        await hostile.SendAsync(element);
-        string reply = await ReceiveTextAsync(hostile, 30);
+        await hostile.SendRawAsync(element);
+        string reply = Encoding.Latin1.GetString(await hostile.ReadRawAsync(TimeSpan.FromSeconds(30)));
         long after = GC.GetTotalMemory(forceFullCollection: true);
         await good.StopAsync();
 
@@ -120,15 +120,16 @@ public sealed class HostileClientTests(ProxyFixture fixture, ITestOutputHelper o
     public async Task HalfOpen_HalfACommandThenShutdownSend_EarlierCommandAnsweredAndSessionRemoved()
     {
         await using SlotgateServer proxy = await ProxyFixture.StartProxyAsync(fixture.Cluster);
-        using Socket hostile = await ConnectAsync(proxy.Endpoints[0]);
-        await WaitForAsync(() => Registry(proxy).Count == 1, "the session to register");
+        await using RespTestClient hostile = await RespTestClient.ConnectAsync(proxy.Endpoints[0]);
+        await Wait.UntilAsync(() => Registry(proxy).Count == 1, what: "the session to register");
 
-        await hostile.SendAsync("PING\r\n*2\r\n$3\r\nGET\r\n$5\r\nab"u8.ToArray());
-        hostile.Shutdown(SocketShutdown.Send);
+        await hostile.SendRawAsync("PING\r\n*2\r\n$3\r\nGET\r\n$5\r\nab"u8.ToArray());
+        hostile.ShutdownSend();
 
-        Assert.Equal("+PONG\r\n", await ReceiveTextAsync(hostile, 5));
-        Assert.Equal(0, await hostile.ReceiveAsync(new byte[16]));
-        await WaitForAsync(() => Registry(proxy).Count == 0, "the half-closed session to leave the registry");
+        Assert.Equal("+PONG\r\n", Encoding.Latin1.GetString(await hostile.ReadRawAsync(TimeSpan.FromSeconds(5))));
+        // Nothing after the PONG: the connection ends.
+        await Assert.ThrowsAsync<IOException>(() => hostile.ReadRawAsync(TimeSpan.FromSeconds(5)));
+        await Wait.UntilAsync(() => Registry(proxy).Count == 0, what: "the half-closed session to leave the registry");
     }
 
     [Fact]
@@ -145,7 +146,7 @@ public sealed class HostileClientTests(ProxyFixture fixture, ITestOutputHelper o
             hostile.Dispose();
         }
 
-        await WaitForAsync(() => Registry(proxy).Count == 1, "the reset sessions to leave the registry");
+        await Wait.UntilAsync(() => Registry(proxy).Count == 1, what: "the reset sessions to leave the registry");
         Assert.Equal("PONG", (await good.CallAsync("PING")).Text);
     }
 
@@ -178,7 +179,7 @@ public sealed class HostileClientTests(ProxyFixture fixture, ITestOutputHelper o
             }
         }
         TimeSpan flood = watch.Elapsed;
-        await WaitForAsync(() => Registry(proxy).Count == 1, "every flood session to leave the registry");
+        await Wait.UntilAsync(() => Registry(proxy).Count == 1, what: "every flood session to leave the registry");
         await good.StopAsync();
 
         output.WriteLine($"2000 connections in {flood.TotalMilliseconds:F0} ms, at most {peak} sessions registered at once; good client: {good.Calls} calls, slowest {good.Slowest.TotalMilliseconds:F0} ms");
@@ -193,41 +194,5 @@ public sealed class HostileClientTests(ProxyFixture fixture, ITestOutputHelper o
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(endpoint);
         return socket;
-    }
-
-    /// <summary>Reads until one complete reply has arrived.</summary>
-    private static async Task<string> ReceiveTextAsync(Socket socket, int timeoutSeconds)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
-        var received = new List<byte>();
-        byte[] buffer = new byte[4096];
-        while (true)
-        {
-            var sequence = new System.Buffers.ReadOnlySequence<byte>([.. received]);
-            var reader = new System.Buffers.SequenceReader<byte>(sequence);
-            if (received.Count > 0 && RespScanner.TrySkipValue(ref reader))
-            {
-                return Encoding.Latin1.GetString(received.ToArray(), 0, (int)reader.Consumed);
-            }
-            int read = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
-            if (read == 0)
-            {
-                throw new IOException("closed by Slotgate before a complete reply");
-            }
-            received.AddRange(buffer.AsSpan(0, read));
-        }
-    }
-
-    private static async Task WaitForAsync(Func<bool> condition, string what)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            if (cts.IsCancellationRequested)
-            {
-                Assert.Fail($"timed out waiting for {what}");
-            }
-            await Task.Delay(20);
-        }
     }
 }

@@ -82,7 +82,7 @@ public sealed class FileChangePollerTests : IDisposable
 
     private FileChangePoller Create(string[] files, Action reload)
     {
-        using var factory = LoggerFactory.Create(b => b.AddProvider(new CollectingLoggerProvider(_logs)));
+        using var factory = LoggerFactory.Create(b => b.AddProvider(new LogCollector(_logs)));
         return new FileChangePoller("test files", files, TimeSpan.FromHours(1), reload, factory.CreateLogger("test"));
     }
 

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Logging;
 using Slotgate.Configuration;
 using Slotgate.Hosting;
 using Slotgate.Protocol;
-using Slotgate.Tests.Admin;
 using Slotgate.Tests.Protocol;
 using Slotgate.Tests.Support;
 
@@ -55,7 +54,7 @@ public class ProxyProtocolListenerTests(ProxyFixture fixture)
         return SlotgateServer.StartAsync(options, logging =>
         {
             logging.SetMinimumLevel(LogLevel.Debug);
-            logging.AddProvider(new CollectingLoggerProvider(_logs));
+            logging.AddProvider(new LogCollector(_logs));
         });
     }
 

@@ -23,7 +23,7 @@ public class SlotgateServerTests(ProxyFixture fixture)
         await using SlotgateServer server = await SlotgateServer.StartAsync(options, logging =>
         {
             logging.SetMinimumLevel(LogLevel.Debug);
-            logging.AddProvider(new CollectingLoggerProvider(logs));
+            logging.AddProvider(new LogCollector(logs));
         });
 
         Assert.Equal(2, server.Endpoints.Count);
@@ -66,8 +66,7 @@ public class SlotgateServerTests(ProxyFixture fixture)
     public async Task ReadFromReplica_Reads_ServedByReplicasOnReadOnlyConnections_WritesByPrimaries()
     {
         // The replicas must be known (they are learned once attached and in sync).
-        await Proxy.SlotMigrationTests.WaitUntilAsync(
-            () => fixture.Server.Topology.Current.Shards.All(s => s.Replicas.Any(r => r.Healthy)), TimeSpan.FromSeconds(15));
+        await Wait.UntilReplicasHealthyAsync(fixture.Server, TimeSpan.FromSeconds(15));
         var options = new SlotgateOptions
         {
             Listen = ["127.0.0.1:0"],
@@ -76,8 +75,7 @@ public class SlotgateServerTests(ProxyFixture fixture)
             Routing = new RoutingOptions { ReadFrom = "replica" },
         };
         await using SlotgateServer server = await SlotgateServer.StartAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
-        await Proxy.SlotMigrationTests.WaitUntilAsync(
-            () => server.Topology.Current.Shards.All(s => s.Replicas.Any(r => r.Healthy)), TimeSpan.FromSeconds(15));
+        await Wait.UntilReplicasHealthyAsync(server, TimeSpan.FromSeconds(15));
         await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
         for (int i = 0; i < 12; i++)
         {

@@ -13,8 +13,16 @@ namespace Slotgate.Tests.Hosting;
 public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
 {
     private readonly TestCertificates _certificates = new();
+    private TestCertificates? _foreign;
 
-    public void Dispose() => _certificates.Dispose();
+    /// <summary>Another CA, for a client certificate the listener must not trust.</summary>
+    private TestCertificates Foreign => _foreign ??= new TestCertificates("Other CA");
+
+    public void Dispose()
+    {
+        _certificates.Dispose();
+        _foreign?.Dispose();
+    }
 
     [Fact]
     public async Task TlsListen_RedisCliAndStackExchange_ServedBesidePlaintextListener()
@@ -57,7 +65,7 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
         IssuedCertificate server = _certificates.Issue("slotgate");
         await using SlotgateServer proxy = await StartAsync(new TlsOptions { Listen = ["127.0.0.1:0"], CertFile = server.CertFile, KeyFile = server.KeyFile }, listen: []);
         Assert.Empty(proxy.Endpoints);
-        await using TlsTestClient client = await TlsTestClient.ConnectAsync(proxy.TlsEndpoints[0], _certificates.CaFile);
+        await using RespTestClient client = await RespTestClient.ConnectTlsAsync(proxy.TlsEndpoints[0], _certificates.CaFile);
         Assert.Equal("OK", (await client.CallAsync("SET", "tls-only:k", "v")).Text);
         Assert.Equal("v", (await client.CallAsync("GET", "tls-only:k")).Text);
     }
@@ -69,14 +77,14 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
         var logs = new ConcurrentQueue<string>();
         await using SlotgateServer proxy = await StartAsync(
             new TlsOptions { Listen = ["127.0.0.1:0"], CertFile = server.CertFile, KeyFile = server.KeyFile }, logs);
-        await using TlsTestClient good = await TlsTestClient.ConnectAsync(proxy.TlsEndpoints[0], _certificates.CaFile);
+        await using RespTestClient good = await RespTestClient.ConnectTlsAsync(proxy.TlsEndpoints[0], _certificates.CaFile);
 
         await using var plain = await RespTestClient.ConnectAsync(proxy.TlsEndpoints[0]);
         await plain.SendAsync("PING");
         await Assert.ThrowsAnyAsync<Exception>(() => plain.ReadAsync(TimeSpan.FromSeconds(5)));
 
         Assert.Equal("PONG", (await good.CallAsync("PING")).Text);
-        await WaitForAsync(() => logs.Any(l => l.Contains("TLS handshake with 127.0.0.1:", StringComparison.Ordinal)));
+        await Wait.UntilAsync(() => logs.Any(l => l.Contains("TLS handshake with 127.0.0.1:", StringComparison.Ordinal)));
         Assert.DoesNotContain(logs, l => l.Contains("PRIVATE KEY", StringComparison.Ordinal));
     }
 
@@ -99,7 +107,7 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
             KeyFile = Path.Combine(mount, "tls.key"),
             ReloadInterval = TimeSpan.FromMilliseconds(200),
         });
-        await using TlsTestClient before = await TlsTestClient.ConnectAsync(proxy.TlsEndpoints[0], _certificates.CaFile);
+        await using RespTestClient before = await RespTestClient.ConnectTlsAsync(proxy.TlsEndpoints[0], _certificates.CaFile);
         Assert.Equal(first.Certificate.Thumbprint, before.ServerCertificate.Thumbprint);
 
         WriteVersion(mount, "..v2", second);
@@ -112,9 +120,9 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
         }
 
         string? seen = null;
-        await WaitForAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
-            await using TlsTestClient next = await TlsTestClient.ConnectAsync(proxy.TlsEndpoints[0], _certificates.CaFile);
+            await using RespTestClient next = await RespTestClient.ConnectTlsAsync(proxy.TlsEndpoints[0], _certificates.CaFile);
             seen = next.ServerCertificate.SerialNumber;
             return seen == second.Certificate.SerialNumber;
         });
@@ -125,36 +133,26 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
         // A broken replacement is not taken: new handshakes keep the last good certificate.
         File.WriteAllText(Path.Combine(mount, "..v2", "tls.crt"), "not a certificate");
         Assert.False(proxy.Services.GetService(typeof(TlsListenerCertificates)) is TlsListenerCertificates c && c.ReloadNow());
-        await using TlsTestClient after = await TlsTestClient.ConnectAsync(proxy.TlsEndpoints[0], _certificates.CaFile);
+        await using RespTestClient after = await RespTestClient.ConnectTlsAsync(proxy.TlsEndpoints[0], _certificates.CaFile);
         Assert.Equal(second.Certificate.Thumbprint, after.ServerCertificate.Thumbprint);
     }
 
     [Fact]
     public async Task TlsListen_ClientCertificateRequired_ClientWithoutOrWithForeignCertificateRefused()
     {
-        IssuedCertificate server = _certificates.Issue("slotgate");
-        IssuedCertificate client = _certificates.Issue("app");
-        using var foreign = new TestCertificates("Other CA");
-        IssuedCertificate stranger = foreign.Issue("stranger");
         var logs = new ConcurrentQueue<string>();
-        await using SlotgateServer proxy = await StartAsync(new TlsOptions
-        {
-            Listen = ["127.0.0.1:0"],
-            CertFile = server.CertFile,
-            KeyFile = server.KeyFile,
-            ClientCaFile = _certificates.CaFile,
-            ClientCertificates = "required",
-        }, logs);
+        await using SlotgateServer proxy = await StartWithClientCertificatesAsync("required", logs);
+        IssuedCertificate client = _certificates.Issue("app"), stranger = Foreign.Issue("stranger");
         IPEndPoint endpoint = proxy.TlsEndpoints[0];
 
-        await using (TlsTestClient trusted = await TlsTestClient.ConnectAsync(endpoint, _certificates.CaFile, client.WithKey()))
+        await using (RespTestClient trusted = await RespTestClient.ConnectTlsAsync(endpoint, _certificates.CaFile, client.WithKey()))
         {
             Assert.Equal("PONG", (await trusted.CallAsync("PING")).Text);
         }
         Assert.False(await CanPingAsync(endpoint, null));
         Assert.False(await CanPingAsync(endpoint, stranger.WithKey()));
-        await WaitForAsync(() => logs.Any(l => l.Contains("the client sent no certificate", StringComparison.Ordinal)));
-        await WaitForAsync(() => logs.Any(l => l.Contains("client certificate 'CN=stranger' rejected", StringComparison.Ordinal)));
+        await Wait.UntilAsync(() => logs.Any(l => l.Contains("the client sent no certificate", StringComparison.Ordinal)));
+        await Wait.UntilAsync(() => logs.Any(l => l.Contains("client certificate 'CN=stranger' rejected", StringComparison.Ordinal)));
 
         var (_, _, exit) = await RedisCli.RunAsync(["--tls", "--cacert", _certificates.CaFile, "-h", "127.0.0.1", "-p", Port(endpoint), "PING"], string.Empty);
         var (output, error, withCert) = await RedisCli.RunAsync(
@@ -167,18 +165,8 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
     [Fact]
     public async Task TlsListen_ClientCertificateOptional_ClientWithoutCertificateServedForeignRefused()
     {
-        IssuedCertificate server = _certificates.Issue("slotgate");
-        IssuedCertificate client = _certificates.Issue("app");
-        using var foreign = new TestCertificates("Other CA");
-        IssuedCertificate stranger = foreign.Issue("stranger");
-        await using SlotgateServer proxy = await StartAsync(new TlsOptions
-        {
-            Listen = ["127.0.0.1:0"],
-            CertFile = server.CertFile,
-            KeyFile = server.KeyFile,
-            ClientCaFile = _certificates.CaFile,
-            ClientCertificates = "optional",
-        });
+        await using SlotgateServer proxy = await StartWithClientCertificatesAsync("optional");
+        IssuedCertificate client = _certificates.Issue("app"), stranger = Foreign.Issue("stranger");
         IPEndPoint endpoint = proxy.TlsEndpoints[0];
 
         Assert.True(await CanPingAsync(endpoint, null));
@@ -192,13 +180,27 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
         {
             // In TLS 1.3 the server checks the client's certificate after the client considers the handshake done,
             // so a refusal may only show on the first read.
-            await using TlsTestClient client = await TlsTestClient.ConnectAsync(endpoint, _certificates.CaFile, certificate);
+            await using RespTestClient client = await RespTestClient.ConnectTlsAsync(endpoint, _certificates.CaFile, certificate);
             return (await client.CallAsync("PING")).Text == "PONG";
         }
         catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException or System.Net.Sockets.SocketException)
         {
             return false;
         }
+    }
+
+    /// <summary>A TLS listener that asks clients for a certificate from the test CA (<paramref name="mode"/>: required or optional).</summary>
+    private Task<SlotgateServer> StartWithClientCertificatesAsync(string mode, ConcurrentQueue<string>? logs = null)
+    {
+        IssuedCertificate server = _certificates.Issue("slotgate");
+        return StartAsync(new TlsOptions
+        {
+            Listen = ["127.0.0.1:0"],
+            CertFile = server.CertFile,
+            KeyFile = server.KeyFile,
+            ClientCaFile = _certificates.CaFile,
+            ClientCertificates = mode,
+        }, logs);
     }
 
     private Task<SlotgateServer> StartAsync(TlsOptions tls, ConcurrentQueue<string>? logs = null, string[]? listen = null)
@@ -218,7 +220,7 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
             logging.SetMinimumLevel(logs is null ? LogLevel.Warning : LogLevel.Debug);
             if (logs is not null)
             {
-                logging.AddProvider(new CollectingLoggerProvider(logs));
+                logging.AddProvider(new LogCollector(logs));
             }
         });
     }
@@ -232,16 +234,4 @@ public sealed class TlsListenerTests(ProxyFixture fixture) : IDisposable
     }
 
     private static string Port(IPEndPoint endpoint) => endpoint.Port.ToString(CultureInfo.InvariantCulture);
-
-    private static Task WaitForAsync(Func<bool> condition) => WaitForAsync(() => Task.FromResult(condition()));
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -2,7 +2,6 @@ using Microsoft.Extensions.Logging;
 using Slotgate.Configuration;
 using Slotgate.Hosting;
 using Slotgate.Import;
-using Slotgate.Tests.Commands;
 using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Import;
@@ -147,14 +146,14 @@ public class EnvoyImportServeTests(ProxyFixture fixture)
         Assert.Equal("OK", (await client.CallAsync("SET", "plain:user", "main")).Text);
         Assert.Equal(Slotgate.Faults.FaultInjector.ErrorReply, (await client.CallAsync("ECHO", "hi")).Text);
 
-        using RawRedisClient cacheClient = cache.Connect();
-        Assert.Equal("cached", cacheClient.Execute("GET", "{user}").Text);
-        using RawRedisClient shadowClient = shadow.Connect();
-        for (int i = 0; i < 100 && shadowClient.Execute("GET", "{user}").Text is null; i++)
+        using RespTestClient cacheClient = cache.Connect();
+        Assert.Equal("cached", cacheClient.Call("GET", "{user}").Text);
+        using RespTestClient shadowClient = shadow.Connect();
+        for (int i = 0; i < 100 && shadowClient.Call("GET", "{user}").Text is null; i++)
         {
             await Task.Delay(20);
         }
-        Assert.Equal("cached", shadowClient.Execute("GET", "{user}").Text);
+        Assert.Equal("cached", shadowClient.Call("GET", "{user}").Text);
         Assert.Equal("main", (string?)await fixture.Db.StringGetAsync("plain:user"));
     }
 }

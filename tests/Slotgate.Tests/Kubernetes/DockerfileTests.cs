@@ -1,3 +1,5 @@
+using Slotgate.Tests.Support;
+
 namespace Slotgate.Tests.Kubernetes;
 
 /// <summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Slotgate.Tests.Support;
 using YamlDotNet.RepresentationModel;
 
 namespace Slotgate.Tests.Kubernetes;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Slotgate.Fuzz;
 using Slotgate.Protocol;
 
 namespace Slotgate.Tests.Protocol;
@@ -56,7 +57,7 @@ internal static class ParserDriver
         var boundaries = cuts.Where(c => c > 0 && c < data.Length).Append(data.Length).Distinct().Order().ToList();
         foreach (int received in boundaries)
         {
-            ReadOnlySequence<byte> buffer = Buffered(data, consumed, received, boundaries);
+            ReadOnlySequence<byte> buffer = FuzzSegments.Chain(data, consumed, received, [.. boundaries]);
             while (true)
             {
                 long before = buffer.Length;
@@ -76,23 +77,4 @@ internal static class ParserDriver
     public static List<string> ParseInReadsOf(byte[] data, RequestParser parser, int readSize) =>
         ParseIncrementally(data, parser, Enumerable.Range(1, data.Length / readSize + 1).Select(i => i * readSize).ToList());
 
-    private static ReadOnlySequence<byte> Buffered(byte[] data, int from, int to, List<int> boundaries)
-    {
-        var parts = new List<byte[]>();
-        int start = from;
-        foreach (int end in boundaries)
-        {
-            if (end <= start)
-            {
-                continue;
-            }
-            if (end > to)
-            {
-                break;
-            }
-            parts.Add(data[start..end]);
-            start = end;
-        }
-        return parts.Count == 0 ? ReadOnlySequence<byte>.Empty : Sequences.FromSegments([.. parts]);
-    }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using Slotgate.Fuzz;
 
 namespace Slotgate.Tests.Protocol;
 
@@ -14,17 +15,9 @@ internal static class Sequences
 
     public static ReadOnlySequence<byte> FromSegments(params byte[][] parts)
     {
-        if (parts.Length == 0)
-        {
-            return ReadOnlySequence<byte>.Empty;
-        }
-        var first = new TestSegment(parts[0], null);
-        TestSegment last = first;
-        for (int i = 1; i < parts.Length; i++)
-        {
-            last = new TestSegment(parts[i], last);
-        }
-        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+        byte[] data = [.. parts.SelectMany(p => p)];
+        int[] cuts = [.. parts.Select(p => p.Length).Select((_, i) => parts.Take(i + 1).Sum(p => p.Length))];
+        return FuzzSegments.Chain(data, 0, data.Length, cuts);
     }
 
     public static ReadOnlySequence<byte> SplitAt(byte[] data, int offset) =>

@@ -2,7 +2,6 @@ using System.Text;
 using Slotgate.Cluster;
 using Slotgate.Demo;
 using Slotgate.Protocol;
-using Slotgate.Tests.Infrastructure;
 using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
@@ -23,7 +22,7 @@ public class AnnouncedHostnameTests
             Assert.Equal("OK", (await node.SendAsync(["CONFIG", "SET", "cluster-announce-hostname", "localhost"])).Text);
         }
         // Host names travel in gossip; only once every node knows every other's name may they prefer names.
-        await SlotMigrationTests.WaitUntilAsync(
+        await Wait.UntilAsync(
             () => cluster.Nodes.All(n => n.ExecuteAsync(["CLUSTER", "SHARDS"]).GetAwaiter().GetResult().Split("localhost").Length - 1 >= cluster.Nodes.Count),
             TimeSpan.FromSeconds(15));
         foreach (LocalRedisNode node in cluster.Nodes)

@@ -4,7 +4,6 @@ using Slotgate.Configuration;
 using Slotgate.Demo;
 using Slotgate.Hosting;
 using Slotgate.Protocol;
-using Slotgate.Tests.Infrastructure;
 using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
@@ -31,8 +30,7 @@ public sealed class BackendAuthTests : IDisposable
         SlotgateOptions options = Options(cluster, usernameFile, passwordFile);
         await using SlotgateServer server = await StartAsync(options, logs);
         // Reads go to replicas (readFrom: replica), which the cluster reports as up once their replication link is.
-        await SlotMigrationTests.WaitUntilAsync(
-            () => server.Topology.Current.Shards.All(s => s.Replicas.Any(r => r.Healthy)), TimeSpan.FromSeconds(30));
+        await Wait.UntilReplicasHealthyAsync(server, TimeSpan.FromSeconds(30));
 
         await ConnectionKinds.ExerciseAllAsync(server.Endpoints[0], "auth");
 
@@ -74,19 +72,19 @@ public sealed class BackendAuthTests : IDisposable
         await SetUserPasswordAsync(cluster, "new-user-secret");
         await KillSlotgateConnectionsAsync(cluster);
         string last = string.Empty;
-        await ConnectionKinds.WaitForAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             RespValue reply = await client.CallAsync("GET", "rotate:k");
             last = reply.ToString();
             return reply.IsError && reply.Text!.Contains("AUTH failed: WRONGPASS", StringComparison.Ordinal);
-        }, "refused with the old password", state: () => last);
+        }, what: "refused with the old password", state: () => last);
 
         // Then the Secret: the file is replaced, picked up by the poll, and new connections log in again.
         File.WriteAllText(passwordFile + ".tmp", "new-user-secret");
         File.Move(passwordFile + ".tmp", passwordFile, overwrite: true);
-        await ConnectionKinds.WaitForAsync(() => Task.FromResult(logs.Any(l => l.Contains("Reloaded the cluster credentials", StringComparison.Ordinal))), "reload");
+        await Wait.UntilAsync(() => logs.Any(l => l.Contains("Reloaded the cluster credentials", StringComparison.Ordinal)), what: "reload");
         await KillSlotgateConnectionsAsync(cluster);
-        await ConnectionKinds.WaitForAsync(async () => (await client.CallAsync("GET", "rotate:k")).Text == "before", "commands work again");
+        await Wait.UntilAsync(async () => (await client.CallAsync("GET", "rotate:k")).Text == "before", what: "commands work again");
         await ConnectionKinds.ExerciseAllAsync(server.Endpoints[0], "rotated");
 
         Assert.DoesNotContain(logs, l => l.Contains("user-secret", StringComparison.Ordinal));
@@ -116,7 +114,7 @@ public sealed class BackendAuthTests : IDisposable
         return await SlotgateServer.StartAsync(options, logging =>
         {
             logging.SetMinimumLevel(LogLevel.Debug);
-            logging.AddProvider(new CollectingLoggerProvider(logs));
+            logging.AddProvider(new LogCollector(logs));
         });
     }
 

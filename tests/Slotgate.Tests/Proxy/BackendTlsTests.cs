@@ -4,7 +4,6 @@ using Slotgate.Backend;
 using Slotgate.Configuration;
 using Slotgate.Demo;
 using Slotgate.Hosting;
-using Slotgate.Tests.Infrastructure;
 using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
@@ -32,8 +31,7 @@ public sealed class BackendTlsTests(BackendTlsTests.TlsClusterFixture fixture) :
         // Discovered over TLS: every node is known by its TLS port (the only port it has).
         Assert.All(server.Topology.Current.Shards, shard => Assert.Contains(shard.Primary.Endpoint, fixture.Cluster.SeedEndpoints));
         // Reads go to replicas (readFrom: replica), which the cluster reports as up once their replication link is.
-        await SlotMigrationTests.WaitUntilAsync(
-            () => server.Topology.Current.Shards.All(s => s.Replicas.Any(r => r.Healthy)), TimeSpan.FromSeconds(30));
+        await Wait.UntilReplicasHealthyAsync(server, TimeSpan.FromSeconds(30));
         await ConnectionKinds.ExerciseAllAsync(server.Endpoints[0], "tls");
 
         // End to end over TLS twice: redis-cli to Slotgate's TLS listener, Slotgate to the TLS nodes.

@@ -1,6 +1,5 @@
 using Slotgate.Demo;
 using Slotgate.Protocol;
-using Slotgate.Tests.Infrastructure;
 using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;

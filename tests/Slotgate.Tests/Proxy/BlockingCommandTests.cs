@@ -87,9 +87,9 @@ public class BlockingCommandTests(ProxyFixture fixture)
         var blocking = fixture.Server.Services.GetRequiredService<Slotgate.Proxy.BlockingCommands>();
         var blocked = await fixture.ConnectRawAsync();
         await blocked.SendAsync("BLPOP", "{blk5}:never", "0");
-        await SlotMigrationTests.WaitUntilAsync(() => blocking.Blocked == 1, TimeSpan.FromSeconds(5));
+        await Wait.UntilAsync(() => blocking.Blocked == 1, TimeSpan.FromSeconds(5));
         await blocked.DisposeAsync();
-        await SlotMigrationTests.WaitUntilAsync(() => blocking.Blocked == 0, TimeSpan.FromSeconds(5));
+        await Wait.UntilAsync(() => blocking.Blocked == 0, TimeSpan.FromSeconds(5));
         await using var client = await fixture.ConnectRawAsync();
         Assert.Equal(1, (await client.CallAsync("RPUSH", "{blk5}:never", "x")).Integer);
         Assert.Equal("x", (await client.CallAsync("LPOP", "{blk5}:never")).Text);
@@ -114,7 +114,7 @@ public class BlockingCommandTests(ProxyFixture fixture)
 
         await blocked.SendAsync("BLPOP", "{blk7}:q", "0");
         var blocking = fixture.Server.Services.GetRequiredService<Slotgate.Proxy.BlockingCommands>();
-        await SlotMigrationTests.WaitUntilAsync(() => blocking.Blocked >= 1, TimeSpan.FromSeconds(5));
+        await Wait.UntilAsync(() => blocking.Blocked >= 1, TimeSpan.FromSeconds(5));
         await Task.Delay(100);
         Assert.Equal(1, (await other.CallAsync("CLIENT", "UNBLOCK", id.ToString(System.Globalization.CultureInfo.InvariantCulture))).Integer);
         Assert.True((await blocked.ReadAsync(TimeSpan.FromSeconds(5))).IsNull);

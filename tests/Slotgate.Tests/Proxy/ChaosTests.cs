@@ -2,7 +2,6 @@ using System.Text;
 using Slotgate.Demo;
 using Slotgate.Hosting;
 using Slotgate.Protocol;
-using Slotgate.Tests.Infrastructure;
 using Slotgate.Tests.Support;
 using Slotgate.Tests.Support.Chaos;
 using Xunit.Abstractions;
@@ -39,7 +38,7 @@ public class ChaosTests(ITestOutputHelper output)
             // What the replica holds now is all the promoted primary will have: a write it lacks was lost by Redis's
             // asynchronous replication, not by Slotgate.
             onReplica = await KeysOnAsync(replica);
-            await SlotMigrationTests.WaitUntilAsync(
+            await Wait.UntilAsync(
                 () => server.Topology.Current.GetShard(victimSlot)?.Primary.Endpoint == replica.Endpoint, RecoveryLimit);
         }, disturbed: s => victimSlots[s], errorWindow: cluster.Options.NodeTimeout + TimeSpan.FromSeconds(3),
             lostByRedis: w => victimSlots[w.Slot] && !onReplica.Contains(w.Key));
@@ -56,7 +55,7 @@ public class ChaosTests(ITestOutputHelper output)
         await RunAsync(server, "manual failover", fault: async () =>
         {
             await cluster.FailoverAsync(replica);
-            await SlotMigrationTests.WaitUntilAsync(() => server.Topology.Current.GetShard(slot)?.Primary.Endpoint == replica.Endpoint, RecoveryLimit);
+            await Wait.UntilAsync(() => server.Topology.Current.GetShard(slot)?.Primary.Endpoint == replica.Endpoint, RecoveryLimit);
         });
     }
 
@@ -95,14 +94,14 @@ public class ChaosTests(ITestOutputHelper output)
                 owners[slot] = await cluster.GetSlotOwnerAsync(slot);
                 await cluster.MigrateSlotAsync(slot, added);
             }
-            await SlotMigrationTests.WaitUntilAsync(
+            await Wait.UntilAsync(
                 () => slots.All(s => server.Topology.Current.GetShard(s)?.Primary.Endpoint == added.Endpoint), RecoveryLimit);
             foreach (var (slot, owner) in owners)
             {
                 await cluster.MigrateSlotAsync(slot, owner);
             }
             await cluster.RemoveNodeAsync(added);
-            await SlotMigrationTests.WaitUntilAsync(
+            await Wait.UntilAsync(
                 () => server.Topology.Current.Shards.All(s => s.Primary.Endpoint != added.Endpoint), RecoveryLimit);
         });
     }

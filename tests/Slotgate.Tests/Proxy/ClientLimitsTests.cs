@@ -34,7 +34,7 @@ public class ClientLimitsTests(ProxyFixture fixture)
         Assert.Equal("PONG", (await first.CallAsync("PING")).Text);
 
         await second.DisposeAsync();
-        await WaitUntilAsync(async () =>
+        await Wait.UntilAsync(async () =>
         {
             await using var again = await RespTestClient.ConnectAsync(server.Endpoints[0]);
             RespValue reply = await again.CallAsync("PING");
@@ -82,15 +82,5 @@ public class ClientLimitsTests(ProxyFixture fixture)
         Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
         Assert.False(await client.IsClosedByServerAsync(TimeSpan.FromSeconds(1.5)));
         Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 10 s");
-            await Task.Delay(50);
-        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Slotgate.Demo;
 using Slotgate.Protocol;
-using Slotgate.Tests.Infrastructure;
 using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;

@@ -34,7 +34,7 @@ public class OutputLimitsTests(ProxyFixture fixture)
         }
 
         // Well past the limit: the subscriber is closed (after whatever was already on its way), the publisher is fine.
-        await SlotMigrationTests.WaitUntilAsync(() => !server.Services.GetRequiredService<CommandDispatcher>().Clients.All().Any(s => s.Subscribed), TimeSpan.FromSeconds(10));
+        await Wait.UntilAsync(() => !server.Services.GetRequiredService<CommandDispatcher>().Clients.All().Any(s => s.Subscribed), TimeSpan.FromSeconds(10));
         Assert.Equal("PONG", (await publisher.CallAsync("PING")).Text);
         // What was already in the socket buffers still arrives, then the connection ends.
         using var reading = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -131,8 +131,7 @@ public class PubSubTests(ProxyFixture fixture)
     public async Task PubsubIntrospection_SubscribersOnProxyAndReplica_AggregatedOverAllNodes()
     {
         // The replicas must be in Slotgate's map (they are learned once attached and in sync).
-        await SlotMigrationTests.WaitUntilAsync(
-            () => fixture.Server.Topology.Current.Shards.All(s => s.Replicas.Any(r => r.Healthy)), TimeSpan.FromSeconds(15));
+        await Wait.UntilReplicasHealthyAsync(fixture.Server, TimeSpan.FromSeconds(15));
         await using var viaProxy = await fixture.ConnectRawAsync();
         await viaProxy.CallAsync("SUBSCRIBE", "introspect-a");
         await viaProxy.CallAsync("PSUBSCRIBE", "introspect-*");
@@ -161,7 +160,7 @@ public class PubSubTests(ProxyFixture fixture)
             await client.SendAsync("SUBSCRIBE", $"gone-{i}", "gone-b");
             await client.DisposeAsync();
         }
-        await SlotMigrationTests.WaitUntilAsync(() => clients.Count <= before, TimeSpan.FromSeconds(10));
+        await Wait.UntilAsync(() => clients.Count <= before, TimeSpan.FromSeconds(10));
     }
 
     [Fact]

@@ -20,8 +20,7 @@ public class ReadPolicyCommandStatsTests(ProxyFixture fixture, ITestOutputHelper
     {
         LocalRedisCluster cluster = fixture.Cluster;
         await using var server = await ProxyFixture.StartProxyAsync(cluster, o => o with { Routing = o.Routing with { ReadFrom = policy } });
-        await SlotMigrationTests.WaitUntilAsync(
-            () => server.Topology.Current.Shards.All(s => s.Replicas.Any(r => r.Healthy)), TimeSpan.FromSeconds(15));
+        await Wait.UntilReplicasHealthyAsync(server, TimeSpan.FromSeconds(15));
         LocalRedisNode primary = cluster.Primaries[0];
         LocalRedisNode replica = cluster.GetReplicasOf(primary)[0];
         string key = TestKeys.OwnedBy(server, primary.Endpoint, "stats-" + policy);

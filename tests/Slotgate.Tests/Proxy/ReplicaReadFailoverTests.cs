@@ -1,5 +1,4 @@
 using Slotgate.Demo;
-using Slotgate.Tests.Infrastructure;
 using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
@@ -12,8 +11,7 @@ public class ReplicaReadFailoverTests
     {
         await using LocalRedisCluster cluster = await LocalRedisCluster.StartAsync(TestClusterOptions.Fast);
         await using var server = await ProxyFixture.StartProxyAsync(cluster, o => o with { Routing = o.Routing with { ReadFrom = "prefer-replica" } });
-        await SlotMigrationTests.WaitUntilAsync(
-            () => server.Topology.Current.Shards.All(s => s.Replicas.Any(r => r.Healthy)), TimeSpan.FromSeconds(15));
+        await Wait.UntilReplicasHealthyAsync(server, TimeSpan.FromSeconds(15));
         await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
 
         LocalRedisNode replica = cluster.Replicas[0];

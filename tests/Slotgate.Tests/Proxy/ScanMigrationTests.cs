@@ -3,7 +3,6 @@ using Slotgate.Cluster;
 using Slotgate.Demo;
 using Slotgate.Protocol;
 using Slotgate.Routing;
-using Slotgate.Tests.Infrastructure;
 using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;

@@ -2,8 +2,6 @@ using System.Net;
 using Slotgate.Configuration;
 using Slotgate.Demo;
 using Slotgate.Protocol;
-using Slotgate.Tests.Admin;
-using Slotgate.Tests.Infrastructure;
 using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;

@@ -1,7 +1,6 @@
 using Slotgate.Cluster;
 using Slotgate.Demo;
 using Slotgate.Protocol;
-using Slotgate.Tests.Infrastructure;
 using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
@@ -83,16 +82,6 @@ public class SlotMigrationTests
             Assert.Equal(expected[i], (await client.CallAsync("GET", Key(i))).Text);
         }
         // Once the migration is finished, the proxy's map points at the new owner (MOVED patched it, the refresh confirms).
-        await WaitUntilAsync(() => server.Topology.Current.GetShard(slot)?.Primary.Endpoint == target.Endpoint, TimeSpan.FromSeconds(10));
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        DateTime deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(50);
-        }
+        await Wait.UntilAsync(() => server.Topology.Current.GetShard(slot)?.Primary.Endpoint == target.Endpoint, TimeSpan.FromSeconds(10));
     }
 }

@@ -4,7 +4,6 @@ using Slotgate.Cluster;
 using Slotgate.Configuration;
 using Slotgate.Demo;
 using Slotgate.Protocol;
-using Slotgate.Tests.Infrastructure;
 using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;

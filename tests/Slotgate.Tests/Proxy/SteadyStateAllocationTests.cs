@@ -50,7 +50,7 @@ public class SteadyStateAllocationTests(Xunit.Abstractions.ITestOutputHelper out
     public async Task EventLoops_100kPipelinedSetGetOverSockets_AllocatesNothingPerCommand()
     {
         // The production path end to end: a client socket, Slotgate's event loops, node connections to a real cluster.
-        await using var cluster = await Slotgate.Demo.LocalRedisCluster.StartAsync(Infrastructure.TestClusterOptions.Fast with { ReplicasPerPrimary = 0 });
+        await using var cluster = await Slotgate.Demo.LocalRedisCluster.StartAsync(Support.TestClusterOptions.Fast with { ReplicasPerPrimary = 0 });
         await using Slotgate.Hosting.SlotgateServer server = await Support.ProxyFixture.StartProxyAsync(cluster, o => o with
         {
             Io = new Slotgate.Configuration.IoOptions { Transport = Slotgate.Configuration.IoOptions.Epoll },

@@ -1,6 +1,7 @@
 using System.Text;
 using Slotgate.Commands;
 using Slotgate.Routing;
+using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Routing;
 
@@ -14,7 +15,7 @@ public class CommandDocsTests
     public void CommandsDoc_EveryCommandOfTheTable_MatchesCode()
     {
         string expected = Generate();
-        string path = Path.Combine(RepositoryRoot(), "docs", "commands.md");
+        string path = Path.Combine(RepositoryFiles.Root, "docs", "commands.md");
         if (Environment.GetEnvironmentVariable("SLOTGATE_UPDATE_DOCS") == "1")
         {
             File.WriteAllText(path, expected);
@@ -65,14 +66,4 @@ public class CommandDocsTests
     private static void Row(StringBuilder text, CommandInfo command) =>
         text.Append("| `").Append(command.Name.ToUpperInvariant().Replace('|', ' ')).Append("` | ")
             .Append(CommandHandling.Describe(command).Replace("|", "\\|", StringComparison.Ordinal)).Append(" |\n");
-
-    private static string RepositoryRoot()
-    {
-        string? directory = AppContext.BaseDirectory;
-        while (directory is not null && !File.Exists(Path.Combine(directory, "Slotgate.slnx")))
-        {
-            directory = Path.GetDirectoryName(directory);
-        }
-        return directory ?? throw new InvalidOperationException("repository root not found");
-    }
 }

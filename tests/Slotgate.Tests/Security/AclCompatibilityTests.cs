@@ -1,7 +1,6 @@
 using System.Net;
 using Slotgate.Configuration;
 using Slotgate.Protocol;
-using Slotgate.Tests.Commands;
 using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Security;

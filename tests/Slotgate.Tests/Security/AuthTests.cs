@@ -203,7 +203,7 @@ public class AuthTests(ProxyFixture fixture)
         await using (SlotgateServer server = await SlotgateServer.StartAsync(options, logging =>
         {
             logging.SetMinimumLevel(LogLevel.Trace);
-            logging.AddProvider(new CollectingLoggerProvider(logs));
+            logging.AddProvider(new LogCollector(logs));
         }))
         {
             await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);

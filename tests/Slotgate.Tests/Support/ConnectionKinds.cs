@@ -17,7 +17,7 @@ internal static class ConnectionKinds
         await using RespTestClient client = await RespTestClient.ConnectAsync(slotgate);
         Assert.Equal("OK", (await client.CallAsync("SET", prefix + ":k", "v")).Text);
         // A replica may not have the write yet: read until it has (reads go to replicas in this set-up).
-        await WaitForAsync(async () => (await client.CallAsync("GET", prefix + ":k")).Text == "v", "GET from a replica");
+        await Wait.UntilAsync(async () => (await client.CallAsync("GET", prefix + ":k")).Text == "v", what: "GET from a replica");
 
         await client.SendAsync("MULTI");
         await client.SendAsync("SET", "{" + prefix + "}:t", "1");
@@ -47,16 +47,7 @@ internal static class ConnectionKinds
         await using RespTestClient resp3 = await RespTestClient.ConnectAsync(slotgate);
         Assert.False((await resp3.CallAsync("HELLO", "3")).IsError);
         Assert.Equal("OK", (await resp3.CallAsync("SET", prefix + ":r3", "three")).Text);
-        await WaitForAsync(async () => (await resp3.CallAsync("GET", prefix + ":r3")).Text == "three", "RESP3 GET");
+        await Wait.UntilAsync(async () => (await resp3.CallAsync("GET", prefix + ":r3")).Text == "three", what: "RESP3 GET");
     }
 
-    public static async Task WaitForAsync(Func<Task<bool>> condition, string what, TimeSpan? within = null, Func<string>? state = null)
-    {
-        DateTime deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(10));
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{what}: not done in time {state?.Invoke()}");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -1,14 +1,24 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Slotgate.Tests.Support;
 
-/// <summary>A logger provider that keeps every formatted message, for tests that check what Slotgate logged.</summary>
-internal sealed class LogCollector : ILoggerProvider
+/// <summary>
+/// A logger provider that keeps every formatted line (with the exception, if any, after it), for tests that look for
+/// a line Slotgate logged or for a secret that must not be in any. With <c>category</c>, only that logger's lines.
+/// </summary>
+internal sealed class LogCollector(ConcurrentQueue<string> lines, string? category = null) : ILoggerProvider
 {
-    public ConcurrentQueue<string> Lines { get; } = new();
+    public LogCollector(string? category = null)
+        : this(new ConcurrentQueue<string>(), category)
+    {
+    }
 
-    public ILogger CreateLogger(string categoryName) => new Logger(Lines);
+    public ConcurrentQueue<string> Lines { get; } = lines;
+
+    public ILogger CreateLogger(string categoryName) =>
+        category is null || categoryName == category ? new Logger(Lines) : NullLogger.Instance;
 
     public void Dispose()
     {
@@ -22,6 +32,6 @@ internal sealed class LogCollector : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(formatter(state, exception));
+            lines.Enqueue(formatter(state, exception) + (exception is null ? string.Empty : " " + exception));
     }
 }

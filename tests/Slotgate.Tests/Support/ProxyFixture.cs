@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Slotgate.Configuration;
 using Slotgate.Demo;
 using Slotgate.Hosting;
-using Slotgate.Tests.Infrastructure;
+using Slotgate.Tests.Support;
 using StackExchange.Redis;
 
 namespace Slotgate.Tests.Support;

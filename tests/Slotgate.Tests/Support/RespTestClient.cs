@@ -1,52 +1,111 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Slotgate.Protocol;
 
 namespace Slotgate.Tests.Support;
 
 /// <summary>
-/// A raw RESP client for tests that must see Slotgate's exact bytes: send anything (even malformed input), read
-/// complete replies back as decoded values or raw text.
+/// The tests' RESP client, over TCP, TLS or in-memory pipes, for tests that must see exact bytes: send anything (even
+/// malformed input), read complete replies back as decoded values or raw text. Its awaits do not capture a context,
+/// so the blocking <see cref="Call"/> is safe where a test or fixture cannot be asynchronous.
 /// </summary>
-internal sealed class RespTestClient : IAsyncDisposable
+internal sealed class RespTestClient : IAsyncDisposable, IDisposable
 {
-    private readonly Socket _socket;
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+    private readonly Stream _input;
+    private readonly Stream _output;
     private readonly byte[] _buffer = new byte[1 << 20];
     private int _start;
     private int _end;
 
-    private RespTestClient(Socket socket) => _socket = socket;
+    private RespTestClient(Stream input, Stream output)
+    {
+        _input = input;
+        _output = output;
+    }
+
+    /// <summary>The certificate the server presented, on a TLS connection.</summary>
+    public X509Certificate2 ServerCertificate => new(((SslStream)_input).RemoteCertificate!);
 
     public static async Task<RespTestClient> ConnectAsync(IPEndPoint endpoint)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        await socket.ConnectAsync(endpoint);
-        return new RespTestClient(socket);
+        await socket.ConnectAsync(endpoint).ConfigureAwait(false);
+        var stream = new NetworkStream(socket, ownsSocket: true);
+        return new RespTestClient(stream, stream);
     }
+
+    /// <summary>A connection to a local server on <paramref name="port"/>, made synchronously (for fixtures).</summary>
+    public static RespTestClient Connect(int port) => ConnectAsync(new IPEndPoint(IPAddress.Loopback, port)).GetAwaiter().GetResult();
+
+    /// <summary>Connects and completes the TLS handshake, trusting only <paramref name="caFile"/>.</summary>
+    public static async Task<RespTestClient> ConnectTlsAsync(IPEndPoint endpoint, string caFile, X509Certificate2? clientCertificate = null, string targetHost = "localhost")
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(endpoint).ConfigureAwait(false);
+        var stream = new SslStream(new NetworkStream(socket, ownsSocket: true));
+        var roots = new X509Certificate2Collection();
+        roots.ImportFromPemFile(caFile);
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.AddRange(roots);
+        try
+        {
+            await stream.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = targetHost,
+                CertificateChainPolicy = policy,
+                ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+            }).ConfigureAwait(false);
+        }
+        catch
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return new RespTestClient(stream, stream);
+    }
+
+    /// <summary>A client on the client's end of an in-memory connection (<see cref="InMemory.InMemoryProxy.Connect"/>).</summary>
+    public static RespTestClient Over(IDuplexPipe connection) => new(connection.Input.AsStream(), connection.Output.AsStream());
 
     public static byte[] Encode(params string[] args) => RequestFrame.Encode(args);
 
     public Task SendRawAsync(string text) => SendRawAsync(Encoding.UTF8.GetBytes(text));
 
-    public async Task SendRawAsync(byte[] bytes) => await _socket.SendAsync(bytes);
+    public Task SendRawAsync(byte[] bytes) => SendRawAsync(bytes.AsMemory());
+
+    public async Task SendRawAsync(ReadOnlyMemory<byte> bytes)
+    {
+        await _output.WriteAsync(bytes).ConfigureAwait(false);
+        await _output.FlushAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Half-closes a TCP connection: the server reads end-of-stream, and can still answer.</summary>
+    public void ShutdownSend() => ((NetworkStream)_output).Socket.Shutdown(SocketShutdown.Send);
 
     public Task SendAsync(params string[] args) => SendRawAsync(Encode(args));
 
     /// <summary>Sends one command and returns its decoded reply.</summary>
     public async Task<RespValue> CallAsync(params string[] args)
     {
-        await SendAsync(args);
-        return await ReadAsync();
+        await SendAsync(args).ConfigureAwait(false);
+        return await ReadAsync().ConfigureAwait(false);
     }
 
+    /// <summary><see cref="CallAsync"/>, blocking.</summary>
+    public RespValue Call(params string[] args) => CallAsync(args).GetAwaiter().GetResult();
+
     /// <summary>Reads one complete reply (waits up to <paramref name="timeout"/>, default 10 s).</summary>
-    public async Task<RespValue> ReadAsync(TimeSpan? timeout = null) => RespValue.Parse(await ReadRawAsync(timeout));
+    public async Task<RespValue> ReadAsync(TimeSpan? timeout = null) => RespValue.Parse(await ReadRawAsync(timeout).ConfigureAwait(false));
 
     public async Task<byte[]> ReadRawAsync(TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource(timeout ?? DefaultTimeout);
         while (true)
         {
             var sequence = new ReadOnlySequence<byte>(_buffer, _start, _end - _start);
@@ -63,10 +122,10 @@ internal sealed class RespTestClient : IAsyncDisposable
                 _end -= _start;
                 _start = 0;
             }
-            int read = await _socket.ReceiveAsync(_buffer.AsMemory(_end), SocketFlags.None, cts.Token);
+            int read = await _input.ReadAsync(_buffer.AsMemory(_end), cts.Token).ConfigureAwait(false);
             if (read == 0)
             {
-                throw new IOException("connection closed by Slotgate");
+                throw new IOException("connection closed by the server");
             }
             _end += read;
         }
@@ -81,7 +140,7 @@ internal sealed class RespTestClient : IAsyncDisposable
             byte[] scratch = new byte[1024];
             while (true)
             {
-                int read = await _socket.ReceiveAsync(scratch, SocketFlags.None, cts.Token);
+                int read = await _input.ReadAsync(scratch, cts.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
                     return true;
@@ -92,15 +151,21 @@ internal sealed class RespTestClient : IAsyncDisposable
         {
             return false;
         }
-        catch (SocketException)
+        catch (IOException)
         {
             return true;
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _socket.Dispose();
-        return ValueTask.CompletedTask;
+        await _input.DisposeAsync().ConfigureAwait(false);
+        await _output.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _input.Dispose();
+        _output.Dispose();
     }
 }

@@ -2,7 +2,6 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Slotgate.Configuration;
 using Slotgate.Hosting;
-using Slotgate.Tests.Commands;
 using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Upstreams;
@@ -49,8 +48,8 @@ public class UpstreamRoutingTests(ProxyFixture fixture, UpstreamsFixture upstrea
 
     private string? DirectGet(int standalone, string key)
     {
-        using RawRedisClient client = upstreams.Standalone[standalone].Connect();
-        return client.Execute("GET", key).Text;
+        using RespTestClient client = upstreams.Standalone[standalone].Connect();
+        return client.Call("GET", key).Text;
     }
 
     private async Task<string?> SecondClusterGetAsync(string key)
@@ -117,9 +116,9 @@ public class UpstreamRoutingTests(ProxyFixture fixture, UpstreamsFixture upstrea
     [Fact]
     public async Task Routes_ReadUpstream_ReadsGoThereWritesToTheRoute()
     {
-        using (RawRedisClient s1 = upstreams.Standalone[1].Connect())
+        using (RespTestClient s1 = upstreams.Standalone[1].Connect())
         {
-            s1.Execute("SET", "rd:k", "from-read-upstream");
+            s1.Call("SET", "rd:k", "from-read-upstream");
         }
         await using SlotgateServer server = await StartAsync(new RoutesOptions
         {
@@ -183,10 +182,10 @@ public class UpstreamRoutingTests(ProxyFixture fixture, UpstreamsFixture upstrea
             Assert.Equal("OK", (await client.ReadAsync()).Text);
         }
         await Task.Delay(500);
-        using RawRedisClient mirror = upstreams.Standalone[2].Connect();
-        Assert.Empty(mirror.Execute("KEYS", "m0:*").Items);
+        using RespTestClient mirror = upstreams.Standalone[2].Connect();
+        Assert.Empty(mirror.Call("KEYS", "m0:*").Items!);
         // Binomial(400, 0.5): mean 200, standard deviation 10.
-        Assert.InRange(mirror.Execute("KEYS", "m50:*").Items.Count, 130, 270);
+        Assert.InRange(mirror.Call("KEYS", "m50:*").Items!.Count, 130, 270);
     }
 
     [Fact]
@@ -314,8 +313,8 @@ public class UpstreamRoutingTests(ProxyFixture fixture, UpstreamsFixture upstrea
 
     private long CommandCalls(int standalone, string command)
     {
-        using RawRedisClient client = upstreams.Standalone[standalone].Connect();
-        string info = client.Execute("INFO", "commandstats").Text ?? string.Empty;
+        using RespTestClient client = upstreams.Standalone[standalone].Connect();
+        string info = client.Call("INFO", "commandstats").Text ?? string.Empty;
         foreach (string line in info.Split('\n'))
         {
             if (line.StartsWith($"cmdstat_{command}:calls=", StringComparison.Ordinal))

@@ -1,6 +1,5 @@
 using Slotgate.Demo;
-using Slotgate.Tests.Commands;
-using Slotgate.Tests.Infrastructure;
+using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Upstreams;
 

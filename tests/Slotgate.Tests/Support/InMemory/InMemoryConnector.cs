@@ -8,15 +8,22 @@ internal sealed class InMemoryConnector : IBackendConnector
 {
     // Inline scheduling: continuations run on the writer's thread, so no thread-pool work item is allocated per wake-up
     // and the measurements see Slotgate's own allocations only.
-    private static readonly PipeOptions InlinePipe = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
+    internal static readonly PipeOptions InlinePipe = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
 
     private readonly Dictionary<string, InMemoryRedisNode> _nodes = new(StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>Nodes that each own every slot.</summary>
     public InMemoryConnector(params string[] endpoints)
+        : this(null, endpoints)
+    {
+    }
+
+    /// <summary>Nodes of one cluster that share <paramref name="slots"/> (null: each owns every slot).</summary>
+    public InMemoryConnector(InMemorySlotTable? slots, params string[] endpoints)
     {
         foreach (string endpoint in endpoints)
         {
-            _nodes[endpoint] = new InMemoryRedisNode(endpoint);
+            _nodes[endpoint] = new InMemoryRedisNode(endpoint, slots);
         }
     }
 

@@ -16,10 +16,6 @@ namespace Slotgate.Tests.Support.InMemory;
 /// </summary>
 internal sealed class InMemoryProxy : IAsyncDisposable
 {
-    // Inline scheduling: continuations run on the writer's thread, so no thread-pool work item is allocated per wake-up
-    // and the measurements see Slotgate's own allocations only.
-    private static readonly PipeOptions InlinePipe = new(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false);
-
     private readonly ServiceProvider _services;
     private long _nextClientId;
 
@@ -29,10 +25,19 @@ internal sealed class InMemoryProxy : IAsyncDisposable
         Connector = connector;
     }
 
+    /// <summary>Slotgate's view of the cluster.</summary>
+    public TopologyRefresher Topology => _services.GetRequiredService<TopologyRefresher>();
+
     /// <summary>The in-memory nodes, to make one misbehave.</summary>
     public InMemoryConnector Connector { get; }
 
-    public static async Task<InMemoryProxy> StartAsync(string[] nodes, int maxPendingCommandsPerClient = 10_000)
+    /// <summary>The dispatcher every session shares: its client registry, limits and command table.</summary>
+    public CommandDispatcher Dispatcher => _services.GetRequiredService<CommandDispatcher>();
+
+    /// <param name="slots">The nodes' shared slot layout; null when each node owns every slot.</param>
+    /// <param name="configure">Changes to the options below (e.g. other limits).</param>
+    public static async Task<InMemoryProxy> StartAsync(
+        string[] nodes, int maxPendingCommandsPerClient = 10_000, InMemorySlotTable? slots = null, Func<SlotgateOptions, SlotgateOptions>? configure = null)
     {
         var options = new SlotgateOptions
         {
@@ -45,10 +50,11 @@ internal sealed class InMemoryProxy : IAsyncDisposable
             // settings. The event loops are covered over real sockets (SteadyStateAllocationTests).
             Io = new IoOptions { Transport = IoOptions.Kestrel },
         };
+        options = configure?.Invoke(options) ?? options;
         var services = new ServiceCollection();
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
-        var connector = new InMemoryConnector(nodes);
+        var connector = new InMemoryConnector(slots, nodes);
         services.AddSingleton<IBackendConnector>(connector);
         services.AddSlotgate(options);
         ServiceProvider provider = services.BuildServiceProvider();
@@ -56,19 +62,19 @@ internal sealed class InMemoryProxy : IAsyncDisposable
         provider.GetRequiredService<Slotgate.Diagnostics.PrometheusExporter>();
         TopologyRefresher topology = provider.GetRequiredService<TopologyRefresher>();
         topology.Start();
-        await topology.FirstMap.WaitAsync(TimeSpan.FromSeconds(10));
+        await topology.FirstMap.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         return new InMemoryProxy(provider, connector);
     }
 
     /// <summary>Opens a client connection: returns the client's end of the pipes and the session's run task.</summary>
     public (IDuplexPipe Client, Task Session) Connect()
     {
-        var toProxy = new Pipe(InlinePipe);
-        var fromProxy = new Pipe(InlinePipe);
+        var toProxy = new Pipe(InMemoryConnector.InlinePipe);
+        var fromProxy = new Pipe(InMemoryConnector.InlinePipe);
         var info = new ClientInfo(Interlocked.Increment(ref _nextClientId), "memory", "memory");
         var session = new ClientSession(
             new DuplexPipe(toProxy.Reader, fromProxy.Writer),
-            _services.GetRequiredService<CommandDispatcher>(),
+            Dispatcher,
             info,
             NullLogger.Instance);
         Task run = session.RunAsync(CancellationToken.None);
@@ -77,8 +83,8 @@ internal sealed class InMemoryProxy : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _services.GetRequiredService<TopologyRefresher>().DisposeAsync();
-        await _services.GetRequiredService<BackendPool>().DisposeAsync();
-        await _services.DisposeAsync();
+        await _services.GetRequiredService<TopologyRefresher>().DisposeAsync().ConfigureAwait(false);
+        await _services.GetRequiredService<BackendPool>().DisposeAsync().ConfigureAwait(false);
+        await _services.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -1,13 +1,12 @@
 using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
-using System.Text;
+using Slotgate.Protocol;
 
-namespace Slotgate.Tests.Commands;
+namespace Slotgate.Tests.Support;
 
 /// <summary>
-/// A throwaway standalone redis-server on a free loopback port, without persistence, for tests that compare the
-/// command table with a live server. Deliberately local to these tests (the cluster fixture lives elsewhere).
+/// A throwaway standalone redis-server on a free loopback port, without persistence: the live server that tests
+/// compare Slotgate's command table with, and the standalone upstreams of route tests.
 /// </summary>
 public sealed class RedisServerFixture : IDisposable
 {
@@ -15,7 +14,7 @@ public sealed class RedisServerFixture : IDisposable
 
     public RedisServerFixture()
     {
-        Port = FreePort();
+        Port = FreePort.Next();
         var start = new ProcessStartInfo("redis-server")
         {
             RedirectStandardOutput = true,
@@ -35,12 +34,12 @@ public sealed class RedisServerFixture : IDisposable
     public int Port { get; }
 
     /// <summary>A new connection; RESP3 after HELLO 3 when asked.</summary>
-    internal RawRedisClient Connect(bool resp3 = false)
+    internal RespTestClient Connect(bool resp3 = false)
     {
-        var client = new RawRedisClient(Port);
+        RespTestClient client = RespTestClient.Connect(Port);
         if (resp3)
         {
-            RespNode hello = client.Execute("HELLO", "3");
+            RespValue hello = client.Call("HELLO", "3");
             Assert.False(hello.IsError, hello.ToString());
         }
         return client;
@@ -62,8 +61,8 @@ public sealed class RedisServerFixture : IDisposable
         {
             try
             {
-                using RawRedisClient client = new(Port);
-                if (client.Execute("PING").Text == "PONG")
+                using RespTestClient client = RespTestClient.Connect(Port);
+                if (client.Call("PING").Text == "PONG")
                 {
                     return;
                 }
@@ -74,12 +73,5 @@ public sealed class RedisServerFixture : IDisposable
             Thread.Sleep(50);
         }
         throw new InvalidOperationException($"redis-server on port {Port} did not become ready.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 
-namespace Slotgate.Tests.Admin;
+namespace Slotgate.Tests.Support;
 
 /// <summary>HTTP to a test server's admin port, and reading values out of a Prometheus scrape.</summary>
 internal static partial class AdminClient

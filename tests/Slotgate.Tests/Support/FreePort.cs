@@ -1,6 +1,6 @@
 using Slotgate.Demo;
 
-namespace Slotgate.Tests.Infrastructure;
+namespace Slotgate.Tests.Support;
 
 /// <summary>
 /// A free loopback port for a listener in a test (a proxy under test, a fake backend). It goes through the same

@@ -4,7 +4,7 @@ using Slotgate.Configuration;
 using Slotgate.Hosting;
 using Slotgate.Tests.Support;
 
-namespace Slotgate.Tests.Admin;
+namespace Slotgate.Tests.Diagnostics;
 
 [Collection(ProxyCollection.Name)]
 public class AccessLogTests(ProxyFixture fixture)
@@ -23,7 +23,7 @@ public class AccessLogTests(ProxyFixture fixture)
             Diagnostics = new DiagnosticsOptions { AccessLog = true, AccessLogSampleRate = 1, AccessLogArguments = arguments },
         };
         await using (SlotgateServer server = await SlotgateServer.StartAsync(options, logging =>
-            logging.SetMinimumLevel(LogLevel.Information).AddProvider(new Provider(lines))))
+            logging.SetMinimumLevel(LogLevel.Information).AddProvider(new LogCollector(lines, "Slotgate.Access"))))
         {
             await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
             await client.CallAsync("SET", "access:key", "secret-value-" + new string('v', 40));
@@ -40,23 +40,6 @@ public class AccessLogTests(ProxyFixture fixture)
         {
             Assert.DoesNotContain("secret", set, StringComparison.Ordinal);
             Assert.DoesNotContain("access:key", set, StringComparison.Ordinal);
-        }
-    }
-
-    private sealed class Provider(ConcurrentQueue<string> lines) : ILoggerProvider, ILogger
-    {
-        public ILogger CreateLogger(string categoryName) => categoryName == "Slotgate.Access" ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(formatter(state, exception));
-
-        public void Dispose()
-        {
         }
     }
 }

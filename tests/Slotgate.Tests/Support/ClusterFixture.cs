@@ -1,6 +1,6 @@
 using Slotgate.Demo;
 
-namespace Slotgate.Tests.Infrastructure;
+namespace Slotgate.Tests.Support;
 
 /// <summary>
 /// One 3-primary/3-replica cluster shared by every test class in the <c>"cluster"</c> collection. Tests in it must leave

@@ -1,4 +1,4 @@
-namespace Slotgate.Tests.Kubernetes;
+namespace Slotgate.Tests.Support;
 
 /// <summary>Paths inside the repository the tests run from (found by walking up to <c>Slotgate.slnx</c>).</summary>
 internal static class RepositoryFiles

@@ -1,6 +1,6 @@
 using Slotgate.Demo;
 
-namespace Slotgate.Tests.Infrastructure;
+namespace Slotgate.Tests.Support;
 
 /// <summary>Cluster options for tests: free ports, a temp directory, and a 2 s node timeout so failovers take seconds.</summary>
 internal static class TestClusterOptions

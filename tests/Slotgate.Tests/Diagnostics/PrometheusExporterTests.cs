@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Slotgate.Diagnostics;
+using Slotgate.Tests.Support;
 
-namespace Slotgate.Tests.Admin;
+namespace Slotgate.Tests.Diagnostics;
 
 /// <summary>The exporter over one server's metrics, without a server: what a scrape shows for known recordings.</summary>
 public class PrometheusExporterTests

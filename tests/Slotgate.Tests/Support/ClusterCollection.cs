@@ -1,4 +1,4 @@
-namespace Slotgate.Tests.Infrastructure;
+namespace Slotgate.Tests.Support;
 
 /// <summary>Binds the <c>"cluster"</c> collection name to <see cref="ClusterFixture"/>; xunit needs a public marker type for it.</summary>
 [CollectionDefinition(Name)]
