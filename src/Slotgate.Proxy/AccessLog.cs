@@ -1,10 +1,10 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Slotgate.Configuration;
-using Slotgate.Proxy;
+using Slotgate.Diagnostics;
 using Slotgate.Routing;
 
-namespace Slotgate.Diagnostics;
+namespace Slotgate.Proxy;
 
 /// <summary>
 /// The optional access log (<c>diagnostics.accessLog</c>): one line for a sample of commands with the client, the

@@ -40,7 +40,7 @@ internal sealed class CommandDispatcher
     public Diagnostics.SlotgateMetrics Metrics => _services.Metrics;
 
     /// <summary>The optional access log (logging.accessLog); null when off.</summary>
-    public Diagnostics.AccessLog? AccessLog => _services.AccessLog;
+    public AccessLog? AccessLog => _services.AccessLog;
 
     public int MaxPendingCommands => _settings.MaxPendingCommands;
 

@@ -4,6 +4,7 @@ using k8s;
 using k8s.Models;
 using Slotgate.Controller.Tests.ApiServer;
 using Slotgate.Tests.Kubernetes;
+using Slotgate.Tests.Support;
 
 namespace Slotgate.Controller.Tests.ApiServerTests;
 

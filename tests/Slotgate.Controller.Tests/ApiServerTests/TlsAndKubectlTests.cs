@@ -2,6 +2,7 @@ using System.Diagnostics;
 using k8s;
 using Slotgate.Controller.Tests.ApiServer;
 using Slotgate.Tests.Kubernetes;
+using Slotgate.Tests.Support;
 
 namespace Slotgate.Controller.Tests.ApiServerTests;
 

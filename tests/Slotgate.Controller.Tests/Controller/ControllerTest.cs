@@ -10,6 +10,7 @@ using Slotgate.Controller.Tests.ApiServer;
 using Slotgate.Controller.Tests.Kubernetes;
 using Slotgate.Controller.Tests.Schemas;
 using Slotgate.Tests.Kubernetes;
+using Slotgate.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Slotgate.Controller.Tests.Controller;

@@ -2,6 +2,7 @@ using Slotgate.Controller.Kubernetes;
 using Slotgate.Controller.Model;
 using Slotgate.Controller.Reconcile;
 using Slotgate.Tests.Kubernetes;
+using Slotgate.Tests.Support;
 using YamlDotNet.RepresentationModel;
 
 namespace Slotgate.Controller.Tests.Kubernetes;

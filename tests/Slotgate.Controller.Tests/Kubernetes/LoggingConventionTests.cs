@@ -1,5 +1,6 @@
 using Slotgate.Tests.Diagnostics;
 using Slotgate.Tests.Kubernetes;
+using Slotgate.Tests.Support;
 
 namespace Slotgate.Controller.Tests.Kubernetes;
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Slotgate.Controller.Tests.Schemas;
 using Slotgate.Tests.Kubernetes;
+using Slotgate.Tests.Support;
 
 namespace Slotgate.Controller.Tests.Manifests;
 

@@ -1,6 +1,7 @@
 using Slotgate.Controller.Model;
 using Slotgate.Controller.Reconcile;
 using Slotgate.Tests.Kubernetes;
+using Slotgate.Tests.Support;
 
 namespace Slotgate.Controller.Tests.Reconcile;
 

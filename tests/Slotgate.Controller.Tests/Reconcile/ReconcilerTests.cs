@@ -1,4 +1,5 @@
 using Slotgate.Tests.Kubernetes;
+using Slotgate.Tests.Support;
 using Slotgate.Controller.Model;
 using Slotgate.Controller.Reconcile;
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Slotgate.Tests.Kubernetes;
+using Slotgate.Tests.Support;
 
 namespace Slotgate.Controller.Tests.Schemas;
 

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Slotgate.Tests.Kubernetes;
+using Slotgate.Tests.Support;
 
 namespace Slotgate.Controller.Tests.Schemas;
 
