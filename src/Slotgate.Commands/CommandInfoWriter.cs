@@ -38,37 +38,13 @@ internal static class CommandInfoWriter
         WriteBulk(writer, command.Name);
         WriteInteger(writer, command.Arity);
 
-        int flagCount = 0;
-        foreach ((CommandFlags flag, _) in CommandMetadataNames.CommandFlagNames)
-        {
-            flagCount += (command.Flags & flag) != 0 ? 1 : 0;
-        }
-        WriteHeader(writer, set, flagCount);
-        foreach ((CommandFlags flag, string name) in CommandMetadataNames.CommandFlagNames)
-        {
-            if ((command.Flags & flag) != 0)
-            {
-                WriteSimple(writer, name);
-            }
-        }
+        WriteFlagNames(writer, set, command.Flags, CommandMetadataNames.CommandFlagNames);
 
         WriteInteger(writer, command.FirstKey);
         WriteInteger(writer, command.LastKey);
         WriteInteger(writer, command.KeyStep);
 
-        int categoryCount = 0;
-        foreach ((AclCategories category, _) in CommandMetadataNames.AclCategoryNames)
-        {
-            categoryCount += (command.AclCategories & category) != 0 ? 1 : 0;
-        }
-        WriteHeader(writer, set, categoryCount);
-        foreach ((AclCategories category, string name) in CommandMetadataNames.AclCategoryNames)
-        {
-            if ((command.AclCategories & category) != 0)
-            {
-                WriteSimple(writer, name);
-            }
-        }
+        WriteFlagNames(writer, set, command.AclCategories, CommandMetadataNames.AclCategoryNames);
 
         WriteHeader(writer, set, command.Tips.Count);
         for (int i = 0; i < command.Tips.Count; i++)
@@ -95,24 +71,11 @@ internal static class CommandInfoWriter
         WriteMapHeader(writer, spec.Notes is null ? 3 : 4, resp3);
         if (spec.Notes is not null)
         {
-            WriteBulk(writer, "notes");
-            WriteBulk(writer, spec.Notes);
+            WriteBulkField(writer, "notes", spec.Notes);
         }
 
         WriteBulk(writer, "flags");
-        int flagCount = 0;
-        foreach ((KeySpecFlags flag, _) in CommandMetadataNames.KeySpecFlagNames)
-        {
-            flagCount += (spec.Flags & flag) != 0 ? 1 : 0;
-        }
-        WriteHeader(writer, resp3 ? '~' : '*', flagCount);
-        foreach ((KeySpecFlags flag, string name) in CommandMetadataNames.KeySpecFlagNames)
-        {
-            if ((spec.Flags & flag) != 0)
-            {
-                WriteSimple(writer, name);
-            }
-        }
+        WriteFlagNames(writer, resp3 ? '~' : '*', spec.Flags, CommandMetadataNames.KeySpecFlagNames);
 
         WriteBulk(writer, "begin_search");
         WriteMapHeader(writer, 2, resp3);
@@ -121,15 +84,12 @@ internal static class CommandInfoWriter
         {
             case BeginSearchType.Index:
                 WriteTypeAndSpecHeader(writer, "index", 1, resp3);
-                WriteBulk(writer, "index");
-                WriteInteger(writer, begin.Index);
+                WriteIntegerField(writer, "index", begin.Index);
                 break;
             case BeginSearchType.Keyword:
                 WriteTypeAndSpecHeader(writer, "keyword", 2, resp3);
-                WriteBulk(writer, "keyword");
-                WriteBulk(writer, begin.Keyword ?? string.Empty);
-                WriteBulk(writer, "startfrom");
-                WriteInteger(writer, begin.StartFrom);
+                WriteBulkField(writer, "keyword", begin.Keyword ?? string.Empty);
+                WriteIntegerField(writer, "startfrom", begin.StartFrom);
                 break;
             default:
                 WriteTypeAndSpecHeader(writer, "unknown", 0, resp3);
@@ -143,25 +103,41 @@ internal static class CommandInfoWriter
         {
             case FindKeysType.Range:
                 WriteTypeAndSpecHeader(writer, "range", 3, resp3);
-                WriteBulk(writer, "lastkey");
-                WriteInteger(writer, find.LastKey);
-                WriteBulk(writer, "keystep");
-                WriteInteger(writer, find.KeyStep);
-                WriteBulk(writer, "limit");
-                WriteInteger(writer, find.Limit);
+                WriteIntegerField(writer, "lastkey", find.LastKey);
+                WriteIntegerField(writer, "keystep", find.KeyStep);
+                WriteIntegerField(writer, "limit", find.Limit);
                 break;
             case FindKeysType.KeyNum:
                 WriteTypeAndSpecHeader(writer, "keynum", 3, resp3);
-                WriteBulk(writer, "keynumidx");
-                WriteInteger(writer, find.KeyNumIndex);
-                WriteBulk(writer, "firstkey");
-                WriteInteger(writer, find.FirstKey);
-                WriteBulk(writer, "keystep");
-                WriteInteger(writer, find.KeyStep);
+                WriteIntegerField(writer, "keynumidx", find.KeyNumIndex);
+                WriteIntegerField(writer, "firstkey", find.FirstKey);
+                WriteIntegerField(writer, "keystep", find.KeyStep);
                 break;
             default:
                 WriteTypeAndSpecHeader(writer, "unknown", 0, resp3);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// A set (an array in RESP2) of the names in <paramref name="names"/> whose flag <paramref name="value"/> has, in the
+    /// table's order.
+    /// </summary>
+    private static void WriteFlagNames<TFlags>(IBufferWriter<byte> writer, char set, TFlags value, ReadOnlySpan<(TFlags Flag, string Name)> names)
+        where TFlags : struct, Enum
+    {
+        int count = 0;
+        foreach ((TFlags flag, _) in names)
+        {
+            count += value.HasFlag(flag) ? 1 : 0;
+        }
+        WriteHeader(writer, set, count);
+        foreach ((TFlags flag, string name) in names)
+        {
+            if (value.HasFlag(flag))
+            {
+                WriteSimple(writer, name);
+            }
         }
     }
 
@@ -172,6 +148,20 @@ internal static class CommandInfoWriter
         WriteBulk(writer, type);
         WriteBulk(writer, "spec");
         WriteMapHeader(writer, fields, resp3);
+    }
+
+    /// <summary>One map entry: <paramref name="name"/>, then <paramref name="value"/> as an integer.</summary>
+    private static void WriteIntegerField(IBufferWriter<byte> writer, string name, long value)
+    {
+        WriteBulk(writer, name);
+        WriteInteger(writer, value);
+    }
+
+    /// <summary>One map entry: <paramref name="name"/>, then <paramref name="value"/> as a bulk string.</summary>
+    private static void WriteBulkField(IBufferWriter<byte> writer, string name, string value)
+    {
+        WriteBulk(writer, name);
+        WriteBulk(writer, value);
     }
 
     private static void WriteMapHeader(IBufferWriter<byte> writer, int entries, bool resp3) =>

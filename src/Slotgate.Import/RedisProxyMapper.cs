@@ -9,6 +9,22 @@ namespace Slotgate.Import;
 /// </summary>
 internal static class RedisProxyMapper
 {
+    private const string NoFlushBuffer =
+        "Slotgate writes a client's pipelined commands to a node as soon as they are read, so there is no flush buffer to size";
+
+    /// <summary>The ConnPoolSettings fields that have no Slotgate setting, each with the note that says why.</summary>
+    private static readonly Dictionary<string, string> UnmappedSettings = new()
+    {
+        ["max_buffer_size_before_flush"] = NoFlushBuffer,
+        ["buffer_flush_timeout"] = NoFlushBuffer,
+        ["max_upstream_unknown_connections"] =
+            "Slotgate reaches nodes named in redirects with its normal pool (backend.connectionsPerNode per node); no separate limit",
+        ["enable_command_stats"] = "Slotgate has no switch for per-command statistics: not carried over",
+        ["dns_cache_config"] =
+            "Slotgate resolves host names (seeds, nodes in CLUSTER SLOTS and redirects) with the system resolver when it connects; there is no DNS cache to configure",
+        ["connection_rate_limit"] = "Slotgate has no limit on new client connections per second in this version: not carried over",
+    };
+
     /// <summary>Maps <paramref name="proxy"/> into <paramref name="config"/>; returns the name of the cluster it sends keys to.</summary>
     public static string? Map(YamlMappingNode proxy, string path, ImportedConfig config)
     {
@@ -176,24 +192,9 @@ internal static class RedisProxyMapper
                     }
                     config.ReadFrom = policy ?? config.ReadFrom;
                     break;
-                case "max_buffer_size_before_flush":
-                case "buffer_flush_timeout":
-                    config.Notes.Add(new ImportNote(at, "Slotgate writes a client's pipelined commands to a node as soon as they are read, so there is no flush buffer to size"));
-                    break;
-                case "max_upstream_unknown_connections":
-                    config.Notes.Add(new ImportNote(at, "Slotgate reaches nodes named in redirects with its normal pool (backend.connectionsPerNode per node); no separate limit"));
-                    break;
-                case "enable_command_stats":
-                    config.Notes.Add(new ImportNote(at, "Slotgate has no switch for per-command statistics: not carried over"));
-                    break;
-                case "dns_cache_config":
-                    config.Notes.Add(new ImportNote(at, "Slotgate resolves host names (seeds, nodes in CLUSTER SLOTS and redirects) with the system resolver when it connects; there is no DNS cache to configure"));
-                    break;
-                case "connection_rate_limit":
-                    config.Notes.Add(new ImportNote(at, "Slotgate has no limit on new client connections per second in this version: not carried over"));
-                    break;
                 default:
-                    config.Notes.Add(new ImportNote(at, key == "op_timeout" ? "not a duration: not carried over" : "unknown ConnPoolSettings field: not carried over"));
+                    config.Notes.Add(new ImportNote(at, UnmappedSettings.GetValueOrDefault(key)
+                        ?? (key == "op_timeout" ? "not a duration: not carried over" : "unknown ConnPoolSettings field: not carried over")));
                     break;
             }
         }

@@ -69,56 +69,36 @@ internal static class InlineCommandSplitter
                 return count;
             }
 
-            bool inDouble = false;
-            bool inSingle = false;
+            byte quote = 0; // the open quote ('"' or '\''), 0 outside quotes
             while (true)
             {
-                if (inDouble)
+                if (quote != 0)
                 {
                     if (p == line.Length)
                     {
                         throw new RespProtocolException(RespErrors.UnbalancedQuotes);
                     }
                     byte c = line[p];
-                    if (c == (byte)'\\' && p + 3 < line.Length && line[p + 1] == (byte)'x'
+                    if (quote == (byte)'"' && c == (byte)'\\' && p + 3 < line.Length && line[p + 1] == (byte)'x'
                         && IsHex(line[p + 2]) && IsHex(line[p + 3]))
                     {
                         output[written++] = (byte)((HexValue(line[p + 2]) << 4) | HexValue(line[p + 3]));
                         p += 4;
                         continue;
                     }
-                    if (c == (byte)'\\' && p + 1 < line.Length)
+                    if (quote == (byte)'"' && c == (byte)'\\' && p + 1 < line.Length)
                     {
                         output[written++] = Unescape(line[p + 1]);
                         p += 2;
                         continue;
                     }
-                    if (c == (byte)'"')
-                    {
-                        p++;
-                        if (p < line.Length && !IsSpace(line[p]))
-                        {
-                            throw new RespProtocolException(RespErrors.UnbalancedQuotes);
-                        }
-                        break;
-                    }
-                    output[written++] = c;
-                    p++;
-                }
-                else if (inSingle)
-                {
-                    if (p == line.Length)
-                    {
-                        throw new RespProtocolException(RespErrors.UnbalancedQuotes);
-                    }
-                    byte c = line[p];
-                    if (c == (byte)'\\' && p + 1 < line.Length && line[p + 1] == (byte)'\'')
+                    if (quote == (byte)'\'' && c == (byte)'\\' && p + 1 < line.Length && line[p + 1] == (byte)'\'')
                     {
                         output[written++] = (byte)'\'';
                         p += 2;
                         continue;
                     }
-                    if (c == (byte)'\'')
+                    if (c == quote)
                     {
                         p++;
                         if (p < line.Length && !IsSpace(line[p]))
@@ -143,13 +123,9 @@ internal static class InlineCommandSplitter
                     {
                         break;
                     }
-                    if (c == (byte)'"')
+                    if (c is (byte)'"' or (byte)'\'')
                     {
-                        inDouble = true;
-                    }
-                    else if (c == (byte)'\'')
-                    {
-                        inSingle = true;
+                        quote = c;
                     }
                     else
                     {

@@ -78,23 +78,13 @@ internal sealed class RequestFrame
     {
         Reset();
         EnsureArgCapacity(argCount);
-        Span<byte> header = stackalloc byte[16];
-        header[0] = (byte)'*';
-        int n = RespFormatter.FormatInt(argCount, header[1..]);
-        header[n + 1] = (byte)'\r';
-        header[n + 2] = (byte)'\n';
-        Append(header[..(n + 3)]);
+        AppendHeader((byte)'*', argCount);
     }
 
     /// <summary>Appends one argument, encoding it as a bulk string.</summary>
     public void AppendArg(ReadOnlySpan<byte> payload)
     {
-        Span<byte> header = stackalloc byte[16];
-        header[0] = (byte)'$';
-        int n = RespFormatter.FormatInt(payload.Length, header[1..]);
-        header[n + 1] = (byte)'\r';
-        header[n + 2] = (byte)'\n';
-        Append(header[..(n + 3)]);
+        AppendHeader((byte)'$', payload.Length);
         RecordArg(Length, payload.Length);
         Append(payload);
         Append("\r\n"u8);
@@ -109,12 +99,7 @@ internal sealed class RequestFrame
             return;
         }
         int length = checked((int)payload.Length);
-        Span<byte> header = stackalloc byte[16];
-        header[0] = (byte)'$';
-        int n = RespFormatter.FormatInt(length, header[1..]);
-        header[n + 1] = (byte)'\r';
-        header[n + 2] = (byte)'\n';
-        Append(header[..(n + 3)]);
+        AppendHeader((byte)'$', length);
         RecordArg(Length, length);
         EnsureCapacity(length + 2);
         payload.CopyTo(_buffer.AsSpan(Length));
@@ -247,6 +232,17 @@ internal sealed class RequestFrame
         _argOffsets[ArgCount] = offset;
         _argLengths[ArgCount] = length;
         ArgCount++;
+    }
+
+    /// <summary>Appends a RESP header: <paramref name="prefix"/>, <paramref name="value"/> in decimal, CRLF.</summary>
+    private void AppendHeader(byte prefix, int value)
+    {
+        Span<byte> header = stackalloc byte[16];
+        header[0] = prefix;
+        int n = RespFormatter.FormatInt(value, header[1..]);
+        header[n + 1] = (byte)'\r';
+        header[n + 2] = (byte)'\n';
+        Append(header[..(n + 3)]);
     }
 
     private void Append(ReadOnlySpan<byte> bytes)

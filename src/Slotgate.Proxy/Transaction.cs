@@ -110,16 +110,14 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
     public void Fail(ProxyRequest request, string error)
     {
         _aborted = true;
-        request.SetError(error);
-        request.Complete();
+        ReplyError(request, error);
     }
 
     private void Exec(ProxyRequest request)
     {
         if (!InMulti)
         {
-            request.SetError("ERR EXEC without MULTI");
-            request.Complete();
+            ReplyError(request, "ERR EXEC without MULTI");
             return;
         }
         List<RequestFrame> commands = _queued;
@@ -131,8 +129,7 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
         if (aborted)
         {
             Release(watched);
-            request.SetError("EXECABORT Transaction discarded because of previous errors.");
-            request.Complete();
+            ReplyError(request, "EXECABORT Transaction discarded because of previous errors.");
         }
         else if (broken)
         {
@@ -163,16 +160,14 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
         Release(_watched);
         Reset();
         request.Rejected = true;
-        request.SetError($"EXECABORT Transaction discarded because of: {reason}");
-        request.Complete();
+        ReplyError(request, $"EXECABORT Transaction discarded because of: {reason}");
     }
 
     private void Discard(ProxyRequest request)
     {
         if (!InMulti)
         {
-            request.SetError("ERR DISCARD without MULTI");
-            request.Complete();
+            ReplyError(request, "ERR DISCARD without MULTI");
             return;
         }
         Release(_watched);
@@ -186,15 +181,13 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
     {
         if (InMulti)
         {
-            request.SetError("ERR WATCH inside MULTI is not allowed");
-            request.Complete();
+            ReplyError(request, "ERR WATCH inside MULTI is not allowed");
             return;
         }
         int combined = HashSlot.Combine(_slot, slot);
         if (combined == HashSlot.Multiple)
         {
-            request.SetError("CROSSSLOT Keys in request don't hash to the same slot");
-            request.Complete();
+            ReplyError(request, "CROSSSLOT Keys in request don't hash to the same slot");
             return;
         }
         if (_watched is null)
@@ -202,8 +195,7 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
             string? endpoint = router.PrimaryFor(combined);
             if (endpoint is null)
             {
-                request.SetError("CLUSTERDOWN Hash slot not served");
-                request.Complete();
+                ReplyError(request, "CLUSTERDOWN Hash slot not served");
                 return;
             }
             _watched = connections.Rent(endpoint, request.Resp3);
@@ -250,5 +242,12 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
         _watched = null;
         _slot = HashSlot.None;
         _queued = [];
+    }
+
+    /// <summary>Answers <paramref name="request"/> with <paramref name="error"/> and completes it.</summary>
+    private static void ReplyError(ProxyRequest request, string error)
+    {
+        request.SetError(error);
+        request.Complete();
     }
 }

@@ -16,95 +16,61 @@ internal sealed partial class OptionsReader
         var upstreams = new List<UpstreamOptions>();
         foreach (var (child, itemPath) in IndexedSections(section, path))
         {
-            var o = new UpstreamOptions();
-            foreach (var field in Children(child, itemPath))
+            upstreams.Add(ReadSection(child, itemPath, UpstreamKeys, new UpstreamOptions(), (o, name, field, fieldPath) => name switch
             {
-                var name = Canonical(field.Key, UpstreamKeys);
-                var fieldPath = itemPath + "." + name;
-                o = name switch
-                {
-                    "name" => o with { Name = ReadScalar(field, fieldPath) ?? o.Name },
-                    "type" => o with { Type = ReadScalar(field, fieldPath)?.ToLowerInvariant() ?? o.Type },
-                    // Not split on commas: twemproxy's "host:port:weight name" entries are one item each.
-                    "servers" => o with { Servers = ReadList(field, fieldPath) },
-                    "username" => o with { Username = ReadString(field, fieldPath) },
-                    "password" => o with { Password = ReadString(field, fieldPath) },
-                    _ => Unknown(o, field, itemPath, UpstreamKeys),
-                };
-            }
-            upstreams.Add(o);
+                "name" => o with { Name = ReadScalar(field, fieldPath) ?? o.Name },
+                "type" => o with { Type = ReadScalar(field, fieldPath)?.ToLowerInvariant() ?? o.Type },
+                // Not split on commas: twemproxy's "host:port:weight name" entries are one item each.
+                "servers" => o with { Servers = ReadList(field, fieldPath) },
+                "username" => o with { Username = ReadString(field, fieldPath) },
+                "password" => o with { Password = ReadString(field, fieldPath) },
+                _ => null,
+            }));
         }
 
         return upstreams;
     }
 
-    private RoutesOptions ReadRoutes(IConfigurationSection section, string path)
-    {
-        var o = new RoutesOptions();
-        foreach (var child in Children(section, path))
+    private RoutesOptions ReadRoutes(IConfigurationSection section, string path) =>
+        ReadSection(section, path, RoutesKeys, new RoutesOptions(), (o, name, child, childPath) => name switch
         {
-            var name = Canonical(child.Key, RoutesKeys);
-            var childPath = path + "." + name;
-            o = name switch
-            {
-                "caseInsensitive" => o with { CaseInsensitive = ReadBool(child, childPath, o.CaseInsensitive) },
-                "catchAll" => o with { CatchAll = ReadRoute(child, childPath) },
-                "prefixes" => o with { Prefixes = [.. IndexedSections(child, childPath).Select(item => ReadRoute(item.Section, item.Path))] },
-                _ => Unknown(o, child, path, RoutesKeys),
-            };
-        }
+            "caseInsensitive" => o with { CaseInsensitive = ReadBool(child, childPath, o.CaseInsensitive) },
+            "catchAll" => o with { CatchAll = ReadRoute(child, childPath) },
+            "prefixes" => o with { Prefixes = [.. IndexedSections(child, childPath).Select(item => ReadRoute(item.Section, item.Path))] },
+            _ => null,
+        });
 
-        return o;
-    }
-
-    private PrefixRouteOptions ReadRoute(IConfigurationSection section, string path)
-    {
-        var o = new PrefixRouteOptions();
-        foreach (var field in Children(section, path))
+    private PrefixRouteOptions ReadRoute(IConfigurationSection section, string path) =>
+        ReadSection(section, path, RouteKeys, new PrefixRouteOptions(), (o, name, field, fieldPath) => name switch
         {
-            var name = Canonical(field.Key, RouteKeys);
-            var fieldPath = path + "." + name;
-            o = name switch
-            {
-                // Not trimmed: a prefix may end in a space.
-                "prefix" => o with { Prefix = ReadString(field, fieldPath) ?? o.Prefix },
-                "upstream" => o with { Upstream = ReadScalar(field, fieldPath) ?? o.Upstream },
-                "removePrefix" => o with { RemovePrefix = ReadBool(field, fieldPath, o.RemovePrefix) },
-                "keyFormatter" => o with { KeyFormatter = ReadString(field, fieldPath) },
-                "readUpstream" => o with { ReadUpstream = ReadScalar(field, fieldPath) },
-                "mirrors" => o with { Mirrors = [.. IndexedSections(field, fieldPath).Select(item => ReadMirror(item.Section, item.Path))] },
-                _ => Unknown(o, field, path, RouteKeys),
-            };
-        }
+            // Not trimmed: a prefix may end in a space.
+            "prefix" => o with { Prefix = ReadString(field, fieldPath) ?? o.Prefix },
+            "upstream" => o with { Upstream = ReadScalar(field, fieldPath) ?? o.Upstream },
+            "removePrefix" => o with { RemovePrefix = ReadBool(field, fieldPath, o.RemovePrefix) },
+            "keyFormatter" => o with { KeyFormatter = ReadString(field, fieldPath) },
+            "readUpstream" => o with { ReadUpstream = ReadScalar(field, fieldPath) },
+            "mirrors" => o with { Mirrors = [.. IndexedSections(field, fieldPath).Select(item => ReadMirror(item.Section, item.Path))] },
+            _ => null,
+        });
 
-        return o;
-    }
-
-    private MirrorOptions ReadMirror(IConfigurationSection section, string path)
-    {
-        var o = new MirrorOptions();
-        foreach (var field in Children(section, path))
+    private MirrorOptions ReadMirror(IConfigurationSection section, string path) =>
+        ReadSection(section, path, MirrorKeys, new MirrorOptions(), (o, name, field, fieldPath) => name switch
         {
-            var name = Canonical(field.Key, MirrorKeys);
-            var fieldPath = path + "." + name;
-            o = name switch
-            {
-                "upstream" => o with { Upstream = ReadScalar(field, fieldPath) ?? o.Upstream },
-                "percent" => o with { Percent = ReadPercent(field, fieldPath, o.Percent) },
-                "excludeReads" => o with { ExcludeReads = ReadBool(field, fieldPath, o.ExcludeReads) },
-                _ => Unknown(o, field, path, MirrorKeys),
-            };
-        }
+            "upstream" => o with { Upstream = ReadScalar(field, fieldPath) ?? o.Upstream },
+            "percent" => o with { Percent = ReadPercent(field, fieldPath, o.Percent) },
+            "excludeReads" => o with { ExcludeReads = ReadBool(field, fieldPath, o.ExcludeReads) },
+            _ => null,
+        });
 
-        return o;
-    }
-
-    /// <summary>The items of a list of sections in numeric order ("10" sorts after "2"), each with its path.</summary>
-    private List<(IConfigurationSection Section, string Path)> IndexedSections(IConfigurationSection section, string path)
+    /// <summary>
+    /// The items of a list of sections in numeric order ("10" sorts after "2"), each with its path.
+    /// <paramref name="expected"/> names the list in the error for a plain value found where it should be.
+    /// </summary>
+    private List<(IConfigurationSection Section, string Path)> IndexedSections(IConfigurationSection section, string path, string expected = "a list")
     {
         if (!string.IsNullOrWhiteSpace(section.Value))
         {
-            _errors.Add($"{path}: expected a list, got the value '{section.Value}'{From(section)}");
+            _errors.Add($"{path}: expected {expected}, got the value '{section.Value}'{From(section)}");
         }
 
         var items = new List<(IConfigurationSection, string, int)>();
