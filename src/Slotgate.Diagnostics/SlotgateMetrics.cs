@@ -141,7 +141,7 @@ internal sealed class SlotgateMetrics : IDisposable
 
     public long RefreshChanged => Volatile.Read(ref _refreshChanged);
 
-    /// <summary>Replies written to their client straight from the node's read buffer, with no copy kept (see ClientSession).</summary>
+    /// <summary>Replies written to their client straight from the node's read buffer, with no copy kept (see ReplyWriter).</summary>
     public long WrittenOnArrival => Volatile.Read(ref _writtenOnArrival);
 
     /// <summary>Adds <paramref name="replies"/> to <see cref="WrittenOnArrival"/>: once per flush, not per reply.</summary>
