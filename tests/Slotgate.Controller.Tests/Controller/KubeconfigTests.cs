@@ -58,7 +58,7 @@ public sealed class KubeconfigTests(ITestOutputHelper output) : ControllerTest(o
         try
         {
             await EventuallyAsync(() => Summary(ConditionOf(Server.Get(Gw + "/v1", "GatewayClass", null, "slotgate")["status"], "Accepted")).Status == "True",
-                "the GatewayClass accepted by the slotgate-controller process", TimeSpan.FromSeconds(8));
+                "the GatewayClass accepted by the slotgate-controller process", TimeSpan.FromSeconds(30));
             Assert.Equal("slotgate-controller-5c7d-x1",
                 (string?)Server.Get("coordination.k8s.io/v1", "Lease", "slotgate-system", "slotgate-controller")["spec"]!["holderIdentity"]);
 

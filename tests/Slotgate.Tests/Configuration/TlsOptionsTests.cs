@@ -176,33 +176,15 @@ public sealed class TlsOptionsTests : IDisposable
     [Fact]
     public void Validate_GoodTlsAndFiles_NoErrors()
     {
-        var options = new SlotgateOptions
-        {
-            Tls = new TlsOptions { Listen = ["0.0.0.0:7443"], CertFile = _server.CertFile, KeyFile = _server.KeyFile, ClientCaFile = _certificates.CaFile, ClientCertificates = "optional" },
-            Cluster = new ClusterOptions
-            {
-                Seeds = ["a:1"],
-                Username = "slotgate",
-                PasswordFile = _passwordFile,
-                Tls = new ClusterTlsOptions { Enabled = true, CaFile = _certificates.CaFile, CertFile = _server.CertFile, KeyFile = _server.KeyFile },
-            },
-        };
+        SlotgateOptions options = WithTlsFiles(new ClusterTlsOptions { Enabled = true, CaFile = _certificates.CaFile, CertFile = _server.CertFile, KeyFile = _server.KeyFile });
+        options = options with { Cluster = options.Cluster with { Username = "slotgate" } };
         Assert.Empty(SlotgateConfiguration.Validate(options));
     }
 
     [Fact]
     public void Render_TlsAndSecretFiles_PathsShownSecretsNotAndLoadsBack()
     {
-        var options = new SlotgateOptions
-        {
-            Tls = new TlsOptions { Listen = ["0.0.0.0:7443"], CertFile = _server.CertFile, KeyFile = _server.KeyFile, ClientCaFile = _certificates.CaFile, ClientCertificates = "optional" },
-            Cluster = new ClusterOptions
-            {
-                Seeds = ["a:1"],
-                PasswordFile = _passwordFile,
-                Tls = new ClusterTlsOptions { Enabled = true, ServerName = "redis.internal", CertFile = _server.CertFile, KeyFile = _server.KeyFile },
-            },
-        };
+        SlotgateOptions options = WithTlsFiles(new ClusterTlsOptions { Enabled = true, ServerName = "redis.internal", CertFile = _server.CertFile, KeyFile = _server.KeyFile });
 
         string text = SlotgateConfiguration.Render(options);
 
@@ -240,4 +222,11 @@ public sealed class TlsOptionsTests : IDisposable
         InvalidDataException error = Assert.Throws<InvalidDataException>(() => PemFiles.ReadSecret(_passwordFile));
         Assert.EndsWith("is empty", error.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>A client TLS listener with the test certificate, and a cluster reached over <paramref name="clusterTls"/> with a password file.</summary>
+    private SlotgateOptions WithTlsFiles(ClusterTlsOptions clusterTls) => new()
+    {
+        Tls = new TlsOptions { Listen = ["0.0.0.0:7443"], CertFile = _server.CertFile, KeyFile = _server.KeyFile, ClientCaFile = _certificates.CaFile, ClientCertificates = "optional" },
+        Cluster = new ClusterOptions { Seeds = ["a:1"], PasswordFile = _passwordFile, Tls = clusterTls },
+    };
 }

@@ -1,7 +1,7 @@
 using System.Text;
 using Slotgate.Upstreams;
 
-namespace Slotgate.Tests.Upstreams;
+namespace Slotgate.Tests.Routing.Upstreams;
 
 /// <summary>
 /// Placement checked against an independent implementation of twemproxy's published ketama algorithm (MD5 points,

@@ -4,7 +4,7 @@ using Slotgate.Configuration;
 using Slotgate.Hosting;
 using Slotgate.Tests.Support;
 
-namespace Slotgate.Tests.Upstreams;
+namespace Slotgate.Tests.Routing.Upstreams;
 
 /// <summary>
 /// Prefix routes over real upstreams: the proxy collection's cluster (default), a second cluster and three standalone

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Slotgate.Hosting;
 using Slotgate.Tests.Support;
 
-namespace Slotgate.Tests.Admin;
+namespace Slotgate.Tests.Hosting.Admin;
 
 [Collection(ProxyCollection.Name)]
 public class GrafanaDashboardTests(ProxyFixture fixture)

@@ -1,7 +1,7 @@
 using Slotgate.Configuration;
 using Slotgate.Faults;
 
-namespace Slotgate.Tests.Faults;
+namespace Slotgate.Tests.Routing.Faults;
 
 public class FaultInjectorTests
 {

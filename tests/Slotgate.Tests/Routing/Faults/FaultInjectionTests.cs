@@ -6,7 +6,7 @@ using Slotgate.Hosting;
 using Slotgate.Protocol;
 using Slotgate.Tests.Support;
 
-namespace Slotgate.Tests.Faults;
+namespace Slotgate.Tests.Routing.Faults;
 
 [Collection(ProxyCollection.Name)]
 public class FaultInjectionTests(ProxyFixture fixture)
