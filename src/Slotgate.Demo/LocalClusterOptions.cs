@@ -54,7 +54,7 @@ internal sealed record LocalClusterOptions
     /// <summary>Explicit redis-server binary; null searches PATH and the Debian locations.</summary>
     public string? RedisServerPath { get; init; }
 
-    /// <summary>The layout <c>slotgate demo</c> uses: fixed ports 30001.. so a human can point redis-cli at them.</summary>
+    /// <summary>The layout <c>slotgate-demo</c> uses: fixed ports 30001.. so a human can point redis-cli at them.</summary>
     public static LocalClusterOptions Demo { get; } = new() { BasePort = 30001, NodeTimeout = TimeSpan.FromSeconds(5) };
 
     public int NodeCount => Primaries * (1 + ReplicasPerPrimary);

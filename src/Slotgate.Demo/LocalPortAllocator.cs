@@ -63,7 +63,7 @@ internal static class LocalPortAllocator
     }
 
     /// <summary>
-    /// For fixed ports (<c>slotgate demo</c>): waits until <c>p .. p+count-1</c> and their bus ports can be bound, as
+    /// For fixed ports (<c>slotgate-demo</c>): waits until <c>p .. p+count-1</c> and their bus ports can be bound, as
     /// they can a moment after a previous cluster on them was stopped; names the first busy one if they stay busy.
     /// </summary>
     public static async Task WaitForRedisPortsAsync(int start, int count, TimeSpan timeout, CancellationToken ct)

@@ -4,7 +4,7 @@ using System.Text;
 namespace Slotgate.Demo;
 
 /// <summary>
-/// A real Redis Cluster of local redis-server processes on 127.0.0.1, for <c>slotgate demo</c> and for tests. It builds
+/// A real Redis Cluster of local redis-server processes on 127.0.0.1, for <c>slotgate-demo</c> and for tests. It builds
 /// the cluster itself (SET-CONFIG-EPOCH, ADDSLOTSRANGE, MEET, REPLICATE) rather than through <c>redis-cli --cluster</c>, so
 /// only the redis-server package is needed and every step can report exactly what failed.
 /// <para>

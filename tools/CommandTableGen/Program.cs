@@ -5,7 +5,7 @@ using System.Text;
 using Slotgate.Tools.CommandTableGen;
 
 // Entry point: see CommandTableGen.csproj for usage. Keeps the server handling here; the C# shape is the emitter's.
-string output = "src/Slotgate/Commands/CommandTable.Generated.cs";
+string output = "src/Slotgate.Commands/CommandTable.Generated.cs";
 string? server = null;
 string redisServer = "redis-server";
 for (int i = 0; i < args.Length; i++)

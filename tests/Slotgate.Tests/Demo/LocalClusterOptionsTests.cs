@@ -52,7 +52,7 @@ public sealed class LocalClusterOptionsTests
     [Fact]
     public async Task StartAsync_FixedPortFreedWhileWaiting_Starts()
     {
-        // As `slotgate demo` started again right after the previous one stopped: its ports come free a moment later.
+        // As `slotgate-demo` started again right after the previous one stopped: its ports come free a moment later.
         int port = LocalPortAllocator.ReserveRedisPorts(1);
         var holder = new TcpListener(IPAddress.Loopback, port);
         holder.Start();
