@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Architecture;
 

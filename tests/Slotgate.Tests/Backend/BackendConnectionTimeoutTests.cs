@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Slotgate.Backend;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Backend;
 

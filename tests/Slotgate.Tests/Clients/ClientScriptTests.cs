@@ -1,4 +1,3 @@
-using Slotgate.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Slotgate.Tests.Clients;

@@ -1,7 +1,3 @@
-using System.Text;
-using Slotgate.Cluster;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Clients;
 
 /// <summary>

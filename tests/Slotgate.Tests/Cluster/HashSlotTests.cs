@@ -1,6 +1,3 @@
-using System.Text;
-using Slotgate.Cluster;
-
 namespace Slotgate.Tests.Cluster;
 
 public class HashSlotTests

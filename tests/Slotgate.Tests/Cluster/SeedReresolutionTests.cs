@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Slotgate.Backend;
-using Slotgate.Cluster;
 
 namespace Slotgate.Tests.Cluster;
 

@@ -1,6 +1,3 @@
-using Slotgate.Cluster;
-using Slotgate.Protocol;
-
 namespace Slotgate.Tests.Cluster;
 
 public class TopologyParserTests

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Slotgate.Backend;
 using Slotgate.Commands;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Commands;
 

@@ -1,7 +1,5 @@
 using System.Buffers;
 using Slotgate.Commands;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Commands;
 

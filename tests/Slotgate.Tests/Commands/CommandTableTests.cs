@@ -1,6 +1,4 @@
-using System.Text;
 using Slotgate.Commands;
-using Slotgate.Protocol;
 
 namespace Slotgate.Tests.Commands;
 

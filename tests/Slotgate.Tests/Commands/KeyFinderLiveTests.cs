@@ -1,6 +1,4 @@
 using Slotgate.Commands;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Commands;
 

@@ -1,5 +1,4 @@
 using Slotgate.Commands;
-using Slotgate.Protocol;
 
 namespace Slotgate.Tests.Commands;
 

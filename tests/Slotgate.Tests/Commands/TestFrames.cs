@@ -1,6 +1,3 @@
-using System.Text;
-using Slotgate.Protocol;
-
 namespace Slotgate.Tests.Commands;
 
 internal static class TestFrames

@@ -1,5 +1,4 @@
 using System.Net;
-using Slotgate.Configuration;
 
 namespace Slotgate.Tests.Configuration;
 

@@ -1,5 +1,3 @@
-using Slotgate.Configuration;
-
 namespace Slotgate.Tests.Configuration;
 
 public class OptionsRendererTests

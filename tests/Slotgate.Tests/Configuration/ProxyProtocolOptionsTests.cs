@@ -1,6 +1,4 @@
 using System.Net;
-using Slotgate.Configuration;
-using Slotgate.Hosting;
 
 namespace Slotgate.Tests.Configuration;
 

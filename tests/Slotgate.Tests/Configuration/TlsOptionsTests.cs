@@ -1,6 +1,3 @@
-using Slotgate.Configuration;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Configuration;
 
 /// <summary>The <c>tls</c> and <c>cluster.tls</c> sections and the secret files: reading, validation, rendering.</summary>

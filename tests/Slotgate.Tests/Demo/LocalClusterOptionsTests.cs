@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Slotgate.Demo;
 
 namespace Slotgate.Tests.Demo;
 

@@ -1,6 +1,3 @@
-using Slotgate.Demo;
-using Slotgate.Protocol;
-
 namespace Slotgate.Tests.Demo;
 
 public sealed class LocalRedisClientTests

@@ -1,6 +1,3 @@
-using Slotgate.Demo;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Demo;
 
 /// <summary>Read-only checks against the shared cluster: they must not change its topology.</summary>

@@ -1,7 +1,3 @@
-using Slotgate.Demo;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Demo;
 
 /// <summary>Topology-changing tests: each owns its cluster so the shared one stays intact.</summary>

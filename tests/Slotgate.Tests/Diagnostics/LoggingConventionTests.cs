@@ -1,5 +1,4 @@
 using System.Reflection;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Diagnostics;
 

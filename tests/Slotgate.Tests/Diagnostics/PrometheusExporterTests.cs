@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Slotgate.Diagnostics;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Diagnostics;
 

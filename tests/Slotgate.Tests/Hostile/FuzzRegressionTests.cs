@@ -1,5 +1,4 @@
 using System.Buffers;
-using Slotgate.Protocol;
 using Slotgate.Tests.Protocol;
 
 namespace Slotgate.Tests.Hostile;

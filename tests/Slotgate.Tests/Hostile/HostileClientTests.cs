@@ -1,11 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using Slotgate.Hosting;
-using Slotgate.Protocol;
 using Slotgate.Proxy;
-using Slotgate.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Slotgate.Tests.Hostile;

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Hostile;
 

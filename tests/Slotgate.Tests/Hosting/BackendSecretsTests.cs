@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Slotgate.Backend;
-using Slotgate.Configuration;
-using Slotgate.Hosting;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Hosting;
 

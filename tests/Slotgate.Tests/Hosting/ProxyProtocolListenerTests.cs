@@ -2,11 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Slotgate.Configuration;
-using Slotgate.Hosting;
-using Slotgate.Protocol;
 using Slotgate.Tests.Protocol;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Hosting;
 

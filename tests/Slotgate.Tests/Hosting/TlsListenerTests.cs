@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Slotgate.Configuration;
-using Slotgate.Hosting;
-using Slotgate.Tests.Support;
 using StackExchange.Redis;
 
 namespace Slotgate.Tests.Hosting;

@@ -1,8 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Slotgate.Configuration;
-using Slotgate.Hosting;
 using Slotgate.Import;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Import;
 

@@ -1,4 +1,3 @@
-using Slotgate.Configuration;
 using Slotgate.Import;
 
 namespace Slotgate.Tests.Import;

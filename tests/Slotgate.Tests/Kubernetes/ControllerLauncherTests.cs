@@ -1,5 +1,3 @@
-using Slotgate.Hosting;
-
 namespace Slotgate.Tests.Kubernetes;
 
 public class ControllerLauncherTests

@@ -1,5 +1,3 @@
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Kubernetes;
 
 /// <summary>

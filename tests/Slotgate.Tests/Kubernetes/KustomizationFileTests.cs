@@ -1,5 +1,3 @@
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Kubernetes;
 
 /// <summary>Every file or folder a kustomization names exists, and every manifest file is used by one.</summary>

@@ -1,7 +1,5 @@
 using System.Buffers;
-using System.Text;
 using Slotgate.Fuzz;
-using Slotgate.Protocol;
 
 namespace Slotgate.Tests.Protocol;
 

@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Net;
-using System.Text;
-using Slotgate.Protocol;
 
 namespace Slotgate.Tests.Protocol;
 

@@ -1,5 +1,4 @@
 using System.Buffers;
-using Slotgate.Protocol;
 using static Slotgate.Tests.Protocol.Sequences;
 
 namespace Slotgate.Tests.Protocol;

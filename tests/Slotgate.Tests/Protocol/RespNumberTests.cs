@@ -1,4 +1,3 @@
-using Slotgate.Protocol;
 using static Slotgate.Tests.Protocol.Sequences;
 
 namespace Slotgate.Tests.Protocol;

@@ -1,6 +1,4 @@
 using System.Buffers;
-using System.Text;
-using Slotgate.Protocol;
 using static Slotgate.Tests.Protocol.Sequences;
 
 namespace Slotgate.Tests.Protocol;

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text;
 using Slotgate.Fuzz;
 
 namespace Slotgate.Tests.Protocol;

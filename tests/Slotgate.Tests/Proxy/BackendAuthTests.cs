@@ -1,10 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using Slotgate.Configuration;
-using Slotgate.Demo;
-using Slotgate.Hosting;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
 

@@ -1,10 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Slotgate.Backend;
-using Slotgate.Configuration;
-using Slotgate.Demo;
-using Slotgate.Hosting;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
 

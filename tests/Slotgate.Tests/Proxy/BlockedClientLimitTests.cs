@@ -1,7 +1,3 @@
-using Slotgate.Demo;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Proxy;
 
 public class BlockedClientLimitTests

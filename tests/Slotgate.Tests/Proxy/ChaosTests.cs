@@ -1,8 +1,3 @@
-using System.Text;
-using Slotgate.Demo;
-using Slotgate.Hosting;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 using Slotgate.Tests.Support.Chaos;
 using Xunit.Abstractions;
 

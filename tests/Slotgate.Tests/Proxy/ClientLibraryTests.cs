@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Slotgate.Tests.Support;
 using StackExchange.Redis;
 
 namespace Slotgate.Tests.Proxy;

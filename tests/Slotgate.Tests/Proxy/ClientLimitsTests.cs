@@ -1,6 +1,3 @@
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Proxy;
 
 /// <summary>limits.maxClients and limits.clientIdleTimeout behave as Redis's maxclients and timeout.</summary>

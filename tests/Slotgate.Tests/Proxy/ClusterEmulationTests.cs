@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
 

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Text;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
 

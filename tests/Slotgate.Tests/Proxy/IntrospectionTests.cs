@@ -1,8 +1,3 @@
-using Slotgate.Configuration;
-using Slotgate.Hosting;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Proxy;
 
 [Collection(ProxyCollection.Name)]

@@ -1,6 +1,3 @@
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Proxy;
 
 [Collection(ProxyCollection.Name)]

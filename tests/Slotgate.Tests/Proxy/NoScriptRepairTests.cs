@@ -1,9 +1,3 @@
-using System.Text;
-using Slotgate.Cluster;
-using Slotgate.Demo;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Proxy;
 
 /// <summary>EVALSHA on a node that lacks the script (never saw it, or lost it in a failover) is repaired transparently.</summary>

@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using Slotgate.Demo;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
 

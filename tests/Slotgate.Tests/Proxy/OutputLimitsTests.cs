@@ -1,8 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Slotgate.Proxy;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
 

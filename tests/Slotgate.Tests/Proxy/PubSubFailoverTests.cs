@@ -1,7 +1,3 @@
-using Slotgate.Demo;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Proxy;
 
 /// <summary>A subscriber's node dies: Slotgate re-subscribes elsewhere and the client keeps receiving, unaware.</summary>

@@ -1,8 +1,3 @@
-using System.Text;
-using Slotgate.Cluster;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Proxy;
 
 /// <summary>Pub/sub through Slotgate: messages published on any shard reach subscribers; RESP2 subscribed-mode rules.</summary>

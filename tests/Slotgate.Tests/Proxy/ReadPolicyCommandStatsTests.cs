@@ -1,6 +1,4 @@
 using System.Globalization;
-using Slotgate.Demo;
-using Slotgate.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Slotgate.Tests.Proxy;

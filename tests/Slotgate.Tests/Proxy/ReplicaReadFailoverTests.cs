@@ -1,6 +1,3 @@
-using Slotgate.Demo;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Proxy;
 
 /// <summary>prefer-replica: when the replica dies, reads go to the primary at once, with no error for the client.</summary>

@@ -1,7 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Slotgate.Configuration;
-using Slotgate.Hosting;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
 

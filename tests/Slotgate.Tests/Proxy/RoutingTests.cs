@@ -1,8 +1,3 @@
-using System.Text;
-using Slotgate.Cluster;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Proxy;
 
 [Collection(ProxyCollection.Name)]

@@ -1,6 +1,3 @@
-using Slotgate.Cluster;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 using StackExchange.Redis;
 
 namespace Slotgate.Tests.Proxy;

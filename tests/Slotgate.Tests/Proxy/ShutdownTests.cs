@@ -1,8 +1,4 @@
 using System.Net;
-using Slotgate.Configuration;
-using Slotgate.Demo;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
 

@@ -1,8 +1,3 @@
-using Slotgate.Cluster;
-using Slotgate.Demo;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Proxy;
 
 /// <summary>A live slot migration under a client's reads and writes: no MOVED, no ASK, no wrong value reaches it.</summary>

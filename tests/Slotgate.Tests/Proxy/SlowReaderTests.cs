@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Slotgate.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Slotgate.Tests.Proxy;

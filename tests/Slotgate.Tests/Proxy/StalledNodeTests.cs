@@ -1,10 +1,4 @@
 using System.Diagnostics;
-using System.Text;
-using Slotgate.Cluster;
-using Slotgate.Configuration;
-using Slotgate.Demo;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
 

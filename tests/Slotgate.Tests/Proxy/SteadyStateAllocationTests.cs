@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using Slotgate.Protocol;
 using Slotgate.Tests.Support.InMemory;
 
 namespace Slotgate.Tests.Proxy;

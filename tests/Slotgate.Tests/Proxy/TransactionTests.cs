@@ -1,7 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Slotgate.Backend;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Proxy;
 

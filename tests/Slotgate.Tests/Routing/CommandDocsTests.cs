@@ -1,7 +1,5 @@
-using System.Text;
 using Slotgate.Commands;
 using Slotgate.Routing;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Routing;
 

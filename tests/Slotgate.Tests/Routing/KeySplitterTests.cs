@@ -1,5 +1,3 @@
-using System.Text;
-using Slotgate.Cluster;
 using Slotgate.Routing;
 
 namespace Slotgate.Tests.Routing;

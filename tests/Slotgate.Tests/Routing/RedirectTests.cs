@@ -1,7 +1,3 @@
-using System.Text;
-using Slotgate.Cluster;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 using Slotgate.Tests.Support.InMemory;
 
 namespace Slotgate.Tests.Routing;

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Slotgate.Routing;
 
 namespace Slotgate.Tests.Routing;

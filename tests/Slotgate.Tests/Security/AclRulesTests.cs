@@ -1,5 +1,4 @@
 using Slotgate.Commands;
-using Slotgate.Protocol;
 using Slotgate.Security;
 
 namespace Slotgate.Tests.Security;

@@ -1,10 +1,6 @@
 using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Security.Cryptography;
-using Slotgate.Configuration;
-using Slotgate.Hosting;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 using StackExchange.Redis;
 
 namespace Slotgate.Tests.Security;

@@ -1,4 +1,3 @@
-using System.Text;
 using Slotgate.Security;
 
 namespace Slotgate.Tests.Security;

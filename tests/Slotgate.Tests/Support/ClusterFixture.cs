@@ -1,5 +1,3 @@
-using Slotgate.Demo;
-
 namespace Slotgate.Tests.Support;
 
 /// <summary>

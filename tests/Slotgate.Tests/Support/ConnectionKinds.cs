@@ -1,5 +1,4 @@
 using System.Net;
-using Slotgate.Protocol;
 
 namespace Slotgate.Tests.Support;
 

@@ -1,9 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Slotgate.Configuration;
-using Slotgate.Demo;
-using Slotgate.Hosting;
-using Slotgate.Tests.Support;
 using StackExchange.Redis;
 
 namespace Slotgate.Tests.Support;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Slotgate.Protocol;
 
 namespace Slotgate.Tests.Support;
 

@@ -4,8 +4,6 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
-using System.Text;
-using Slotgate.Protocol;
 
 namespace Slotgate.Tests.Support;
 

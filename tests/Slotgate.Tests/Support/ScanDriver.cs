@@ -1,5 +1,3 @@
-using Slotgate.Protocol;
-
 namespace Slotgate.Tests.Support;
 
 /// <summary>Runs a whole SCAN iteration the way a client does: from cursor 0 until the cursor comes back 0.</summary>

@@ -1,5 +1,3 @@
-using Slotgate.Demo;
-
 namespace Slotgate.Tests.Support;
 
 /// <summary>Cluster options for tests: free ports, a temp directory, and a 2 s node timeout so failovers take seconds.</summary>

@@ -1,7 +1,3 @@
-using System.Text;
-using Slotgate.Cluster;
-using Slotgate.Hosting;
-
 namespace Slotgate.Tests.Support;
 
 internal static class TestKeys

@@ -1,9 +1,5 @@
 using System.Net.Sockets;
-using System.Text;
 using Microsoft.Extensions.Logging;
-using Slotgate.Configuration;
-using Slotgate.Hosting;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Transport;
 

@@ -1,7 +1,4 @@
 using System.Net;
-using Slotgate.Configuration;
-using Slotgate.Hosting;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Hosting.Admin;
 

@@ -1,8 +1,4 @@
 using System.Net;
-using System.Text;
-using Slotgate.Configuration;
-using Slotgate.Hosting;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Hosting.Admin;
 

@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Slotgate.Configuration;
 using Slotgate.Faults;
-using Slotgate.Hosting;
-using Slotgate.Protocol;
-using Slotgate.Tests.Support;
 
 namespace Slotgate.Tests.Routing.Faults;
 

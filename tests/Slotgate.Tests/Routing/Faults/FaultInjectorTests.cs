@@ -1,4 +1,3 @@
-using Slotgate.Configuration;
 using Slotgate.Faults;
 
 namespace Slotgate.Tests.Routing.Faults;

@@ -1,4 +1,3 @@
-using System.Text;
 using Slotgate.Upstreams;
 
 namespace Slotgate.Tests.Routing.Upstreams;

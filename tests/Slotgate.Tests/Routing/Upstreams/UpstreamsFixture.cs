@@ -1,6 +1,3 @@
-using Slotgate.Demo;
-using Slotgate.Tests.Support;
-
 namespace Slotgate.Tests.Routing.Upstreams;
 
 /// <summary>A second Redis Cluster (3 primaries, no replicas) and three standalone servers, beside the proxy collection's cluster.</summary>

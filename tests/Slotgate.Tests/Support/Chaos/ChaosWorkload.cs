@@ -2,9 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text;
-using Slotgate.Cluster;
-using Slotgate.Protocol;
 
 namespace Slotgate.Tests.Support.Chaos;
 
