@@ -14,13 +14,14 @@ public class PubSubPublishCountTests(ProxyFixture fixture)
     [Fact]
     public async Task Publish_ZeroOneTwoSubscribersOnChannelsOfEveryNode_CountsThem()
     {
+        string tag = "count-" + Guid.NewGuid().ToString("N");
         await using var publisher = await fixture.ConnectRawAsync();
         await using var first = await fixture.ConnectRawAsync();
         await using var second = await fixture.ConnectRawAsync();
         foreach (var primary in fixture.Cluster.Primaries)
         {
             // A channel whose slot lives on this primary (PUBLISH ignores the slot, but the count must not depend on it).
-            string channel = TestKeys.OwnedBy(fixture.Server, primary.Endpoint, "count-" + Guid.NewGuid().ToString("N"));
+            string channel = TestKeys.OwnedBy(fixture.Server, primary.Endpoint, tag);
             Assert.Equal(0, (await publisher.CallAsync("PUBLISH", channel, "m")).Integer);
             await first.CallAsync("SUBSCRIBE", channel);
             Assert.Equal(1, (await publisher.CallAsync("PUBLISH", channel, "m")).Integer);
