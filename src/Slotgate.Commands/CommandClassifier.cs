@@ -35,6 +35,7 @@ internal static class CommandClassifier
         ["client|kill"] = LocalCommand.ClientKill,
         ["client|no-evict"] = LocalCommand.ClientNoEvict,
         ["client|no-touch"] = LocalCommand.ClientNoTouch,
+        ["client|reply"] = LocalCommand.ClientReply,
         ["command"] = LocalCommand.Command,
         ["command|count"] = LocalCommand.CommandCount,
         ["command|list"] = LocalCommand.CommandList,

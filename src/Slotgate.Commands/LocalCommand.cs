@@ -37,6 +37,7 @@ internal enum LocalCommand : byte
     ClientKill,
     ClientNoEvict,
     ClientNoTouch,
+    ClientReply, // CLIENT REPLY ON|OFF|SKIP: the session's writer applies it
 
     // COMMAND.
     Command,

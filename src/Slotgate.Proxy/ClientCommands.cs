@@ -69,6 +69,23 @@ internal static class ClientCommands
         request.ReplyWriter.Write("+OK\r\n"u8);
     }
 
+    /// <summary>
+    /// CLIENT REPLY ON|OFF|SKIP: checks the mode and answers ON's +OK; OFF and SKIP answer nothing. The session's
+    /// <see cref="ReplyWriter"/> applies the mode to the replies after it (<see cref="ReplyMode"/>).
+    /// </summary>
+    public static void Reply(ProxyRequest request)
+    {
+        ReadOnlySpan<byte> mode = request.Frame.Arg(2);
+        if (Ascii.EqualsIgnoreCase(mode, "ON"u8))
+        {
+            request.ReplyWriter.Write("+OK\r\n"u8);
+        }
+        else if (!Ascii.EqualsIgnoreCase(mode, "OFF"u8) && !Ascii.EqualsIgnoreCase(mode, "SKIP"u8))
+        {
+            request.SetError("ERR syntax error");
+        }
+    }
+
     /// <summary>Redis refuses client names (CLIENT SETNAME, HELLO SETNAME) with spaces, newlines or other special characters.</summary>
     public static bool TryValidateName(ReadOnlySpan<byte> name, out string? error)
     {

@@ -94,6 +94,9 @@ internal sealed class LocalCommands
             case LocalCommand.ClientKill:
                 ClientIntrospection.Kill(session, request);
                 break;
+            case LocalCommand.ClientReply:
+                ClientCommands.Reply(request);
+                break;
 
             case LocalCommand.Command or LocalCommand.CommandCount or LocalCommand.CommandList or LocalCommand.CommandInfo
                 or LocalCommand.CommandDocs or LocalCommand.CommandGetKeys or LocalCommand.CommandGetKeysAndFlags:

@@ -1,13 +1,24 @@
+using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Slotgate.Backend;
 using Slotgate.Routing;
+using Slotgate.Security;
 
 namespace Slotgate.Proxy;
 
-/// <summary>What every session's <see cref="Subscriptions"/> needs: how to reach nodes and where channels live.</summary>
+/// <summary>
+/// What every session's <see cref="Subscriptions"/> needs: how to reach nodes and where channels live. It also counts
+/// the subscriptions of every client of this Slotgate, so PUBLISH can answer how many clients receive a message as one
+/// Redis would (a cluster node counts only the subscribers connected to itself).
+/// </summary>
 internal sealed class PubSubService(IBackendConnector connector, BackendSettings settings, Router router, ILogger<PubSubService> logger)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _patterns = new(StringComparer.Ordinal);
+    private readonly object _patternGate = new();
+    private readonly Dictionary<string, int> _patterns = new(StringComparer.Ordinal);
+    private PatternSubscribers[] _patternSnapshot = [];
+    private readonly ConcurrentDictionary<byte[], int> _channels = new(ByteStringComparer.Instance);
+    private readonly PublishRelayPool _relays = new();
 
     public Router Router => router;
 
@@ -15,19 +26,72 @@ internal sealed class PubSubService(IBackendConnector connector, BackendSettings
     /// Distinct patterns subscribed through this Slotgate. PUBSUB NUMPAT answers from it: each node only counts its own
     /// patterns, so summing nodes would count a pattern once per node its subscribers happen to be on.
     /// </summary>
-    public int PatternCount => _patterns.Count;
+    public int PatternCount => Volatile.Read(ref _patternSnapshot).Length;
 
-    public void PatternAdded(string pattern) => _patterns.AddOrUpdate(pattern, 1, (_, count) => count + 1);
+    /// <summary>Reused PUBLISH relays (see <see cref="PublishRelay"/>).</summary>
+    public PublishRelayPool Relays => _relays;
+
+    public void PatternAdded(string pattern)
+    {
+        lock (_patternGate)
+        {
+            _patterns[pattern] = _patterns.GetValueOrDefault(pattern) + 1;
+            SnapshotPatterns();
+        }
+    }
 
     public void PatternRemoved(string pattern)
     {
-        while (_patterns.TryGetValue(pattern, out int count))
+        lock (_patternGate)
         {
-            if (count <= 1 ? _patterns.TryRemove(new KeyValuePair<string, int>(pattern, count)) : _patterns.TryUpdate(pattern, count - 1, count))
+            if (!_patterns.TryGetValue(pattern, out int count))
+            {
+                return;
+            }
+            if (count <= 1)
+            {
+                _patterns.Remove(pattern);
+            }
+            else
+            {
+                _patterns[pattern] = count - 1;
+            }
+            SnapshotPatterns();
+        }
+    }
+
+    /// <summary>One more client of this Slotgate subscribed to <paramref name="channel"/>.</summary>
+    public void ChannelAdded(string channel) => _channels.AddOrUpdate(Encoding.UTF8.GetBytes(channel), 1, static (_, count) => count + 1);
+
+    /// <summary>A client of this Slotgate left <paramref name="channel"/>.</summary>
+    public void ChannelRemoved(string channel)
+    {
+        byte[] key = Encoding.UTF8.GetBytes(channel);
+        while (_channels.TryGetValue(key, out int count))
+        {
+            if (count <= 1 ? _channels.TryRemove(new KeyValuePair<byte[], int>(key, count)) : _channels.TryUpdate(key, count - 1, count))
             {
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// How many clients of this Slotgate receive a message published to <paramref name="channel"/>, counted as Redis
+    /// counts PUBLISH's receivers: once per client subscribed to the channel, plus once per client and pattern it
+    /// subscribed to that matches the channel. Allocates nothing.
+    /// </summary>
+    public long Receivers(ReadOnlySpan<byte> channel)
+    {
+        long receivers = _channels.GetAlternateLookup<ReadOnlySpan<byte>>().TryGetValue(channel, out int subscribers) ? subscribers : 0;
+        foreach (PatternSubscribers pattern in Volatile.Read(ref _patternSnapshot))
+        {
+            if (GlobPattern.Matches(pattern.Pattern, channel))
+            {
+                receivers += pattern.Clients;
+            }
+        }
+        return receivers;
     }
 
     /// <summary>True when connections start with AUTH, whose reply the subscriber must skip.</summary>
@@ -39,4 +103,18 @@ internal sealed class PubSubService(IBackendConnector connector, BackendSettings
         connection.Start();
         return connection;
     }
+
+    /// <summary>Patterns change rarely and PUBLISH reads them often: PUBLISH reads an array replaced on each change.</summary>
+    private void SnapshotPatterns()
+    {
+        var snapshot = new PatternSubscribers[_patterns.Count];
+        int i = 0;
+        foreach (var (pattern, clients) in _patterns)
+        {
+            snapshot[i++] = new PatternSubscribers(Encoding.UTF8.GetBytes(pattern), clients);
+        }
+        Volatile.Write(ref _patternSnapshot, snapshot);
+    }
+
+    private readonly record struct PatternSubscribers(byte[] Pattern, int Clients);
 }

@@ -44,6 +44,7 @@ internal sealed class ReplyWriter : IReplyTarget
     private Transport.EventLoop? _parkedLoop;
     private int _writtenOnArrival; // replies TryWriteReply took straight from a node's buffer, since the last commit
     private bool _replied; // a reply to a command was written since the last commit
+    private ReplyMode _mode; // CLIENT REPLY, applied in command order
 #if DEBUG
     private int _stateInUse; // 1 while the loop or TryWriteReply uses the state
 #endif
@@ -227,7 +228,7 @@ internal sealed class ReplyWriter : IReplyTarget
     private void WriteReady(ProxyRequest request)
     {
         _written++;
-        if (!_broken)
+        if (!_broken && (request.Unsolicited || !_mode.Suppress(request)))
         {
             Write(request.Reply.Span);
         }
@@ -268,7 +269,7 @@ internal sealed class ReplyWriter : IReplyTarget
     bool IReplyTarget.TryWriteReply(ProxyRequest request, ReadOnlySpan<byte> reply)
     {
         if (!ReferenceEquals(Volatile.Read(ref _parkedOn), request) || _parkedLoop is not { IsCurrent: true }
-            || _broken || request.CloseAfterReply)
+            || _broken || request.CloseAfterReply || _mode.Active)
         {
             return false;
         }

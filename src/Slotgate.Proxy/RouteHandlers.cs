@@ -20,6 +20,7 @@ internal sealed class RouteHandlers
     private readonly BlockingCommands _blocking;
     private readonly WaitCommand _wait;
     private readonly ClientRegistry _clients;
+    private readonly PubSubService _pubSub;
     private readonly Diagnostics.SlotgateMetrics _metrics;
     private readonly Handler[] _byKind;
 
@@ -31,6 +32,7 @@ internal sealed class RouteHandlers
         _metrics = services.Metrics;
         _wait = new WaitCommand(_router.Pool, _router.Topology);
         _clients = clients;
+        _pubSub = services.PubSub;
         // Each handler's delegate is made here, once; a command only reads the array.
         _byKind = new Handler[Enum.GetValues<RouteKind>().Length];
         _byKind[(int)RouteKind.Forward] = Forward;
@@ -238,6 +240,11 @@ internal sealed class RouteHandlers
             // Remember the body, so an EVALSHA of it can be repaired on a node that lacks it.
             _router.Scripts.Remember(request.Frame.Arg(1));
         }
+        if (command.Name == "publish")
+        {
+            Publish(request);
+            return;
+        }
         int slot = KeySlots.Of(request.Frame, command, out bool hasKeys);
         if (command.Name == "spublish")
         {
@@ -266,6 +273,24 @@ internal sealed class RouteHandlers
         TouchIfWrite(session, command, slot);
         request.ReadOnly = (command.Flags & CommandFlags.ReadOnly) != 0;
         _router.Dispatch(request);
+    }
+
+    /// <summary>
+    /// PUBLISH: to one primary per client (by affinity, so one client's messages keep their order, as Router.Dispatch
+    /// does for keyless commands), answered with at least the receivers subscribed through this Slotgate.
+    /// </summary>
+    private void Publish(ProxyRequest request)
+    {
+        IReadOnlyList<Shard> shards = _router.Topology.Current.Shards;
+        if (shards.Count == 0)
+        {
+            request.Reject("CLUSTERDOWN No primary is known yet");
+            return;
+        }
+        string endpoint = shards[(int)((uint)request.Affinity % (uint)shards.Count)].Primary.Endpoint;
+        PublishRelay relay = _pubSub.Relays.Rent();
+        relay.Start(request, _pubSub.Receivers(request.Frame.Arg(1)));
+        _router.Pool.GetNode(endpoint, request.Resp3).Send(relay, request.Affinity);
     }
 
     /// <summary>A multi-key command split by slot (<see cref="KeySplitter"/>); the session notes the slots it writes to.</summary>

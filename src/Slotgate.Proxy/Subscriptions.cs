@@ -52,7 +52,13 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
             switch (command)
             {
                 case "subscribe":
-                    _channels.UnionWith(names);
+                    foreach (string name in names)
+                    {
+                        if (_channels.Add(name))
+                        {
+                            service.ChannelAdded(name);
+                        }
+                    }
                     Send(EnsureMain(), request, names.Count);
                     break;
                 case "psubscribe":
@@ -66,10 +72,14 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
                     Send(EnsureMain(), request, names.Count);
                     break;
                 case "unsubscribe":
+                    foreach (string channel in names.Count > 0 ? names.Distinct().Where(_channels.Contains).ToList() : [.. _channels])
+                    {
+                        service.ChannelRemoved(channel);
+                    }
                     Unsubscribe(request, names, _channels, "unsubscribe");
                     break;
                 case "punsubscribe":
-                    foreach (string pattern in names.Count > 0 ? names.Where(_patterns.Contains).ToList() : [.. _patterns])
+                    foreach (string pattern in names.Count > 0 ? names.Distinct().Where(_patterns.Contains).ToList() : [.. _patterns])
                     {
                         service.PatternRemoved(pattern);
                     }
@@ -91,6 +101,10 @@ internal sealed class Subscriptions(ClientSession session, PubSubService service
         lock (_gate)
         {
             _closed = true;
+            foreach (string channel in _channels)
+            {
+                service.ChannelRemoved(channel);
+            }
             foreach (string pattern in _patterns)
             {
                 service.PatternRemoved(pattern);

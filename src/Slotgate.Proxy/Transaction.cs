@@ -60,8 +60,9 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
     /// <summary>Inside MULTI: queue the command if Redis would, or answer its error and doom the EXEC.</summary>
     public void QueueOrRefuse(ProxyRequest request, CommandInfo command)
     {
-        if ((command.Flags & CommandFlags.NoMulti) != 0)
+        if ((command.Flags & CommandFlags.NoMulti) != 0 || command.Local == LocalCommand.ClientReply)
         {
+            // CLIENT REPLY too: run inside EXEC, Redis drops replies from the middle of EXEC's array.
             Fail(request, "ERR Command not allowed inside a transaction");
             return;
         }

@@ -30,7 +30,7 @@ internal static class CommandRoutes
         {
             "PING", "ECHO", "QUIT", "SELECT", "HELLO", "AUTH", "RESET", "READONLY", "READWRITE", "ASKING",
             "CLIENT|SETNAME", "CLIENT|GETNAME", "CLIENT|ID", "CLIENT|SETINFO", "CLIENT|INFO", "CLIENT|LIST",
-            "CLIENT|NO-EVICT", "CLIENT|NO-TOUCH", "CLIENT|HELP", "CLIENT|KILL",
+            "CLIENT|NO-EVICT", "CLIENT|NO-TOUCH", "CLIENT|HELP", "CLIENT|KILL", "CLIENT|REPLY",
             "SLOWLOG|GET", "SLOWLOG|LEN", "SLOWLOG|RESET", "SLOWLOG|HELP",
             "CONFIG|GET", "PUBSUB|NUMPAT", "CLUSTER|INFO", "CLUSTER|SLOTS", "CLUSTER|SHARDS", "CLUSTER|NODES", "CLUSTER|MYID", "CLUSTER|KEYSLOT",
             "COMMAND", "COMMAND|COUNT", "COMMAND|INFO", "COMMAND|LIST", "COMMAND|DOCS", "COMMAND|GETKEYS", "COMMAND|GETKEYSANDFLAGS",
@@ -77,7 +77,7 @@ internal static class CommandRoutes
         Refuse(routes, "scripts broadcast", "SCRIPT|KILL", "FUNCTION|DUMP", "FUNCTION|RESTORE", "FUNCTION|KILL", "FUNCTION|STATS");
         routes["CLIENT|UNBLOCK"] = new(RouteKind.ClientUnblock);
         Refuse(routes, "server introspection", "CLIENT|PAUSE", "CLIENT|UNPAUSE",
-            "CLIENT|REPLY", "CLIENT|TRACKING", "CLIENT|TRACKINGINFO", "CLIENT|GETREDIR", "CLIENT|CACHING", "MONITOR",
+            "CLIENT|TRACKING", "CLIENT|TRACKINGINFO", "CLIENT|GETREDIR", "CLIENT|CACHING", "MONITOR",
             "LATENCY");
         return routes.ToFrozenDictionary(StringComparer.Ordinal);
     }
