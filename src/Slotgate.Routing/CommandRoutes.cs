@@ -14,7 +14,8 @@ internal static class CommandRoutes
     private static readonly FrozenDictionary<string, CommandRoute> Routes = Build();
 
     /// <summary>Keyless commands any primary can answer for the whole cluster.</summary>
-    public static FrozenSet<string> AnyPrimary { get; } = new[] { "TIME", "LOLWUT", "PUBLISH", "FUNCTION|LIST", "FUNCTION|DUMP" }.ToFrozenSet(StringComparer.Ordinal);
+    public static FrozenSet<string> AnyPrimary { get; } = new[] { "TIME", "LOLWUT", "PUBLISH", "FUNCTION|LIST", "FUNCTION|DUMP",
+        "MEMORY|HELP", "LATENCY|HELP", "OBJECT|HELP" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The explicit route for <paramref name="fullName"/>, or null to apply the default.</summary>
     public static CommandRoute? Find(string fullName) => Routes.GetValueOrDefault(fullName);

@@ -52,4 +52,7 @@ internal enum MergeKind
 
     /// <summary>FUNCTION STATS: the reply of a primary running a function if one is, otherwise the first primary's.</summary>
     FunctionStats,
+
+    /// <summary>MEMORY DOCTOR, LATENCY DOCTOR, MEMORY MALLOC-STATS: every node's report in one text, each under its node's address.</summary>
+    NodeReports,
 }

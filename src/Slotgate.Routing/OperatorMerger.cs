@@ -30,6 +30,9 @@ internal static class OperatorMerger
             case MergeKind.FunctionStats:
                 MergeFunctionStats(parent, output);
                 break;
+            case MergeKind.NodeReports:
+                MergeNodeReports(parent, output);
+                break;
             default:
                 throw new InvalidOperationException($"No merge for {parent.Merge}");
         }
@@ -181,6 +184,22 @@ internal static class OperatorMerger
             }
         }
         output.Write(parent.Children[0].Reply.Span);
+    }
+
+    /// <summary>MEMORY DOCTOR and the like: one text, each node's report after a line with the node's address.</summary>
+    private static void MergeNodeReports(ProxyRequest parent, IBufferWriter<byte> output)
+    {
+        var text = new StringBuilder();
+        foreach (ProxyRequest child in parent.Children)
+        {
+            string report = RespValue.Parse(new ReadOnlySequence<byte>(child.Reply)).Text ?? string.Empty;
+            text.Append(child.Target).Append(":\n").Append(report);
+            if (!report.EndsWith('\n'))
+            {
+                text.Append('\n');
+            }
+        }
+        RespWriter.WriteBulkString(output, Encoding.UTF8.GetBytes(text.ToString()));
     }
 
     private static string CommandName(ProxyRequest parent)

@@ -18,5 +18,11 @@ internal static class OperatorRoutes
         routes["FUNCTION|KILL"] = new(RouteKind.FanOut, Merge: MergeKind.AnyKilled);
         routes["FUNCTION|STATS"] = new(RouteKind.FanOut, Merge: MergeKind.FunctionStats);
         routes["FUNCTION|RESTORE"] = new(RouteKind.FanOut, Merge: MergeKind.EveryNode);
+        // Each node's own diagnosis, under its address; the resets and the purge reach every node, as CONFIG does.
+        routes["MEMORY|DOCTOR"] = new(RouteKind.FanOut, Merge: MergeKind.NodeReports, AllNodes: true);
+        routes["MEMORY|MALLOC-STATS"] = new(RouteKind.FanOut, Merge: MergeKind.NodeReports, AllNodes: true);
+        routes["LATENCY|DOCTOR"] = new(RouteKind.FanOut, Merge: MergeKind.NodeReports, AllNodes: true);
+        routes["MEMORY|PURGE"] = new(RouteKind.FanOut, Merge: MergeKind.EveryNode, AllNodes: true);
+        routes["LATENCY|RESET"] = new(RouteKind.FanOut, Merge: MergeKind.Sum, AllNodes: true);
     }
 }

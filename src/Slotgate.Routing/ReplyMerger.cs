@@ -45,7 +45,7 @@ internal static class ReplyMerger
             case MergeKind.Info:
                 InfoAggregator.Merge(parent, output);
                 break;
-            case MergeKind.ConfigGet or MergeKind.FunctionStats:
+            case MergeKind.ConfigGet or MergeKind.FunctionStats or MergeKind.NodeReports:
                 OperatorMerger.Merge(parent, output);
                 break;
             default:

@@ -207,6 +207,43 @@ public class OperatorCommandTests(ProxyFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task MemoryDoctor_Any_EveryNodesReportUnderItsAddress()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+
+        RespValue report = await client.CallAsync("MEMORY", "DOCTOR");
+
+        Assert.Equal('$', report.Type);
+        foreach (LocalRedisNode primary in fixture.Cluster.Primaries)
+        {
+            Assert.Contains(primary.Endpoint + ":\n", report.Text, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task MemoryPurgeAndLatencyReset_Any_EveryNodeAnswers()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+
+        Assert.Equal("OK", (await client.CallAsync("MEMORY", "PURGE")).Text);
+        Assert.Equal(':', (await client.CallAsync("LATENCY", "RESET")).Type);
+        Assert.Equal('*', (await client.CallAsync("OBJECT", "HELP")).Type);
+        Assert.Equal('*', (await client.CallAsync("MEMORY", "HELP")).Type);
+    }
+
+    [Fact]
+    public async Task ObjectAndMemoryUsage_Key_FromItsPrimary()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        string key = "object:" + Guid.NewGuid().ToString("N")[..8];
+        await client.CallAsync("SET", key, "12345");
+
+        Assert.Equal("int", (await client.CallAsync("OBJECT", "ENCODING", key)).Text);
+        Assert.True((await client.CallAsync("MEMORY", "USAGE", key)).Integer > 0);
+        await client.CallAsync("DEL", key);
+    }
+
     private async Task SetOnEveryNodeAsync(string parameter, string value)
     {
         foreach (LocalRedisNode node in fixture.Cluster.Nodes)
