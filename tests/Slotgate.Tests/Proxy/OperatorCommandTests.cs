@@ -85,6 +85,18 @@ public class OperatorCommandTests(ProxyFixture fixture)
     }
 
     [Fact]
+    public async Task ConfigGet_Resp3_AMap()
+    {
+        await using var client = await fixture.ConnectRawAsync();
+        await client.CallAsync("HELLO", "3");
+
+        RespValue reply = await client.CallAsync("CONFIG", "GET", "maxmemory-policy");
+
+        Assert.Equal('%', reply.Type);
+        Assert.Equal(["maxmemory-policy", "noeviction"], reply.ItemsOrEmpty.Select(i => i.Text));
+    }
+
+    [Fact]
     public async Task ConfigResetStatAndRewrite_Any_OkFromEveryNode()
     {
         await using var client = await fixture.ConnectRawAsync();
