@@ -16,26 +16,17 @@ internal static class OperatorMerger
 
     public static void Merge(ProxyRequest parent, IBufferWriter<byte> output)
     {
-        switch (parent.Merge)
+        // Static method groups: the compiler caches each delegate, so choosing one allocates nothing.
+        Action<ProxyRequest, IBufferWriter<byte>> merge = parent.Merge switch
         {
-            case MergeKind.EveryNode:
-                MergeEveryNode(parent, output);
-                break;
-            case MergeKind.AnyKilled:
-                MergeAnyKilled(parent, output);
-                break;
-            case MergeKind.ConfigGet:
-                MergeConfigGet(parent, output);
-                break;
-            case MergeKind.FunctionStats:
-                MergeFunctionStats(parent, output);
-                break;
-            case MergeKind.NodeReports:
-                MergeNodeReports(parent, output);
-                break;
-            default:
-                throw new InvalidOperationException($"No merge for {parent.Merge}");
-        }
+            MergeKind.EveryNode => MergeEveryNode,
+            MergeKind.AnyKilled => MergeAnyKilled,
+            MergeKind.ConfigGet => MergeConfigGet,
+            MergeKind.FunctionStats => MergeFunctionStats,
+            MergeKind.NodeReports => MergeNodeReports,
+            _ => throw new InvalidOperationException($"No merge for {parent.Merge}"),
+        };
+        merge(parent, output);
     }
 
     /// <summary>

@@ -13,10 +13,11 @@ public class OperatorCommandFailureTests
     public async Task ConfigSet_ReplicaStopped_ErrorNamesItPromptly()
     {
         await using LocalRedisCluster cluster = await LocalRedisCluster.StartAsync(TestClusterOptions.Fast);
+        LocalRedisNode stopped = cluster.Replicas[0];
+        // Slotgate learns the replica from the cluster's view, whether it is already reported failing or not yet.
+        await stopped.StopAsync();
         await using SlotgateServer server = await ProxyFixture.StartProxyAsync(cluster);
         await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
-        LocalRedisNode stopped = cluster.Replicas[0];
-        await stopped.StopAsync();
         var clock = Stopwatch.StartNew();
 
         RespValue reply = await client.CallAsync("CONFIG", "SET", "maxmemory-policy", "allkeys-lru");
