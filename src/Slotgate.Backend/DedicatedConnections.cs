@@ -43,8 +43,12 @@ internal sealed class DedicatedConnections : IAsyncDisposable
         }
     }
 
-    /// <summary>A connection to <paramref name="endpoint"/> for one client's exclusive use; give it back with <see cref="Return"/>.</summary>
-    public BackendConnection Rent(string endpoint, bool resp3 = false)
+    /// <summary>
+    /// A connection to <paramref name="endpoint"/> for one client's exclusive use; give it back with <see cref="Return"/>.
+    /// A new one asks the node for its client id unless <paramref name="learnClientId"/> is false (a node busy with a
+    /// script refuses CLIENT ID; such a connection is not for blocking commands, so is not given back for reuse).
+    /// </summary>
+    public BackendConnection Rent(string endpoint, bool resp3 = false, bool learnClientId = true)
     {
         lock (_idle)
         {
@@ -62,7 +66,7 @@ internal sealed class DedicatedConnections : IAsyncDisposable
             {
                 throw new ObjectDisposedException(nameof(DedicatedConnections));
             }
-            var connection = new BackendConnection(endpoint, _connector, _settings, _logger, readOnly: false, resp3) { LearnClientId = true };
+            var connection = new BackendConnection(endpoint, _connector, _settings, _logger, readOnly: false, resp3) { LearnClientId = learnClientId };
             connection.Failed += (failed, _) => Forget(failed);
             _all.Add(connection);
             _sweepList = [.. _all];

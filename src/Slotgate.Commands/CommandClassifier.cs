@@ -53,7 +53,6 @@ internal static class CommandClassifier
         ["slowlog|len"] = LocalCommand.SlowLogLen,
         ["slowlog|reset"] = LocalCommand.SlowLogReset,
         ["slowlog|help"] = LocalCommand.SlowLogHelp,
-        ["config|get"] = LocalCommand.ConfigGet,
         ["pubsub|numpat"] = LocalCommand.PubSubNumPat,
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 

@@ -56,11 +56,10 @@ internal enum LocalCommand : byte
     ClusterMyId,
     ClusterKeySlot,
 
-    // Server information: SLOWLOG, CONFIG GET, PUBSUB NUMPAT.
+    // Server information: SLOWLOG, PUBSUB NUMPAT.
     SlowLogGet,
     SlowLogLen,
     SlowLogReset,
     SlowLogHelp,
-    ConfigGet,
     PubSubNumPat,
 }

@@ -109,9 +109,6 @@ internal sealed class LocalCommands
             case LocalCommand.SlowLogGet or LocalCommand.SlowLogLen or LocalCommand.SlowLogReset or LocalCommand.SlowLogHelp:
                 _server.SlowLog(request, command.Local);
                 break;
-            case LocalCommand.ConfigGet:
-                ServerInfoCommands.ConfigGet(request);
-                break;
             case LocalCommand.PubSubNumPat:
                 _server.PatternCount(request);
                 break;

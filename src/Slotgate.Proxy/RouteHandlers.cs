@@ -124,6 +124,15 @@ internal sealed class RouteHandlers
         {
             _router.Scripts.Remember(request.Frame.Arg(2));
         }
+        if (route.Merge is MergeKind.AnyKilled or MergeKind.FunctionStats)
+        {
+            if (FanOut.AddChildren(request, _router.Shards, route.Merge, allNodes: false))
+            {
+                _metrics.FanOut();
+                BusyNodeForward.SendAll(request, _router, _blocking.Connections);
+            }
+            return false;
+        }
         return FanOutToNodes(request, route.Merge, route.AllNodes);
     }
 

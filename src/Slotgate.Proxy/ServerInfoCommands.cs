@@ -7,17 +7,11 @@ namespace Slotgate.Proxy;
 
 /// <summary>
 /// Server information: INFO (Slotgate's own sections, with the data sections gathered from the primaries), SLOWLOG over
-/// Slotgate's slow log, CONFIG GET and PUBSUB NUMPAT.
+/// Slotgate's slow log and PUBSUB NUMPAT. (CONFIG GET is the nodes': Slotgate has no Redis parameters of its own.)
 /// </summary>
 internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.TopologyRefresher topology, PubSubService pubSub, Diagnostics.SlotgateMetrics metrics)
 {
     public void SlowLog(ProxyRequest request, Commands.LocalCommand id) => SlowLogCommand.Execute(metrics.SlowLog, request, id);
-
-    /// <summary>
-    /// CONFIG GET: Slotgate exposes no Redis configuration parameters, so the empty list Redis gives for unknown names.
-    /// Clients and tools probe CONFIG GET on connect (redis-benchmark, StackExchange.Redis) and carry on.
-    /// </summary>
-    public static void ConfigGet(ProxyRequest request) => RespWriter.WriteArrayHeader(request.ReplyWriter, 0);
 
     /// <summary>PUBSUB NUMPAT: the patterns Slotgate's clients are subscribed to, over all of them.</summary>
     public void PatternCount(ProxyRequest request) => RespWriter.WriteInteger(request.ReplyWriter, pubSub.PatternCount);

@@ -5,7 +5,7 @@ namespace Slotgate.Routing;
 /// <summary>
 /// Slotgate's routing policy by command name (upper case; subcommands as <c>CONTAINER|SUB</c>). Commands not listed
 /// follow the default: commands that take keys are forwarded to their slot's primary, keyless ones are refused
-/// unless <see cref="AnyPrimary"/> lists them, since running e.g. CONFIG SET on one node of many would mislead.
+/// unless <see cref="AnyPrimary"/> lists them, since running e.g. DEBUG on one node of many would mislead.
 /// </summary>
 internal static class CommandRoutes
 {
@@ -14,7 +14,8 @@ internal static class CommandRoutes
     private static readonly FrozenDictionary<string, CommandRoute> Routes = Build();
 
     /// <summary>Keyless commands any primary can answer for the whole cluster.</summary>
-    public static FrozenSet<string> AnyPrimary { get; } = new[] { "TIME", "LOLWUT", "PUBLISH", "FUNCTION|LIST" }.ToFrozenSet(StringComparer.Ordinal);
+    public static FrozenSet<string> AnyPrimary { get; } = new[] { "TIME", "LOLWUT", "PUBLISH", "FUNCTION|LIST", "FUNCTION|DUMP",
+        "MEMORY|HELP", "LATENCY|HELP", "OBJECT|HELP" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The explicit route for <paramref name="fullName"/>, or null to apply the default.</summary>
     public static CommandRoute? Find(string fullName) => Routes.GetValueOrDefault(fullName);
@@ -32,7 +33,7 @@ internal static class CommandRoutes
             "CLIENT|SETNAME", "CLIENT|GETNAME", "CLIENT|ID", "CLIENT|SETINFO", "CLIENT|INFO", "CLIENT|LIST",
             "CLIENT|NO-EVICT", "CLIENT|NO-TOUCH", "CLIENT|HELP", "CLIENT|KILL", "CLIENT|REPLY",
             "SLOWLOG|GET", "SLOWLOG|LEN", "SLOWLOG|RESET", "SLOWLOG|HELP",
-            "CONFIG|GET", "PUBSUB|NUMPAT", "CLUSTER|INFO", "CLUSTER|SLOTS", "CLUSTER|SHARDS", "CLUSTER|NODES", "CLUSTER|MYID", "CLUSTER|KEYSLOT",
+            "PUBSUB|NUMPAT", "CLUSTER|INFO", "CLUSTER|SLOTS", "CLUSTER|SHARDS", "CLUSTER|NODES", "CLUSTER|MYID", "CLUSTER|KEYSLOT",
             "COMMAND", "COMMAND|COUNT", "COMMAND|INFO", "COMMAND|LIST", "COMMAND|DOCS", "COMMAND|GETKEYS", "COMMAND|GETKEYSANDFLAGS",
             "COMMAND|HELP",
             "ACL|WHOAMI", "ACL|USERS", "ACL|CAT", "ACL|DRYRUN",
@@ -74,7 +75,7 @@ internal static class CommandRoutes
         }
         Refuse(routes, "AOF acknowledgement across shards", "WAITAOF");
         KeyspaceRoutes.Add(routes);
-        Refuse(routes, "scripts broadcast", "SCRIPT|KILL", "FUNCTION|DUMP", "FUNCTION|RESTORE", "FUNCTION|KILL", "FUNCTION|STATS");
+        OperatorRoutes.Add(routes);
         routes["CLIENT|UNBLOCK"] = new(RouteKind.ClientUnblock);
         Refuse(routes, "server introspection", "CLIENT|PAUSE", "CLIENT|UNPAUSE",
             "CLIENT|TRACKING", "CLIENT|TRACKINGINFO", "CLIENT|GETREDIR", "CLIENT|CACHING", "MONITOR",

@@ -10,7 +10,7 @@ internal static class FanOut
 {
     /// <summary>
     /// Adds to <paramref name="request"/> one child per node of <paramref name="shards"/>: each primary and, with
-    /// <paramref name="allNodes"/>, each healthy replica, each child a copy of the request aimed at its node. Replies are
+    /// <paramref name="allNodes"/>, each healthy replica (each replica for <see cref="MergeKind.EveryNode"/>), each child a copy of the request aimed at its node. Replies are
     /// combined by <paramref name="merge"/>. With no shard known yet, fails the request with Redis Cluster's
     /// <c>-CLUSTERDOWN</c> and returns false. Sending the children is the caller's.
     /// </summary>
@@ -30,7 +30,9 @@ internal static class FanOut
             for (int r = 0; allNodes && r < shard.Replicas.Count; r++)
             {
                 ClusterNode replica = shard.Replicas[r];
-                if (replica.Healthy)
+                // A change of configuration goes to every replica the cluster knows, failing or not: one that cannot
+                // take it is named in the reply rather than silently left behind.
+                if (replica.Healthy || merge == MergeKind.EveryNode)
                 {
                     AddChild(request, replica.Endpoint);
                 }

@@ -37,4 +37,22 @@ internal enum MergeKind
 
     /// <summary>PUBSUB NUMSUB/SHARDNUMSUB: [channel, count, ...] with each channel's counts summed over the nodes.</summary>
     PairSum,
+
+    /// <summary>
+    /// CONFIG SET/RESETSTAT/REWRITE, FUNCTION RESTORE: the first node's reply when every node succeeded; the nodes' own
+    /// error when all refused alike; otherwise an error naming each failing node and its error.
+    /// </summary>
+    EveryNode,
+
+    /// <summary>SCRIPT KILL, FUNCTION KILL: OK when some primary stopped a script; NOTBUSY when none was running one.</summary>
+    AnyKilled,
+
+    /// <summary>CONFIG GET: each parameter with the value the nodes agree on (most nodes' value when they differ).</summary>
+    ConfigGet,
+
+    /// <summary>FUNCTION STATS: the reply of a primary running a function if one is, otherwise the first primary's.</summary>
+    FunctionStats,
+
+    /// <summary>MEMORY DOCTOR, LATENCY DOCTOR, MEMORY MALLOC-STATS: every node's report in one text, each under its node's address.</summary>
+    NodeReports,
 }

@@ -13,6 +13,11 @@ internal static class ReplyMerger
     public static void Merge(ProxyRequest parent)
     {
         IBufferWriter<byte> output = parent.ReplyWriter;
+        if (OperatorMerger.HandlesErrors(parent.Merge))
+        {
+            OperatorMerger.Merge(parent, output);
+            return;
+        }
         foreach (ProxyRequest child in parent.Children)
         {
             if (child.ReplyIsError)
@@ -39,6 +44,9 @@ internal static class ReplyMerger
                 break;
             case MergeKind.Info:
                 InfoAggregator.Merge(parent, output);
+                break;
+            case MergeKind.ConfigGet or MergeKind.FunctionStats or MergeKind.NodeReports:
+                OperatorMerger.Merge(parent, output);
                 break;
             default:
                 BroadcastMerger.Merge(parent, output);

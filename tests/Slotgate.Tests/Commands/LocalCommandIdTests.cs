@@ -12,7 +12,7 @@ public sealed class LocalCommandIdTests
             ("ping", LocalCommand.Ping), ("reset", LocalCommand.Reset), ("hello", LocalCommand.Hello), ("acl|dryrun", LocalCommand.AclDryRun),
             ("client|setname", LocalCommand.ClientSetName), ("client|info", LocalCommand.ClientInfoLine), ("command", LocalCommand.Command),
             ("command|getkeysandflags", LocalCommand.CommandGetKeysAndFlags), ("cluster|keyslot", LocalCommand.ClusterKeySlot),
-            ("slowlog|get", LocalCommand.SlowLogGet), ("config|get", LocalCommand.ConfigGet), ("pubsub|numpat", LocalCommand.PubSubNumPat),
+            ("slowlog|get", LocalCommand.SlowLogGet), ("pubsub|numpat", LocalCommand.PubSubNumPat),
         ];
 
         foreach ((string name, LocalCommand id) in expected)
@@ -26,6 +26,7 @@ public sealed class LocalCommandIdTests
     [InlineData("get")]
     [InlineData("client|pause")]
     [InlineData("config|set")]
+    [InlineData("config|get")]
     [InlineData("cluster|countkeysinslot")]
     public void Local_CommandSlotgateDoesNotAnswer_None(string name)
     {

@@ -1,0 +1,209 @@
+using System.Buffers;
+using System.Text;
+using Slotgate.Protocol;
+
+namespace Slotgate.Routing;
+
+/// <summary>
+/// Merges for the operator's commands sent to several nodes (<see cref="OperatorRoutes"/>). Unlike the data merges,
+/// the commands that change the nodes see every node's error: an operator must learn which nodes took a change and
+/// which did not, never a silent half-apply.
+/// </summary>
+internal static class OperatorMerger
+{
+    /// <summary>True for the merges that read the nodes' errors themselves (the others fail with the first error).</summary>
+    public static bool HandlesErrors(MergeKind merge) => merge is MergeKind.EveryNode or MergeKind.AnyKilled;
+
+    public static void Merge(ProxyRequest parent, IBufferWriter<byte> output)
+    {
+        // Static method groups: the compiler caches each delegate, so choosing one allocates nothing.
+        Action<ProxyRequest, IBufferWriter<byte>> merge = parent.Merge switch
+        {
+            MergeKind.EveryNode => MergeEveryNode,
+            MergeKind.AnyKilled => MergeAnyKilled,
+            MergeKind.ConfigGet => MergeConfigGet,
+            MergeKind.FunctionStats => MergeFunctionStats,
+            MergeKind.NodeReports => MergeNodeReports,
+            _ => throw new InvalidOperationException($"No merge for {parent.Merge}"),
+        };
+        merge(parent, output);
+    }
+
+    /// <summary>
+    /// CONFIG SET and the like: success only when every node succeeded. When every node refused with the same error
+    /// (an unknown parameter, a bad value) that error is the reply unchanged, as one Redis would give it; otherwise
+    /// the reply names each failing node with its error and says how many nodes did apply the change.
+    /// </summary>
+    private static void MergeEveryNode(ProxyRequest parent, IBufferWriter<byte> output)
+    {
+        List<ProxyRequest> children = parent.Children;
+        int failed = 0;
+        bool alike = true;
+        ProxyRequest? firstFailure = null;
+        foreach (ProxyRequest child in children)
+        {
+            if (!child.ReplyIsError)
+            {
+                continue;
+            }
+            failed++;
+            firstFailure ??= child;
+            alike &= child.Reply.Span.SequenceEqual(firstFailure.Reply.Span);
+        }
+        if (failed == 0)
+        {
+            output.Write(children[0].Reply.Span);
+            return;
+        }
+        if (failed == children.Count && alike)
+        {
+            output.Write(firstFailure!.Reply.Span);
+            return;
+        }
+        var text = new StringBuilder("ERR Slotgate: ").Append(CommandName(parent)).Append(" failed on ");
+        string separator = string.Empty;
+        foreach (ProxyRequest child in children)
+        {
+            if (child.ReplyIsError)
+            {
+                text.Append(separator).Append(child.Target).Append(": ").Append(ErrorText(child.Reply.Span));
+                separator = "; ";
+            }
+        }
+        int applied = children.Count - failed;
+        text.Append(applied switch
+        {
+            0 => "; applied on no node",
+            1 => "; applied on the other node",
+            _ => $"; applied on the other {applied} nodes",
+        });
+        RespWriter.WriteError(output, text.ToString());
+    }
+
+    /// <summary>
+    /// SCRIPT KILL, FUNCTION KILL: a script runs on at most the primaries a client's EVAL or FCALL reached; OK when
+    /// one of them stopped it. Otherwise an error other than NOTBUSY (UNKILLABLE: the script already wrote) matters
+    /// more than the primaries that were idle; with all idle, Redis's NOTBUSY.
+    /// </summary>
+    private static void MergeAnyKilled(ProxyRequest parent, IBufferWriter<byte> output)
+    {
+        ProxyRequest? error = null;
+        foreach (ProxyRequest child in parent.Children)
+        {
+            if (!child.ReplyIsError)
+            {
+                output.Write(child.Reply.Span);
+                return;
+            }
+            if (error is null || (error.Reply.Span.StartsWith("-NOTBUSY"u8) && !child.Reply.Span.StartsWith("-NOTBUSY"u8)))
+            {
+                error = child;
+            }
+        }
+        output.Write(error!.Reply.Span);
+    }
+
+    /// <summary>
+    /// CONFIG GET: every node's parameters, each parameter once, in the first node's order. Where nodes differ (a
+    /// node's own port or directory, or a change not applied everywhere) the value most nodes have is given, ties going
+    /// to the earlier node (primaries come first).
+    /// </summary>
+    private static void MergeConfigGet(ProxyRequest parent, IBufferWriter<byte> output)
+    {
+        var order = new List<string>();
+        var values = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        var firstSeen = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (ProxyRequest child in parent.Children)
+        {
+            IReadOnlyList<RespValue> items = RespValue.Parse(new ReadOnlySequence<byte>(child.Reply)).ItemsOrEmpty;
+            for (int i = 0; i + 1 < items.Count; i += 2)
+            {
+                string name = items[i].Text ?? string.Empty;
+                string value = items[i + 1].Text ?? string.Empty;
+                if (!values.TryGetValue(name, out Dictionary<string, int>? counts))
+                {
+                    order.Add(name);
+                    values[name] = counts = new Dictionary<string, int>(StringComparer.Ordinal);
+                    firstSeen[name] = [];
+                }
+                if (counts.TryAdd(value, 1))
+                {
+                    firstSeen[name].Add(value);
+                }
+                else
+                {
+                    counts[value]++;
+                }
+            }
+        }
+        if (parent.Resp3)
+        {
+            RespWriter.WriteMapHeader(output, order.Count);
+        }
+        else
+        {
+            RespWriter.WriteArrayHeader(output, order.Count * 2);
+        }
+        foreach (string name in order)
+        {
+            string chosen = firstSeen[name][0];
+            foreach (string value in firstSeen[name])
+            {
+                if (values[name][value] > values[name][chosen])
+                {
+                    chosen = value;
+                }
+            }
+            RespWriter.WriteBulkString(output, Encoding.UTF8.GetBytes(name));
+            RespWriter.WriteBulkString(output, Encoding.UTF8.GetBytes(chosen));
+        }
+    }
+
+    /// <summary>
+    /// FUNCTION STATS: the engines part is the same on every primary (FUNCTION LOAD reaches them all), the running
+    /// function is on at most one of those a client reached; so the reply of a primary running one, else the first's.
+    /// </summary>
+    private static void MergeFunctionStats(ProxyRequest parent, IBufferWriter<byte> output)
+    {
+        foreach (ProxyRequest child in parent.Children)
+        {
+            IReadOnlyList<RespValue> items = RespValue.Parse(new ReadOnlySequence<byte>(child.Reply)).ItemsOrEmpty;
+            if (items.Count > 1 && !items[1].IsNull)
+            {
+                output.Write(child.Reply.Span);
+                return;
+            }
+        }
+        output.Write(parent.Children[0].Reply.Span);
+    }
+
+    /// <summary>MEMORY DOCTOR and the like: one text, each node's report after a line with the node's address.</summary>
+    private static void MergeNodeReports(ProxyRequest parent, IBufferWriter<byte> output)
+    {
+        var text = new StringBuilder();
+        foreach (ProxyRequest child in parent.Children)
+        {
+            string report = RespValue.Parse(new ReadOnlySequence<byte>(child.Reply)).Text ?? string.Empty;
+            text.Append(child.Target).Append(":\n").Append(report);
+            if (!report.EndsWith('\n'))
+            {
+                text.Append('\n');
+            }
+        }
+        RespWriter.WriteBulkString(output, Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    private static string CommandName(ProxyRequest parent)
+    {
+        RequestFrame frame = parent.Frame;
+        string name = Encoding.UTF8.GetString(frame.Arg(0)).ToUpperInvariant();
+        return frame.ArgCount > 1 ? name + " " + Encoding.UTF8.GetString(frame.Arg(1)).ToUpperInvariant() : name;
+    }
+
+    /// <summary>An error reply's text: without the leading '-' and the line end.</summary>
+    private static string ErrorText(ReadOnlySpan<byte> reply)
+    {
+        int end = reply.IndexOf("\r\n"u8);
+        return Encoding.UTF8.GetString(reply[1..(end < 0 ? reply.Length : end)]);
+    }
+}
