@@ -23,13 +23,13 @@ public class PubSubPublishCountTests(ProxyFixture fixture)
             // A channel whose slot lives on this primary (PUBLISH ignores the slot, but the count must not depend on it).
             string channel = TestKeys.OwnedBy(fixture.Server, primary.Endpoint, tag);
             Assert.Equal(0, (await publisher.CallAsync("PUBLISH", channel, "m")).Integer);
-            await first.CallAsync("SUBSCRIBE", channel);
+            Assert.Equal(["subscribe", channel, "1"], (await first.CallAsync("SUBSCRIBE", channel)).Items!.Select(i => i.ToString()));
             Assert.Equal(1, (await publisher.CallAsync("PUBLISH", channel, "m")).Integer);
-            await second.CallAsync("SUBSCRIBE", channel);
+            Assert.Equal(["subscribe", channel, "1"], (await second.CallAsync("SUBSCRIBE", channel)).Items!.Select(i => i.ToString()));
             Assert.Equal(2, (await publisher.CallAsync("PUBLISH", channel, "m")).Integer);
-            Assert.Equal("message", (await first.ReadAsync()).Items![0].Text);
-            Assert.Equal("message", (await first.ReadAsync()).Items![0].Text);
-            Assert.Equal("message", (await second.ReadAsync()).Items![0].Text);
+            Assert.Equal(["message", channel, "m"], (await first.ReadAsync()).Items!.Select(i => i.ToString()));
+            Assert.Equal(["message", channel, "m"], (await first.ReadAsync()).Items!.Select(i => i.ToString()));
+            Assert.Equal(["message", channel, "m"], (await second.ReadAsync()).Items!.Select(i => i.ToString()));
             await first.CallAsync("UNSUBSCRIBE", channel);
             await second.CallAsync("UNSUBSCRIBE", channel);
             Assert.Equal(0, (await publisher.CallAsync("PUBLISH", channel, "m")).Integer);
