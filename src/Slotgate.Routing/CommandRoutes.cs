@@ -35,7 +35,7 @@ internal static class CommandRoutes
             "CONFIG|GET", "PUBSUB|NUMPAT", "CLUSTER|INFO", "CLUSTER|SLOTS", "CLUSTER|SHARDS", "CLUSTER|NODES", "CLUSTER|MYID", "CLUSTER|KEYSLOT",
             "COMMAND", "COMMAND|COUNT", "COMMAND|INFO", "COMMAND|LIST", "COMMAND|DOCS", "COMMAND|GETKEYS", "COMMAND|GETKEYSANDFLAGS",
             "COMMAND|HELP",
-            "ACL|WHOAMI", "ACL|USERS", "ACL|CAT", "ACL|DRYRUN",
+            "ACL|WHOAMI", "ACL|USERS", "ACL|CAT", "ACL|DRYRUN", "MONITOR",
         })
         {
             routes[name] = CommandRoute.Local;
@@ -77,7 +77,7 @@ internal static class CommandRoutes
         Refuse(routes, "scripts broadcast", "SCRIPT|KILL", "FUNCTION|DUMP", "FUNCTION|RESTORE", "FUNCTION|KILL", "FUNCTION|STATS");
         routes["CLIENT|UNBLOCK"] = new(RouteKind.ClientUnblock);
         Refuse(routes, "server introspection", "CLIENT|PAUSE", "CLIENT|UNPAUSE",
-            "CLIENT|REPLY", "CLIENT|TRACKING", "CLIENT|TRACKINGINFO", "CLIENT|GETREDIR", "CLIENT|CACHING", "MONITOR",
+            "CLIENT|REPLY", "CLIENT|TRACKING", "CLIENT|TRACKINGINFO", "CLIENT|GETREDIR", "CLIENT|CACHING",
             "LATENCY");
         return routes.ToFrozenDictionary(StringComparer.Ordinal);
     }
