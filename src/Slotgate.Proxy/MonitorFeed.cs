@@ -61,13 +61,14 @@ internal sealed class MonitorFeed
 
     /// <summary>
     /// Sends every monitor the line of <paramref name="frame"/>, which <paramref name="source"/> sent and Slotgate
-    /// accepted. As Redis, administrative commands and those flagged skip_monitor (EVAL, FCALL...) are not shown, and
-    /// passwords are shown as <c>(redacted)</c>. Call only when <see cref="Active"/>.
+    /// accepted. As Redis, administrative commands (CONFIG, MONITOR...) are not shown, and passwords are shown as
+    /// <c>(redacted)</c>. Scripts (EVAL, FCALL) are shown as Redis shows them when they start; the commands they run
+    /// happen on a node, so there are no <c>[0 lua]</c> lines. Call only when <see cref="Active"/>.
     /// </summary>
     public void Feed(ClientSession source, RequestFrame frame, CommandInfo command)
     {
         ClientSession[] monitors = _monitors;
-        if (monitors.Length == 0 || (command.Flags & (CommandFlags.Admin | CommandFlags.SkipMonitor)) != 0)
+        if (monitors.Length == 0 || (command.Flags & CommandFlags.Admin) != 0)
         {
             return;
         }

@@ -68,6 +68,7 @@ public class MonitorTests(ProxyFixture fixture)
         Assert.False((await client.CallAsync("CONFIG", "GET", "maxmemory")).IsError);
         Assert.True((await client.CallAsync("NOSUCHCOMMAND", "monitor:hidden")).IsError);
         Assert.True((await client.CallAsync("GET")).IsError);
+        Assert.Equal("1", (await client.CallAsync("EVAL", "return 1", "0")).ToString());
         Assert.Equal("monitor:end", (await client.CallAsync("ECHO", "monitor:end")).Text);
 
         var lines = new List<string>();
@@ -76,7 +77,7 @@ public class MonitorTests(ProxyFixture fixture)
             lines.Add(Encoding.Latin1.GetString(await monitor.ReadRawAsync()));
         }
         string[] shown = [.. lines.Select(l => l[(l.IndexOf("] ", StringComparison.Ordinal) + 2)..])];
-        Assert.Equal(["\"AUTH\" \"(redacted)\"\r\n", "\"HELLO\" \"2\" \"AUTH\" \"(redacted)\" \"(redacted)\"\r\n", "\"ECHO\" \"monitor:end\"\r\n"], shown);
+        Assert.Equal(["\"AUTH\" \"(redacted)\"\r\n", "\"HELLO\" \"2\" \"AUTH\" \"(redacted)\" \"(redacted)\"\r\n", "\"EVAL\" \"return 1\" \"0\"\r\n", "\"ECHO\" \"monitor:end\"\r\n"], shown);
     }
 
     [Fact]
