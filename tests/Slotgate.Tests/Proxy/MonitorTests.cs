@@ -17,113 +17,6 @@ namespace Slotgate.Tests.Proxy;
 public class MonitorTests(ProxyFixture fixture)
 {
     [Fact]
-    public async Task Monitor_OtherClientSetGet_LinesInRedisFormat()
-    {
-        await using var monitor = await fixture.ConnectRawAsync();
-        Assert.Equal("OK", (await monitor.CallAsync("MONITOR")).Text);
-        await using var client = await fixture.ConnectRawAsync();
-        string address = Address((await client.CallAsync("CLIENT", "INFO")).Text!);
-        Assert.Equal("OK", (await client.CallAsync("SET", "monitor:format", "say \"hi\"")).Text);
-        Assert.Equal("say \"hi\"", (await client.CallAsync("get", "monitor:format")).Text);
-
-        string set = await NextLineAsync(monitor, "monitor:format");
-        string get = await NextLineAsync(monitor, "monitor:format");
-        string at = Regex.Escape(address);
-        Assert.Matches(new Regex($"^\\+\\d{{10}}\\.\\d{{6}} \\[0 {at}\\] \"SET\" \"monitor:format\" \"say \\\\\"hi\\\\\"\"\r\n$"), set);
-        Assert.Matches(new Regex($"^\\+\\d{{10}}\\.\\d{{6}} \\[0 {at}\\] \"get\" \"monitor:format\"\r\n$"), get);
-    }
-
-    [Fact]
-    public async Task Monitor_BinaryArguments_SameBytesAsRedisServer()
-    {
-        int slot = Slotgate.Cluster.HashSlot.Of("{monitor:bin}"u8);
-        string owner = fixture.Server.Topology.Current.GetShard(slot)!.Primary.Endpoint;
-        await using var nodeMonitor = await RespTestClient.ConnectAsync(IPEndPoint.Parse(owner));
-        Assert.Equal("OK", (await nodeMonitor.CallAsync("MONITOR")).Text);
-        await using var monitor = await fixture.ConnectRawAsync();
-        Assert.Equal("OK", (await monitor.CallAsync("MONITOR")).Text);
-
-        byte[] value = new byte[256];
-        for (int i = 0; i < value.Length; i++)
-        {
-            value[i] = (byte)i;
-        }
-        await using var client = await fixture.ConnectRawAsync();
-        await client.SendRawAsync(Encode([.. "SET"u8], [.. "{monitor:bin}\"q\\ \r\n"u8], value));
-        Assert.Equal("OK", (await client.ReadAsync()).Text);
-
-        string ours = await NextLineAsync(monitor, "{monitor:bin}");
-        string redis = await NextLineAsync(nodeMonitor, "{monitor:bin}");
-        Assert.Equal(redis[redis.IndexOf("] ", StringComparison.Ordinal)..], ours[ours.IndexOf("] ", StringComparison.Ordinal)..]);
-    }
-
-    [Fact]
-    public async Task Monitor_AuthHelloAdminAndRejected_AsRedisShowsThem()
-    {
-        await using var monitor = await fixture.ConnectRawAsync();
-        Assert.Equal("OK", (await monitor.CallAsync("MONITOR")).Text);
-        await using var client = await fixture.ConnectRawAsync();
-        await client.CallAsync("AUTH", "monitor:secret");
-        await client.CallAsync("HELLO", "2", "AUTH", "default", "monitor:secret");
-        Assert.False((await client.CallAsync("CONFIG", "GET", "maxmemory")).IsError);
-        Assert.True((await client.CallAsync("NOSUCHCOMMAND", "monitor:hidden")).IsError);
-        Assert.True((await client.CallAsync("GET")).IsError);
-        Assert.Equal("1", (await client.CallAsync("EVAL", "return 1", "0")).ToString());
-        Assert.Equal("monitor:end", (await client.CallAsync("ECHO", "monitor:end")).Text);
-
-        var lines = new List<string>();
-        while (lines.Count == 0 || !lines[^1].Contains("monitor:end", StringComparison.Ordinal))
-        {
-            lines.Add(Encoding.Latin1.GetString(await monitor.ReadRawAsync()));
-        }
-        string[] shown = [.. lines.Select(l => l[(l.IndexOf("] ", StringComparison.Ordinal) + 2)..])];
-        Assert.Equal(["\"AUTH\" \"(redacted)\"\r\n", "\"HELLO\" \"2\" \"AUTH\" \"(redacted)\" \"(redacted)\"\r\n", "\"EVAL\" \"return 1\" \"0\"\r\n", "\"ECHO\" \"monitor:end\"\r\n"], shown);
-    }
-
-    [Fact]
-    public async Task Monitor_KeyspaceCommandsInMonitorMode_RefusedUntilReset()
-    {
-        await using var monitor = await fixture.ConnectRawAsync();
-        Assert.Equal("OK", (await monitor.CallAsync("MONITOR")).Text);
-        Assert.Equal("ERR Replica can't interact with the keyspace", (await monitor.CallAsync("GET", "monitor:mode")).Text);
-        Assert.Equal("PONG", (await monitor.CallAsync("PING")).Text);
-        Assert.EndsWith("\"PING\"\r\n", Encoding.Latin1.GetString(await monitor.ReadRawAsync()), StringComparison.Ordinal);
-        // MONITOR again is left unanswered, as Redis does: the next reply is the ECHO's.
-        await monitor.SendAsync("MONITOR");
-        Assert.Equal("monitor:again", (await monitor.CallAsync("ECHO", "monitor:again")).Text);
-        Assert.EndsWith("\"ECHO\" \"monitor:again\"\r\n", Encoding.Latin1.GetString(await monitor.ReadRawAsync()), StringComparison.Ordinal);
-        Assert.Equal("RESET", (await monitor.CallAsync("RESET")).Text);
-        Assert.True((await monitor.CallAsync("GET", "monitor:mode")).IsNull);
-        MonitorFeed feed = Dispatcher(fixture.Server.Services).Monitors;
-        await Wait.UntilAsync(() => feed.Count == 0, TimeSpan.FromSeconds(10));
-    }
-
-    [Fact]
-    public async Task Monitor_NeverReads_ClosedAtLimitOthersServed()
-    {
-        await using var server = await ProxyFixture.StartProxyAsync(fixture.Cluster, o => o with
-        {
-            Limits = o.Limits with { PubSubOutputBufferLimit = 256 * 1024 },
-        });
-        using var monitor = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
-        await monitor.ConnectAsync(server.Endpoints[0]);
-        await monitor.SendAsync(RequestFrame.Encode("MONITOR"));
-        byte[] ok = new byte[5];
-        Assert.Equal(5, await monitor.ReceiveAsync(ok));
-        MonitorFeed feed = Dispatcher(server.Services).Monitors;
-        Assert.Equal(1, feed.Count);
-
-        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
-        string value = new('x', 16 * 1024);
-        for (int i = 0; i < 1000 && feed.Count > 0; i++)
-        {
-            Assert.Equal("OK", (await client.CallAsync("SET", "monitor:flood", value)).Text);
-        }
-        await Wait.UntilAsync(() => feed.Count == 0 && !Dispatcher(server.Services).Clients.All().Any(c => c.Monitoring), TimeSpan.FromSeconds(10));
-        Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
-    }
-
-    [Fact]
     public void Format_BinaryArgument_EscapedAsRedisServer()
     {
         // The line a Redis 7.0 server printed for this command, after its address.
@@ -154,6 +47,116 @@ public class MonitorTests(ProxyFixture fixture)
         Assert.Equal(0, active);
     }
 
+    [Fact]
+    public async Task Monitor_OtherClientSetGet_LinesInRedisFormat()
+    {
+        await using RespTestClient monitor = await MonitorAsync(fixture.Endpoint);
+        await using var client = await fixture.ConnectRawAsync();
+        string address = Address((await client.CallAsync("CLIENT", "INFO")).Text!);
+        Assert.Equal("OK", (await client.CallAsync("SET", "monitor:format", "say \"hi\"")).Text);
+        Assert.Equal("say \"hi\"", (await client.CallAsync("get", "monitor:format")).Text);
+
+        string set = await NextLineAsync(monitor, "monitor:format");
+        string get = await NextLineAsync(monitor, "monitor:format");
+        string at = Regex.Escape(address);
+        Assert.Matches(new Regex($"^\\+\\d{{10}}\\.\\d{{6}} \\[0 {at}\\] \"SET\" \"monitor:format\" \"say \\\\\"hi\\\\\"\"\r\n$"), set);
+        Assert.Matches(new Regex($"^\\+\\d{{10}}\\.\\d{{6}} \\[0 {at}\\] \"get\" \"monitor:format\"\r\n$"), get);
+    }
+
+    [Fact]
+    public async Task Monitor_BinaryArguments_SameBytesAsRedisServer()
+    {
+        int slot = Slotgate.Cluster.HashSlot.Of("{monitor:bin}"u8);
+        string owner = fixture.Server.Topology.Current.GetShard(slot)!.Primary.Endpoint;
+        await using RespTestClient nodeMonitor = await MonitorAsync(IPEndPoint.Parse(owner));
+        await using RespTestClient monitor = await MonitorAsync(fixture.Endpoint);
+
+        byte[] value = new byte[256];
+        for (int i = 0; i < value.Length; i++)
+        {
+            value[i] = (byte)i;
+        }
+        await using var client = await fixture.ConnectRawAsync();
+        byte[] key = [.. "{monitor:bin}\"q\\ \r\n"u8];
+        await client.SendRawAsync((byte[])[.. "*3\r\n$3\r\nSET\r\n"u8, .. Encoding.ASCII.GetBytes($"${key.Length}\r\n"), .. key,
+            .. Encoding.ASCII.GetBytes($"\r\n${value.Length}\r\n"), .. value, .. "\r\n"u8]);
+        Assert.Equal("OK", (await client.ReadAsync()).Text);
+
+        string ours = await NextLineAsync(monitor, "{monitor:bin}");
+        string redis = await NextLineAsync(nodeMonitor, "{monitor:bin}");
+        Assert.Equal(redis[redis.IndexOf("] ", StringComparison.Ordinal)..], ours[ours.IndexOf("] ", StringComparison.Ordinal)..]);
+    }
+
+    [Fact]
+    public async Task Monitor_AuthHelloAdminAndRejected_AsRedisShowsThem()
+    {
+        await using RespTestClient monitor = await MonitorAsync(fixture.Endpoint);
+        await using var client = await fixture.ConnectRawAsync();
+        await client.CallAsync("AUTH", "monitor:secret");
+        await client.CallAsync("HELLO", "2", "AUTH", "default", "monitor:secret");
+        Assert.False((await client.CallAsync("CONFIG", "GET", "maxmemory")).IsError);
+        Assert.True((await client.CallAsync("NOSUCHCOMMAND", "monitor:hidden")).IsError);
+        Assert.True((await client.CallAsync("GET")).IsError);
+        Assert.Equal("1", (await client.CallAsync("EVAL", "return 1", "0")).ToString());
+        Assert.Equal("monitor:end", (await client.CallAsync("ECHO", "monitor:end")).Text);
+
+        var lines = new List<string>();
+        while (lines.Count == 0 || !lines[^1].Contains("monitor:end", StringComparison.Ordinal))
+        {
+            lines.Add(Encoding.Latin1.GetString(await monitor.ReadRawAsync()));
+        }
+        string[] shown = [.. lines.Select(l => l[(l.IndexOf("] ", StringComparison.Ordinal) + 2)..])];
+        Assert.Equal(["\"AUTH\" \"(redacted)\"\r\n", "\"HELLO\" \"2\" \"AUTH\" \"(redacted)\" \"(redacted)\"\r\n", "\"EVAL\" \"return 1\" \"0\"\r\n", "\"ECHO\" \"monitor:end\"\r\n"], shown);
+    }
+
+    [Fact]
+    public async Task Monitor_KeyspaceCommandsInMonitorMode_RefusedUntilReset()
+    {
+        await using RespTestClient monitor = await MonitorAsync(fixture.Endpoint);
+        Assert.Equal("ERR Replica can't interact with the keyspace", (await monitor.CallAsync("GET", "monitor:mode")).Text);
+        Assert.Equal("PONG", (await monitor.CallAsync("PING")).Text);
+        Assert.EndsWith("\"PING\"\r\n", Encoding.Latin1.GetString(await monitor.ReadRawAsync()), StringComparison.Ordinal);
+        // MONITOR again is left unanswered, as Redis does: the next reply is the ECHO's.
+        await monitor.SendAsync("MONITOR");
+        Assert.Equal("monitor:again", (await monitor.CallAsync("ECHO", "monitor:again")).Text);
+        Assert.EndsWith("\"ECHO\" \"monitor:again\"\r\n", Encoding.Latin1.GetString(await monitor.ReadRawAsync()), StringComparison.Ordinal);
+        Assert.Equal("RESET", (await monitor.CallAsync("RESET")).Text);
+        Assert.True((await monitor.CallAsync("GET", "monitor:mode")).IsNull);
+        MonitorFeed feed = Dispatcher(fixture.Server.Services).Monitors;
+        await Wait.UntilAsync(() => feed.Count == 0, TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Monitor_NeverReads_ClosedAtLimitOthersServed()
+    {
+        const long limit = 256 * 1024;
+        await using var server = await ProxyFixture.StartProxyAsync(fixture.Cluster, o => o with { Limits = o.Limits with { PubSubOutputBufferLimit = limit } });
+        MonitorFeed feed = Dispatcher(server.Services).Monitors;
+        // A monitor with a tiny receive buffer that reads its +OK and then nothing more.
+        using var silent = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await silent.ConnectAsync(server.Endpoints[0]);
+        await silent.SendAsync("MONITOR\r\n"u8.ToArray());
+        Assert.Equal(5, await silent.ReceiveAsync(new byte[5]));
+        Assert.Equal(1, feed.Count);
+
+        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        string value = new('x', 16 * 1024);
+        for (int i = 0; i < 1000 && feed.Count > 0; i++)
+        {
+            Assert.Equal("OK", (await client.CallAsync("SET", "monitor:flood", value)).Text);
+        }
+        await Wait.UntilAsync(() => feed.Count == 0 && !Dispatcher(server.Services).Clients.All().Any(c => c.Monitoring), TimeSpan.FromSeconds(10));
+        Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
+    }
+
+    /// <summary>A client connected to <paramref name="endpoint"/> that has entered MONITOR mode.</summary>
+    private static async Task<RespTestClient> MonitorAsync(IPEndPoint endpoint)
+    {
+        RespTestClient monitor = await RespTestClient.ConnectAsync(endpoint);
+        Assert.Equal("OK", (await monitor.CallAsync("MONITOR")).Text);
+        return monitor;
+    }
+
     private static CommandDispatcher Dispatcher(IServiceProvider services) => services.GetRequiredService<CommandDispatcher>();
 
     private static string Address(string clientInfo) =>
@@ -171,18 +174,5 @@ public class MonitorTests(ProxyFixture fixture)
                 return line;
             }
         }
-    }
-
-    private static byte[] Encode(params byte[][] args)
-    {
-        var output = new ArrayBufferWriter<byte>();
-        output.Write(Encoding.ASCII.GetBytes($"*{args.Length}\r\n"));
-        foreach (byte[] arg in args)
-        {
-            output.Write(Encoding.ASCII.GetBytes($"${arg.Length}\r\n"));
-            output.Write(arg);
-            output.Write("\r\n"u8);
-        }
-        return output.WrittenSpan.ToArray();
     }
 }
