@@ -149,6 +149,35 @@ public class MonitorTests(ProxyFixture fixture)
         Assert.Equal("PONG", (await client.CallAsync("PING")).Text);
     }
 
+    [Fact]
+    public async Task RedisCliMonitor_OtherClientSet_PrintsRedisLine()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("redis-cli", ["-h", "127.0.0.1", "-p", fixture.Endpoint.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "MONITOR"])
+        {
+            RedirectStandardOutput = true,
+        };
+        using System.Diagnostics.Process cli = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            Assert.Equal("OK", await cli.StandardOutput.ReadLineAsync(timeout.Token));
+            await using var client = await fixture.ConnectRawAsync();
+            Assert.Equal("OK", (await client.CallAsync("SET", "monitor:cli", "v")).Text);
+            string? line;
+            do
+            {
+                line = await cli.StandardOutput.ReadLineAsync(timeout.Token);
+            }
+            while (line is not null && !line.Contains("monitor:cli", StringComparison.Ordinal));
+            Assert.Matches(new Regex("^\\d+\\.\\d{6} \\[0 127\\.0\\.0\\.1:\\d+\\] \"SET\" \"monitor:cli\" \"v\"$"), line);
+        }
+        finally
+        {
+            cli.Kill();
+            await cli.WaitForExitAsync();
+        }
+    }
+
     /// <summary>A client connected to <paramref name="endpoint"/> that has entered MONITOR mode.</summary>
     private static async Task<RespTestClient> MonitorAsync(IPEndPoint endpoint)
     {
