@@ -20,6 +20,7 @@ internal static class CommandClassifier
         ["readwrite"] = LocalCommand.ReadWrite,
         ["asking"] = LocalCommand.Asking,
         ["reset"] = LocalCommand.Reset,
+        ["monitor"] = LocalCommand.Monitor,
         ["auth"] = LocalCommand.Auth,
         ["hello"] = LocalCommand.Hello,
         ["acl|whoami"] = LocalCommand.AclWhoAmI,

@@ -9,7 +9,7 @@ internal enum LocalCommand : byte
 {
     None,
 
-    // Connection: PING, ECHO, QUIT, SELECT, READONLY/READWRITE/ASKING, RESET.
+    // Connection: PING, ECHO, QUIT, SELECT, READONLY/READWRITE/ASKING, RESET, MONITOR.
     Ping,
     Echo,
     Quit,
@@ -18,6 +18,7 @@ internal enum LocalCommand : byte
     ReadWrite,
     Asking,
     Reset,
+    Monitor,
 
     // Authentication and ACL.
     Auth,

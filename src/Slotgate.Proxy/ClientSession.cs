@@ -118,6 +118,41 @@ internal sealed partial class ClientSession
         _writer.Push(message);
     }
 
+    /// <summary>True while the client is in MONITOR mode.</summary>
+    public bool Monitoring { get; private set; }
+
+    /// <summary>MONITOR: from now on the client is sent a line for every command run through this Slotgate.</summary>
+    public bool StartMonitoring() => Monitoring = _dispatcher.Monitors.Add(this) || Monitoring;
+
+    /// <summary>Leaves MONITOR mode (RESET); nothing when the client does not monitor.</summary>
+    public void StopMonitoring()
+    {
+        if (Monitoring)
+        {
+            _dispatcher.Monitors.Remove(this);
+            Monitoring = false;
+        }
+    }
+
+    /// <summary>
+    /// Sends a monitor line to the client, between replies. Called on the read loop of the client whose command it
+    /// shows. A monitor that leaves too many lines unread is closed, as a subscriber is.
+    /// </summary>
+    public void PushMonitorLine(in ReadOnlySequence<byte> line)
+    {
+        if (!_pushLimit.TryAdd(line.Length))
+        {
+            _dispatcher.Monitors.Remove(this);
+            if (!_closing)
+            {
+                Log.MonitorOutputLimitReached(_logger, Info.Id, Info.RemoteEndpoint, _pushLimit.Limit);
+            }
+            CloseForOutputBuffer(logged: true);
+            return;
+        }
+        _writer.Push(line);
+    }
+
     /// <summary>True while the client is between MULTI and EXEC/DISCARD.</summary>
     public bool InMulti => _transaction is { InMulti: true };
 
@@ -149,6 +184,7 @@ internal sealed partial class ClientSession
             // command is answered or failed (operation timeouts guarantee it), so the writer drains in bounded time.
             _blocked.AbortAll();
             _subscriptions?.Close();
+            StopMonitoring();
             await writer.ConfigureAwait(false);
             _dispatcher.Clients.Remove(this);
             _transaction?.Close();
@@ -331,7 +367,7 @@ internal sealed partial class ClientSession
         return true;
     }
 
-    private void CloseForOutputBuffer()
+    private void CloseForOutputBuffer(bool logged = false)
     {
         if (_closing)
         {
@@ -339,7 +375,10 @@ internal sealed partial class ClientSession
         }
         _closing = true;
         _dispatcher.Metrics.ClientRejected("output_buffer_limit");
-        Log.PubSubOutputLimitReached(_logger, Info.Id, Info.RemoteEndpoint, _pushLimit.Limit);
+        if (!logged)
+        {
+            Log.PubSubOutputLimitReached(_logger, Info.Id, Info.RemoteEndpoint, _pushLimit.Limit);
+        }
         // The writer may be stuck flushing to a client that does not read: release it, then end the read loop.
         _transport.Output.CancelPendingFlush();
         _transport.Input.CancelPendingRead();
@@ -376,5 +415,8 @@ internal sealed partial class ClientSession
 
         [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "Client {Id} ({Address}) closed: more than {Limit} bytes of published messages waiting for it (limits.pubsubOutputBufferLimit)")]
         public static partial void PubSubOutputLimitReached(ILogger logger, long id, string address, long limit);
+
+        [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "Client {Id} ({Address}) closed: more than {Limit} bytes of MONITOR lines waiting for it (limits.pubsubOutputBufferLimit)")]
+        public static partial void MonitorOutputLimitReached(ILogger logger, long id, string address, long limit);
     }
 }

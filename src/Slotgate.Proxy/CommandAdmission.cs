@@ -16,13 +16,16 @@ namespace Slotgate.Proxy;
 /// <item>authenticated: NOAUTH for all but AUTH, HELLO, QUIT, RESET (and PING when configured);</item>
 /// <item>permitted: the user's ACL, checked before MULTI queueing so a denied command dooms the EXEC, as in Redis;</item>
 /// <item>subscribed mode: RESP2 subscribers may only (un)subscribe, PING, QUIT and RESET;</item>
+/// <item>monitor mode: a monitor may not touch the keyspace (nor MONITOR again, which Redis leaves unanswered); a
+/// command that passed this far is shown to the monitors (<see cref="MonitorFeed"/>), as Redis shows each command it
+/// runs;</item>
 /// <item>faults: an injected error or delay, never inside MULTI nor for pub/sub and transaction commands;</item>
 /// <item>prefix routes: keys that routes send to another upstream or rewrite;</item>
 /// <item>MULTI: every command but the transaction commands is queued for EXEC.</item>
 /// </list>
 /// The first three follow Redis's own order of errors. A step either lets the command through or answers it itself.
 /// </summary>
-internal sealed class CommandAdmission(DispatcherServices services, CommandRouteTable routes)
+internal sealed class CommandAdmission(DispatcherServices services, CommandRouteTable routes, MonitorFeed monitors)
 {
     private readonly CommandTable _commands = services.Commands;
     private readonly UserDirectory _users = services.Users;
@@ -46,8 +49,15 @@ internal sealed class CommandAdmission(DispatcherServices services, CommandRoute
             return false;
         }
         route = routes.For(command);
-        return AllowedWhileSubscribed(session, request, command, route) &&
-            !InjectsFault(session, request, command, route) &&
+        if (!AllowedWhileSubscribed(session, request, command, route) || (session.Monitoring && !AllowedWhileMonitoring(session, request, command)))
+        {
+            return false;
+        }
+        if (monitors.Active)
+        {
+            monitors.Feed(session, request.Frame, command);
+        }
+        return !InjectsFault(session, request, command, route) &&
             !RoutedByPrefix(session, request, command, route) &&
             !QueuedInMulti(session, request, command, route);
     }
@@ -127,6 +137,31 @@ internal sealed class CommandAdmission(DispatcherServices services, CommandRoute
                 request.Reject($"ERR Can't execute '{command.Name}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context");
                 return false;
         }
+    }
+
+    /// <summary>
+    /// Redis's monitor mode: a monitor counts as a replica, which may not read or write keys; MONITOR again is
+    /// silently ignored (no reply at all, as Redis); everything else runs. RESET ends monitor mode before it is fed,
+    /// so the client leaving it is not shown its own RESET, as in Redis.
+    /// </summary>
+    private static bool AllowedWhileMonitoring(ClientSession session, ProxyRequest request, CommandInfo command)
+    {
+        if (command.Local == LocalCommand.Reset)
+        {
+            session.StopMonitoring();
+            return true;
+        }
+        if (command.Local == LocalCommand.Monitor)
+        {
+            request.Complete();
+            return false;
+        }
+        if ((command.Flags & (CommandFlags.ReadOnly | CommandFlags.Write | CommandFlags.MayReplicate)) == 0)
+        {
+            return true;
+        }
+        request.Reject("ERR Replica can't interact with the keyspace");
+        return false;
     }
 
     /// <summary>Not inside MULTI, nor for pub/sub and transaction commands, whose state the client tracks.</summary>

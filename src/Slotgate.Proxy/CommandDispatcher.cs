@@ -27,7 +27,7 @@ internal sealed class CommandDispatcher
         _settings = settings;
         services.Metrics.Commands.Register(services.Commands);
         _routes = new CommandRouteTable(services.Commands, settings.DisabledCommands);
-        _admission = new CommandAdmission(services, _routes);
+        _admission = new CommandAdmission(services, _routes, Monitors);
         _handlers = new RouteHandlers(services, Clients);
     }
 
@@ -67,6 +67,9 @@ internal sealed class CommandDispatcher
     public ClientRegistry Clients { get; } = new();
 
     public Router Router => _services.Router;
+
+    /// <summary>The clients in MONITOR mode, fed every command admitted.</summary>
+    public MonitorFeed Monitors { get; } = new();
 
     /// <summary>A fresh transaction state for a session that uses WATCH or MULTI.</summary>
     public Transaction CreateTransaction() => new(_services.Blocking.Connections, _services.Router);

@@ -5,7 +5,7 @@ using Slotgate.Routing;
 
 namespace Slotgate.Proxy;
 
-/// <summary>Connection commands Slotgate answers itself: PING, ECHO, QUIT, SELECT, READONLY, READWRITE, ASKING, RESET.</summary>
+/// <summary>Connection commands Slotgate answers itself: PING, ECHO, QUIT, SELECT, READONLY, READWRITE, ASKING, RESET, MONITOR.</summary>
 internal static class ConnectionCommands
 {
     public static void Ping(ProxyRequest request)
@@ -48,12 +48,22 @@ internal static class ConnectionCommands
         }
     }
 
-    /// <summary>RESET: the client's name is cleared and it is signed out.</summary>
+    /// <summary>RESET: the client's name is cleared, it leaves MONITOR mode and is signed out.</summary>
     public static void Reset(ClientSession session, ProxyRequest request)
     {
+        session.StopMonitoring();
         session.Info.Name = null;
         session.SignOut();
         request.ReplyWriter.Write("+RESET\r\n"u8);
+    }
+
+    /// <summary>
+    /// MONITOR: +OK, then a line for every command any client runs through this Slotgate (<see cref="MonitorFeed"/>).
+    /// </summary>
+    public static void Monitor(ClientSession session, ProxyRequest request)
+    {
+        session.StartMonitoring();
+        Ok(request);
     }
 
     public static void Ok(ProxyRequest request) => request.ReplyWriter.Write("+OK\r\n"u8);

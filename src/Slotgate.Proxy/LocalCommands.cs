@@ -53,6 +53,9 @@ internal sealed class LocalCommands
             case LocalCommand.Reset:
                 ConnectionCommands.Reset(session, request);
                 break;
+            case LocalCommand.Monitor:
+                ConnectionCommands.Monitor(session, request);
+                break;
 
             case LocalCommand.Auth:
                 _auth.Auth(session, request);

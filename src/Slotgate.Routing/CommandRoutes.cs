@@ -36,7 +36,7 @@ internal static class CommandRoutes
             "PUBSUB|NUMPAT", "CLUSTER|INFO", "CLUSTER|SLOTS", "CLUSTER|SHARDS", "CLUSTER|NODES", "CLUSTER|MYID", "CLUSTER|KEYSLOT",
             "COMMAND", "COMMAND|COUNT", "COMMAND|INFO", "COMMAND|LIST", "COMMAND|DOCS", "COMMAND|GETKEYS", "COMMAND|GETKEYSANDFLAGS",
             "COMMAND|HELP",
-            "ACL|WHOAMI", "ACL|USERS", "ACL|CAT", "ACL|DRYRUN",
+            "ACL|WHOAMI", "ACL|USERS", "ACL|CAT", "ACL|DRYRUN", "MONITOR",
         })
         {
             routes[name] = CommandRoute.Local;
@@ -78,7 +78,7 @@ internal static class CommandRoutes
         OperatorRoutes.Add(routes);
         routes["CLIENT|UNBLOCK"] = new(RouteKind.ClientUnblock);
         Refuse(routes, "server introspection", "CLIENT|PAUSE", "CLIENT|UNPAUSE",
-            "CLIENT|TRACKING", "CLIENT|TRACKINGINFO", "CLIENT|GETREDIR", "CLIENT|CACHING", "MONITOR",
+            "CLIENT|TRACKING", "CLIENT|TRACKINGINFO", "CLIENT|GETREDIR", "CLIENT|CACHING",
             "LATENCY");
         return routes.ToFrozenDictionary(StringComparer.Ordinal);
     }
