@@ -4,16 +4,24 @@
 # CPU time per request (from /proc: all of it, and the user-mode part, which is Slotgate's own code and steadier than
 # the kernel's share on a busy machine), per build and scenario.
 #
-#   bench/compare.sh [--rounds N] [--tests get,set] [--pipelines 1,16] NAME=BINARY [NAME=BINARY ...]
+#   bench/compare.sh [--rounds N] [--tests get,set] [--pipelines 1,16] [--syscalls] [--php N] NAME=BINARY [NAME=BINARY ...]
+#
+# --tests also takes "churn": GET with a new connection per request (redis-benchmark -k 0), pipeline 1 only.
+# --syscalls adds each build's system calls and context switches per request, counted by the kernel's tracepoints
+# (perf stat -e raw_syscalls:sys_enter,context-switches; needs linux-perf and root or perf_event_paranoid <= 1).
+# --php N adds the PHP-FPM churn scenario: N sequential requests per round, each connecting, doing SET and GET, and
+# closing (bench/php/churn.php, phpredis): RedisCluster straight to the cluster against Redis through each build.
 #
 # A BINARY is a published slotgate (Native AOT or apphost), or a wrapper script that execs one with environment
 # variables set (to compare settings of one build). Needs redis-server, redis-cli and redis-benchmark.
 set -euo pipefail
 
-rounds=3 tests=get,set pipelines=1,16 builds=()
+rounds=3 tests=get,set pipelines=1,16 builds=() syscalls=0 php_requests=0
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
+    --syscalls) syscalls=1; shift ;;
+    --php) php_requests="$2"; shift 2 ;;
     --tests) tests="$2"; shift 2 ;;
     --pipelines) pipelines="$2"; shift 2 ;;
     *=*) builds+=("$1"); shift ;;
@@ -24,6 +32,14 @@ done
 for tool in redis-server redis-cli redis-benchmark bc; do
   command -v "$tool" >/dev/null || { echo "compare.sh: $tool is required (apt-get install -y redis-server redis-tools bc)" >&2; exit 1; }
 done
+
+if [ "$syscalls" -eq 1 ] && ! perf stat -e raw_syscalls:sys_enter -- true >/dev/null 2>&1; then
+  echo "compare.sh: --syscalls needs perf with tracepoint access (apt-get install -y linux-perf; run as root)" >&2; exit 1
+fi
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [ "$php_requests" -gt 0 ] && ! php -r 'exit(extension_loaded("redis") ? 0 : 1);' 2>/dev/null; then
+  echo "compare.sh: --php needs php with phpredis (apt-get install -y php-cli php-redis)" >&2; exit 1
+fi
 
 work="$(mktemp -d)"
 pids=()
@@ -81,32 +97,89 @@ for i in "${!ports[@]}"; do
 done
 
 cpu_ticks() { awk '{print $14+$15, $14}' "/proc/$1/stat"; }
+# perf_start PID: counts the process's system calls and context switches until perf_stop; perf_counts N gives them per request.
+perf_start() {
+  [ "$syscalls" -eq 1 ] || return 0
+  perf stat -x, -e raw_syscalls:sys_enter,context-switches -p "$1" -o "$work/perf.out" & perf_pid=$!
+  sleep 0.2
+}
+perf_stop() {
+  [ "$syscalls" -eq 1 ] || return 0
+  kill -INT "$perf_pid"; wait "$perf_pid" 2>/dev/null || true
+}
+perf_counts() {
+  [ "$syscalls" -eq 1 ] || return 0
+  awk -F, -v n="$1" '$3=="raw_syscalls:sys_enter"{s=$1} $3=="context-switches"{c=$1} END{printf "%.2f %.2f\n", s/n, c/n}' "$work/perf.out"
+}
+# measure NAME INDEX N COMMAND...: runs COMMAND against build INDEX and appends its CPU (and perf) figures per request.
+measure() {
+  local name="$1" i="$2" n="$3"; shift 3
+  read -r before before_user <<<"$(cpu_ticks "${procs[$i]}")"
+  perf_start "${procs[$i]}"
+  "$@" >>"$work/$name.rps"
+  perf_stop
+  local counts; counts="$(perf_counts "$n")"
+  read -r after after_user <<<"$(cpu_ticks "${procs[$i]}")"
+  echo "scale=2; ($after - $before) * 1000000 / $(getconf CLK_TCK) / $n" | bc >>"$work/$name.cpu"
+  echo "scale=2; ($after_user - $before_user) * 1000000 / $(getconf CLK_TCK) / $n" | bc >>"$work/$name.user"
+  if [ -n "$counts" ]; then
+    echo "${counts% *}" >>"$work/$name.sys"; echo "${counts#* }" >>"$work/$name.ctx"
+  fi
+}
+reset_figures() {
+  : >"$work/direct"
+  for name in "${names[@]}"; do : >"$work/$name.rps"; : >"$work/$name.cpu"; : >"$work/$name.user"; : >"$work/$name.sys"; : >"$work/$name.ctx"; done
+}
+# print_row LABEL DIRECT: one table row, each build's median figures beside the direct median.
+print_row() {
+  local direct; direct="$(median <"$work/direct")"
+  printf '| %s | %.0f |' "$1" "$direct"
+  for name in "${names[@]}"; do
+    r="$(median <"$work/$name.rps")" c="$(median <"$work/$name.cpu")" u="$(median <"$work/$name.user")"
+    printf ' %.0f | %.2f | %.2f | %.2f |' "$r" "$(echo "$r / $direct" | bc -l)" "$c" "$u"
+    if [ "$syscalls" -eq 1 ]; then printf ' %s | %s |' "$(median <"$work/$name.sys")" "$(median <"$work/$name.ctx")"; fi
+  done
+  echo
+}
 rps() { tr '\r' '\n' | grep -a 'requests per second' | tail -1 | sed -E 's/.*: ([0-9.]+) requests per second.*/\1/'; }
+bench_rps() { "$@" 2>/dev/null | rps; }
+php_rps() { "$@" | awk '{printf "%.2f\n", 1000000 / $1}'; }
 median() { sort -n | awk '{a[NR]=$1} END {printf "%.2f\n", (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 
-printf '| Scenario | Direct ops/s |'; for name in "${names[@]}"; do printf ' %s ops/s | %s/direct | %s µs CPU/req | %s µs user/req |' "$name" "$name" "$name" "$name"; done; echo
-printf '| --- | ---: |'; for _ in "${names[@]}"; do printf ' ---: | ---: | ---: | ---: |'; done; echo
+printf '| Scenario | Direct ops/s |'
+for name in "${names[@]}"; do
+  printf ' %s ops/s | %s/direct | %s µs CPU/req | %s µs user/req |' "$name" "$name" "$name" "$name"
+  if [ "$syscalls" -eq 1 ]; then printf ' %s syscalls/req | %s ctx switches/req |' "$name" "$name"; fi
+done; echo
+printf '| --- | ---: |'
+for _ in "${names[@]}"; do printf ' ---: | ---: | ---: | ---: |'; if [ "$syscalls" -eq 1 ]; then printf ' ---: | ---: |'; fi; done; echo
 for test in ${tests//,/ }; do
   for pipe in ${pipelines//,/ }; do
-    n=$(( pipe > 1 ? 1000000 : 200000 ))
-    args=(-c 50 -n "$n" -P "$pipe" -r 100000 -t "$test" -q)
-    : >"$work/direct"; for name in "${names[@]}"; do : >"$work/$name.rps"; : >"$work/$name.cpu"; : >"$work/$name.user"; done
+    if [ "$test" = churn ]; then
+      [ "$pipe" -eq 1 ] || continue
+      n=30000 args=(-c 50 -n 30000 -k 0 -r 100000 -t get -q)
+    else
+      n=$(( pipe > 1 ? 1000000 : 200000 ))
+      args=(-c 50 -n "$n" -P "$pipe" -r 100000 -t "$test" -q)
+    fi
+    reset_figures
     for _ in $(seq "$rounds"); do
       timeout 120 redis-benchmark --cluster -h 127.0.0.1 -p "${nodes[0]#*:}" "${args[@]}" 2>/dev/null | rps >>"$work/direct"
       for i in "${!names[@]}"; do
-        read -r before before_user <<<"$(cpu_ticks "${procs[$i]}")"
-        timeout 120 redis-benchmark -h 127.0.0.1 -p "${ports[$i]}" "${args[@]}" 2>/dev/null | rps >>"$work/${names[$i]}.rps"
-        read -r after after_user <<<"$(cpu_ticks "${procs[$i]}")"
-        echo "scale=2; ($after - $before) * 1000000 / $(getconf CLK_TCK) / $n" | bc >>"$work/${names[$i]}.cpu"
-        echo "scale=2; ($after_user - $before_user) * 1000000 / $(getconf CLK_TCK) / $n" | bc >>"$work/${names[$i]}.user"
+        measure "${names[$i]}" "$i" "$n" bench_rps timeout 120 redis-benchmark -h 127.0.0.1 -p "${ports[$i]}" "${args[@]}"
       done
     done
-    direct="$(median <"$work/direct")"
-    printf '| %s, pipeline %s | %.0f |' "${test^^}" "$pipe" "$direct"
-    for name in "${names[@]}"; do
-      r="$(median <"$work/$name.rps")" c="$(median <"$work/$name.cpu")" u="$(median <"$work/$name.user")"
-      printf ' %.0f | %.2f | %.2f | %.2f |' "$r" "$(echo "$r / $direct" | bc -l)" "$c" "$u"
-    done
-    echo
+    if [ "$test" = churn ]; then print_row "GET, new connection per request (-k 0)"; else print_row "${test^^}, pipeline $pipe"; fi
   done
 done
+if [ "$php_requests" -gt 0 ]; then
+  # Latency per request rather than ops/s: the "ops/s" columns show requests per second of one sequential PHP process.
+  reset_figures
+  for _ in $(seq "$rounds"); do
+    php "$script_dir/php/churn.php" cluster "${nodes[0]}" "$php_requests" | awk '{printf "%.2f\n", 1000000 / $1}' >>"$work/direct"
+    for i in "${!names[@]}"; do
+      measure "${names[$i]}" "$i" "$php_requests" php_rps php "$script_dir/php/churn.php" single "127.0.0.1:${ports[$i]}" "$php_requests"
+    done
+  done
+  print_row "PHP-FPM churn (connect, SET, GET, close; requests/s of one process)"
+fi

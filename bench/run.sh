@@ -17,6 +17,9 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-benchmark >/dev/null 2>&1 || missing+=(redis-tools)
 command -v gnuplot >/dev/null 2>&1 || missing+=(gnuplot-nox)
+# The PHP-FPM churn probe runs phpredis; perf counts Slotgate's system calls and context switches per request.
+{ command -v php >/dev/null 2>&1 && php -r 'exit(extension_loaded("redis") ? 0 : 1);' >/dev/null 2>&1; } || missing+=(php-cli php-redis)
+command -v perf >/dev/null 2>&1 || missing+=(linux-perf)
 if [ "${#missing[@]}" -gt 0 ]; then
   sudo_cmd=()
   if [ "$(id -u)" -ne 0 ]; then

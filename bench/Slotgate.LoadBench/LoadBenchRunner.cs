@@ -62,13 +62,21 @@ internal sealed class LoadBenchRunner(LoadBenchOptions options, string commandLi
                 int directPort = clusterMode ? clusterPort : singleKeyOwnerPort;
                 await MeasureAsync(prefix + " direct", result.Direct,
                     () => runner.RunAsync(directPort, clusterMode, result.Requests, scenario.Options, scenario.EffectiveDirectCommand, ct)).ConfigureAwait(false);
+                ProxyCostMeter meter = await ProxyCostMeter.StartAsync(proxy.ProcessId, ct).ConfigureAwait(false);
                 await MeasureAsync(prefix + " proxy ", result.Proxy,
                     () => runner.RunAsync(proxy.Port, clusterMode: false, result.Requests, scenario.Options, scenario.ProxyCommand, ct)).ConfigureAwait(false);
+                result.ProxyCosts.Add(await meter.StopAsync(result.Requests).ConfigureAwait(false));
                 if (proxy.HasExited)
                 {
                     throw new LoadBenchException($"slotgate exited during {scenario.Name}:\n{proxy.OutputTail()}");
                 }
             }
+        }
+
+        PhpChurnResult? php = null;
+        if (options.PhpRequests > 0)
+        {
+            php = await RunPhpChurnAsync(clusterPort, proxy, ct).ConfigureAwait(false);
         }
 
         IdleConnectionResult? idle = null;
@@ -100,6 +108,7 @@ internal sealed class LoadBenchRunner(LoadBenchOptions options, string commandLi
             SlotgatePath = Path.GetFileName(options.SlotgatePath),
             TimeToReady = proxy.TimeToReady,
             Scenarios = results,
+            PhpChurn = php,
             IdleClients = idle,
             IdleClientsError = idleError,
         };
@@ -123,6 +132,7 @@ internal sealed class LoadBenchRunner(LoadBenchOptions options, string commandLi
         log.WriteLine($"Wrote results.md, results.json, results.csv{(plotError is null ? " and results.png" : "")} to {options.OutputDirectory}.");
 
         bool measurementFailed = results.Any(r => r.Direct.Error is not null || r.Proxy.Error is not null) || idleError is not null
+            || php?.Error is not null
             || (idle is not null && idle.AnsweredAfterIdle != idle.Clients);
         if (plotError is not null)
         {
@@ -133,6 +143,35 @@ internal sealed class LoadBenchRunner(LoadBenchOptions options, string commandLi
             log.WriteLine("FAILED: some measurements did not complete or idle clients were not all served; see the report above.");
         }
         return measurementFailed || plotError is not null ? 1 : 0;
+    }
+
+    /// <summary>The PHP-FPM churn probe, alternating RedisCluster direct and Redis through Slotgate round by round.</summary>
+    private async Task<PhpChurnResult> RunPhpChurnAsync(int clusterPort, ProxyProcess proxy, CancellationToken ct)
+    {
+        int requests = options.Quick ? Math.Max(100, options.PhpRequests / 10) : options.PhpRequests;
+        var result = new PhpChurnResult(requests);
+        string script = Path.Combine("bench", "php", "churn.php");
+        try
+        {
+            for (int round = 1; round <= options.Rounds; round++)
+            {
+                double direct = await PhpChurnProbe.RunAsync(script, cluster: true, clusterPort, requests, ct).ConfigureAwait(false);
+                result.DirectMicros.Add(direct);
+                ProxyCostMeter meter = await ProxyCostMeter.StartAsync(proxy.ProcessId, ct).ConfigureAwait(false);
+                double viaProxy = await PhpChurnProbe.RunAsync(script, cluster: false, proxy.Port, requests, ct).ConfigureAwait(false);
+                // Each request is one connection with two commands; the cost is per request (connection) here.
+                result.ProxyCosts.Add(await meter.StopAsync(requests).ConfigureAwait(false));
+                result.ProxyMicros.Add(viaProxy);
+                log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"php churn round {round}/{options.Rounds}: RedisCluster direct {direct:0.0} µs/request, Redis via Slotgate {viaProxy:0.0} µs/request"));
+            }
+        }
+        catch (LoadBenchException ex)
+        {
+            result.Error = ex.Message;
+            log.WriteLine($"php churn FAILED: {ex.Message}");
+        }
+        return result;
     }
 
     private async Task MeasureAsync(string label, TargetSummary summary, Func<Task<BenchmarkSample>> run)

@@ -49,6 +49,8 @@ internal sealed partial class LoopListener : IHostedService, IDisposable
             {
                 socket.DualMode = true;
             }
+            // Accepted sockets inherit TCP_NODELAY from the listening one on Linux: one system call per client saved.
+            socket.NoDelay = true;
             socket.Bind(endpoint);
             socket.Listen(512);
             socket.Blocking = false;
@@ -134,20 +136,9 @@ internal sealed partial class LoopListener : IHostedService, IDisposable
         }
     }
 
-    private void Accepted(EventLoop loop, int fd, ConnectionHandler handler)
+    private void Accepted(EventLoop loop, int fd, IPEndPoint? peer, ConnectionHandler handler)
     {
-        Socket socket;
-        try
-        {
-            socket = new Socket(new SafeSocketHandle(fd, ownsHandle: true)) { NoDelay = true };
-        }
-        catch (SocketException ex)
-        {
-            Log.AcceptedUnusable(_logger, ex.SocketErrorCode);
-            Native.Close(fd);
-            return;
-        }
-        var connection = new LoopConnection(loop, socket, InputPause, OutputPause, "C" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture))
+        var connection = new LoopConnection(loop, fd, peer, InputPause, OutputPause, "C" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture))
         {
             LoopCount = _loops.Loops.Count,
         };
@@ -215,15 +206,22 @@ internal sealed partial class LoopListener : IHostedService, IDisposable
             }
         }
 
+        /// <summary>
+        /// Accepts one pending client per readiness report. The listening socket is level-triggered, so one still
+        /// queued is reported again at the loop's next wait, which serves other clients in between; accepting until
+        /// <c>EAGAIN</c> would cost a failing <c>accept4</c> for every client that connects alone.
+        /// </summary>
         public unsafe void OnEvents(uint events)
         {
-            for (int i = 0; i < 64 && _slot >= 0; i++)
+            if (_slot >= 0)
             {
-                int fd = Native.Accept(_fd, null, null, Native.SOCK_NONBLOCK | Native.SOCK_CLOEXEC);
+                byte* address = stackalloc byte[Native.SocketAddressSize];
+                int length = Native.SocketAddressSize;
+                int fd = Native.Accept(_fd, address, &length, Native.SOCK_NONBLOCK | Native.SOCK_CLOEXEC);
                 if (fd >= 0)
                 {
-                    listener.Accepted(loop, fd, handler);
-                    continue;
+                    listener.Accepted(loop, fd, Native.ToEndPoint(new ReadOnlySpan<byte>(address, length)), handler);
+                    return;
                 }
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno is Native.EAGAIN or Native.EINTR or Native.ECONNABORTED)
@@ -265,9 +263,6 @@ internal sealed partial class LoopListener : IHostedService, IDisposable
 
         [LoggerMessage(EventId = 622, Level = LogLevel.Debug, Message = "Shutdown: {Count} sessions still waiting on replies after their connections closed")]
         public static partial void SessionsStillWaiting(ILogger logger, int count);
-
-        [LoggerMessage(EventId = 623, Level = LogLevel.Debug, Message = "Accepted connection unusable: {Error}")]
-        public static partial void AcceptedUnusable(ILogger logger, SocketError error);
 
         [LoggerMessage(EventId = 624, Level = LogLevel.Debug, Message = "Client connection {Id} ended with an error")]
         public static partial void ConnectionFailed(ILogger logger, Exception exception, string id);

@@ -33,7 +33,7 @@ internal sealed partial class RespConnectionHandler(
         var info = new ClientInfo(
             Interlocked.Increment(ref s_nextClientId),
             (header?.Source ?? connection.RemoteEndPoint)?.ToString() ?? "?",
-            (header?.Destination ?? connection.LocalEndPoint)?.ToString() ?? "?")
+            header?.Destination is { } destination ? () => destination.ToString() : () => connection.LocalEndPoint?.ToString() ?? "?")
         {
             Identity = peerIdentity,
             IdentityUser = dispatcher.Users.FindByIdentity(peerIdentity),

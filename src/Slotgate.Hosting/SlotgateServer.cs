@@ -64,7 +64,10 @@ internal sealed partial class SlotgateServer : IAsyncDisposable
 
     public static async Task<SlotgateServer> StartAsync(SlotgateOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        // Slotgate reads its own configuration (SlotgateOptions), not appsettings.json, so the host must not watch the
+        // working directory for one: that watch covers every subdirectory and woke a thread for each file written
+        // anywhere below it (a data directory, logs), costing CPU for nothing.
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         builder.Logging.ClearProviders();
         // The runtime-adjustable level (POST /log-level) applies on top of whatever else is configured.
         var levels = new LogLevelSwitch(options.Logging.LogLevel);

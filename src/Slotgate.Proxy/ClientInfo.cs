@@ -1,13 +1,22 @@
 namespace Slotgate.Proxy;
 
 /// <summary>What Slotgate knows about a client connection (for CLIENT ID/INFO/LIST and logs).</summary>
-internal sealed class ClientInfo(long id, string remoteEndpoint, string localEndpoint)
+internal sealed class ClientInfo(long id, string remoteEndpoint, Func<string> localEndpoint)
 {
+    private string? _localEndpoint;
+
+    public ClientInfo(long id, string remoteEndpoint, string localEndpoint)
+        : this(id, remoteEndpoint, () => localEndpoint)
+    {
+        _localEndpoint = localEndpoint;
+    }
+
     public long Id { get; } = id;
 
     public string RemoteEndpoint { get; } = remoteEndpoint;
 
-    public string LocalEndpoint { get; } = localEndpoint;
+    /// <summary>The address the client connected to; read from the socket only when asked (CLIENT LIST, CLUSTER emulation).</summary>
+    public string LocalEndpoint => _localEndpoint ??= localEndpoint();
 
     public DateTimeOffset ConnectedAt { get; } = DateTimeOffset.UtcNow;
 

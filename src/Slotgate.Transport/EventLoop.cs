@@ -135,6 +135,17 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
     public void Unregister(int fd, int slot)
     {
         Native.EpollControl(_epoll, Native.EPOLL_CTL_DEL, fd, null);
+        ReleaseSlot(slot);
+    }
+
+    /// <summary>
+    /// Forgets the registration of a descriptor the caller closes right after: closing the last descriptor of a socket
+    /// removes it from the epoll set, so the <c>epoll_ctl(DEL)</c> would be a system call for nothing.
+    /// </summary>
+    public void ForgetClosing(int slot) => ReleaseSlot(slot);
+
+    private void ReleaseSlot(int slot)
+    {
         _handlers[slot] = null;
         _releasedSlots.Add(slot);
     }

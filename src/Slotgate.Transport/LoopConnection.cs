@@ -20,12 +20,14 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
     private const uint ReadEvents = Native.EPOLLIN | Native.EPOLLRDHUP;
 
     private readonly EventLoop _loop;
-    private readonly Socket _socket;
+    private readonly Socket? _socket;
     private readonly int _fd;
+    private EndPoint? _localEndPoint;
+    private bool _localEndPointRead;
     private readonly Pipe _input;
     private readonly Pipe _output;
     private readonly CancellationTokenSource _closedSource = new();
-    private readonly TaskCompletionSource _closedTask = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _closedTask;
     private readonly object _gate = new();
     private readonly Action _resumeReading;
     private ManualResetValueTaskSourceCore<bool> _writable = new() { RunContinuationsAsynchronously = false };
@@ -45,19 +47,65 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
     /// inline on the loop, sends wait for the loop's batch; the writers wait past the given numbers of bytes unread.
     /// </summary>
     public LoopConnection(EventLoop loop, Socket socket, long inputPause, long outputPause, string connectionId)
+        : this(loop, (int)socket.Handle, socket.RemoteEndPoint, inputPause, outputPause, connectionId, accepted: false)
+    {
+        _socket = socket;
+        _localEndPoint = socket.LocalEndPoint;
+        _localEndPointRead = true;
+    }
+
+    /// <summary>
+    /// Wraps an accepted descriptor the connection now owns, with the peer's address as <c>accept4</c> gave it. No
+    /// <see cref="Socket"/> is made for it: building one from a descriptor costs about ten system calls (type, family,
+    /// protocol, both addresses, blocking mode), and accepting must be as cheap as it can be for clients that connect
+    /// per request. The local address is read only if something asks for it.
+    /// </summary>
+    public LoopConnection(EventLoop loop, int fd, EndPoint? remoteEndPoint, long inputPause, long outputPause, string connectionId)
+        : this(loop, fd, remoteEndPoint, inputPause, outputPause, connectionId, accepted: true)
+    {
+    }
+
+    private LoopConnection(EventLoop loop, int fd, EndPoint? remoteEndPoint, long inputPause, long outputPause, string connectionId, bool accepted)
     {
         _loop = loop;
-        _socket = socket;
-        _fd = (int)socket.Handle;
+        _fd = fd;
+        // An accepted client's only waiter is the listener's last step (forget the connection), which may run on the
+        // loop; a node connection's waiters are the backend's reconnect logic, kept off the loop thread.
+        _closedTask = new(accepted ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         _input = new Pipe(new PipeOptions(BlockPool.Instance, readerScheduler: PipeScheduler.Inline, writerScheduler: loop,
             pauseWriterThreshold: inputPause, resumeWriterThreshold: inputPause / 2, minimumSegmentSize: BlockPool.BlockSize, useSynchronizationContext: false));
         _output = new Pipe(new PipeOptions(BlockPool.Instance, readerScheduler: loop, writerScheduler: loop,
             pauseWriterThreshold: outputPause, resumeWriterThreshold: outputPause / 2, minimumSegmentSize: BlockPool.BlockSize, useSynchronizationContext: false));
         _resumeReading = ResumeReading;
         ConnectionId = connectionId;
-        RemoteEndPoint = socket.RemoteEndPoint;
-        LocalEndPoint = socket.LocalEndPoint;
+        RemoteEndPoint = remoteEndPoint;
         ConnectionClosed = _closedSource.Token;
+    }
+
+    public override unsafe EndPoint? LocalEndPoint
+    {
+        get
+        {
+            if (!_localEndPointRead)
+            {
+                _localEndPointRead = true;
+                byte* address = stackalloc byte[Native.SocketAddressSize];
+                int length = Native.SocketAddressSize;
+                lock (_gate)
+                {
+                    if (!_fdClosed && Native.GetSockName(_fd, address, &length) == 0)
+                    {
+                        _localEndPoint = Native.ToEndPoint(new ReadOnlySpan<byte>(address, length));
+                    }
+                }
+            }
+            return _localEndPoint;
+        }
+        set
+        {
+            _localEndPoint = value;
+            _localEndPointRead = true;
+        }
     }
 
     public EventLoop Loop => _loop;
@@ -185,7 +233,9 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
         {
             // The client has closed its side: ConnectionClosed fires now, as on Kestrel's transport, so a session
             // waiting behind a blocking command can cut it off. Replies still go out until the send side is done.
-            ThreadPool.UnsafeQueueUserWorkItem(static source => source.Cancel(), _closedSource, preferLocal: false);
+            // The callbacks run here, on the loop, like the rest of the session's code (the input's reader runs
+            // inline): handing them to the thread pool woke a pool thread per connection, which then spun for work.
+            _closedSource.Cancel();
         }
         CloseIfDone();
     }
@@ -371,18 +421,28 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
             {
                 return;
             }
-            if (_slot >= 0)
+            if (_socket is not null)
             {
-                _loop.Unregister(_fd, _slot);
+                if (_slot >= 0)
+                {
+                    _loop.Unregister(_fd, _slot);
+                }
+                _socket.Dispose();
             }
+            else
+            {
+                if (_slot >= 0)
+                {
+                    _loop.ForgetClosing(_slot);
+                }
+                Native.Close(_fd);
+            }
+            _slot = -1;
             _fdClosed = true;
-            _socket.Dispose();
         }
-        ThreadPool.UnsafeQueueUserWorkItem(static connection =>
-        {
-            connection._closedSource.Cancel();
-            connection._closedTask.TrySetResult();
-        }, this, preferLocal: false);
+        // On the loop (CloseIfDone runs there), as EndInput's cancellation: no thread-pool hop per connection.
+        _closedSource.Cancel();
+        _closedTask.TrySetResult();
     }
 
     /// <summary>Closes the connection at once from any thread: pending receives end and unsent bytes are dropped.</summary>

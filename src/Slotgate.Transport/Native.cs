@@ -91,6 +91,37 @@ internal static unsafe partial class Native
     [LibraryImport("libc", EntryPoint = "accept4", SetLastError = true)]
     public static partial int Accept(int fd, void* address, void* addressLength, int flags);
 
+    [LibraryImport("libc", EntryPoint = "getsockname", SetLastError = true)]
+    public static partial int GetSockName(int fd, void* address, void* addressLength);
+
+    /// <summary>Room for any address <c>accept4</c> or <c>getsockname</c> returns (<c>struct sockaddr_storage</c>).</summary>
+    public const int SocketAddressSize = 128;
+
+    /// <summary>
+    /// The endpoint in a <c>sockaddr_in</c> or <c>sockaddr_in6</c> as the kernel filled it in; null for any other family.
+    /// Ports are in network order, as the kernel writes them.
+    /// </summary>
+    public static System.Net.IPEndPoint? ToEndPoint(ReadOnlySpan<byte> address)
+    {
+        const int AF_INET = 2, AF_INET6 = 10;
+        if (address.Length < 8)
+        {
+            return null;
+        }
+        int family = System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(address);
+        int port = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(address[2..]);
+        if (family == AF_INET)
+        {
+            return new System.Net.IPEndPoint(new System.Net.IPAddress(address.Slice(4, 4)), port);
+        }
+        if (family == AF_INET6 && address.Length >= 28)
+        {
+            uint scope = System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(address[24..]);
+            return new System.Net.IPEndPoint(new System.Net.IPAddress(address.Slice(8, 16), scope), port);
+        }
+        return null;
+    }
+
     [LibraryImport("libc", EntryPoint = "shutdown", SetLastError = true)]
     public static partial int Shutdown(int fd, int how);
 

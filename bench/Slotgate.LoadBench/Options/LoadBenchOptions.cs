@@ -5,6 +5,7 @@ internal sealed record LoadBenchOptions
 {
     public const int DefaultRounds = 2;
     public const int DefaultIdleClients = 10_000;
+    public const int DefaultPhpRequests = 3_000;
 
     /// <summary>The slotgate build to measure: a native binary, an apphost, or a <c>slotgate.dll</c> run with dotnet.</summary>
     public string SlotgatePath { get; init; } = "";
@@ -22,6 +23,9 @@ internal sealed record LoadBenchOptions
 
     /// <summary>Idle connections opened for the memory-per-client measurement; 0 skips it.</summary>
     public int IdleClients { get; init; } = DefaultIdleClients;
+
+    /// <summary>Requests per round of the PHP-FPM churn probe (bench/php/churn.php); 0 skips it.</summary>
+    public int PhpRequests { get; init; } = DefaultPhpRequests;
 
     public string OutputDirectory { get; init; } = Path.Combine("artifacts", "bench");
 

@@ -14,6 +14,7 @@ internal static class LoadBenchOptionsParser
           --rounds N               direct/proxy pairs per scenario, median reported (default 2; 1 with --quick)
           --replicas N             replicas per primary in the local cluster (default 0)
           --idle-clients N         idle connections for the memory-per-client measurement (default 10000; 0 skips)
+          --php-requests N         requests per round of the PHP-FPM churn probe (default 3000; 0 skips)
           --out DIR                where results go (default artifacts/bench)
           --redis-benchmark PATH   redis-benchmark binary (default: from PATH)
           -h, --help               this text
@@ -86,6 +87,9 @@ internal static class LoadBenchOptionsParser
                     break;
                 case "--idle-clients":
                     options = options with { IdleClients = Integer(0) ?? LoadBenchOptions.DefaultIdleClients };
+                    break;
+                case "--php-requests":
+                    options = options with { PhpRequests = Integer(0) ?? LoadBenchOptions.DefaultPhpRequests };
                     break;
                 case "--out":
                     options = options with { OutputDirectory = Value() ?? options.OutputDirectory };

@@ -15,14 +15,15 @@ internal static class MarkdownReport
         md.Append(inv, $" with {report.ReplicasPerPrimary} replica(s) each, all on 127.0.0.1; ");
         md.Append(inv, $"{report.Rounds} round(s) alternating direct/proxy, median shown{(report.Quick ? "; --quick: short runs, indicative only" : "")}.\n\n");
 
-        md.Append("| Scenario | Direct ops/s | Proxy ops/s | Proxy/direct | Direct p50/p99 ms | Proxy p50/p99 ms |\n");
-        md.Append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+        md.Append("| Scenario | Direct ops/s | Proxy ops/s | Proxy/direct | Direct p50/p99 ms | Proxy p50/p99 ms |" + CostColumns.Header + "\n");
+        md.Append("| --- | ---: | ---: | ---: | ---: | ---: |" + CostColumns.Alignment + "\n");
         foreach (ScenarioResult result in report.Scenarios)
         {
             string name = result.Scenario.DirectNote is null ? result.Scenario.Name : result.Scenario.Name + " *";
             md.Append(inv, $"| {name} | {Ops(result.Direct)} | {Ops(result.Proxy)} | ");
             md.Append(result.Ratio is double ratio ? ratio.ToString("0.00", inv) : "n/a");
-            md.Append(inv, $" | {Latency(result.Direct)} | {Latency(result.Proxy)} |\n");
+            md.Append(inv, $" | {Latency(result.Direct)} | {Latency(result.Proxy)} |");
+            md.Append(CostColumns.Render(result.ProxyCosts)).Append('\n');
         }
 
         List<ScenarioResult> noted = [.. report.Scenarios.Where(r => r.Scenario.DirectNote is not null)];
@@ -47,6 +48,11 @@ internal static class MarkdownReport
             }
         }
 
+        if (report.PhpChurn is { } php)
+        {
+            RenderPhpChurn(md, php);
+        }
+
         md.Append('\n');
         md.Append(inv, $"Time to ready (process start to first PONG): {report.TimeToReady.TotalMilliseconds:0} ms.  \n");
         if (report.IdleClients is { } idle)
@@ -59,6 +65,22 @@ internal static class MarkdownReport
             md.Append(inv, $"Idle clients: failed: {FirstLine(report.IdleClientsError)}\n");
         }
         return md.ToString();
+    }
+
+    private static void RenderPhpChurn(StringBuilder md, PhpChurnResult php)
+    {
+        CultureInfo inv = CultureInfo.InvariantCulture;
+        md.Append(inv, $"\nPHP-FPM churn: one PHP process, {php.Requests:N0} sequential requests per round, each connecting, doing SET and GET, ");
+        md.Append("and closing (phpredis; direct is `RedisCluster`, which rediscovers the slots on every request).\n\n");
+        md.Append("| Scenario | RedisCluster direct µs/req | Redis via Slotgate µs/req | Proxy/direct latency |" + CostColumns.Header + "\n");
+        md.Append("| --- | ---: | ---: | ---: |" + CostColumns.Alignment + "\n");
+        if (php.Error is not null && php.ProxyMicros.Count == 0)
+        {
+            md.Append(inv, $"| php-churn | error | error | n/a | n/a | n/a | n/a |\n\nphp-churn failed: {FirstLine(php.Error)}\n");
+            return;
+        }
+        double direct = Median.Of(php.DirectMicros), proxy = Median.Of(php.ProxyMicros);
+        md.Append(inv, $"| php-churn | {direct:0.0} | {proxy:0.0} | {proxy / direct:0.00} |").Append(CostColumns.Render(php.ProxyCosts)).Append('\n');
     }
 
     private static string Ops(TargetSummary summary) =>

@@ -38,6 +38,23 @@ internal static class RawResultsWriter
         {
             json.WriteString("idleClientsError", report.IdleClientsError);
         }
+        if (report.PhpChurn is { } php)
+        {
+            json.WriteStartObject("phpChurn");
+            json.WriteNumber("requests", php.Requests);
+            if (php.Error is not null)
+            {
+                json.WriteString("error", php.Error);
+            }
+            json.WriteStartArray("directMicrosPerRequest");
+            php.DirectMicros.ForEach(json.WriteNumberValue);
+            json.WriteEndArray();
+            json.WriteStartArray("proxyMicrosPerRequest");
+            php.ProxyMicros.ForEach(json.WriteNumberValue);
+            json.WriteEndArray();
+            WriteCosts(json, php.ProxyCosts);
+            json.WriteEndObject();
+        }
         json.WriteStartArray("scenarios");
         foreach (ScenarioResult result in report.Scenarios)
         {
@@ -53,6 +70,7 @@ internal static class RawResultsWriter
             }
             WriteTarget(json, "direct", result.Direct);
             WriteTarget(json, "proxy", result.Proxy);
+            WriteCosts(json, result.ProxyCosts);
             json.WriteEndObject();
         }
         json.WriteEndArray();
@@ -75,6 +93,34 @@ internal static class RawResultsWriter
             }
         }
         File.WriteAllText(path, csv.ToString());
+    }
+
+    /// <summary>The proxy's cost per request, one entry per round; null where perf could not count.</summary>
+    private static void WriteCosts(Utf8JsonWriter json, IReadOnlyList<Probes.ProxyCost> costs)
+    {
+        json.WriteStartArray("proxyCostPerRequest");
+        foreach (Probes.ProxyCost cost in costs)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("cpuMicros", Math.Round(cost.CpuMicros, 3));
+            json.WriteNumber("userMicros", Math.Round(cost.UserMicros, 3));
+            WriteOptional(json, "syscalls", cost.Syscalls);
+            WriteOptional(json, "contextSwitches", cost.ContextSwitches);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    private static void WriteOptional(Utf8JsonWriter json, string name, double? value)
+    {
+        if (value is double known)
+        {
+            json.WriteNumber(name, Math.Round(known, 3));
+        }
+        else
+        {
+            json.WriteNull(name);
+        }
     }
 
     private static void WriteTarget(Utf8JsonWriter json, string name, TargetSummary summary)

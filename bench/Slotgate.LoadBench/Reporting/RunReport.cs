@@ -25,6 +25,8 @@ internal sealed record RunReport
 
     public required IReadOnlyList<ScenarioResult> Scenarios { get; init; }
 
+    public PhpChurnResult? PhpChurn { get; init; }
+
     public IdleConnectionResult? IdleClients { get; init; }
 
     public string? IdleClientsError { get; init; }

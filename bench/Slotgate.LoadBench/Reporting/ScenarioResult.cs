@@ -1,3 +1,4 @@
+using Slotgate.LoadBench.Probes;
 using Slotgate.LoadBench.Scenarios;
 
 namespace Slotgate.LoadBench.Reporting;
@@ -13,6 +14,9 @@ internal sealed class ScenarioResult(Scenario scenario, int requests)
     public TargetSummary Direct { get; } = new();
 
     public TargetSummary Proxy { get; } = new();
+
+    /// <summary>What each proxy round cost the Slotgate process per request.</summary>
+    public List<ProxyCost> ProxyCosts { get; } = [];
 
     public double? Ratio => Direct.HasResult && Proxy.HasResult && Direct.OpsPerSecond > 0 ? Proxy.OpsPerSecond / Direct.OpsPerSecond : null;
 }
