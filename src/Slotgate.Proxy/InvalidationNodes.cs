@@ -133,13 +133,12 @@ internal sealed partial class InvalidationNodes
 
     private void CompleteWaiting()
     {
-        ProxyRequest[] ready = [.. _waiting];
-        _waiting.Clear();
-        // Completing writes to the client's reply queue, never back into this service, so the lock may be held.
-        foreach (ProxyRequest request in ready)
+        // Not under the lock: completing may run the client's writer, and its next commands, on this thread.
+        foreach (ProxyRequest request in _waiting)
         {
-            request.Complete();
+            ThreadPool.QueueUserWorkItem(static waiting => waiting.Complete(), request, preferLocal: false);
         }
+        _waiting.Clear();
     }
 
     private void Watch()
@@ -151,6 +150,7 @@ internal sealed partial class InvalidationNodes
                 CheckMap();
             }
         }
+        _service.Deliver();
     }
 
     /// <summary>Follows the slot map: a slot whose primary changed means every cache may be stale; connects to new primaries.</summary>
@@ -217,6 +217,7 @@ internal sealed partial class InvalidationNodes
                 CompleteWaiting();
             }
         }
+        _service.Deliver();
     }
 
     private void OnLost(Listener listener, string error)
@@ -232,6 +233,7 @@ internal sealed partial class InvalidationNodes
             // Changes on that node may now go unseen: every cache may hold a stale key of it. The watch reconnects.
             _service.FlushAll($"invalidation connection to {listener.Connection.Endpoint} lost");
         }
+        _service.Deliver();
     }
 
     /// <summary>One node's invalidation connection: skips the handshake replies, then the reply to CLIENT TRACKING, then reads pushes.</summary>

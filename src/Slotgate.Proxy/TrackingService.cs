@@ -27,6 +27,7 @@ internal sealed partial class TrackingService
     private readonly List<ClientTracking> _tracking = [];
     private readonly Dictionary<byte[], (ClientTracking Writer, long At)> _ownWrites = new(ByteStringComparer.Instance);
     private readonly InvalidationNodes _nodes;
+    private readonly List<(ClientSession Target, byte[] Message)> _outbox = []; // sent by Deliver, outside the lock
     private int _noLoopClients;
 
     public TrackingService(PubSubService pubSub, ClientRegistry clients, long maxKeys, ILogger logger)
@@ -184,6 +185,7 @@ internal sealed partial class TrackingService
             }
             EvictOverLimit();
         }
+        Deliver();
     }
 
     /// <summary>A NOLOOP client writes these keys: the nodes' invalidations of them are not sent back to it.</summary>
@@ -267,6 +269,7 @@ internal sealed partial class TrackingService
                 }
             }
         }
+        Deliver();
     }
 
     /// <summary>
@@ -289,6 +292,7 @@ internal sealed partial class TrackingService
             }
             _keys.Clear();
         }
+        Deliver();
     }
 
     /// <summary>Every node's invalidations reach Slotgate again: clients that read while they could not are told to flush.</summary>
@@ -339,7 +343,7 @@ internal sealed partial class TrackingService
                 client.BrokenRedirect = true;
                 if (client.Session.Info.Resp3)
                 {
-                    client.Session.Push(new ReadOnlySequence<byte>(TrackingMessages.RedirectBroken(client.Redirect)));
+                    _outbox.Add((client.Session, TrackingMessages.RedirectBroken(client.Redirect)));
                 }
                 return;
             }
@@ -348,11 +352,37 @@ internal sealed partial class TrackingService
         }
         if (target.Info.Resp3)
         {
-            target.Push(new ReadOnlySequence<byte>(TrackingMessages.Invalidate(keys, resp3: true)));
+            _outbox.Add((target, TrackingMessages.Invalidate(keys, resp3: true)));
         }
         else if (redirected && target.Subscribed)
         {
-            target.Push(new ReadOnlySequence<byte>(TrackingMessages.Invalidate(keys, resp3: false)));
+            _outbox.Add((target, TrackingMessages.Invalidate(keys, resp3: false)));
+        }
+    }
+
+    /// <summary>
+    /// Hands the messages gathered under the lock to their clients, once the lock is released (a push may run the
+    /// client's writer inline, and nothing it does may come back into this service while its tables are half updated).
+    /// </summary>
+    internal void Deliver()
+    {
+        if (Monitor.IsEntered(_gate))
+        {
+            return; // the outermost caller delivers
+        }
+        (ClientSession Target, byte[] Message)[] batch;
+        lock (_gate)
+        {
+            if (_outbox.Count == 0)
+            {
+                return;
+            }
+            batch = [.. _outbox];
+            _outbox.Clear();
+        }
+        foreach (var (target, message) in batch)
+        {
+            target.Push(new ReadOnlySequence<byte>(message));
         }
     }
 
