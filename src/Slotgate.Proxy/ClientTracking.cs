@@ -17,13 +17,16 @@ internal sealed class ClientTracking(ClientSession session, TrackingService serv
 
     public bool On { get; set; }
 
-    public bool Broadcast { get; set; }
+    /// <summary>The options of its CLIENT TRACKING ON (none: default mode).</summary>
+    public TrackingModes Modes { get; set; }
 
-    public bool OptIn { get; set; }
+    public bool Broadcast => (Modes & TrackingModes.Broadcast) != 0;
 
-    public bool OptOut { get; set; }
+    public bool OptIn => (Modes & TrackingModes.OptIn) != 0;
 
-    public bool NoLoop { get; set; }
+    public bool OptOut => (Modes & TrackingModes.OptOut) != 0;
+
+    public bool NoLoop => (Modes & TrackingModes.NoLoop) != 0;
 
     /// <summary>The client invalidations are redirected to (0: this client itself).</summary>
     public long Redirect { get; set; }
@@ -66,4 +69,23 @@ internal sealed class ClientTracking(ClientSession session, TrackingService serv
             CachingGiven = false;
         }
     }
+}
+
+/// <summary>The options of CLIENT TRACKING ON that change how a client is tracked.</summary>
+[Flags]
+internal enum TrackingModes
+{
+    None = 0,
+
+    /// <summary>BCAST: every change of a key matching its prefixes, read or not.</summary>
+    Broadcast = 1,
+
+    /// <summary>OPTIN: only reads after CLIENT CACHING YES are tracked.</summary>
+    OptIn = 2,
+
+    /// <summary>OPTOUT: reads after CLIENT CACHING NO are not tracked.</summary>
+    OptOut = 4,
+
+    /// <summary>NOLOOP: no invalidations of the client's own writes.</summary>
+    NoLoop = 8,
 }

@@ -126,7 +126,9 @@ internal static class TrackingCommands
             request.SetError(error);
             return false;
         }
-        service.Enable(session.StartTracking(), redirect, broadcast, optIn, optOut, noLoop, prefixes);
+        TrackingModes modes = (broadcast ? TrackingModes.Broadcast : 0) | (optIn ? TrackingModes.OptIn : 0)
+            | (optOut ? TrackingModes.OptOut : 0) | (noLoop ? TrackingModes.NoLoop : 0);
+        service.Enable(session.StartTracking(), redirect, modes, prefixes);
         request.ReplyWriter.Write(RespWriter.Ok);
         return true;
     }
@@ -231,42 +233,25 @@ internal static class TrackingCommands
         }
     }
 
+    /// <summary>TRACKINGINFO's flags in Redis's order: on, then each option, then the CACHING answer and a broken redirect.</summary>
     private static List<string> Flags(ClientTracking? tracking)
     {
         if (tracking is null)
         {
             return ["off"];
         }
-        List<string> flags = ["on"];
-        if (tracking.Broadcast)
-        {
-            flags.Add("bcast");
-        }
-        if (tracking.OptIn)
-        {
-            flags.Add("optin");
-            if (tracking.CachingGiven)
-            {
-                flags.Add("caching-yes");
-            }
-        }
-        if (tracking.OptOut)
-        {
-            flags.Add("optout");
-            if (tracking.CachingGiven)
-            {
-                flags.Add("caching-no");
-            }
-        }
-        if (tracking.NoLoop)
-        {
-            flags.Add("noloop");
-        }
-        if (tracking.BrokenRedirect)
-        {
-            flags.Add("broken_redirect");
-        }
-        return flags;
+        (bool Set, string Name)[] flags =
+        [
+            (true, "on"),
+            (tracking.Broadcast, "bcast"),
+            (tracking.OptIn, "optin"),
+            (tracking.OptIn && tracking.CachingGiven, "caching-yes"),
+            (tracking.OptOut, "optout"),
+            (tracking.OptOut && tracking.CachingGiven, "caching-no"),
+            (tracking.NoLoop, "noloop"),
+            (tracking.BrokenRedirect, "broken_redirect"),
+        ];
+        return [.. flags.Where(f => f.Set).Select(f => f.Name)];
     }
 
     /// <summary>Byte order, as Redis lists prefixes.</summary>

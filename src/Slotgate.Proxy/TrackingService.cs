@@ -69,10 +69,11 @@ internal sealed partial class TrackingService
     public int NodeConnections => _nodes.Count;
 
     /// <summary>Turns tracking on (or changes its options) for <paramref name="client"/>; the first one opens the nodes' connections.</summary>
-    public void Enable(ClientTracking client, long redirect, bool broadcast, bool optIn, bool optOut, bool noLoop, List<byte[]> prefixes)
+    public void Enable(ClientTracking client, long redirect, TrackingModes modes, List<byte[]> prefixes)
     {
         lock (_gate)
         {
+            bool first = !client.On && _tracking.Count == 0;
             if (!client.On)
             {
                 _tracking.Add(client);
@@ -84,15 +85,12 @@ internal sealed partial class TrackingService
             client.On = true;
             client.BrokenRedirect = false;
             client.Redirect = redirect;
-            client.Broadcast = broadcast;
-            client.OptIn = optIn;
-            client.OptOut = optOut;
-            client.NoLoop = noLoop;
-            if (noLoop)
+            client.Modes = modes;
+            if (client.NoLoop)
             {
                 _noLoopClients++;
             }
-            if (broadcast)
+            if (client.Broadcast)
             {
                 if (prefixes.Count == 0)
                 {
@@ -106,7 +104,7 @@ internal sealed partial class TrackingService
                     }
                 }
             }
-            if (_tracking.Count == 1)
+            if (first)
             {
                 _nodes.Start();
             }
@@ -128,7 +126,8 @@ internal sealed partial class TrackingService
                 _noLoopClients--;
             }
             client.On = false;
-            client.Broadcast = client.OptIn = client.OptOut = client.NoLoop = client.BrokenRedirect = client.CachingGiven = false;
+            client.Modes = TrackingModes.None;
+            client.BrokenRedirect = client.CachingGiven = false;
             client.NeedsFlush = false;
             client.Redirect = 0;
             client.Prefixes.Clear();
@@ -148,13 +147,7 @@ internal sealed partial class TrackingService
     /// <summary>Remembers the keys <paramref name="frame"/> reads for <paramref name="client"/> (default mode).</summary>
     public void RememberKeys(ClientTracking client, RequestFrame frame, CommandInfo command)
     {
-        Span<int> positions = stackalloc int[32];
-        int count = command.FindKeys(frame, positions);
-        if (count > positions.Length)
-        {
-            positions = new int[count];
-            count = command.FindKeys(frame, positions);
-        }
+        int[] positions = KeyPositions(frame, command, out int count);
         if (count <= 0)
         {
             return;
@@ -191,13 +184,7 @@ internal sealed partial class TrackingService
     /// <summary>A NOLOOP client writes these keys: the nodes' invalidations of them are not sent back to it.</summary>
     public void NoteOwnWrite(ClientTracking client, RequestFrame frame, CommandInfo command)
     {
-        Span<int> positions = stackalloc int[32];
-        int count = command.FindKeys(frame, positions);
-        if (count > positions.Length)
-        {
-            positions = new int[count];
-            count = command.FindKeys(frame, positions);
-        }
+        int[] positions = KeyPositions(frame, command, out int count);
         long now = Environment.TickCount64;
         lock (_gate)
         {
@@ -406,6 +393,14 @@ internal sealed partial class TrackingService
                 }
             }
         }
+    }
+
+    /// <summary>Where the keys of a tracking client's command are (allocates: tracking clients only). A key is an argument, so there are fewer than the arguments.</summary>
+    private static int[] KeyPositions(RequestFrame frame, CommandInfo command, out int count)
+    {
+        int[] positions = new int[frame.ArgCount];
+        count = Math.Min(command.FindKeys(frame, positions), positions.Length);
+        return positions;
     }
 
     private void PruneOwnWrites(long now)

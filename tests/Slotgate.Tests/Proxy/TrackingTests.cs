@@ -8,7 +8,7 @@ namespace Slotgate.Tests.Proxy;
 /// node owns them, as RESP3 pushes or on a RESP2 redirect connection, with Redis's options and replies.
 /// </summary>
 [Collection(ProxyCollection.Name)]
-public class TrackingTests(ProxyFixture fixture)
+public class TrackingTests(ProxyFixture fixture, Xunit.Abstractions.ITestOutputHelper output)
 {
     /// <summary>A RESP3 client with tracking turned on with <paramref name="options"/>.</summary>
     internal static async Task<RespTestClient> TrackingClientAsync(IPEndPoint endpoint, params string[] options)
@@ -125,34 +125,32 @@ public class TrackingTests(ProxyFixture fixture)
         Assert.Contains(" redir=0 ", info, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Tracking_OptIn_OnlyTheReadAfterCachingYesTracked()
+    [Theory]
+    [InlineData("OPTIN", "YES")]
+    [InlineData("OPTOUT", "NO")]
+    public async Task Tracking_OptInOrOptOut_CachingAppliesToNextCommandOnly(string mode, string caching)
     {
-        await using RespTestClient reader = await TrackingClientAsync(fixture.Endpoint, "OPTIN");
-        await reader.CallAsync("GET", "trk:optin:1");
-        Assert.Equal("OK", (await reader.CallAsync("CLIENT", "CACHING", "YES")).Text);
-        await reader.CallAsync("GET", "trk:optin:2");
-        await reader.CallAsync("GET", "trk:optin:3");
+        // OPTIN tracks only the read right after CACHING YES; OPTOUT tracks every read but the one after CACHING NO.
+        await using RespTestClient reader = await TrackingClientAsync(fixture.Endpoint, mode);
+        string[] keys = [$"trk:{mode}:before", $"trk:{mode}:after", $"trk:{mode}:later"];
+        await reader.CallAsync("GET", keys[0]);
+        Assert.Equal("OK", (await reader.CallAsync("CLIENT", "CACHING", caching)).Text);
+        await reader.CallAsync("GET", keys[1]);
+        await reader.CallAsync("GET", keys[2]);
         await using RespTestClient writer = await fixture.ConnectRawAsync();
-        await writer.CallAsync("SET", "trk:optin:1", "x");
-        await writer.CallAsync("SET", "trk:optin:3", "x");
-        await writer.CallAsync("SET", "trk:optin:2", "x");
-        Assert.Equal(["trk:optin:2"], KeysOf(await NextPushAsync(reader)));
+        foreach (string key in keys)
+        {
+            await writer.CallAsync("SET", key, "x");
+        }
+        string[] expected = mode == "OPTIN" ? [keys[1]] : [keys[0], keys[2]];
+        var invalidated = new List<string>();
+        while (invalidated.Count < expected.Length)
+        {
+            invalidated.AddRange(KeysOf(await NextPushAsync(reader)));
+        }
         await Task.Delay(300);
         Assert.Empty(await PushesBeforePingAsync(reader));
-    }
-
-    [Fact]
-    public async Task Tracking_OptOut_ReadAfterCachingNoNotTracked()
-    {
-        await using RespTestClient reader = await TrackingClientAsync(fixture.Endpoint, "OPTOUT");
-        Assert.Equal("OK", (await reader.CallAsync("CLIENT", "CACHING", "NO")).Text);
-        await reader.CallAsync("GET", "trk:optout:1");
-        await reader.CallAsync("GET", "trk:optout:2");
-        await using RespTestClient writer = await fixture.ConnectRawAsync();
-        await writer.CallAsync("SET", "trk:optout:1", "x");
-        await writer.CallAsync("SET", "trk:optout:2", "x");
-        Assert.Equal(["trk:optout:2"], KeysOf(await NextPushAsync(reader)));
+        Assert.Equal(expected.Order(), invalidated.Order());
     }
 
     [Fact]
@@ -222,5 +220,18 @@ public class TrackingTests(ProxyFixture fixture)
         await writer.CallAsync("SET", "trk:off", "x");
         await Task.Delay(300);
         Assert.Empty(await PushesBeforePingAsync(reader));
+    }
+
+    /// <summary>node-redis 5's cache (pinned in tests/clients/node/package-lock.json) runs check_client_cache.js.</summary>
+    [Fact]
+    public async Task NodeRedisClientSideCache_ThroughSlotgate_CachesAndIsInvalidated()
+    {
+        string folder = Clients.ClientScript.Folder("node");
+        string node = await Clients.ClientScript.FindWorkingOrFailAsync("node",
+            "Node.js is not on PATH. Install Node.js 20 or later with npm, then run `npm ci` in tests/clients/node (scripts/test.sh does the npm ci).",
+            "--version");
+        Assert.True(File.Exists(Path.Combine(folder, "node_modules", "redis", "package.json")),
+            $"node-redis is not installed in {folder}/node_modules. Run `npm ci` there (scripts/test.sh does).");
+        await Clients.ClientScript.AssertPassesAsync(node, "node", "check_client_cache.js", fixture.Endpoint, output);
     }
 }

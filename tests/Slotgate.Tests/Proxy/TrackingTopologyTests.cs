@@ -11,9 +11,8 @@ public class TrackingTopologyTests
     [Fact]
     public async Task Tracking_SlotMigrated_ClientToldToFlush()
     {
-        await using LocalRedisCluster cluster = await LocalRedisCluster.StartAsync(TestClusterOptions.Fast);
-        await using var server = await ProxyFixture.StartProxyAsync(cluster);
-        await using RespTestClient reader = await TrackingTests.TrackingClientAsync(server.Endpoints[0]);
+        await using Setup setup = await Setup.StartAsync();
+        (LocalRedisCluster cluster, _, RespTestClient reader) = setup;
         await reader.CallAsync("SET", "trkmig", "1");
         Assert.Equal("1", (await reader.CallAsync("GET", "trkmig")).Text);
 
@@ -35,9 +34,8 @@ public class TrackingTopologyTests
     [Fact]
     public async Task Tracking_PrimaryFailsOver_ClientToldToFlushAndStillInvalidated()
     {
-        await using LocalRedisCluster cluster = await LocalRedisCluster.StartAsync(TestClusterOptions.Fast);
-        await using var server = await ProxyFixture.StartProxyAsync(cluster);
-        await using RespTestClient reader = await TrackingTests.TrackingClientAsync(server.Endpoints[0]);
+        await using Setup setup = await Setup.StartAsync();
+        (LocalRedisCluster cluster, SlotgateServer server, RespTestClient reader) = setup;
         await reader.CallAsync("GET", "trkfail");
 
         int slot = HashSlot.Of("trkfail"u8);
@@ -60,14 +58,31 @@ public class TrackingTopologyTests
     [Fact]
     public async Task Tracking_TableOverCap_OldKeyInvalidated()
     {
-        await using LocalRedisCluster cluster = await LocalRedisCluster.StartAsync(TestClusterOptions.Fast);
-        await using var server = await ProxyFixture.StartProxyAsync(cluster, o => o with { Limits = o.Limits with { TrackingTableMaxKeys = 2 } });
-        await using RespTestClient reader = await TrackingTests.TrackingClientAsync(server.Endpoints[0]);
+        await using Setup setup = await Setup.StartAsync(o => o with { Limits = o.Limits with { TrackingTableMaxKeys = 2 } });
+        RespTestClient reader = setup.Reader;
         await reader.CallAsync("GET", "trkcap:1");
         await reader.CallAsync("GET", "trkcap:2");
         Assert.Empty(await TrackingTests.PushesBeforePingAsync(reader));
         // The third key is over the cap: the oldest is forgotten, and its invalidation follows the reply.
         Assert.True((await reader.CallAsync("GET", "trkcap:3")).IsNull);
         Assert.Equal(["trkcap:1"], TrackingTests.KeysOf(await TrackingTests.NextPushAsync(reader)));
+    }
+
+    /// <summary>A cluster of the test's own, Slotgate in front of it, and a RESP3 client with tracking on.</summary>
+    private sealed record Setup(LocalRedisCluster Cluster, SlotgateServer Server, RespTestClient Reader) : IAsyncDisposable
+    {
+        public static async Task<Setup> StartAsync(Func<SlotgateOptions, SlotgateOptions>? configure = null)
+        {
+            LocalRedisCluster cluster = await LocalRedisCluster.StartAsync(TestClusterOptions.Fast);
+            SlotgateServer server = await ProxyFixture.StartProxyAsync(cluster, configure);
+            return new Setup(cluster, server, await TrackingTests.TrackingClientAsync(server.Endpoints[0]));
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Reader.DisposeAsync();
+            await Server.DisposeAsync();
+            await Cluster.DisposeAsync();
+        }
     }
 }
