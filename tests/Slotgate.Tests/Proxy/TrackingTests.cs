@@ -234,4 +234,15 @@ public class TrackingTests(ProxyFixture fixture, Xunit.Abstractions.ITestOutputH
             $"node-redis is not installed in {folder}/node_modules. Run `npm ci` there (scripts/test.sh does).");
         await Clients.ClientScript.AssertPassesAsync(node, "node", "check_client_cache.js", fixture.Endpoint, output);
     }
+
+    [Fact]
+    public async Task TrackingInsideMulti_Refused_ResetTurnsTrackingOff()
+    {
+        await using RespTestClient reader = await TrackingClientAsync(fixture.Endpoint, "OPTIN");
+        Assert.Equal("OK", (await reader.CallAsync("MULTI")).Text);
+        Assert.Equal("ERR Command not allowed inside a transaction", (await reader.CallAsync("CLIENT", "CACHING", "YES")).Text);
+        Assert.StartsWith("EXECABORT", (await reader.CallAsync("EXEC")).Text, StringComparison.Ordinal);
+        Assert.Equal("RESET", (await reader.CallAsync("RESET")).Text);
+        Assert.Equal(-1, (await reader.CallAsync("CLIENT", "GETREDIR")).Integer);
+    }
 }
