@@ -245,4 +245,19 @@ public class TrackingTests(ProxyFixture fixture, Xunit.Abstractions.ITestOutputH
         Assert.Equal("RESET", (await reader.CallAsync("RESET")).Text);
         Assert.Equal(-1, (await reader.CallAsync("CLIENT", "GETREDIR")).Integer);
     }
+
+    [Fact]
+    public async Task Tracking_Resp3RedirectTarget_InvalidatePushOnTarget()
+    {
+        await using RespTestClient target = await RespTestClient.ConnectAsync(fixture.Endpoint);
+        await target.CallAsync("HELLO", "3");
+        long targetId = (await target.CallAsync("CLIENT", "ID")).Integer;
+        await using RespTestClient reader = await fixture.ConnectRawAsync();
+        Assert.Equal("OK", (await reader.CallAsync("CLIENT", "TRACKING", "ON", "REDIRECT", targetId.ToString())).Text);
+        await reader.CallAsync("GET", "trk:redirect3");
+        await using RespTestClient writer = await fixture.ConnectRawAsync();
+        await writer.CallAsync("SET", "trk:redirect3", "v");
+        Assert.Equal(["trk:redirect3"], KeysOf(await NextPushAsync(target)));
+        Assert.Contains($" redir={targetId} ", (await reader.CallAsync("CLIENT", "INFO")).Text!, StringComparison.Ordinal);
+    }
 }
