@@ -53,4 +53,10 @@ internal sealed record LimitsOptions
     /// Redis closes it at its <c>client-output-buffer-limit pubsub</c> hard limit (32mb). 0 for no limit.
     /// </summary>
     public long PubSubOutputBufferLimit { get; init; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// Keys client-side caching's tracking table may hold (the keys tracking clients read through Slotgate); past it
+    /// Slotgate forgets keys, sending their invalidations first, as Redis does at <c>tracking-table-max-keys</c>. 0 for no limit.
+    /// </summary>
+    public int TrackingTableMaxKeys { get; init; } = 1_000_000;
 }

@@ -129,12 +129,14 @@ internal static class SlotgateServices
                     ? new AccessLog(sp.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.Access"), options.Diagnostics)
                     : null,
                 Faults = FaultInjector.Create(options.Faults, metrics.Meter),
+                Logger = sp.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.Tracking"),
                 PrefixRouting = options.Routes.IsEmpty ? null : new PrefixRouting(new PrefixRouteTable(options.Routes, sp.GetRequiredService<UpstreamSet>())),
             },
             new DispatcherSettings(sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient)
             {
                 DisabledCommands = options.Routing.DisabledCommands,
                 PubSubOutputBufferLimit = options.Limits.PubSubOutputBufferLimit,
+                TrackingTableMaxKeys = options.Limits.TrackingTableMaxKeys,
                 MaxPendingBytesPerClient = options.Limits.MaxPendingBytesPerClient,
                 MaxPendingBytes = options.Limits.MaxPendingBytes,
                 InlineReplies = options.Io.UsesEventLoops,

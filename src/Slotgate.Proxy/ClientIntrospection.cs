@@ -22,9 +22,16 @@ internal static class ClientIntrospection
         ClientInfo info = session.Info;
         long age = (long)(DateTimeOffset.UtcNow - info.ConnectedAt).TotalSeconds;
         long idle = Math.Max(0, (Environment.TickCount64 - info.LastActive) / 1000);
-        string flags = session.InMulti ? "x" : session.Subscribed ? "P" : "N";
+        string flags = session.InMulti ? "x" : session.Subscribed ? "P" : "";
+        ClientTracking? tracking = session.Tracking is { On: true } on ? on : null;
+        if (tracking is not null)
+        {
+            // As Redis: t tracking, R its redirect target is gone, B broadcast mode.
+            flags += "t" + (tracking.BrokenRedirect ? "R" : "") + (tracking.Broadcast ? "B" : "");
+        }
+        flags = flags.Length == 0 ? "N" : flags;
         return string.Create(CultureInfo.InvariantCulture,
-            $"id={info.Id} addr={info.RemoteEndpoint} laddr={info.LocalEndpoint} fd=-1 name={info.Name} age={age} idle={idle} flags={flags} db=0 sub=0 psub=0 ssub=0 multi={(session.InMulti ? 0 : -1)} cmd={info.LastCommand ?? "NULL"} user={info.User} lib-name={info.LibraryName} lib-ver={info.LibraryVersion} resp={(info.Resp3 ? 3 : 2)}{(info.Identity is null ? "" : " identity=" + info.Identity)}");
+            $"id={info.Id} addr={info.RemoteEndpoint} laddr={info.LocalEndpoint} fd=-1 name={info.Name} age={age} idle={idle} flags={flags} db=0 sub=0 psub=0 ssub=0 multi={(session.InMulti ? 0 : -1)} cmd={info.LastCommand ?? "NULL"} user={info.User} redir={(tracking is null ? -1 : tracking.Redirect)} lib-name={info.LibraryName} lib-ver={info.LibraryVersion} resp={(info.Resp3 ? 3 : 2)}{(info.Identity is null ? "" : " identity=" + info.Identity)}");
     }
 
     /// <summary>CLIENT LIST [TYPE normal|pubsub|master|replica] [ID id ...].</summary>

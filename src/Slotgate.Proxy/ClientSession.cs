@@ -36,6 +36,7 @@ internal sealed partial class ClientSession
     private Transaction? _transaction;
     private Subscriptions? _subscriptions;
     private WrittenShards? _writtenShards;
+    private ClientTracking? _tracking;
 
     public ClientSession(IDuplexPipe transport, CommandDispatcher dispatcher, ClientInfo info, ILogger logger)
     {
@@ -153,6 +154,15 @@ internal sealed partial class ClientSession
         _writer.Push(line);
     }
 
+    /// <summary>This client's CLIENT TRACKING state; null until it first turns tracking on (one null check per command).</summary>
+    public ClientTracking? Tracking => _tracking;
+
+    /// <summary>The tracking state, created on first use.</summary>
+    public ClientTracking StartTracking() => _tracking ??= new ClientTracking(this, _dispatcher.Tracking);
+
+    /// <summary>True while a command of this client awaits its reply.</summary>
+    public bool HasPendingCommands => !_pendingLimit.IsAtMost(0);
+
     /// <summary>True while the client is between MULTI and EXEC/DISCARD.</summary>
     public bool InMulti => _transaction is { InMulti: true };
 
@@ -179,6 +189,10 @@ internal sealed partial class ClientSession
         }
         finally
         {
+            if (_tracking is not null)
+            {
+                _dispatcher.Tracking.Disable(_tracking);
+            }
             _writer.Complete();
             // The client is gone or leaving: a blocking command could wait forever, so cut it off; every other queued
             // command is answered or failed (operation timeouts guarantee it), so the writer drains in bounded time.

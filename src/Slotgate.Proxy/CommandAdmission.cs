@@ -57,6 +57,7 @@ internal sealed class CommandAdmission(DispatcherServices services, CommandRoute
         {
             monitors.Feed(session, request.Frame, command);
         }
+        session.Tracking?.Observe(request.Frame, command);
         return !InjectsFault(session, request, command, route) &&
             !RoutedByPrefix(session, request, command, route) &&
             !QueuedInMulti(session, request, command, route);

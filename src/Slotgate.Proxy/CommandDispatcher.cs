@@ -28,7 +28,8 @@ internal sealed class CommandDispatcher
         services.Metrics.Commands.Register(services.Commands);
         _routes = new CommandRouteTable(services.Commands, settings.DisabledCommands);
         _admission = new CommandAdmission(services, _routes, Monitors);
-        _handlers = new RouteHandlers(services, Clients);
+        Tracking = new TrackingService(services.PubSub, Clients, settings.TrackingTableMaxKeys, services.Logger);
+        _handlers = new RouteHandlers(services, Clients, Tracking);
     }
 
     public RespLimits Limits => _settings.Limits;
@@ -67,6 +68,9 @@ internal sealed class CommandDispatcher
     public ClientRegistry Clients { get; } = new();
 
     public Router Router => _services.Router;
+
+    /// <summary>Client-side caching: who tracks which keys, and the nodes' invalidations.</summary>
+    public TrackingService Tracking { get; }
 
     /// <summary>The clients in MONITOR mode, fed every command admitted.</summary>
     public MonitorFeed Monitors { get; } = new();

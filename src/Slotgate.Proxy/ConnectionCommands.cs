@@ -52,6 +52,10 @@ internal static class ConnectionCommands
     public static void Reset(ClientSession session, ProxyRequest request)
     {
         session.StopMonitoring();
+        if (session.Tracking is { } tracking)
+        {
+            tracking.Service.Disable(tracking);
+        }
         session.Info.Name = null;
         session.SignOut();
         request.ReplyWriter.Write("+RESET\r\n"u8);

@@ -24,6 +24,9 @@ internal sealed record DispatcherServices(CommandTable Commands, Router Router, 
     /// <summary>Injected faults (faults); null when none are configured.</summary>
     public FaultInjector? Faults { get; init; }
 
+    /// <summary>Where the shared parts log (client-side caching's node connections).</summary>
+    public Microsoft.Extensions.Logging.ILogger Logger { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
     /// <summary>Key prefixes sent to other upstreams or rewritten (routes); null when there are none.</summary>
     public PrefixRouting? PrefixRouting { get; init; }
 }

@@ -21,6 +21,9 @@ internal sealed record DispatcherSettings(RespLimits Limits, int MaxPendingComma
     /// <summary>Bytes of all clients' commands and unwritten replies before each client must wait for its earlier ones (limits.maxPendingBytes).</summary>
     public long MaxPendingBytes { get; init; } = long.MaxValue;
 
+    /// <summary>Keys client-side caching's tracking table may hold before it forgets some, invalidating them (limits.trackingTableMaxKeys; 0: no limit).</summary>
+    public long TrackingTableMaxKeys { get; init; } = 1_000_000;
+
     /// <summary>Sessions wake their reply writers inline (event loops) rather than through the thread pool.</summary>
     public bool InlineReplies { get; init; }
 }

@@ -21,11 +21,13 @@ internal sealed class RouteHandlers
     private readonly WaitCommand _wait;
     private readonly ClientRegistry _clients;
     private readonly PubSubService _pubSub;
+    private readonly TrackingService _tracking;
     private readonly Diagnostics.SlotgateMetrics _metrics;
     private readonly Handler[] _byKind;
 
-    public RouteHandlers(DispatcherServices services, ClientRegistry clients)
+    public RouteHandlers(DispatcherServices services, ClientRegistry clients, TrackingService tracking)
     {
+        _tracking = tracking;
         _router = services.Router;
         _local = services.Local;
         _blocking = services.Blocking;
@@ -51,6 +53,7 @@ internal sealed class RouteHandlers
         _byKind[(int)RouteKind.Wait] = Wait;
         _byKind[(int)RouteKind.ClientUnblock] = ClientUnblock;
         _byKind[(int)RouteKind.BySlotArgument] = BySlotArgument;
+        _byKind[(int)RouteKind.Tracking] = Tracking;
         _byKind[(int)RouteKind.NotSupported] = NotSupported;
         foreach (RouteKind kind in Enum.GetValues<RouteKind>())
         {
@@ -221,6 +224,12 @@ internal sealed class RouteHandlers
         }
         request.Slot = slot;
         _router.Dispatch(request);
+        return false;
+    }
+
+    private bool Tracking(ClientSession session, ProxyRequest request, CommandInfo command, CommandRoute route)
+    {
+        TrackingCommands.Execute(session, request, _tracking);
         return false;
     }
 

@@ -60,9 +60,11 @@ internal sealed class Transaction(DedicatedConnections connections, Router route
     /// <summary>Inside MULTI: queue the command if Redis would, or answer its error and doom the EXEC.</summary>
     public void QueueOrRefuse(ProxyRequest request, CommandInfo command)
     {
-        if ((command.Flags & CommandFlags.NoMulti) != 0 || command.Local == LocalCommand.ClientReply)
+        if ((command.Flags & CommandFlags.NoMulti) != 0 || command.Local == LocalCommand.ClientReply
+            || command.Name is "client|tracking" or "client|caching")
         {
-            // CLIENT REPLY too: run inside EXEC, Redis drops replies from the middle of EXEC's array.
+            // CLIENT REPLY too: run inside EXEC, Redis drops replies from the middle of EXEC's array. CLIENT TRACKING and
+            // CACHING change Slotgate's tracking of this client, which EXEC's node connection knows nothing of.
             Fail(request, "ERR Command not allowed inside a transaction");
             return;
         }

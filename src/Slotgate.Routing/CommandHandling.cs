@@ -30,6 +30,7 @@ internal static class CommandHandling
             RouteKind.BySlotArgument => "primary of the slot given as argument",
             RouteKind.Wait => "replication offsets of the shards the client wrote to, until enough replicas acknowledge",
             RouteKind.ClientUnblock => "relayed to the node where that client's blocking command waits",
+            RouteKind.Tracking => "answered by Slotgate (client-side caching: it tracks the keys its clients read, every primary reports the keys it changes)",
             RouteKind.NotSupported => "refused: " + route.Error,
             RouteKind.Forward or null when keyed => (command.Flags & CommandFlags.MayBlock) != 0
                 ? "key's primary; with BLOCK, a dedicated connection"

@@ -77,9 +77,11 @@ internal static class CommandRoutes
         KeyspaceRoutes.Add(routes);
         OperatorRoutes.Add(routes);
         routes["CLIENT|UNBLOCK"] = new(RouteKind.ClientUnblock);
-        Refuse(routes, "server introspection", "CLIENT|PAUSE", "CLIENT|UNPAUSE",
-            "CLIENT|TRACKING", "CLIENT|TRACKINGINFO", "CLIENT|GETREDIR", "CLIENT|CACHING",
-            "LATENCY");
+        foreach (string name in new[] { "CLIENT|TRACKING", "CLIENT|CACHING", "CLIENT|GETREDIR", "CLIENT|TRACKINGINFO" })
+        {
+            routes[name] = new(RouteKind.Tracking);
+        }
+        Refuse(routes, "server introspection", "CLIENT|PAUSE", "CLIENT|UNPAUSE", "LATENCY");
         return routes.ToFrozenDictionary(StringComparer.Ordinal);
     }
 

@@ -48,6 +48,9 @@ internal enum RouteKind
     /// <summary>CLIENT UNBLOCK: relayed to the node where the named client's blocking command waits.</summary>
     ClientUnblock,
 
+    /// <summary>CLIENT TRACKING, CACHING, GETREDIR, TRACKINGINFO: client-side caching, kept by Slotgate with every node's invalidations.</summary>
+    Tracking,
+
     /// <summary>CLUSTER COUNTKEYSINSLOT/GETKEYSINSLOT: sent to the primary of the slot given as argument 2.</summary>
     BySlotArgument,
 

@@ -12,7 +12,7 @@ internal sealed partial class OptionsReader
     private static readonly string[] ProxyProtocolKeys = ["listen", "trustedProxies", "headerTimeout"];
     private static readonly string[] LimitsKeys = ["maxBulkLength", "maxArguments", "maxInlineLength", "maxPendingCommandsPerClient", "maxBlockedClients",
         "maxClients", "clientIdleTimeout", "maxClientsPerAddress", "pubsubOutputBufferLimit",
-        "maxPendingBytesPerClient", "maxPendingBytes"];
+        "maxPendingBytesPerClient", "maxPendingBytes", "trackingTableMaxKeys"];
     private static readonly string[] ShutdownKeys = ["drainTimeout", "drainDelay"];
     private static readonly string[] IoKeys = ["transport", "eventLoops"];
 
@@ -51,6 +51,7 @@ internal sealed partial class OptionsReader
             "pubsubOutputBufferLimit" => o with { PubSubOutputBufferLimit = ReadSize(child, childPath, o.PubSubOutputBufferLimit) },
             "maxPendingBytesPerClient" => o with { MaxPendingBytesPerClient = ReadSize(child, childPath, o.MaxPendingBytesPerClient) },
             "maxPendingBytes" => o with { MaxPendingBytes = ReadSize(child, childPath, o.MaxPendingBytes) },
+            "trackingTableMaxKeys" => o with { TrackingTableMaxKeys = ReadInt(child, childPath, o.TrackingTableMaxKeys) },
             _ => null,
         });
 

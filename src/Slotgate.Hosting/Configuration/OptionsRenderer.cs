@@ -89,6 +89,7 @@ internal static partial class OptionsRenderer
         Scalar(yaml, 1, "pubsubOutputBufferLimit", ConfigValueParser.FormatSize(limits.PubSubOutputBufferLimit));
         Scalar(yaml, 1, "maxPendingBytesPerClient", ConfigValueParser.FormatSize(limits.MaxPendingBytesPerClient));
         Scalar(yaml, 1, "maxPendingBytes", ConfigValueParser.FormatSize(limits.MaxPendingBytes));
+        Scalar(yaml, 1, "trackingTableMaxKeys", Number(limits.TrackingTableMaxKeys));
 
         yaml.Append("shutdown:\n");
         Scalar(yaml, 1, "drainTimeout", Duration(options.Shutdown.DrainTimeout));

@@ -167,6 +167,10 @@ internal static partial class OptionsValidator
         {
             errors.Add($"limits.pubsubOutputBufferLimit: must not be negative, got {limits.PubSubOutputBufferLimit.ToString(CultureInfo.InvariantCulture)}");
         }
+        if (limits.TrackingTableMaxKeys < 0)
+        {
+            errors.Add($"limits.trackingTableMaxKeys: must not be negative, got {limits.TrackingTableMaxKeys.ToString(CultureInfo.InvariantCulture)}");
+        }
     }
 
     private static void ValidateLogging(LoggingOptions logging, List<string> errors)
