@@ -1,14 +1,13 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Slotgate.Backend;
 using Slotgate.Commands;
+using NullLogger = Microsoft.Extensions.Logging.Abstractions.NullLogger;
+using NullPoolLogger = Microsoft.Extensions.Logging.Abstractions.NullLogger<Slotgate.Backend.BackendPool>;
 
 namespace Slotgate.Tests.Commands;
 
 /// <summary>The command table learned from a real Redis 7.0: parsing its whole COMMAND and COMMAND DOCS replies.</summary>
 public class CommandLearningLiveTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>
 {
-    private string Endpoint => "127.0.0.1:" + redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
     [Fact]
     public async Task Read_EveryEntryOfRedis70sCommandReply_SameAsTheGeneratedTable()
     {
@@ -76,5 +75,7 @@ public class CommandLearningLiveTests(RedisServerFixture redis) : IClassFixture<
         return null;
     }
 
-    private static BackendPool NewPool() => new(new BackendSettings(), new SocketBackendConnector(), NullLogger<BackendPool>.Instance);
+    private string Endpoint => "127.0.0.1:" + redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static BackendPool NewPool() => new(new BackendSettings(), new SocketBackendConnector(), NullPoolLogger.Instance);
 }

@@ -122,22 +122,13 @@ internal sealed class GarnetCluster : IAsyncDisposable
     {
         string nodeDirectory = Path.Combine(_directory, port.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(nodeDirectory);
-        var info = new ProcessStartInfo(executable)
-        {
-            WorkingDirectory = nodeDirectory,
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
         // Small memory settings keep three nodes cheap; RandomAccess is the storage device Garnet's cluster mode runs
-        // with on Linux here; the checkpoint directory holds the node's cluster configuration.
-        foreach (string arg in (string[])["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--cluster",
+        // with on Linux here; the checkpoint directory holds the node's cluster configuration; Lua is off unless asked for.
+        string[] args = ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--cluster",
             "--device-type", "RandomAccess", "--memory", "64m", "--index", "1m", "--checkpointdir", Path.Combine(nodeDirectory, "checkpoints"),
-            "--lua", "--logger-level", "Warning"])
-        {
-            info.ArgumentList.Add(arg);
-        }
+            "--lua", "--logger-level", "Warning"];
+        // Output is drained (never shown): a full pipe would stall the node. Stdin is never the test host's.
+        var info = new ProcessStartInfo(executable, args) { WorkingDirectory = nodeDirectory, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         var process = new Process { StartInfo = info };
         process.OutputDataReceived += static (_, _) => { };
         process.ErrorDataReceived += static (_, _) => { };

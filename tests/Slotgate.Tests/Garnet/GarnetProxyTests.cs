@@ -69,8 +69,8 @@ public class GarnetProxyTests(GarnetFixture garnet)
         Assert.Equal(-6, info.ItemsOrEmpty[1].Integer);
         Assert.Contains("@hash", info.ItemsOrEmpty[6].ItemsOrEmpty.Select(c => c.Text));
         Assert.Equal("1", (await client.CallAsync("COMMAND", "GETKEYS", "HEXPIRE", "h", "10", "FIELDS", "1", "f")).ItemsOrEmpty.Count.ToString(CultureInfo.InvariantCulture));
-        long count = (await client.CallAsync("COMMAND", "COUNT")).Integer;
-        Assert.True(count >= 268, $"COMMAND COUNT {count}: Garnet's 268 commands and Redis 7.0's (their union)");
+        // The union: Redis 7.0's 240 commands and the 60 that Garnet 2.2.12 has beyond them.
+        Assert.Equal(300, (await client.CallAsync("COMMAND", "COUNT")).Integer);
     }
 
     [Fact]

@@ -10,6 +10,8 @@ namespace Slotgate.Tests.Garnet;
 [Collection(GarnetCollection.Name)]
 public class GarnetTopologyTests(GarnetFixture garnet)
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
     [Fact]
     public async Task Get_SlotMigratedBetweenNodes_FollowsAskThenMoved()
     {
@@ -45,7 +47,7 @@ public class GarnetTopologyTests(GarnetFixture garnet)
         Assert.Equal("before", (await client.CallAsync("GET", key)).Text);
         Assert.Equal("OK", (await client.CallAsync("SET", key, "after")).Text);
         Assert.Equal("after", (await cluster.CallAsync(targetPort, "GET", key)).Text);
-        await Wait.UntilAsync(() => garnet.Server.Topology.Current.GetShard(slot)?.Primary.Endpoint == target, TimeSpan.FromSeconds(20),
+        await Wait.UntilAsync(() => garnet.Server.Topology.Current.GetShard(slot)?.Primary.Endpoint == target, Patience,
             "Slotgate's map to give the migrated slot to its new owner");
         Assert.Equal("unrelated", (await client.CallAsync("GET", other)).Text);
     }
@@ -73,7 +75,7 @@ public class GarnetTopologyTests(GarnetFixture garnet)
 
         refresher.Start();
         topology.ApplyMoved(0, topology.Current.GetShard(0)!.Primary.Endpoint == garnet.Cluster.Endpoints[0] ? garnet.Cluster.Endpoints[1] : garnet.Cluster.Endpoints[0]);
-        await Wait.UntilAsync(() => table.Find("httl") is not null, TimeSpan.FromSeconds(20), "the refresher to learn HTTL");
+        await Wait.UntilAsync(() => table.Find("httl") is not null, Patience, "the refresher to learn HTTL");
 
         CommandInfo httl = table.Find("httl")!;
         Assert.Equal(1, httl.SingleKeyIndex);
