@@ -6,8 +6,9 @@ namespace Slotgate.Security;
 /// <summary>
 /// One user Slotgate authenticates clients as, with what it may do: which commands (from Redis ACL rules such as
 /// <c>+@read -@dangerous -flushall</c>), which keys (<c>~app1:*</c>) and which pub/sub channels (<c>&amp;app1:*</c>).
-/// Immutable once built; checked on every command of a client authenticated as this user, so a user allowed
-/// everything (<see cref="Unrestricted"/>) costs one flag test.
+/// Immutable once built, except that its command permissions are replaced as a whole when the command table changes
+/// (<see cref="Rebind"/>); checked on every command of a client authenticated as this user, so a user allowed
+/// everything (<see cref="Unrestricted"/>) costs a read and three tests.
 /// </summary>
 internal sealed class AclUser
 {
