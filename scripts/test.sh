@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs the whole test suite the way CI does. Installs what is missing: Redis (the tests start real clusters), the
 # Debian packages of the Python and PHP client libraries and the pinned Node.js one (tests/clients/), the pinned
-# Kubernetes schema package (tests/Slotgate.Controller.Tests/Schemas/), and Chromium
-# (the dashboard test). Then runs
+# Kubernetes schema package (tests/Slotgate.Controller.Tests/Schemas/), Chromium (the dashboard test), and Garnet
+# (the NuGet tool garnet-server, the second backend the tests run against). Then runs
 # dotnet test with a TRX logger, and prints "N passed, N failed" as the very last line.
 set -euo pipefail
 
@@ -107,6 +107,22 @@ npm_ci "$repo_root/tests/Slotgate.Controller.Tests/Schemas" "the schema validati
 export DOTNET_NOLOGO=1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+# Garnet, the second backend (tests/Slotgate.Tests/Garnet/): the pinned NuGet tool garnet-server, installed into
+# artifacts/tools (gitignored) only when that version is not there yet. Without it only the Garnet tests fail, each
+# saying what to install.
+garnet_version="2.2.12"
+garnet_dir="$repo_root/artifacts/tools"
+if ! dotnet tool list --tool-path "$garnet_dir" 2>/dev/null | grep -Eiq "^garnet-server[[:space:]]+$garnet_version[[:space:]]"; then
+  echo "test.sh: installing garnet-server $garnet_version into artifacts/tools..." >&2
+  if [ -d "$garnet_dir/.store/garnet-server" ]; then
+    dotnet tool update garnet-server --version "$garnet_version" --tool-path "$garnet_dir" >&2 ||
+      echo "test.sh: updating garnet-server failed; the Garnet tests will fail." >&2
+  else
+    dotnet tool install garnet-server --version "$garnet_version" --tool-path "$garnet_dir" >&2 ||
+      echo "test.sh: installing garnet-server failed; the Garnet tests will fail." >&2
+  fi
+fi
 
 rm -rf "$results_dir"
 mkdir -p "$results_dir"

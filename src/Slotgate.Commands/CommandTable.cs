@@ -4,9 +4,12 @@ using Slotgate.Protocol;
 namespace Slotgate.Commands;
 
 /// <summary>
-/// Immutable name → <see cref="CommandInfo"/> map. <see cref="BuiltIn"/> is the Redis 7.0 table generated into
-/// CommandTable.Generated.cs; <see cref="With"/> derives a new table, e.g. from a backend's COMMAND reply so module
-/// commands route too, and the owner swaps its reference atomically (readers never see a table change).
+/// Name → <see cref="CommandInfo"/> map. <see cref="BuiltIn"/> is the Redis 7.0 table generated into
+/// CommandTable.Generated.cs; <see cref="With"/> derives a new table. The table a server routes by is one long-lived
+/// instance whose contents <see cref="Replace"/> swaps for those of a table learned from the cluster
+/// (<see cref="CommandTableMerge"/>): every read goes through one volatile reference to an immutable snapshot, so a
+/// lookup sees either the old table or the new one, never a mix, and everything holding the instance sees the change.
+/// <see cref="Changed"/> tells those that derive state from it (routes, ACL users, stats) to rebuild it.
 /// Lookups are ASCII case-insensitive and allocation-free.
 /// </summary>
 internal sealed partial class CommandTable
@@ -14,45 +17,82 @@ internal sealed partial class CommandTable
     /// <summary>Longest name tried in the dictionary; anything longer cannot be a command and is not decoded.</summary>
     private const int MaxNameLength = 64;
 
-    private static readonly Lazy<CommandTable> s_builtIn = new(() => new CommandTable(CreateBuiltInCommands()));
+    private static readonly Lazy<CommandTable> s_builtIn = new(() => new CommandTable(CreateBuiltInCommands(), CommandDocs.Empty) { _frozen = true });
 
-    private readonly Dictionary<string, CommandInfo> _byName;
-    private readonly NameIndexEntry[] _index;
-    private readonly CommandInfo[] _commands;
+    private volatile Snapshot _state;
+    private readonly Lock _gate = new();
+    private bool _frozen;
+    private Action<CommandTable>? _changed;
 
-    private CommandTable(IEnumerable<CommandInfo> commands)
+    private CommandTable(IEnumerable<CommandInfo> commands, CommandDocs docs)
     {
-        _byName = new Dictionary<string, CommandInfo>(StringComparer.OrdinalIgnoreCase);
-        foreach (CommandInfo command in commands)
-        {
-            // Later entries win, which is what lets With() override built-in definitions.
-            _byName[command.Name] = command;
-        }
-        // Open addressing over the ASCII-lower-cased name bytes, at most a quarter full: the per-command lookup hashes
-        // the bytes as they arrived, with no widening to chars and no comparer behind an interface.
-        _index = new NameIndexEntry[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, _byName.Count * 4))];
-        foreach (CommandInfo command in _byName.Values)
-        {
-            byte[] name = Encoding.UTF8.GetBytes(command.Name);
-            int mask = _index.Length - 1;
-            int slot = (int)(HashName(name) & (uint)mask);
-            while (_index[slot].Name is not null)
-            {
-                slot = (slot + 1) & mask;
-            }
-            _index[slot] = new NameIndexEntry(name, command);
-        }
-        _commands = [.. _byName.Values];
-        Array.Sort(_commands, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+        _state = new Snapshot(commands, docs);
     }
 
-    /// <summary>The commands of Redis 7.0, as listed by its COMMAND reply.</summary>
+    /// <summary>The commands of Redis 7.0, as listed by its COMMAND reply. Never replaced.</summary>
     public static CommandTable BuiltIn => s_builtIn.Value;
 
     /// <summary>Top-level commands, sorted by name (what COMMAND and COMMAND COUNT answer from).</summary>
-    public ReadOnlySpan<CommandInfo> Commands => _commands;
+    public ReadOnlySpan<CommandInfo> Commands => _state.Commands;
 
-    public int Count => _commands.Length;
+    public int Count => _state.Commands.Length;
+
+    /// <summary>COMMAND DOCS entries: learned from the nodes, and Slotgate's own for the commands it adds.</summary>
+    public CommandDocs Docs => _state.Docs;
+
+    /// <summary>How many times <see cref="Replace"/> has changed this table (0 for a table never replaced).</summary>
+    public int Generation => _state.Generation;
+
+    /// <summary>
+    /// Raised (on the thread that called <see cref="Replace"/>) after the contents changed. A frozen table
+    /// (<see cref="BuiltIn"/>) never changes and keeps no handlers.
+    /// </summary>
+    public event Action<CommandTable>? Changed
+    {
+        add
+        {
+            if (!_frozen)
+            {
+                lock (_gate)
+                {
+                    _changed += value;
+                }
+            }
+        }
+        remove
+        {
+            lock (_gate)
+            {
+                _changed -= value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Takes on the contents of <paramref name="other"/> (atomically for readers) and raises <see cref="Changed"/>.
+    /// </summary>
+    public void Replace(CommandTable other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (_frozen)
+        {
+            throw new InvalidOperationException("The built-in command table cannot be replaced.");
+        }
+        Snapshot next = other._state;
+        _state = new Snapshot(next, _state.Generation + 1);
+        Action<CommandTable>? handlers;
+        lock (_gate)
+        {
+            handlers = _changed;
+        }
+        handlers?.Invoke(this);
+    }
+
+    /// <summary>A new table with these commands and docs (later same-named commands win).</summary>
+    public static CommandTable Create(IEnumerable<CommandInfo> commands, CommandDocs docs) => new(commands, docs);
+
+    /// <summary>A new table with this one's commands and <paramref name="docs"/>.</summary>
+    public CommandTable WithDocs(CommandDocs docs) => new(_state.Commands.ToArray(), docs);
 
     /// <summary>
     /// A new table holding this one's commands plus <paramref name="extraCommands"/>, which replace same-named ones.
@@ -62,14 +102,16 @@ internal sealed partial class CommandTable
     public CommandTable With(IEnumerable<CommandInfo> extraCommands)
     {
         ArgumentNullException.ThrowIfNull(extraCommands);
-        return new CommandTable(_commands.Concat(extraCommands));
+        Snapshot state = _state;
+        return new CommandTable(state.Commands.Concat(extraCommands), state.Docs);
     }
 
     /// <summary>A new table without the named top-level commands (tests use it to stand for an older table).</summary>
     public CommandTable Without(IEnumerable<string> names)
     {
         var removed = new HashSet<string>(names, StringComparer.OrdinalIgnoreCase);
-        return new CommandTable(_commands.Where(c => !removed.Contains(c.Name)));
+        Snapshot state = _state;
+        return new CommandTable(state.Commands.Where(c => !removed.Contains(c.Name)), state.Docs);
     }
 
     /// <summary>
@@ -111,12 +153,13 @@ internal sealed partial class CommandTable
     public CommandInfo? Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
+        Dictionary<string, CommandInfo> byName = _state.ByName;
         int bar = name.IndexOf('|', StringComparison.Ordinal);
         if (bar < 0)
         {
-            return _byName.GetValueOrDefault(name);
+            return byName.GetValueOrDefault(name);
         }
-        if (!_byName.TryGetValue(name[..bar], out CommandInfo? container))
+        if (!byName.TryGetValue(name[..bar], out CommandInfo? container))
         {
             return null;
         }
@@ -136,7 +179,7 @@ internal sealed partial class CommandTable
         {
             return null;
         }
-        NameIndexEntry[] index = _index;
+        NameIndexEntry[] index = _state.Index;
         int mask = index.Length - 1;
         for (int slot = (int)(HashName(name) & (uint)mask); index[slot].Name is { } known; slot = (slot + 1) & mask)
         {
@@ -160,4 +203,50 @@ internal sealed partial class CommandTable
     }
 
     private readonly record struct NameIndexEntry(byte[]? Name, CommandInfo? Command);
+
+    /// <summary>One immutable version of the table's contents.</summary>
+    private sealed class Snapshot
+    {
+        public Snapshot(IEnumerable<CommandInfo> commands, CommandDocs docs)
+        {
+            ByName = new Dictionary<string, CommandInfo>(StringComparer.OrdinalIgnoreCase);
+            foreach (CommandInfo command in commands)
+            {
+                // Later entries win, which is what lets With() override built-in definitions.
+                ByName[command.Name] = command;
+            }
+            // Open addressing over the ASCII-lower-cased name bytes, at most a quarter full: the per-command lookup hashes
+            // the bytes as they arrived, with no widening to chars and no comparer behind an interface.
+            Index = new NameIndexEntry[(int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(16, ByName.Count * 4))];
+            foreach (CommandInfo command in ByName.Values)
+            {
+                byte[] name = Encoding.UTF8.GetBytes(command.Name);
+                int mask = Index.Length - 1;
+                int slot = (int)(HashName(name) & (uint)mask);
+                while (Index[slot].Name is not null)
+                {
+                    slot = (slot + 1) & mask;
+                }
+                Index[slot] = new NameIndexEntry(name, command);
+            }
+            Commands = [.. ByName.Values];
+            Array.Sort(Commands, static (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            Docs = docs;
+        }
+
+        public Snapshot(Snapshot contents, int generation)
+        {
+            (ByName, Index, Commands, Docs, Generation) = (contents.ByName, contents.Index, contents.Commands, contents.Docs, generation);
+        }
+
+        public Dictionary<string, CommandInfo> ByName { get; }
+
+        public NameIndexEntry[] Index { get; }
+
+        public CommandInfo[] Commands { get; }
+
+        public CommandDocs Docs { get; }
+
+        public int Generation { get; }
+    }
 }

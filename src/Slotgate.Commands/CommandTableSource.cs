@@ -1,10 +1,21 @@
 namespace Slotgate.Commands;
 
 /// <summary>
-/// Holds the command table until the proxy starts serving: start-up replaces it with one extended by what the backend
-/// reports (<see cref="BackendCommands"/>) before anything that routes resolves the table.
+/// The command table a server routes by, and the seed it is learned onto. <see cref="Seed"/> is what Slotgate knows
+/// without asking anyone (Redis 7.0's table, Slotgate's own additions, <c>routing.customCommands</c>);
+/// <see cref="Table"/> is the one long-lived instance everything resolves, whose contents start as the seed's (with
+/// Slotgate's own docs) and are replaced by what the cluster reports (<see cref="BackendCommands"/>).
 /// </summary>
-internal sealed class CommandTableSource(CommandTable table)
+internal sealed class CommandTableSource
 {
-    public CommandTable Table { get; set; } = table;
+    public CommandTableSource(CommandTable seed)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        Seed = seed;
+        Table = SlotgateDocs.Complete(CommandTable.Create(seed.Commands.ToArray(), seed.Docs));
+    }
+
+    public CommandTable Seed { get; }
+
+    public CommandTable Table { get; }
 }

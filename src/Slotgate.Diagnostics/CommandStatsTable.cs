@@ -9,7 +9,10 @@ namespace Slotgate.Diagnostics;
 internal sealed class CommandStatsTable
 {
     private CommandStat?[] _byId = []; // by CommandInfo.Id
-    private readonly List<CommandStat> _all;
+    private List<CommandStat> _all; // replaced, never changed, once published
+    private readonly Dictionary<string, CommandStat> _byName = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private CommandTable? _registered;
 
     public CommandStatsTable()
     {
@@ -20,42 +23,63 @@ internal sealed class CommandStatsTable
     /// <summary>Commands not in the table (unknown names): one shared label, so clients cannot grow the label set.</summary>
     public CommandStat Other { get; }
 
-    /// <summary>Called once with the command table, before any client connects.</summary>
+    /// <summary>
+    /// Called with the command table before any client connects; registers again (adding the new commands, and giving
+    /// a changed command's new instance its name's existing stat) each time the table changes.
+    /// </summary>
     public void Register(CommandTable commands)
     {
-        if (_byId.Length > 0)
+        ArgumentNullException.ThrowIfNull(commands);
+        lock (_gate)
         {
-            return; // already registered (a second dispatcher over the same metrics)
-        }
-        // Every command of the table already has its id, so the array has a place for each.
-        var byId = new CommandStat?[CommandInfo.IdCount];
-        foreach (CommandInfo command in commands.Commands)
-        {
-            Add(byId, command);
-            foreach (CommandInfo sub in command.Subcommands)
+            if (_registered is not null && !ReferenceEquals(_registered, commands))
             {
-                Add(byId, sub);
+                return; // already registered (a second dispatcher over the same metrics)
             }
+            if (_registered is null)
+            {
+                _registered = commands;
+                commands.Changed += Register;
+            }
+            // Every command of the table already has its id, so the array has a place for each.
+            var byId = new CommandStat?[CommandInfo.IdCount];
+            Array.Copy(_byId, byId, Math.Min(_byId.Length, byId.Length));
+            var all = new List<CommandStat>(_all);
+            foreach (CommandInfo command in commands.Commands)
+            {
+                Add(byId, all, command);
+                foreach (CommandInfo sub in command.Subcommands)
+                {
+                    Add(byId, all, sub);
+                }
+            }
+            _all = all;
+            Volatile.Write(ref _byId, byId);
         }
-        _byId = byId;
     }
 
     public CommandStat For(CommandInfo? command)
     {
-        CommandStat?[] byId = _byId;
+        CommandStat?[] byId = Volatile.Read(ref _byId);
         return command is not null && (uint)command.Id < (uint)byId.Length && byId[command.Id] is { } stat ? stat : Other;
     }
 
     /// <summary>Every command's stats, in table order, then <see cref="Other"/>.</summary>
-    public IReadOnlyList<CommandStat> All => _all;
+    public IReadOnlyList<CommandStat> All => Volatile.Read(ref _all);
 
-    private void Add(CommandStat?[] byId, CommandInfo command)
+    private void Add(CommandStat?[] byId, List<CommandStat> all, CommandInfo command)
     {
-        if (byId[command.Id] is null)
+        if (byId[command.Id] is not null)
         {
-            var stat = new CommandStat(command.Name.ToLowerInvariant());
-            byId[command.Id] = stat;
-            _all.Insert(_all.Count - 1, stat);
+            return;
         }
+        string name = command.Name.ToLowerInvariant();
+        if (!_byName.TryGetValue(name, out CommandStat? stat))
+        {
+            stat = new CommandStat(name);
+            _byName[name] = stat;
+            all.Insert(all.Count - 1, stat);
+        }
+        byId[command.Id] = stat;
     }
 }

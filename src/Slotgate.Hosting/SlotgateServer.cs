@@ -258,23 +258,25 @@ internal sealed partial class SlotgateServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Adds the backend's module commands to the table before anything that routes reads it; on failure keeps it.</summary>
+    /// <summary>
+    /// Learns the command table from the cluster's primaries before clients are served, then keeps it in step with the
+    /// topology; when no node answers, the seed table stays and the next topology change tries again.
+    /// </summary>
     private static async Task LearnCommandsAsync(IServiceProvider services, TopologyRefresher topology, ILogger logger)
     {
-        if (topology.Current.Shards.Count == 0)
-        {
-            return;
-        }
-        var source = services.GetRequiredService<CommandTableSource>();
+        var refresher = services.GetRequiredService<CommandTableRefresher>();
         try
         {
-            source.Table = await BackendCommands.LearnAsync(source.Table, services.GetRequiredService<BackendPool>(),
-                topology.Current.Shards[0].Primary.Endpoint, TimeSpan.FromSeconds(5), logger).ConfigureAwait(false);
+            if (topology.Current.Shards.Count > 0 && !await refresher.RefreshAsync().ConfigureAwait(false))
+            {
+                Log.CommandListUnreadable(logger, "no primary answered COMMAND");
+            }
         }
-        catch (Exception ex) when (ex is TimeoutException or BackendException or OperationCanceledException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Log.CommandListUnreadable(logger, ex.Message);
         }
+        refresher.Start();
     }
 
         private static async Task WaitForTopologyAsync(TopologyRefresher topology, ILogger logger, CancellationToken cancellationToken)

@@ -89,6 +89,8 @@ internal static class SlotgateServices
         });
         services.AddSingleton(new CommandTableSource(CustomCommands.AddTo(ProxyCommandAdditions.AddTo(CommandTable.BuiltIn), options.Routing.CustomCommands)));
         services.AddSingleton(sp => sp.GetRequiredService<CommandTableSource>().Table);
+        services.AddSingleton(sp => new CommandTableRefresher(sp.GetRequiredService<CommandTableSource>(), sp.GetRequiredService<TopologyRefresher>(),
+            sp.GetRequiredService<BackendPool>(), sp.GetRequiredService<ILogger<CommandTableRefresher>>(), sp.GetRequiredService<TimeProvider>()));
         if (tlsConnector is not null)
         {
             services.TryAddSingleton<IBackendConnector>(tlsConnector);
@@ -110,9 +112,16 @@ internal static class SlotgateServices
         services.AddSingleton(sp =>
         {
             var errors = new List<string>();
-            UserDirectory users = UserDirectoryBuilder.Build(options.Auth, sp.GetRequiredService<CommandTable>(), errors, sp.GetRequiredService<TimeProvider>());
+            var commands = sp.GetRequiredService<CommandTable>();
+            UserDirectory users = UserDirectoryBuilder.Build(options.Auth, commands, errors, sp.GetRequiredService<TimeProvider>());
             // Loaded configurations were validated already; options built in code get the same checks here.
-            return errors.Count == 0 ? users : throw new InvalidOperationException(string.Join(Environment.NewLine, errors));
+            if (errors.Count != 0)
+            {
+                throw new InvalidOperationException(string.Join(Environment.NewLine, errors));
+            }
+            // A learned table has new commands (and new instances of changed ones): each user's rules are applied again.
+            commands.Changed += users.Rebind;
+            return users;
         });
         services.AddSingleton<LocalCommands>();
         services.AddSingleton<DedicatedConnections>();

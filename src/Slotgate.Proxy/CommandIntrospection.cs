@@ -27,8 +27,7 @@ internal sealed class CommandIntrospection(CommandTable commands)
                 CommandInfoReply(request);
                 break;
             case LocalCommand.CommandDocs:
-                // Documentation is not carried in the built-in table; an empty map is what Redis gives for unknown names.
-                RespWriter.WriteArrayHeader(reply, 0);
+                CommandDocsReply(request);
                 break;
             case LocalCommand.CommandGetKeys:
                 GetKeys(request, withFlags: false);
@@ -60,6 +59,42 @@ internal sealed class CommandIntrospection(CommandTable commands)
             {
                 CommandInfoWriter.WriteUnknown(request.ReplyWriter, resp3: false);
             }
+        }
+    }
+
+    /// <summary>
+    /// COMMAND DOCS [name...]: each command's doc map (as the cluster's nodes document it, or Slotgate's own entry for
+    /// what they do not), for every command or for the names given, as a flat name/doc list; names without docs are
+    /// left out, as Redis leaves out unknown names. Subcommands are answered by their full name ("client|list").
+    /// </summary>
+    private void CommandDocsReply(ProxyRequest request)
+    {
+        RequestFrame frame = request.Frame;
+        CommandDocs docs = commands.Docs;
+        var found = new List<(string Name, byte[] Doc)>();
+        if (frame.ArgCount == 2)
+        {
+            foreach (CommandInfo command in commands.Commands)
+            {
+                if (docs.Find(command.Name) is { } doc)
+                {
+                    found.Add((command.Name, doc));
+                }
+            }
+        }
+        for (int i = 2; i < frame.ArgCount; i++)
+        {
+            string name = Encoding.UTF8.GetString(frame.Arg(i)).ToLowerInvariant();
+            if (commands.Find(name) is not null && docs.Find(name) is { } doc)
+            {
+                found.Add((name, doc));
+            }
+        }
+        RespWriter.WriteArrayHeader(request.ReplyWriter, found.Count * 2);
+        foreach ((string name, byte[] doc) in found)
+        {
+            RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(name));
+            RespWriter.WriteRaw(request.ReplyWriter, doc);
         }
     }
 

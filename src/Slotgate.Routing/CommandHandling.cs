@@ -13,6 +13,13 @@ internal static class CommandHandling
         string name = command.Name.ToUpperInvariant();
         CommandRoute? route = CommandRoutes.Find(name);
         bool keyed = !command.KeySpecs.IsEmpty || command.FirstKey != 0;
+        switch (command.Local)
+        {
+            case LocalCommand.Command or LocalCommand.CommandCount or LocalCommand.CommandList or LocalCommand.CommandInfo:
+                return "answered by Slotgate from the command table learned from the cluster's nodes (merged with Slotgate's own commands)";
+            case LocalCommand.CommandDocs:
+                return "answered by Slotgate: the nodes' own docs, learned with the command table; Slotgate's entries for commands no node documents";
+        }
         return route?.Kind switch
         {
             RouteKind.Local => "answered by Slotgate",

@@ -3,23 +3,40 @@ using Slotgate.Commands;
 namespace Slotgate.Routing;
 
 /// <summary>
-/// Each command's route, resolved once at start-up and read by command id: <see cref="CommandRoutes"/>' policy, the
-/// default forward for commands it does not list, and a refusal for commands the configuration disables.
+/// Each command's route, resolved up front and read by command id: <see cref="CommandRoutes"/>' policy, the default
+/// forward for commands it does not list, and a refusal for commands the configuration disables. Resolved again
+/// whenever the command table changes (commands learned from the cluster), so a learned command is an array read too.
 /// </summary>
 internal sealed class CommandRouteTable
 {
-    private readonly CommandRoute?[] _byId;
+    private readonly IReadOnlyList<string> _disabledCommands;
+    private volatile CommandRoute?[] _byId;
 
     public CommandRouteTable(CommandTable commands, IReadOnlyList<string> disabledCommands)
     {
+        ArgumentNullException.ThrowIfNull(commands);
+        _disabledCommands = disabledCommands;
+        _byId = Build(commands, disabledCommands);
+        commands.Changed += table => _byId = Build(table, _disabledCommands);
+    }
+
+    /// <summary>How <paramref name="command"/> is handled: an array read for the table's commands, resolved by name for any other.</summary>
+    public CommandRoute For(CommandInfo command)
+    {
+        CommandRoute?[] byId = _byId;
+        return (uint)command.Id < (uint)byId.Length && byId[command.Id] is { } route ? route : Resolve(command);
+    }
+
+    private static CommandRoute?[] Build(CommandTable commands, IReadOnlyList<string> disabledCommands)
+    {
         // Every command of the table already has its id, so the array has a place for each.
-        _byId = new CommandRoute?[CommandInfo.IdCount];
+        var byId = new CommandRoute?[CommandInfo.IdCount];
         foreach (CommandInfo command in commands.Commands)
         {
-            _byId[command.Id] = Resolve(command);
+            byId[command.Id] = Resolve(command);
             foreach (CommandInfo subcommand in command.Subcommands)
             {
-                _byId[subcommand.Id] = Resolve(subcommand);
+                byId[subcommand.Id] = Resolve(subcommand);
             }
         }
         foreach (string name in disabledCommands)
@@ -30,15 +47,12 @@ internal sealed class CommandRouteTable
                 foreach (CommandInfo each in (ReadOnlySpan<CommandInfo>)[disabled, .. disabled.Subcommands])
                 {
                     string display = each.Name.ToUpperInvariant().Replace('|', ' ');
-                    _byId[each.Id] = new CommandRoute(RouteKind.NotSupported, $"ERR Slotgate: '{display}' is disabled by configuration (routing.disabledCommands)");
+                    byId[each.Id] = new CommandRoute(RouteKind.NotSupported, $"ERR Slotgate: '{display}' is disabled by configuration (routing.disabledCommands)");
                 }
             }
         }
+        return byId;
     }
-
-    /// <summary>How <paramref name="command"/> is handled: an array read for the table's commands, resolved by name for any other.</summary>
-    public CommandRoute For(CommandInfo command) =>
-        (uint)command.Id < (uint)_byId.Length && _byId[command.Id] is { } route ? route : Resolve(command);
 
     private static CommandRoute Resolve(CommandInfo command) =>
         CommandRoutes.Find(command.Name.ToUpperInvariant()) ?? CommandRoute.Forward;

@@ -46,7 +46,12 @@ internal static class AclRules
     public static AclCategories? Category(string name) => Categories.TryGetValue(name, out AclCategories category) ? category : null;
 
     /// <summary>Builds the user, or returns null with every problem in <paramref name="errors"/>.</summary>
-    public static AclUser? Build(string name, string? rules, bool noPass, PasswordSet passwords, CommandTable commands, List<string> errors)
+    /// <param name="deferUnknownCommands">
+    /// Accept a rule naming a command the table does not know (<c>+hexpire</c> before the cluster's commands are learned):
+    /// it allows nothing until a learned table has the command and the user is rebuilt on it (<see cref="UserDirectory.Rebind"/>).
+    /// </param>
+    public static AclUser? Build(string name, string? rules, bool noPass, PasswordSet passwords, CommandTable commands, List<string> errors,
+        bool deferUnknownCommands = false)
     {
         List<CommandInfo> leaves = Leaves(commands);
         var allowed = new HashSet<CommandInfo>(ReferenceEqualityComparer.Instance);
@@ -128,7 +133,7 @@ internal static class AclRules
                     {
                         Apply(allowed, matched, rule[0] == '+');
                     }
-                    else
+                    else if (!deferUnknownCommands || !IsCommandName(rule[1..]))
                     {
                         errors.Add($"'{rule}': unknown command '{rule[1..]}'");
                     }
@@ -145,8 +150,15 @@ internal static class AclRules
         return new AclUser(name, enabled, noPass, passwords, allowed,
             allCommands: allowed.Count == leaves.Count,
             keyPatterns: allKeys ? null : [.. keys],
-            channelPatterns: allChannels ? null : [.. channels]);
+            channelPatterns: allChannels ? null : [.. channels])
+        {
+            Rules = rules,
+        };
     }
+
+    /// <summary>What a command or subcommand name may look like: letters, digits, '.', '-', '_', one '|' at most.</summary>
+    private static bool IsCommandName(string name) =>
+        name.Length is > 0 and <= 64 && name.Count(c => c == '|') <= 1 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_' or '|');
 
     private static void Apply(HashSet<CommandInfo> allowed, IEnumerable<CommandInfo> commands, bool allow)
     {

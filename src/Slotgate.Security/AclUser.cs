@@ -6,12 +6,13 @@ namespace Slotgate.Security;
 /// <summary>
 /// One user Slotgate authenticates clients as, with what it may do: which commands (from Redis ACL rules such as
 /// <c>+@read -@dangerous -flushall</c>), which keys (<c>~app1:*</c>) and which pub/sub channels (<c>&amp;app1:*</c>).
-/// Immutable once built; checked on every command of a client authenticated as this user, so a user allowed
-/// everything (<see cref="Unrestricted"/>) costs one flag test.
+/// Immutable once built, except that its command permissions are replaced as a whole when the command table changes
+/// (<see cref="Rebind"/>); checked on every command of a client authenticated as this user, so a user allowed
+/// everything (<see cref="Unrestricted"/>) costs a read and three tests.
 /// </summary>
 internal sealed class AclUser
 {
-    private readonly HashSet<CommandInfo> _allowed;
+    private volatile CommandPermissions _commands;
     private readonly byte[][]? _keyPatterns;
     private readonly byte[][]? _channelPatterns;
 
@@ -21,12 +22,13 @@ internal sealed class AclUser
         Enabled = enabled;
         NoPass = noPass;
         Passwords = passwords;
-        _allowed = allowed;
-        AllCommands = allCommands;
+        _commands = new CommandPermissions(allowed, allCommands);
         _keyPatterns = keyPatterns;
         _channelPatterns = channelPatterns;
-        Unrestricted = allCommands && keyPatterns is null && channelPatterns is null;
     }
+
+    /// <summary>The ACL rules this user was built from (null: allowed everything), kept to apply them to a new table.</summary>
+    public string? Rules { get; init; }
 
     public string Name { get; }
 
@@ -39,10 +41,20 @@ internal sealed class AclUser
     public PasswordSet Passwords { get; }
 
     /// <summary>Every command is allowed (<c>+@all</c> and nothing taken away after it).</summary>
-    public bool AllCommands { get; }
+    public bool AllCommands => _commands.All;
 
     /// <summary>All commands, all keys, all channels: no check is needed per command.</summary>
-    public bool Unrestricted { get; }
+    public bool Unrestricted => _commands.All && _keyPatterns is null && _channelPatterns is null;
+
+    /// <summary>
+    /// Takes the command permissions of <paramref name="rebuilt"/>, this user's rules applied to a newer command table
+    /// (one learned from the cluster): sessions already authenticated as this user see them on their next command.
+    /// </summary>
+    public void Rebind(AclUser rebuilt)
+    {
+        ArgumentNullException.ThrowIfNull(rebuilt);
+        _commands = rebuilt._commands;
+    }
 
     public bool CanAuthenticate(ReadOnlySpan<byte> password) => Enabled && (NoPass || Passwords.Verify(password));
 
@@ -57,7 +69,8 @@ internal sealed class AclUser
             // AUTH, HELLO, QUIT, RESET: always allowed, as Redis allows them to every user.
             return null;
         }
-        if (!AllCommands && !_allowed.Contains(command))
+        CommandPermissions permissions = _commands;
+        if (!permissions.All && !permissions.Allowed.Contains(command))
         {
             return $"NOPERM this user has no permissions to run the '{command.Name}' command";
         }
@@ -157,4 +170,7 @@ internal sealed class AclUser
         }
         return false;
     }
+
+    /// <summary>The commands a user may run, replaced as a whole when the table changes.</summary>
+    private sealed record CommandPermissions(HashSet<CommandInfo> Allowed, bool All);
 }

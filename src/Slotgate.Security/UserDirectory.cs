@@ -1,3 +1,5 @@
+using Slotgate.Commands;
+
 namespace Slotgate.Security;
 
 /// <summary>
@@ -42,6 +44,23 @@ internal sealed class UserDirectory
     public IEnumerable<string> Names => _users.Keys;
 
     public AclUser? Find(string name) => _users.GetValueOrDefault(name);
+
+    /// <summary>
+    /// Applies every user's rules to <paramref name="commands"/> again, after it changed: a learned command is covered
+    /// by the categories it belongs to (<c>+@read</c>), and a command named before it was known takes effect. A user
+    /// whose rules no longer apply (a named command gone) keeps what it had.
+    /// </summary>
+    public void Rebind(CommandTable commands)
+    {
+        foreach (AclUser user in _users.Values)
+        {
+            AclUser? rebuilt = AclRules.Build(user.Name, user.Rules, user.NoPass, user.Passwords, commands, [], deferUnknownCommands: true);
+            if (rebuilt is not null)
+            {
+                user.Rebind(rebuilt);
+            }
+        }
+    }
 
     /// <summary>
     /// The user a connection with this peer identity (PROXY v2 TLV 0xD0) is authenticated as: the first user, in

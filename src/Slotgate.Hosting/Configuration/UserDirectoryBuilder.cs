@@ -63,7 +63,7 @@ internal static class UserDirectoryBuilder
                 errors.Add($"{path}.passwordFiles: {unreadable}");
             }
             var ruleErrors = new List<string>();
-            AclUser? built = AclRules.Build(user.Name, user.Rules, user.NoPass, passwords, commands, ruleErrors);
+            AclUser? built = AclRules.Build(user.Name, user.Rules, user.NoPass, passwords, commands, ruleErrors, deferUnknownCommands: true);
             errors.AddRange(ruleErrors.Select(e => $"{path}.rules: {e}"));
             if (built is not null && errors.Count == before)
             {

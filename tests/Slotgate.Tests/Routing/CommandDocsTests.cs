@@ -43,6 +43,9 @@ public class CommandDocsTests
         text.Append("# Commands through Slotgate\n\n");
         text.Append("Every command of Redis 7.0's `COMMAND` list and what Slotgate does with it. Generated from the code by\n");
         text.Append("`tests/Slotgate.Tests/Routing/CommandDocsTests.cs` (`SLOTGATE_UPDATE_DOCS=1 dotnet test --filter CommandDocsTests`).\n\n");
+        text.Append("Slotgate learns the command table from the cluster's primaries at start-up and after topology changes: the nodes'\n");
+        text.Append("definitions (arity, flags, ACL categories, key specs) replace these, and commands a newer server adds (Redis 7.4's\n");
+        text.Append("`HEXPIRE`, Garnet's extras, module commands) route to their key's primary by the key specs the node reports.\n\n");
         text.Append("| Command | Handling |\n| --- | --- |\n");
         foreach (CommandInfo command in table.Commands)
         {
