@@ -49,6 +49,15 @@ internal sealed class CommandStatsTable
     /// <summary>Every command's stats, in table order, then <see cref="Other"/>.</summary>
     public IReadOnlyList<CommandStat> All => _all;
 
+    /// <summary>Every command's counters read 0 from now on (CONFIG RESETSTAT).</summary>
+    public void Reset()
+    {
+        foreach (CommandStat stat in _all)
+        {
+            stat.Reset();
+        }
+    }
+
     private void Add(CommandStat?[] byId, CommandInfo command)
     {
         if (byId[command.Id] is null)
