@@ -6,11 +6,12 @@ namespace Slotgate.Diagnostics;
 /// A thread's place in every <see cref="ShardedCounters"/>: what a thread counts goes to its own shard, so threads
 /// (the event loops above all) never write to the same cache line, and readers add the shards up.
 /// <para>
-/// A thread gets a shard of its own the first time it counts and keeps it until it ends; a thread that ended leaves
-/// its shard, counts and all, to the next new thread, so short-lived thread-pool threads do not grow the set. Only
-/// its owner writes an owned shard, with plain adds. Past <see cref="MaxOwned"/> live threads at once (a thread pool
-/// grown far beyond the cores), further threads share one of a few shards striped by thread id and add with
-/// interlocked operations there.
+/// A dedicated thread (an event loop) gets a shard of its own the first time it counts and keeps it until it ends; a
+/// thread that ended leaves its shard, counts and all, to the next new one. Only its owner writes an owned shard, with
+/// plain adds. Thread-pool threads (sessions Kestrel serves, timers) come and go with the pool's load, so they share
+/// one shard per processor instead, picked by the processor they run on at each add, and add with interlocked
+/// operations there: no cell is allocated when the pool grows, and two pool threads on different cores still write
+/// different lines. So do dedicated threads past <see cref="MaxOwned"/> at once.
 /// </para>
 /// The shard is found through a thread-static rather than passed down from the event loop: the per-command code runs
 /// in Proxy, Routing and Backend on whatever thread the transport (event loop or Kestrel's thread pool) runs it on,
@@ -20,6 +21,9 @@ internal sealed class CounterShard
 {
     [ThreadStatic]
     private static CounterShard? t_current;
+
+    [ThreadStatic]
+    private static bool t_striped;
 
     private static readonly Lock s_gate = new();
     private static readonly List<CounterShard> s_owned = [];
@@ -45,7 +49,7 @@ internal sealed class CounterShard
     public static CounterShard Current
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => t_current ?? Claim();
+        get => t_current ?? (t_striped ? Striped() : Claim());
     }
 
     /// <summary>Owned shards handed out so far (for tests).</summary>
@@ -60,12 +64,24 @@ internal sealed class CounterShard
         }
     }
 
+    private static CounterShard Striped()
+    {
+        CounterShard[] striped = s_striped!;
+        return striped[(uint)Thread.GetCurrentProcessorId() % (uint)striped.Length];
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static CounterShard Claim()
     {
         Thread thread = Thread.CurrentThread;
         lock (s_gate)
         {
+            s_striped ??= CreateStriped();
+            if (thread.IsThreadPoolThread)
+            {
+                t_striped = true;
+                return Striped();
+            }
             CounterShard? shard = null;
             foreach (CounterShard candidate in s_owned)
             {
@@ -80,15 +96,12 @@ internal sealed class CounterShard
                 shard = new CounterShard(s_owned.Count, owned: true);
                 s_owned.Add(shard);
             }
-            if (shard is not null)
+            if (shard is null)
             {
-                shard._owner = thread;
+                t_striped = true;
+                return Striped();
             }
-            else
-            {
-                s_striped ??= CreateStriped();
-                shard = s_striped[thread.ManagedThreadId % s_striped.Length];
-            }
+            shard._owner = thread;
             t_current = shard;
             return shard;
         }

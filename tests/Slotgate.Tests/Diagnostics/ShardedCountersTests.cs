@@ -31,6 +31,22 @@ public class ShardedCountersTests
     }
 
     [Fact]
+    public async Task Sum_ThreadPoolThreadsAddingAtOnce_ExactTotal()
+    {
+        var counters = new ShardedCounters(1);
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+        {
+            for (int i = 0; i < PerThread; i++)
+            {
+                counters.Add(0, 1);
+            }
+        })));
+
+        Assert.Equal(8L * PerThread, counters.Sum(0));
+    }
+
+    [Fact]
     public void Sum_ThreadThatCountedHasEnded_ItsCountsStay()
     {
         var counters = new ShardedCounters(1);
