@@ -7,31 +7,25 @@ namespace Slotgate.Diagnostics;
 /// same command never write the same cache line. One instance per command-table entry, created up front: the
 /// per-command path only increments.
 /// </summary>
-internal sealed class CommandStat
+internal sealed class CommandStat(string name)
 {
     public const int ResultCount = (int)CommandResult.Redirect + 1;
 
-    // Counter indices: the results, then these, then the latency buckets.
-    private const int MicrosIndex = ResultCount;
-    private const int FailedIndex = ResultCount + 1;
-    private const int RejectedIndex = ResultCount + 2;
-    private const int LatencyIndex = ResultCount + 3;
-
-    private readonly ShardedCounters _counters = new(LatencyIndex + LatencyHistogram.BucketCount);
-
-    public CommandStat(string name)
-    {
-        Name = name;
-        Tag = new("command", name);
-        Latency = new LatencyHistogram(_counters, LatencyIndex);
-    }
+    // Counter indices after the latency buckets: the results, then these.
+    private const int ResultIndex = LatencyHistogram.BucketCount;
+    private const int MicrosIndex = ResultIndex + ResultCount;
+    private const int FailedIndex = MicrosIndex + 1;
+    private const int RejectedIndex = MicrosIndex + 2;
 
     /// <summary>Lower-case Redis name, with <c>|</c> before a subcommand (<c>client|list</c>), or <c>other</c>.</summary>
-    public string Name { get; }
+    public string Name { get; } = name;
 
-    public KeyValuePair<string, object?> Tag { get; }
+    public KeyValuePair<string, object?> Tag { get; } = new("command", name);
 
-    public LatencyHistogram Latency { get; }
+    /// <summary>The latency buckets, and after them in the same per-thread counters the calls, time and failures.</summary>
+    public LatencyHistogram Latency { get; } = new(extra: ResultCount + 3);
+
+    private ShardedCounters Counters => Latency.Counters;
 
     public long Calls
     {
@@ -40,29 +34,29 @@ internal sealed class CommandStat
             long calls = 0;
             for (int i = 0; i < ResultCount; i++)
             {
-                calls += _counters.Sum(i);
+                calls += Counters.Sum(ResultIndex + i);
             }
             return calls;
         }
     }
 
-    public long Micros => _counters.Sum(MicrosIndex);
+    public long Micros => Counters.Sum(MicrosIndex);
 
     /// <summary>Calls answered with an error by a node (or after one), as INFO's <c>failed_calls</c>.</summary>
-    public long Failed => _counters.Sum(FailedIndex);
+    public long Failed => Counters.Sum(FailedIndex);
 
     /// <summary>Calls Slotgate refused before sending (arity, ACL, cross-slot), as INFO's <c>rejected_calls</c>.</summary>
-    public long Rejected => _counters.Sum(RejectedIndex);
+    public long Rejected => Counters.Sum(RejectedIndex);
 
-    public long Answered(CommandResult result) => _counters.Sum((int)result);
+    public long Answered(CommandResult result) => Counters.Sum(ResultIndex + (int)result);
 
     public void Record(long micros, CommandResult result, bool rejected) => Record(CounterShard.Current, micros, result, rejected);
 
     public void Record(CounterShard shard, long micros, CommandResult result, bool rejected)
     {
-        long[] cell = _counters.CellOf(shard);
+        long[] cell = Counters.CellOf(shard);
         bool owned = shard.Owned;
-        ShardedCounters.Add(cell, (int)result, 1, owned);
+        ShardedCounters.Add(cell, ResultIndex + (int)result, 1, owned);
         ShardedCounters.Add(cell, MicrosIndex, micros, owned);
         if (rejected)
         {
@@ -72,9 +66,9 @@ internal sealed class CommandStat
         {
             ShardedCounters.Add(cell, FailedIndex, 1, owned);
         }
-        Latency.Record(cell, owned, micros);
+        LatencyHistogram.Record(cell, owned, micros);
     }
 
     /// <summary>Every counter and the histogram read 0 from now on (CONFIG RESETSTAT).</summary>
-    public void Reset() => _counters.Reset();
+    public void Reset() => Counters.Reset();
 }

@@ -14,28 +14,25 @@ internal sealed class LatencyHistogram
     private const int Bits = 40; // 2^40 µs is 12 days: nothing real is longer
     public const int BucketCount = Bits * SubBuckets;
 
-    private readonly ShardedCounters _counts;
-    private readonly int _offset;
-
-    public LatencyHistogram()
-        : this(new ShardedCounters(BucketCount), 0)
+    /// <summary>
+    /// The buckets are counters 0 to <see cref="BucketCount"/> - 1 of <see cref="Counters"/>; <paramref name="extra"/>
+    /// more follow them for the owner's other figures, so one lookup per record finds all of them.
+    /// </summary>
+    public LatencyHistogram(int extra = 0)
     {
+        Counters = new ShardedCounters(BucketCount + extra);
     }
 
-    /// <summary>The buckets as counters <paramref name="offset"/> onward of <paramref name="counts"/>, beside their owner's other counters.</summary>
-    internal LatencyHistogram(ShardedCounters counts, int offset)
-    {
-        _counts = counts;
-        _offset = offset;
-    }
+    /// <summary>The buckets, then the owner's extra counters (from index <see cref="BucketCount"/>).</summary>
+    internal ShardedCounters Counters { get; }
 
-    public void Record(long micros) => _counts.Add(_offset + IndexOf(micros), 1);
+    public void Record(long micros) => Counters.Add(IndexOf(micros), 1);
 
-    /// <summary>Records into a cell of the owner's counters already looked up (<see cref="ShardedCounters.CellOf"/>).</summary>
-    internal void Record(long[] cell, bool owned, long micros) => ShardedCounters.Add(cell, _offset + IndexOf(micros), 1, owned);
+    /// <summary>Records into a cell of <see cref="Counters"/> already looked up (<see cref="ShardedCounters.CellOf"/>).</summary>
+    internal static void Record(long[] cell, bool owned, long micros) => ShardedCounters.Add(cell, IndexOf(micros), 1, owned);
 
     /// <summary>Adds the counts to <paramref name="into"/> (a snapshot; buckets move independently).</summary>
-    public void CopyTo(long[] into) => _counts.AddTo(into, _offset, BucketCount);
+    public void CopyTo(long[] into) => Counters.AddTo(into, 0, BucketCount);
 
     /// <summary>The value at <paramref name="percentile"/> (0..100) of <paramref name="counts"/>, as its bucket's upper bound.</summary>
     public static double Percentile(long[] counts, double percentile)

@@ -6,45 +6,37 @@ namespace Slotgate.Diagnostics;
 /// bucket) in the calling thread's shard (<see cref="ShardedCounters"/>), so the node's connections on different
 /// event loops never write the same cache line.
 /// </summary>
-internal sealed class NodeStat
+internal sealed class NodeStat(string endpoint)
 {
-    private const int OkIndex = 0;
-    private const int ErrorsIndex = 1;
-    private const int MicrosIndex = 2;
-    private const int LatencyIndex = 3;
+    // Counter indices after the latency buckets.
+    private const int OkIndex = LatencyHistogram.BucketCount;
+    private const int ErrorsIndex = OkIndex + 1;
+    private const int MicrosIndex = OkIndex + 2;
 
-    private readonly ShardedCounters _counters = new(LatencyIndex + LatencyHistogram.BucketCount);
+    public string Endpoint { get; } = endpoint;
 
-    public NodeStat(string endpoint)
-    {
-        Endpoint = endpoint;
-        Tag = new("node", endpoint);
-        Latency = new LatencyHistogram(_counters, LatencyIndex);
-    }
+    public KeyValuePair<string, object?> Tag { get; } = new("node", endpoint);
 
-    public string Endpoint { get; }
-
-    public KeyValuePair<string, object?> Tag { get; }
-
-    public LatencyHistogram Latency { get; }
+    /// <summary>The latency buckets, and after them in the same per-thread counters the results and time.</summary>
+    public LatencyHistogram Latency { get; } = new(extra: 3);
 
     public long Requests => Ok + Errors;
 
-    public long Ok => _counters.Sum(OkIndex);
+    public long Ok => Latency.Counters.Sum(OkIndex);
 
-    public long Errors => _counters.Sum(ErrorsIndex);
+    public long Errors => Latency.Counters.Sum(ErrorsIndex);
 
-    public long Micros => _counters.Sum(MicrosIndex);
+    public long Micros => Latency.Counters.Sum(MicrosIndex);
 
     public void Record(long micros, bool error)
     {
         CounterShard shard = CounterShard.Current;
-        long[] cell = _counters.CellOf(shard);
+        long[] cell = Latency.Counters.CellOf(shard);
         ShardedCounters.Add(cell, error ? ErrorsIndex : OkIndex, 1, shard.Owned);
         ShardedCounters.Add(cell, MicrosIndex, micros, shard.Owned);
-        Latency.Record(cell, shard.Owned, micros);
+        LatencyHistogram.Record(cell, shard.Owned, micros);
     }
 
     /// <summary>Every counter and the histogram read 0 from now on (CONFIG RESETSTAT).</summary>
-    public void Reset() => _counters.Reset();
+    public void Reset() => Latency.Counters.Reset();
 }

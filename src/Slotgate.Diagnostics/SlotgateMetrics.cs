@@ -46,7 +46,7 @@ internal sealed class SlotgateMetrics : IDisposable
     private readonly ConcurrentDictionary<string, NodeStat> _nodes = new(StringComparer.OrdinalIgnoreCase);
     private readonly ShardedCounters _inflight = new(1); // a gauge: never reset
     private readonly ShardedGauge _inflightBytes = new();
-    private readonly ShardedCounters _counts = new(CountIndex.Count);
+    private readonly ShardedCounters _counts = new((int)Counted.Count);
 
     public SlotgateMetrics()
     {
@@ -126,7 +126,7 @@ internal sealed class SlotgateMetrics : IDisposable
     /// </summary>
     public long InflightBytesEstimate => _inflightBytes.Estimate;
 
-    public long ConnectionsTotal => _counts.Sum(CountIndex.Connections);
+    public long ConnectionsTotal => _counts.Sum((int)Counted.Connections);
 
     /// <summary>Commands answered so far (INFO's <c>total_commands_processed</c>), summed over the command stats.</summary>
     public long CommandsTotal => Commands.All.Sum(c => c.Calls);
@@ -134,23 +134,23 @@ internal sealed class SlotgateMetrics : IDisposable
     /// <summary>Commands answered with anything but success (INFO's <c>total_error_replies</c>).</summary>
     public long ErrorReplies => Commands.All.Sum(c => c.Calls - c.Answered(CommandResult.Ok));
 
-    public long Moved => _counts.Sum(CountIndex.Moved);
+    public long Moved => _counts.Sum((int)Counted.Moved);
 
-    public long Ask => _counts.Sum(CountIndex.Ask);
+    public long Ask => _counts.Sum((int)Counted.Ask);
 
-    public long TryAgain => _counts.Sum(CountIndex.TryAgain);
+    public long TryAgain => _counts.Sum((int)Counted.TryAgain);
 
-    public long RefreshOk => _counts.Sum(CountIndex.RefreshOk);
+    public long RefreshOk => _counts.Sum((int)Counted.RefreshOk);
 
-    public long RefreshFailed => _counts.Sum(CountIndex.RefreshFailed);
+    public long RefreshFailed => _counts.Sum((int)Counted.RefreshFailed);
 
-    public long RefreshChanged => _counts.Sum(CountIndex.RefreshChanged);
+    public long RefreshChanged => _counts.Sum((int)Counted.RefreshChanged);
 
     /// <summary>Replies written to their client straight from the node's read buffer, with no copy kept (see ReplyWriter).</summary>
-    public long WrittenOnArrival => _counts.Sum(CountIndex.WrittenOnArrival);
+    public long WrittenOnArrival => _counts.Sum((int)Counted.WrittenOnArrival);
 
     /// <summary>Adds <paramref name="replies"/> to <see cref="WrittenOnArrival"/>: once per flush, not per reply.</summary>
-    public void RepliesWrittenOnArrival(int replies) => _counts.Add(CountIndex.WrittenOnArrival, replies);
+    public void RepliesWrittenOnArrival(int replies) => _counts.Add((int)Counted.WrittenOnArrival, replies);
 
     public IEnumerable<NodeStat> Nodes => _nodes.Values;
 
@@ -198,7 +198,7 @@ internal sealed class SlotgateMetrics : IDisposable
 
     public void ClientConnected()
     {
-        _counts.Add(CountIndex.Connections, 1);
+        _counts.Add((int)Counted.Connections, 1);
         _clientConnections.Add(1);
     }
 
@@ -213,15 +213,15 @@ internal sealed class SlotgateMetrics : IDisposable
         switch (kind)
         {
             case RedirectCounter.Moved:
-                _counts.Add(CountIndex.Moved, 1);
+                _counts.Add((int)Counted.Moved, 1);
                 _redirects.Add(1, new KeyValuePair<string, object?>("kind", "moved"));
                 break;
             case RedirectCounter.Ask:
-                _counts.Add(CountIndex.Ask, 1);
+                _counts.Add((int)Counted.Ask, 1);
                 _redirects.Add(1, new KeyValuePair<string, object?>("kind", "ask"));
                 break;
             default:
-                _counts.Add(CountIndex.TryAgain, 1);
+                _counts.Add((int)Counted.TryAgain, 1);
                 _redirects.Add(1, new KeyValuePair<string, object?>("kind", "tryagain"));
                 break;
         }
@@ -234,15 +234,15 @@ internal sealed class SlotgateMetrics : IDisposable
     {
         if (!ok)
         {
-            _counts.Add(CountIndex.RefreshFailed, 1);
+            _counts.Add((int)Counted.RefreshFailed, 1);
             _refreshes.Add(1, new KeyValuePair<string, object?>("result", "failed"));
             return;
         }
-        _counts.Add(CountIndex.RefreshOk, 1);
+        _counts.Add((int)Counted.RefreshOk, 1);
         _refreshes.Add(1, new KeyValuePair<string, object?>("result", "ok"));
         if (changed)
         {
-            _counts.Add(CountIndex.RefreshChanged, 1);
+            _counts.Add((int)Counted.RefreshChanged, 1);
             _refreshes.Add(1, new KeyValuePair<string, object?>("result", "changed"));
         }
     }
@@ -276,18 +276,18 @@ internal sealed class SlotgateMetrics : IDisposable
 
     public void Dispose() => Meter.Dispose();
 
-    /// <summary>The indices of <see cref="_counts"/>, the counters that are not per command or per node.</summary>
-    private static class CountIndex
+    /// <summary>The counters in <see cref="_counts"/>: those that are neither per command nor per node.</summary>
+    private enum Counted
     {
-        public const int Connections = 0;
-        public const int WrittenOnArrival = 1;
-        public const int Moved = 2;
-        public const int Ask = 3;
-        public const int TryAgain = 4;
-        public const int RefreshOk = 5;
-        public const int RefreshFailed = 6;
-        public const int RefreshChanged = 7;
-        public const int Count = 8;
+        Connections,
+        WrittenOnArrival,
+        Moved,
+        Ask,
+        TryAgain,
+        RefreshOk,
+        RefreshFailed,
+        RefreshChanged,
+        Count,
     }
 
     private IEnumerable<Measurement<long>> CommandCounts()
