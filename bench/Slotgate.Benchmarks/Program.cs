@@ -10,6 +10,10 @@ internal static class Program
         {
             return await AllocationTrace.RunAsync(args[1..]);
         }
+        if (args.Length > 0 && args[0] == "scaling")
+        {
+            return ScalingRun.Run(args[1..]);
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

@@ -7,7 +7,8 @@ namespace Slotgate.Diagnostics;
 /// Commands and open connections per client identity bucket (<c>diagnostics.identities</c>): one bucket per configured
 /// identity or pattern, then <c>other</c> (an identity none of them matches) and <c>none</c> (no identity: not a PROXY
 /// listener, or a header without TLV 0xD0). A connection's bucket is found once, when it connects; each command then
-/// costs one interlocked increment of an array slot, and the label set is bounded by the configuration.
+/// costs one increment in the calling thread's shard (<see cref="ShardedCounters"/>), and the label set is bounded by
+/// the configuration.
 /// </summary>
 internal sealed class IdentityStats
 {
@@ -15,8 +16,8 @@ internal sealed class IdentityStats
     public const string NoneName = "none";
 
     private readonly IdentityPattern[] _patterns;
-    private readonly long[] _commands;
-    private readonly long[] _connected;
+    private readonly ShardedCounters _commands;
+    private readonly ShardedCounters _connected;
     private readonly KeyValuePair<string, object?>[] _tags;
 
     public IdentityStats(IReadOnlyList<IdentityPattern> patterns, bool counting = true)
@@ -25,8 +26,8 @@ internal sealed class IdentityStats
         _patterns = [.. patterns];
         // none first: a connection's bucket defaults to 0, so one built without an identity lookup counts as none.
         Names = [NoneName, OtherName, .. patterns.Select(p => p.Text)];
-        _commands = new long[Names.Count];
-        _connected = new long[Names.Count];
+        _commands = new ShardedCounters(Names.Count);
+        _connected = new ShardedCounters(Names.Count);
         _tags = [.. Names.Select(name => new KeyValuePair<string, object?>("identity", name))];
     }
 
@@ -60,15 +61,19 @@ internal sealed class IdentityStats
         return OtherBucket;
     }
 
-    public void CommandAnswered(int bucket) => Interlocked.Increment(ref _commands[bucket]);
+    public void CommandAnswered(int bucket) => _commands.Add(bucket, 1);
 
-    public void Connected(int bucket) => Interlocked.Increment(ref _connected[bucket]);
+    public void Connected(int bucket) => _connected.Add(bucket, 1);
 
-    public void Disconnected(int bucket) => Interlocked.Decrement(ref _connected[bucket]);
+    public void Disconnected(int bucket) => _connected.Add(bucket, -1);
 
-    public long Commands(int bucket) => Volatile.Read(ref _commands[bucket]);
+    public long Commands(int bucket) => _commands.Sum(bucket);
 
-    public long ConnectedClients(int bucket) => Volatile.Read(ref _connected[bucket]);
+    /// <summary>Open connections of <paramref name="bucket"/> (a connection may close on another thread than it opened on: the sum is what counts).</summary>
+    public long ConnectedClients(int bucket) => _connected.Sum(bucket);
+
+    /// <summary>The command counts read 0 from now on (CONFIG RESETSTAT); open connections are a gauge and stay.</summary>
+    public void ResetCommands() => _commands.Reset();
 
     internal IEnumerable<Measurement<long>> CommandMeasurements()
     {

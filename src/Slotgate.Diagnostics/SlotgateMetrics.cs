@@ -15,6 +15,12 @@ namespace Slotgate.Diagnostics;
 /// same aggregates (<see cref="AggregatedHistograms"/>). The two duration histograms are pushed measurement by
 /// measurement only while another listener (the OTLP exporter) has enabled them. See docs/decisions.md.
 /// </para>
+/// <para>
+/// Nothing here that is written per command is shared between threads: every such counter is a
+/// <see cref="ShardedCounters"/> (one copy per thread that counts, summed when read) or, for the in-flight bytes the
+/// session checks against its budget on every command, a <see cref="ShardedGauge"/>. So event loops on different
+/// cores never bounce a counter's cache line between them.
+/// </para>
 /// </summary>
 internal sealed class SlotgateMetrics : IDisposable
 {
@@ -38,16 +44,9 @@ internal sealed class SlotgateMetrics : IDisposable
     private readonly Counter<long> _authFailures;
     private readonly Counter<long> _backendFailures;
     private readonly ConcurrentDictionary<string, NodeStat> _nodes = new(StringComparer.OrdinalIgnoreCase);
-    private long _inflight;
-    private long _inflightBytes;
-    private long _connectionsTotal;
-    private long _moved;
-    private long _ask;
-    private long _tryAgain;
-    private long _refreshOk;
-    private long _refreshFailed;
-    private long _refreshChanged;
-    private long _writtenOnArrival;
+    private readonly ShardedCounters _inflight = new(1); // a gauge: never reset
+    private readonly ShardedGauge _inflightBytes = new();
+    private readonly ShardedCounters _counts = new((int)Counted.Count);
 
     public SlotgateMetrics()
     {
@@ -74,8 +73,8 @@ internal sealed class SlotgateMetrics : IDisposable
         Meter.CreateObservableCounter("slotgate.client.bytes", ClientByteCounts, "By", "Bytes read from clients (in: their commands) and written to them (out: replies and pushes)");
         Meter.CreateObservableCounter("slotgate.client.replies.on_arrival", () => WrittenOnArrival, "{reply}", "Replies written to the client straight from the node's read buffer (their one copy), rather than held until an earlier reply was written");
         Meter.CreateObservableGauge("slotgate.client.connections.active", () => ActiveClients(), "{connection}", "Client connections open now");
-        Meter.CreateObservableGauge("slotgate.commands.inflight", () => Volatile.Read(ref _inflight), "{command}", "Client commands read and not yet answered");
-        Meter.CreateObservableGauge("slotgate.commands.inflight.bytes", () => Volatile.Read(ref _inflightBytes), "By", "Bytes of client commands read and not yet answered");
+        Meter.CreateObservableGauge("slotgate.commands.inflight", () => Inflight, "{command}", "Client commands read and not yet answered");
+        Meter.CreateObservableGauge("slotgate.commands.inflight.bytes", () => InflightBytes, "By", "Bytes of client commands read and not yet answered");
         Meter.CreateObservableGauge("slotgate.backend.connections", () => BackendConnections(), "{connection}", "Shared backend connections per node and state (up, down)");
         Meter.CreateObservableGauge("slotgate.topology.epoch", () => TopologyEpoch(), "{epoch}", "Version of the slot map in use; increases with every change");
         Meter.CreateObservableGauge("slotgate.topology.slots.covered", () => SlotsCovered(), "{slot}", "Hash slots served by a known primary (16384 when healthy)");
@@ -117,11 +116,17 @@ internal sealed class SlotgateMetrics : IDisposable
 
     public Func<(long In, long Out)> ClientBytes { get; set; } = static () => (0, 0);
 
-    public long Inflight => Volatile.Read(ref _inflight);
+    public long Inflight => _inflight.Sum(0);
 
-    public long InflightBytes => Volatile.Read(ref _inflightBytes);
+    public long InflightBytes => _inflightBytes.Value;
 
-    public long ConnectionsTotal => Volatile.Read(ref _connectionsTotal);
+    /// <summary>
+    /// <see cref="InflightBytes"/> as the calling thread can read it without touching other threads' counters: within
+    /// <see cref="ShardedGauge.Quantum"/> per other thread. For the per-command budget check.
+    /// </summary>
+    public long InflightBytesEstimate => _inflightBytes.Estimate;
+
+    public long ConnectionsTotal => _counts.Sum((int)Counted.Connections);
 
     /// <summary>Commands answered so far (INFO's <c>total_commands_processed</c>), summed over the command stats.</summary>
     public long CommandsTotal => Commands.All.Sum(c => c.Calls);
@@ -129,23 +134,23 @@ internal sealed class SlotgateMetrics : IDisposable
     /// <summary>Commands answered with anything but success (INFO's <c>total_error_replies</c>).</summary>
     public long ErrorReplies => Commands.All.Sum(c => c.Calls - c.Answered(CommandResult.Ok));
 
-    public long Moved => Volatile.Read(ref _moved);
+    public long Moved => _counts.Sum((int)Counted.Moved);
 
-    public long Ask => Volatile.Read(ref _ask);
+    public long Ask => _counts.Sum((int)Counted.Ask);
 
-    public long TryAgain => Volatile.Read(ref _tryAgain);
+    public long TryAgain => _counts.Sum((int)Counted.TryAgain);
 
-    public long RefreshOk => Volatile.Read(ref _refreshOk);
+    public long RefreshOk => _counts.Sum((int)Counted.RefreshOk);
 
-    public long RefreshFailed => Volatile.Read(ref _refreshFailed);
+    public long RefreshFailed => _counts.Sum((int)Counted.RefreshFailed);
 
-    public long RefreshChanged => Volatile.Read(ref _refreshChanged);
+    public long RefreshChanged => _counts.Sum((int)Counted.RefreshChanged);
 
     /// <summary>Replies written to their client straight from the node's read buffer, with no copy kept (see ReplyWriter).</summary>
-    public long WrittenOnArrival => Volatile.Read(ref _writtenOnArrival);
+    public long WrittenOnArrival => _counts.Sum((int)Counted.WrittenOnArrival);
 
     /// <summary>Adds <paramref name="replies"/> to <see cref="WrittenOnArrival"/>: once per flush, not per reply.</summary>
-    public void RepliesWrittenOnArrival(int replies) => Interlocked.Add(ref _writtenOnArrival, replies);
+    public void RepliesWrittenOnArrival(int replies) => _counts.Add((int)Counted.WrittenOnArrival, replies);
 
     public IEnumerable<NodeStat> Nodes => _nodes.Values;
 
@@ -154,17 +159,18 @@ internal sealed class SlotgateMetrics : IDisposable
 
     public void CommandRead(int bytes)
     {
-        Interlocked.Increment(ref _inflight);
-        Interlocked.Add(ref _inflightBytes, bytes);
+        _inflight.Add(0, 1);
+        _inflightBytes.Add(bytes);
     }
 
     /// <summary>A client command's reply is ready: the per-command counters, the duration histogram and the slow log.</summary>
     public void CommandAnswered(CommandStat stat, int bytes, long startedAt, long completedAt, CommandResult result, bool rejected)
     {
-        Interlocked.Decrement(ref _inflight);
-        Interlocked.Add(ref _inflightBytes, -bytes);
+        CounterShard shard = CounterShard.Current;
+        ShardedCounters.Add(_inflight.CellOf(shard), 0, -1, shard.Owned);
+        _inflightBytes.Add(-bytes);
         long micros = (long)Stopwatch.GetElapsedTime(startedAt, completedAt).TotalMicroseconds;
-        stat.Record(micros, result, rejected);
+        stat.Record(shard, micros, result, rejected);
         if (_commandDuration.Enabled)
         {
             _commandDuration.Record(micros / 1_000_000.0, stat.Tag);
@@ -174,8 +180,8 @@ internal sealed class SlotgateMetrics : IDisposable
     /// <summary>A command that will not be answered (the client left first) still leaves the in-flight count.</summary>
     public void CommandDropped(int bytes)
     {
-        Interlocked.Decrement(ref _inflight);
-        Interlocked.Add(ref _inflightBytes, -bytes);
+        _inflight.Add(0, -1);
+        _inflightBytes.Add(-bytes);
     }
 
     public void BackendReplied(NodeStat node, long sentAt, long now, bool error)
@@ -192,7 +198,7 @@ internal sealed class SlotgateMetrics : IDisposable
 
     public void ClientConnected()
     {
-        Interlocked.Increment(ref _connectionsTotal);
+        _counts.Add((int)Counted.Connections, 1);
         _clientConnections.Add(1);
     }
 
@@ -207,15 +213,15 @@ internal sealed class SlotgateMetrics : IDisposable
         switch (kind)
         {
             case RedirectCounter.Moved:
-                Interlocked.Increment(ref _moved);
+                _counts.Add((int)Counted.Moved, 1);
                 _redirects.Add(1, new KeyValuePair<string, object?>("kind", "moved"));
                 break;
             case RedirectCounter.Ask:
-                Interlocked.Increment(ref _ask);
+                _counts.Add((int)Counted.Ask, 1);
                 _redirects.Add(1, new KeyValuePair<string, object?>("kind", "ask"));
                 break;
             default:
-                Interlocked.Increment(ref _tryAgain);
+                _counts.Add((int)Counted.TryAgain, 1);
                 _redirects.Add(1, new KeyValuePair<string, object?>("kind", "tryagain"));
                 break;
         }
@@ -228,15 +234,15 @@ internal sealed class SlotgateMetrics : IDisposable
     {
         if (!ok)
         {
-            Interlocked.Increment(ref _refreshFailed);
+            _counts.Add((int)Counted.RefreshFailed, 1);
             _refreshes.Add(1, new KeyValuePair<string, object?>("result", "failed"));
             return;
         }
-        Interlocked.Increment(ref _refreshOk);
+        _counts.Add((int)Counted.RefreshOk, 1);
         _refreshes.Add(1, new KeyValuePair<string, object?>("result", "ok"));
         if (changed)
         {
-            Interlocked.Increment(ref _refreshChanged);
+            _counts.Add((int)Counted.RefreshChanged, 1);
             _refreshes.Add(1, new KeyValuePair<string, object?>("result", "changed"));
         }
     }
@@ -252,7 +258,37 @@ internal sealed class SlotgateMetrics : IDisposable
     /// <summary><paramref name="side"/>: <c>client</c> or <c>backend</c>.</summary>
     public void AuthFailed(string side) => _authFailures.Add(1, new KeyValuePair<string, object?>("side", side));
 
+    /// <summary>
+    /// CONFIG RESETSTAT: every statistic that counts up reads 0 from now on (commands, their latencies and results,
+    /// nodes, identities, connections received, redirects, refreshes). Gauges (in flight, connected) and the slow log
+    /// stay. Writers are not stopped: each counter's baseline is its total at the moment it is reset.
+    /// </summary>
+    public void ResetStats()
+    {
+        Commands.Reset();
+        foreach (NodeStat node in _nodes.Values)
+        {
+            node.Reset();
+        }
+        Identities.ResetCommands();
+        _counts.Reset();
+    }
+
     public void Dispose() => Meter.Dispose();
+
+    /// <summary>The counters in <see cref="_counts"/>: those that are neither per command nor per node.</summary>
+    private enum Counted
+    {
+        Connections,
+        WrittenOnArrival,
+        Moved,
+        Ask,
+        TryAgain,
+        RefreshOk,
+        RefreshFailed,
+        RefreshChanged,
+        Count,
+    }
 
     private IEnumerable<Measurement<long>> CommandCounts()
     {

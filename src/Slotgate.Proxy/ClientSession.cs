@@ -350,7 +350,7 @@ internal sealed partial class ClientSession
     {
         long mine = _pendingLimit.AddBytes(request.Frame.Length);
         return mine > _dispatcher.MaxPendingBytesPerClient
-            || _dispatcher.Metrics.InflightBytes + _dispatcher.ReplyBytesWaiting > _dispatcher.MaxPendingBytes;
+            || _dispatcher.OverPendingBytes;
     }
 
     private void Enqueue(ProxyRequest request)

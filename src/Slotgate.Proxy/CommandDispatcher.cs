@@ -19,7 +19,7 @@ internal sealed class CommandDispatcher
     private readonly CommandRouteTable _routes;
     private readonly CommandAdmission _admission;
     private readonly RouteHandlers _handlers;
-    private long _replyBytesWaiting;
+    private readonly Diagnostics.ShardedGauge _replyBytesWaiting = new(); // per thread: written per reply held
 
     public CommandDispatcher(DispatcherServices services, DispatcherSettings settings)
     {
@@ -58,9 +58,16 @@ internal sealed class CommandDispatcher
     public bool InlineReplies => _settings.InlineReplies;
 
     /// <summary>Bytes of final replies not yet written to their clients, over all sessions.</summary>
-    public long ReplyBytesWaiting => Volatile.Read(ref _replyBytesWaiting);
+    public long ReplyBytesWaiting => _replyBytesWaiting.Value;
 
-    public void AddReplyBytesWaiting(long bytes) => Interlocked.Add(ref _replyBytesWaiting, bytes);
+    public void AddReplyBytesWaiting(long bytes) => _replyBytesWaiting.Add(bytes);
+
+    /// <summary>
+    /// Whether the bytes held for all clients pass <see cref="MaxPendingBytes"/>, checked per command from the calling
+    /// thread's estimates (each within <see cref="Diagnostics.ShardedGauge.Quantum"/> per other thread), so the check
+    /// reads no counter another event loop writes per command.
+    /// </summary>
+    public bool OverPendingBytes => Metrics.InflightBytesEstimate + _replyBytesWaiting.Estimate > MaxPendingBytes;
 
     public CommandTable Commands => _services.Commands;
 

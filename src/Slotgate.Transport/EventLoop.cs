@@ -19,7 +19,7 @@ internal interface IEventHandler
 /// </summary>
 internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
 {
-    private const int MaxEvents = 256;
+    internal const int MaxEvents = 256;
     private const int WakeSlot = 0;
 
     [ThreadStatic]
