@@ -92,7 +92,15 @@ internal sealed class RouteHandlers
     private bool Local(ClientSession session, ProxyRequest request, CommandInfo command, CommandRoute route)
     {
         _local.Execute(session, request, command);
-        request.Complete();
+        // A local answer may need the nodes' part (SLOWLOG GET count NODES): its children are merged into the reply.
+        if (request.Children.Count > 0)
+        {
+            _router.DispatchChildren(request);
+        }
+        else
+        {
+            request.Complete();
+        }
         return false;
     }
 

@@ -11,7 +11,7 @@ namespace Slotgate.Proxy;
 /// </summary>
 internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.TopologyRefresher topology, PubSubService pubSub, Diagnostics.SlotgateMetrics metrics)
 {
-    public void SlowLog(ProxyRequest request, Commands.LocalCommand id) => SlowLogCommand.Execute(metrics.SlowLog, request, id);
+    public void SlowLog(ProxyRequest request, Commands.LocalCommand id) => SlowLogCommand.Execute(metrics.SlowLog, topology.Current, request, id);
 
     /// <summary>PUBSUB NUMPAT: the patterns Slotgate's clients are subscribed to, over all of them.</summary>
     public void PatternCount(ProxyRequest request) => RespWriter.WriteInteger(request.ReplyWriter, pubSub.PatternCount);
