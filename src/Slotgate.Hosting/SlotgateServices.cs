@@ -134,6 +134,7 @@ internal static class SlotgateServices
             new DispatcherSettings(sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient)
             {
                 DisabledCommands = options.Routing.DisabledCommands,
+                AllowDebug = options.Routing.AllowDebug,
                 PubSubOutputBufferLimit = options.Limits.PubSubOutputBufferLimit,
                 MaxPendingBytesPerClient = options.Limits.MaxPendingBytesPerClient,
                 MaxPendingBytes = options.Limits.MaxPendingBytes,

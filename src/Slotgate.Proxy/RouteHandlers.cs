@@ -51,6 +51,7 @@ internal sealed class RouteHandlers
         _byKind[(int)RouteKind.Wait] = Wait;
         _byKind[(int)RouteKind.ClientUnblock] = ClientUnblock;
         _byKind[(int)RouteKind.BySlotArgument] = BySlotArgument;
+        _byKind[(int)RouteKind.Debug] = Debug;
         _byKind[(int)RouteKind.NotSupported] = NotSupported;
         foreach (RouteKind kind in Enum.GetValues<RouteKind>())
         {
@@ -229,6 +230,15 @@ internal sealed class RouteHandlers
         }
         request.Slot = slot;
         _router.Dispatch(request);
+        return false;
+    }
+
+    private bool Debug(ClientSession session, ProxyRequest request, CommandInfo command, CommandRoute route)
+    {
+        if (DebugCommand.Execute(request, route, _router))
+        {
+            _metrics.FanOut();
+        }
         return false;
     }
 

@@ -20,7 +20,7 @@ internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.Topolo
     /// INFO: Slotgate's own server, clients, replication and cluster sections. When the keyspace section is asked for,
     /// children are added that fetch each primary's keyspace to be summed.
     /// </summary>
-    public void Info(ProxyRequest request)
+    public void Info(ClientSession session, ProxyRequest request)
     {
         RequestFrame frame = request.Frame;
         var sections = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -40,7 +40,8 @@ internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.Topolo
         if (all || sections.Contains("clients"))
         {
             text.Append("# Clients\r\n")
-                .Append(CultureInfo.InvariantCulture, $"connected_clients:{identity.ConnectedClients}\r\n\r\n");
+                .Append(CultureInfo.InvariantCulture, $"connected_clients:{identity.ConnectedClients}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"blocked_clients:{BlockedClients(session)}\r\n\r\n");
         }
         if (all || sections.Contains("proxy"))
         {
@@ -87,6 +88,23 @@ internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.Topolo
         }
         InfoAggregator.TrimLastBlankLine(text);
         RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    /// <summary>
+    /// Clients of this Slotgate waiting in a blocking command (BLPOP, XREAD BLOCK...), as Redis counts its own: what
+    /// clients and test suites poll to know that a reader is blocked before they write.
+    /// </summary>
+    private static int BlockedClients(ClientSession session)
+    {
+        int blocked = 0;
+        foreach (ClientSession client in session.Clients.Snapshot())
+        {
+            if (client.BlockedOn is not null)
+            {
+                blocked++;
+            }
+        }
+        return blocked;
     }
 
     /// <summary>Adds one INFO child per primary for the <paramref name="gathered"/> sections, merged between Slotgate's own.</summary>

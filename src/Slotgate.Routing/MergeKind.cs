@@ -71,6 +71,9 @@ internal enum MergeKind
     /// <summary>LATENCY HISTOGRAM: per command, the primaries' calls and cumulative histograms summed.</summary>
     LatencyHistogram,
 
+    /// <summary>DEBUG DIGEST: the primaries' digests combined into the one a server holding every key would give.</summary>
+    DebugDigest,
+
     /// <summary>SLOWLOG GET count NODES: every node's slow log entries, newest first, the node named in each.</summary>
     NodeSlowLog,
 }

@@ -13,7 +13,7 @@ internal static class OperatorMerger
 {
     /// <summary>True for the merges that read the nodes' errors themselves (the others fail with the first error).</summary>
     public static bool HandlesErrors(MergeKind merge) => merge is MergeKind.EveryNode or MergeKind.AnyKilled or MergeKind.NodeReports
-        or MergeKind.MemoryStats or MergeKind.LatencyLatest or MergeKind.LatencyHistory or MergeKind.LatencyHistogram or MergeKind.NodeSlowLog;
+        or MergeKind.MemoryStats or MergeKind.LatencyLatest or MergeKind.LatencyHistory or MergeKind.LatencyHistogram or MergeKind.NodeSlowLog or MergeKind.DebugDigest;
 
     public static void Merge(ProxyRequest parent, IBufferWriter<byte> output)
     {
@@ -30,6 +30,7 @@ internal static class OperatorMerger
             MergeKind.LatencyHistory => NodeStatsMerger.MergeLatencyHistory,
             MergeKind.LatencyHistogram => NodeStatsMerger.MergeLatencyHistogram,
             MergeKind.NodeSlowLog => MergeNodeSlowLog,
+            MergeKind.DebugDigest => MergeDebugDigest,
             _ => throw new InvalidOperationException($"No merge for {parent.Merge}"),
         };
         // The statistics merges fail with a node's error, as the data merges do (a partial sum would mislead).
@@ -254,6 +255,39 @@ internal static class OperatorMerger
             }
             ReplyShapes.WriteBulk(output, entries[e].Target);
         }
+    }
+
+    /// <summary>
+    /// DEBUG DIGEST: a node's digest is that of database 0 (mixed in once when it has keys) xored with each of its keys'
+    /// digests, so xoring the primaries' digests gives the whole data set's, with database 0 mixed in once per primary
+    /// that has keys; an even number of those cancel it out, and it is mixed in again. No keys at all: Redis's zeros.
+    /// </summary>
+    private static void MergeDebugDigest(ProxyRequest parent, IBufferWriter<byte> output)
+    {
+        byte[] digest = new byte[20];
+        int withKeys = 0;
+        foreach (ProxyRequest child in parent.Children)
+        {
+            byte[] node = Convert.FromHexString(ReplyShapes.Parse(child).Text ?? string.Empty);
+            if (node.Length == digest.Length && node.AsSpan().IndexOfAnyExcept((byte)0) >= 0)
+            {
+                withKeys++;
+                for (int i = 0; i < digest.Length; i++)
+                {
+                    digest[i] ^= node[i];
+                }
+            }
+        }
+        if (withKeys > 0 && withKeys % 2 == 0)
+        {
+            // Redis's mix of database 0 into an empty digest: SHA1 of the SHA1 of the 4 bytes of the id 0.
+            byte[] mixed = System.Security.Cryptography.SHA1.HashData(System.Security.Cryptography.SHA1.HashData(new byte[4]));
+            for (int i = 0; i < digest.Length; i++)
+            {
+                digest[i] ^= mixed[i];
+            }
+        }
+        RespWriter.WriteSimpleString(output, Encoding.ASCII.GetBytes(Convert.ToHexStringLower(digest)));
     }
 
     private static string CommandName(ProxyRequest parent)

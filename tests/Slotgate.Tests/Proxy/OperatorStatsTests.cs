@@ -48,9 +48,12 @@ public class OperatorStatsTests(ProxyFixture fixture)
     {
         await using var client = await fixture.ConnectRawAsync();
         await client.CallAsync("HELLO", "3");
+        string key = "memstats3:" + Guid.NewGuid().ToString("N")[..8];
+        await client.CallAsync("SET", key, "v"); // a database with no keys is left out
 
         RespValue merged = await client.CallAsync("MEMORY", "STATS");
 
+        await client.CallAsync("DEL", key);
         Assert.Equal('%', merged.Type);
         Dictionary<string, RespValue> stats = Pairs(merged);
         Assert.Equal(',', stats["peak.percentage"].Type);
