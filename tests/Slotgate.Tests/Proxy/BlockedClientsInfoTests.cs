@@ -1,0 +1,55 @@
+using System.Net;
+
+namespace Slotgate.Tests.Proxy;
+
+/// <summary>
+/// INFO clients' blocked_clients, which clients and Redis's own test suite poll before they write to wake a blocked
+/// reader, compared with a node's; and the stream reader it lets such a suite wait for.
+/// </summary>
+[Collection(ProxyCollection.Name)]
+public class BlockedClientsInfoTests(ProxyFixture fixture)
+{
+    [Fact]
+    public async Task InfoClients_ReaderBlockedThroughSlotgate_CountedLikeRedis()
+    {
+        await using RespTestClient node = await RespTestClient.ConnectAsync(IPEndPoint.Parse(fixture.Cluster.SeedEndpoints[0]));
+        await using RespTestClient admin = await fixture.ConnectRawAsync();
+        string nodeClients = (await node.CallAsync("INFO", "clients")).Text!;
+        Assert.Contains("blocked_clients:0\r\n", nodeClients, StringComparison.Ordinal);
+        Assert.Contains("blocked_clients:0\r\n", (await admin.CallAsync("INFO", "clients")).Text!, StringComparison.Ordinal);
+        await using RespTestClient reader = await fixture.ConnectRawAsync();
+
+        await reader.SendAsync("BLPOP", "blocked:" + Guid.NewGuid().ToString("N")[..8], "0.5");
+
+        await WaitForBlockedAsync(admin, 1);
+        await reader.ReadAsync(TimeSpan.FromSeconds(10));
+        await WaitForBlockedAsync(admin, 0);
+    }
+
+    [Fact]
+    public async Task Xread_XaddThenDelInTransaction_ReaderWokenOnlyByTheNextXadd()
+    {
+        string stream = "xadddel:" + Guid.NewGuid().ToString("N")[..8];
+        await using RespTestClient writer = await fixture.ConnectRawAsync();
+        await using RespTestClient reader = await fixture.ConnectRawAsync();
+        await reader.SendAsync("XREAD", "BLOCK", "20000", "STREAMS", stream, "$");
+        await WaitForBlockedAsync(writer, 1);
+
+        Assert.Equal("OK", (await writer.CallAsync("MULTI")).Text);
+        await writer.CallAsync("XADD", stream, "*", "old", "abcd1234");
+        await writer.CallAsync("DEL", stream);
+        Assert.Equal(2, (await writer.CallAsync("EXEC")).ItemsOrEmpty.Count);
+        await writer.CallAsync("XADD", stream, "*", "new", "abcd1234");
+
+        Slotgate.Protocol.RespValue woken = await reader.ReadAsync(TimeSpan.FromSeconds(10));
+        Slotgate.Protocol.RespValue entry = woken.Items![0].Items![1].Items![0];
+        Assert.Equal(stream, woken.Items[0].Items![0].Text);
+        Assert.Equal(["new", "abcd1234"], entry.Items![1].ItemsOrEmpty.Select(f => f.Text));
+        await writer.CallAsync("DEL", stream);
+    }
+
+    /// <summary>As Redis's test suite waits: INFO's blocked_clients polled until it shows <paramref name="count"/>.</summary>
+    private static Task WaitForBlockedAsync(RespTestClient client, int count) =>
+        Wait.UntilAsync(async () => (await client.CallAsync("INFO", "clients")).Text!.Contains($"blocked_clients:{count}\r\n", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), $"{count} blocked clients");
+}
