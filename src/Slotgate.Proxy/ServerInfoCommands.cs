@@ -87,7 +87,8 @@ internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.Topolo
             text.Append("# Keyspace\r\n\r\n");
         }
         InfoAggregator.TrimLastBlankLine(text);
-        RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(text.ToString()));
+        // Redis's INFO is a verbatim text under RESP3.
+        ReplyShapes.WriteText(request.ReplyWriter, text.ToString(), request.Resp3);
     }
 
     /// <summary>

@@ -15,7 +15,8 @@ internal static class CommandRoutes
 
     /// <summary>Keyless commands any primary can answer for the whole cluster.</summary>
     public static FrozenSet<string> AnyPrimary { get; } = new[] { "TIME", "LOLWUT", "PUBLISH", "FUNCTION|LIST", "FUNCTION|DUMP",
-        "MEMORY|HELP", "LATENCY|HELP", "OBJECT|HELP" }.ToFrozenSet(StringComparer.Ordinal);
+        "PFSELFTEST", "MEMORY|HELP", "LATENCY|HELP", "OBJECT|HELP", "CONFIG|HELP", "FUNCTION|HELP", "SCRIPT|HELP", "PUBSUB|HELP",
+        "XGROUP|HELP", "XINFO|HELP", "ACL|HELP", "CLUSTER|HELP" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>DEBUG's route with routing.allowDebug: the subcommands that act on whole nodes go to every primary.</summary>
     public static CommandRoute DebugAllowed { get; } = new(RouteKind.Debug);

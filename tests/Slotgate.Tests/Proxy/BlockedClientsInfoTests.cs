@@ -4,7 +4,7 @@ namespace Slotgate.Tests.Proxy;
 
 /// <summary>
 /// INFO clients' blocked_clients, which clients and Redis's own test suite poll before they write to wake a blocked
-/// reader, compared with a node's; and the stream reader it lets such a suite wait for.
+/// reader, compared with a node's; the stream reader it lets such a suite wait for; INFO's RESP3 type.
 /// </summary>
 [Collection(ProxyCollection.Name)]
 public class BlockedClientsInfoTests(ProxyFixture fixture)
@@ -46,6 +46,26 @@ public class BlockedClientsInfoTests(ProxyFixture fixture)
         Assert.Equal(stream, woken.Items[0].Items![0].Text);
         Assert.Equal(["new", "abcd1234"], entry.Items![1].ItemsOrEmpty.Select(f => f.Text));
         await writer.CallAsync("DEL", stream);
+    }
+
+    [Theory]
+    [InlineData("INFO")]
+    [InlineData("INFO", "server", "keyspace")]
+    [InlineData("INFO", "server")]
+    [InlineData("CLIENT", "LIST")]
+    public async Task TextReplies_Resp3_VerbatimAsTheNodeGivesThem(params string[] command)
+    {
+        await using RespTestClient node = await RespTestClient.ConnectAsync(IPEndPoint.Parse(fixture.Cluster.SeedEndpoints[0]));
+        await using RespTestClient proxy = await fixture.ConnectRawAsync();
+        await node.CallAsync("HELLO", "3");
+        await proxy.CallAsync("HELLO", "3");
+
+        Slotgate.Protocol.RespValue reply = await proxy.CallAsync(command);
+
+        Assert.Equal((await node.CallAsync(command)).Type, reply.Type);
+        Assert.Equal('=', reply.Type);
+        await using RespTestClient resp2 = await fixture.ConnectRawAsync();
+        Assert.Equal('$', (await resp2.CallAsync(command)).Type);
     }
 
     /// <summary>As Redis's test suite waits: INFO's blocked_clients polled until it shows <paramref name="count"/>.</summary>

@@ -185,6 +185,23 @@ public class OperatorStatsTests(ProxyFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData("CONFIG")]
+    [InlineData("FUNCTION")]
+    [InlineData("SCRIPT")]
+    [InlineData("XINFO")]
+    [InlineData("XGROUP")]
+    [InlineData("PUBSUB")]
+    public async Task Help_Subcommand_SameTextAsANode(string container)
+    {
+        await using var client = await fixture.ConnectRawAsync();
+
+        RespValue help = await client.CallAsync(container, "HELP");
+
+        RespValue own = await fixture.Cluster.Primaries[0].SendAsync([container, "HELP"]);
+        Assert.Equal(own.ItemsOrEmpty.Select(l => l.Text), help.ItemsOrEmpty.Select(l => l.Text));
+    }
+
     /// <summary>A flat [name, value, ...] array or a RESP3 map as a dictionary.</summary>
     private static Dictionary<string, RespValue> Pairs(RespValue pairs)
     {
