@@ -16,8 +16,8 @@ public class OperatorStatsTests(ProxyFixture fixture)
     [Fact]
     public async Task MemoryStats_Resp2_KeysAndBytesSummedOverPrimaries()
     {
+        (_, string key) = KeyOn(0, "memstats:");
         await using var client = await fixture.ConnectRawAsync();
-        string key = "memstats:" + Guid.NewGuid().ToString("N")[..8];
         await client.CallAsync("SET", key, "v");
 
         RespValue merged = await client.CallAsync("MEMORY", "STATS");
@@ -64,10 +64,8 @@ public class OperatorStatsTests(ProxyFixture fixture)
     [Fact]
     public async Task LatencyLatestAndHistory_SlowScriptOnOnePrimary_EventReportedOnceAsByTheNode()
     {
-        LocalRedisNode primary = fixture.Cluster.Primaries[1];
-        string key = TestKeys.OwnedBy(fixture.Server, primary.Endpoint, "latency:" + Guid.NewGuid().ToString("N")[..8]);
-        await using var client = await fixture.ConnectRawAsync();
-        Assert.Equal("OK", (await client.CallAsync("CONFIG", "SET", "latency-monitor-threshold", "5")).Text);
+        (LocalRedisNode primary, string key) = KeyOn(1, "latency:");
+        await using var client = await ConfiguredClientAsync("latency-monitor-threshold", "5");
         try
         {
             Assert.Equal(':', (await client.CallAsync("LATENCY", "RESET")).Type);
@@ -130,39 +128,47 @@ public class OperatorStatsTests(ProxyFixture fixture)
     }
 
     [Fact]
-    public async Task FunctionStats_Resp3_MapWithNullRunningScript()
+    public async Task FunctionStatsAndMemoryDoctor_Resp3_MapAndVerbatimTextAsRedisGivesThem()
     {
-        await using var client = await fixture.ConnectRawAsync();
-        await client.CallAsync("HELLO", "3");
-
-        RespValue stats = await client.CallAsync("FUNCTION", "STATS");
+        RespValue stats = await Resp3CallAsync("FUNCTION", "STATS");
+        RespValue report = await Resp3CallAsync("MEMORY", "DOCTOR");
 
         Assert.Equal('%', stats.Type);
         Dictionary<string, RespValue> fields = Pairs(stats);
         Assert.Equal('_', fields["running_script"].Type);
         Assert.Equal('%', fields["engines"].Type);
         Assert.Equal('%', Pairs(fields["engines"])["LUA"].Type);
+        Assert.Equal('=', report.Type);
+        Assert.Contains(fixture.Cluster.Primaries[0].Endpoint + ":\n", report.Text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task MemoryDoctor_Resp3_VerbatimText()
+    /// <summary>A key of this test's own owned by primary <paramref name="index"/>.</summary>
+    private (LocalRedisNode Primary, string Key) KeyOn(int index, string prefix)
+    {
+        LocalRedisNode primary = fixture.Cluster.Primaries[index];
+        return (primary, TestKeys.OwnedBy(fixture.Server, primary.Endpoint, prefix + Guid.NewGuid().ToString("N")[..8]));
+    }
+
+    /// <summary>A client, after it set <paramref name="parameter"/> on every node through Slotgate.</summary>
+    private async Task<RespTestClient> ConfiguredClientAsync(string parameter, string value)
+    {
+        RespTestClient client = await fixture.ConnectRawAsync();
+        Assert.Equal("OK", (await client.CallAsync("CONFIG", "SET", parameter, value)).Text);
+        return client;
+    }
+
+    private async Task<RespValue> Resp3CallAsync(params string[] command)
     {
         await using var client = await fixture.ConnectRawAsync();
         await client.CallAsync("HELLO", "3");
-
-        RespValue report = await client.CallAsync("MEMORY", "DOCTOR");
-
-        Assert.Equal('=', report.Type);
-        Assert.Contains(fixture.Cluster.Primaries[0].Endpoint + ":\n", report.Text, StringComparison.Ordinal);
+        return await client.CallAsync(command);
     }
 
     [Fact]
     public async Task SlowlogGetNodes_CommandOverNodesThreshold_EntryNamesItsNode()
     {
-        LocalRedisNode primary = fixture.Cluster.Primaries[2];
-        string key = TestKeys.OwnedBy(fixture.Server, primary.Endpoint, "nodeslow:" + Guid.NewGuid().ToString("N")[..8]);
-        await using var client = await fixture.ConnectRawAsync();
-        Assert.Equal("OK", (await client.CallAsync("CONFIG", "SET", "slowlog-log-slower-than", "0")).Text);
+        (LocalRedisNode primary, string key) = KeyOn(2, "nodeslow:");
+        await using var client = await ConfiguredClientAsync("slowlog-log-slower-than", "0");
         try
         {
             await client.CallAsync("SET", key, "v");
