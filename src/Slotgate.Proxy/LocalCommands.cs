@@ -128,4 +128,7 @@ internal sealed class LocalCommands
     /// children are added that fetch each primary's keyspace to be summed.
     /// </summary>
     public void Info(ClientSession session, ProxyRequest request) => _server.Info(session, request);
+
+    /// <summary>CONFIG RESETSTAT: Slotgate's own INFO counts start again, as the nodes' do.</summary>
+    public void ResetStats() => _server.ResetStats();
 }

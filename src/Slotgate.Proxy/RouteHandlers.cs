@@ -133,6 +133,10 @@ internal sealed class RouteHandlers
         {
             _router.Scripts.Remember(request.Frame.Arg(2));
         }
+        else if (command.Name == "config|resetstat")
+        {
+            _local.ResetStats();
+        }
         if (route.Merge is MergeKind.AnyKilled or MergeKind.FunctionStats)
         {
             if (FanOut.AddChildren(request, _router.Shards, route.Merge, allNodes: false))

@@ -11,6 +11,11 @@ namespace Slotgate.Proxy;
 /// </summary>
 internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.TopologyRefresher topology, PubSubService pubSub, Diagnostics.SlotgateMetrics metrics)
 {
+    private readonly StatsBaseline _baseline = new();
+
+    /// <summary>CONFIG RESETSTAT, Slotgate's part: its own INFO counts start again from zero (the nodes reset theirs).</summary>
+    public void ResetStats() => _baseline.Reset(metrics);
+
     public void SlowLog(ProxyRequest request, Commands.LocalCommand id) => SlowLogCommand.Execute(metrics.SlowLog, topology.Current, request, id);
 
     /// <summary>PUBSUB NUMPAT: the patterns Slotgate's clients are subscribed to, over all of them.</summary>
@@ -56,11 +61,11 @@ internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.Topolo
         }
         if (everything || sections.Contains("commandstats"))
         {
-            InfoSections.CommandStats(suffix, metrics.Commands);
+            InfoSections.CommandStats(suffix, metrics.Commands, _baseline);
         }
         if (everything || sections.Contains("latencystats"))
         {
-            InfoSections.LatencyStats(suffix, metrics.Commands);
+            InfoSections.LatencyStats(suffix, metrics.Commands, _baseline);
         }
         if (everything || sections.Contains("identities"))
         {
@@ -113,7 +118,7 @@ internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.Topolo
     {
         request.InfoPrefix = prefix;
         request.InfoSuffix = suffix;
-        request.InfoStats = InfoSections.OwnStats(metrics);
+        request.InfoStats = InfoSections.OwnStats(metrics, _baseline);
         request.InfoKeyspace = gathered.Contains("keyspace");
         request.Merge = MergeKind.Info;
         foreach (Cluster.Shard shard in topology.Current.Shards)

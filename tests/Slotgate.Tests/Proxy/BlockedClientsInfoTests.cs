@@ -4,7 +4,8 @@ namespace Slotgate.Tests.Proxy;
 
 /// <summary>
 /// INFO clients' blocked_clients, which clients and Redis's own test suite poll before they write to wake a blocked
-/// reader, compared with a node's; the stream reader it lets such a suite wait for; INFO's RESP3 type.
+/// reader, compared with a node's; the stream reader it lets such a suite wait for; INFO's RESP3 type; CONFIG
+/// RESETSTAT resetting Slotgate's own counts as Redis resets its own.
 /// </summary>
 [Collection(ProxyCollection.Name)]
 public class BlockedClientsInfoTests(ProxyFixture fixture)
@@ -66,6 +67,26 @@ public class BlockedClientsInfoTests(ProxyFixture fixture)
         Assert.Equal('=', reply.Type);
         await using RespTestClient resp2 = await fixture.ConnectRawAsync();
         Assert.Equal('$', (await resp2.CallAsync(command)).Type);
+    }
+
+    [Fact]
+    public async Task ConfigResetStat_AfterCommands_CommandstatsStartAgainAsInRedis()
+    {
+        await using RespTestClient client = await fixture.ConnectRawAsync();
+        string key = "resetstat:" + Guid.NewGuid().ToString("N")[..8];
+        await client.CallAsync("GEOADD", key, "0", "0", "a");
+
+        Assert.Equal("OK", (await client.CallAsync("CONFIG", "RESETSTAT")).Text);
+        string afterReset = (await client.CallAsync("INFO", "commandstats")).Text!;
+        await client.CallAsync("GEOADD", key, "0", "0", "b");
+        string afterOne = (await client.CallAsync("INFO", "commandstats", "latencystats")).Text!;
+
+        Assert.DoesNotContain("cmdstat_geoadd:", afterReset, StringComparison.Ordinal);
+        Assert.Contains("cmdstat_config|resetstat:calls=1,", afterReset, StringComparison.Ordinal);
+        Assert.Contains("cmdstat_geoadd:calls=1,", afterOne, StringComparison.Ordinal);
+        Assert.Contains("latency_percentiles_usec_geoadd:", afterOne, StringComparison.Ordinal);
+        Assert.Matches(@"total_commands_processed:[1-9]\r\n", (await client.CallAsync("INFO", "stats")).Text!);
+        await client.CallAsync("DEL", key);
     }
 
     /// <summary>As Redis's test suite waits: INFO's blocked_clients polled until it shows <paramref name="count"/>.</summary>
