@@ -62,10 +62,31 @@ public sealed class DebugCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Copy_ListAndInteger_DetailsAsRedisKeyspaceTestsCheckThem()
+    {
+        await using SlotgateServer server = await ProxyFixture.StartProxyAsync(_cluster!);
+        await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        await client.CallAsync("DEL", "mylist{t}", "mynewlist{t}", "intkey{t}", "newintkey{t}");
+        await client.CallAsync("LPUSH", "mylist{t}", "a", "b", "c");
+
+        Assert.Equal(1, (await client.CallAsync("COPY", "mylist{t}", "mynewlist{t}")).Integer);
+        string digest = (await client.CallAsync("DEBUG", "DIGEST-VALUE", "mylist{t}")).ItemsOrEmpty[0].Text!;
+        Assert.Equal(digest, (await client.CallAsync("DEBUG", "DIGEST-VALUE", "mynewlist{t}")).ItemsOrEmpty[0].Text);
+        Assert.Equal(1, (await client.CallAsync("OBJECT", "REFCOUNT", "mynewlist{t}")).Integer);
+        Assert.Equal("quicklist", (await client.CallAsync("OBJECT", "ENCODING", "mynewlist{t}")).Text); // Redis 7.0's list encoding
+        await client.CallAsync("SET", "intkey{t}", "1");
+        await client.CallAsync("COPY", "intkey{t}", "newintkey{t}");
+        Assert.Equal("int", (await client.CallAsync("OBJECT", "ENCODING", "newintkey{t}")).Text);
+        Assert.Contains(" encoding:int ", (await client.CallAsync("DEBUG", "OBJECT", "newintkey{t}")).Text, StringComparison.Ordinal);
+        Assert.StartsWith("ERR", (await client.CallAsync("COPY", "mylist{t}", "other{t}", "DB", "notanumber")).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DebugDigest_KeysOnEveryPrimary_SameAsOneRedisWithTheSameKeys()
     {
         await using SlotgateServer server = await ProxyFixture.StartProxyAsync(_cluster!);
         await using var client = await RespTestClient.ConnectAsync(server.Endpoints[0]);
+        await client.CallAsync("FLUSHALL");
         Assert.Equal(new string('0', 40), (await client.CallAsync("DEBUG", "DIGEST")).Text);
         using Process single = StartSingleRedis(out int port);
         try
