@@ -26,6 +26,14 @@ internal sealed record RoutingOptions
     /// </summary>
     public IReadOnlyList<string> CustomCommands { get; init; } = [];
 
+    /// <summary>
+    /// Whether the DEBUG subcommands that act on whole nodes (SLEEP, RELOAD, SET-ACTIVE-EXPIRE, SEGFAULT, ...) are sent
+    /// to every primary. False by default: through a proxy shared by many applications one client's DEBUG SLEEP would
+    /// stall all of them. DEBUG subcommands that look at one key (OBJECT, SDSLEN, ...) and DEBUG DIGEST always work where
+    /// the nodes allow DEBUG (Redis's enable-debug-command).
+    /// </summary>
+    public bool AllowDebug { get; init; }
+
     /// <summary>The read policies, as Envoy's redis_proxy names them (kebab case).</summary>
     public static IReadOnlyList<string> ReadPolicies { get; } = ["primary", "prefer-primary", "replica", "prefer-replica", "any"];
 

@@ -144,6 +144,7 @@ internal static class SlotgateServices
             new DispatcherSettings(sp.GetRequiredService<RespLimits>(), options.Limits.MaxPendingCommandsPerClient)
             {
                 DisabledCommands = options.Routing.DisabledCommands,
+                AllowDebug = options.Routing.AllowDebug,
                 PubSubOutputBufferLimit = options.Limits.PubSubOutputBufferLimit,
                 TrackingTableMaxKeys = options.Limits.TrackingTableMaxKeys,
                 MaxPendingBytesPerClient = options.Limits.MaxPendingBytesPerClient,

@@ -77,7 +77,8 @@ internal static class ClientIntrospection
         {
             text.Append(Line(client)).Append('\n');
         }
-        RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(text.ToString()));
+        // A verbatim text under RESP3, as Redis's CLIENT LIST.
+        ReplyShapes.WriteText(request.ReplyWriter, text.ToString(), request.Resp3);
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ internal sealed class CommandDispatcher
         _services = services;
         _settings = settings;
         services.Metrics.Commands.Register(services.Commands);
-        _routes = new CommandRouteTable(services.Commands, settings.DisabledCommands);
+        _routes = new CommandRouteTable(services.Commands, settings.DisabledCommands, settings.AllowDebug);
         _admission = new CommandAdmission(services, _routes, Monitors);
         Tracking = new TrackingService(services.PubSub, Clients, settings.TrackingTableMaxKeys, services.Logger);
         _handlers = new RouteHandlers(services, Clients, Tracking);

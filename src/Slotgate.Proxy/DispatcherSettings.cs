@@ -12,6 +12,9 @@ internal sealed record DispatcherSettings(RespLimits Limits, int MaxPendingComma
     /// <summary>Commands refused by configuration (routing.disabledCommands), subcommands written with a space.</summary>
     public IReadOnlyList<string> DisabledCommands { get; init; } = [];
 
+    /// <summary>DEBUG subcommands that act on whole nodes are sent to every primary (routing.allowDebug), not refused.</summary>
+    public bool AllowDebug { get; init; }
+
     /// <summary>Bytes of published messages a subscriber may leave unread before it is closed (limits.pubsubOutputBufferLimit; 0: no limit).</summary>
     public long PubSubOutputBufferLimit { get; init; }
 

@@ -39,27 +39,26 @@ internal static class InfoSections
     }
 
     /// <summary>Stats fields that describe Slotgate's clients rather than the data; they replace the primaries' sums.</summary>
-    public static IReadOnlyDictionary<string, string> OwnStats(SlotgateMetrics metrics) => new Dictionary<string, string>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, string> OwnStats(SlotgateMetrics metrics, StatsBaseline since) => new Dictionary<string, string>(StringComparer.Ordinal)
     {
-        ["total_connections_received"] = metrics.ConnectionsTotal.ToString(CultureInfo.InvariantCulture),
-        ["total_commands_processed"] = metrics.CommandsTotal.ToString(CultureInfo.InvariantCulture),
-        ["total_error_replies"] = metrics.ErrorReplies.ToString(CultureInfo.InvariantCulture),
+        ["total_connections_received"] = since.Connections(metrics).ToString(CultureInfo.InvariantCulture),
+        ["total_commands_processed"] = since.Commands(metrics).ToString(CultureInfo.InvariantCulture),
+        ["total_error_replies"] = since.Errors(metrics).ToString(CultureInfo.InvariantCulture),
     };
 
     /// <summary><c>cmdstat_get:calls=2,usec=15,usec_per_call=7.50,rejected_calls=0,failed_calls=0</c>, commands used so far only.</summary>
-    public static void CommandStats(StringBuilder text, CommandStatsTable commands)
+    public static void CommandStats(StringBuilder text, CommandStatsTable commands, StatsBaseline since)
     {
         text.Append("# Commandstats\r\n");
         foreach (CommandStat stat in commands.All)
         {
-            long calls = stat.Calls;
+            (long calls, long usec, long failed, long rejected) = since.Since(stat);
             if (calls == 0)
             {
                 continue;
             }
-            long usec = stat.Micros;
             text.Append(CultureInfo.InvariantCulture,
-                $"cmdstat_{stat.Name}:calls={calls},usec={usec},usec_per_call={usec / (double)calls:0.00},rejected_calls={stat.Rejected},failed_calls={stat.Failed}\r\n");
+                $"cmdstat_{stat.Name}:calls={calls},usec={usec},usec_per_call={usec / (double)calls:0.00},rejected_calls={rejected},failed_calls={failed}\r\n");
         }
         text.Append("\r\n");
     }
@@ -85,18 +84,17 @@ internal static class InfoSections
     }
 
     /// <summary><c>latency_percentiles_usec_get:p50=1.003,p99=5.023,p99.9=9.023</c> from each command's histogram.</summary>
-    public static void LatencyStats(StringBuilder text, CommandStatsTable commands)
+    public static void LatencyStats(StringBuilder text, CommandStatsTable commands, StatsBaseline since)
     {
         text.Append("# Latencystats\r\n");
         var buckets = new long[LatencyHistogram.BucketCount];
         foreach (CommandStat stat in commands.All)
         {
-            if (stat.Calls == 0)
+            Array.Clear(buckets);
+            if (since.Since(stat, buckets).Calls == 0)
             {
                 continue;
             }
-            Array.Clear(buckets);
-            stat.Latency.CopyTo(buckets);
             text.Append("latency_percentiles_usec_").Append(stat.Name).Append(':');
             for (int i = 0; i < Percentiles.Length; i++)
             {

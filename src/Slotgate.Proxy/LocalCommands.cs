@@ -127,5 +127,8 @@ internal sealed class LocalCommands
     /// INFO: Slotgate's own server, clients, replication and cluster sections. When the keyspace section is asked for,
     /// children are added that fetch each primary's keyspace to be summed.
     /// </summary>
-    public void Info(ClientSession session, ProxyRequest request) => _server.Info(request);
+    public void Info(ClientSession session, ProxyRequest request) => _server.Info(session, request);
+
+    /// <summary>CONFIG RESETSTAT: Slotgate's own INFO counts start again, as the nodes' do.</summary>
+    public void ResetStats() => _server.ResetStats();
 }

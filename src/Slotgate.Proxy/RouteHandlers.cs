@@ -54,6 +54,7 @@ internal sealed class RouteHandlers
         _byKind[(int)RouteKind.ClientUnblock] = ClientUnblock;
         _byKind[(int)RouteKind.BySlotArgument] = BySlotArgument;
         _byKind[(int)RouteKind.Tracking] = Tracking;
+        _byKind[(int)RouteKind.Debug] = Debug;
         _byKind[(int)RouteKind.NotSupported] = NotSupported;
         foreach (RouteKind kind in Enum.GetValues<RouteKind>())
         {
@@ -95,7 +96,15 @@ internal sealed class RouteHandlers
     private bool Local(ClientSession session, ProxyRequest request, CommandInfo command, CommandRoute route)
     {
         _local.Execute(session, request, command);
-        request.Complete();
+        // A local answer may need the nodes' part (SLOWLOG GET count NODES): its children are merged into the reply.
+        if (request.Children.Count > 0)
+        {
+            _router.DispatchChildren(request);
+        }
+        else
+        {
+            request.Complete();
+        }
         return false;
     }
 
@@ -126,6 +135,10 @@ internal sealed class RouteHandlers
         if (command.Name == "script|load")
         {
             _router.Scripts.Remember(request.Frame.Arg(2));
+        }
+        else if (command.Name == "config|resetstat")
+        {
+            _local.ResetStats();
         }
         if (route.Merge is MergeKind.AnyKilled or MergeKind.FunctionStats)
         {
@@ -230,6 +243,15 @@ internal sealed class RouteHandlers
     private bool Tracking(ClientSession session, ProxyRequest request, CommandInfo command, CommandRoute route)
     {
         TrackingCommands.Execute(session, request, _tracking);
+        return false;
+    }
+
+    private bool Debug(ClientSession session, ProxyRequest request, CommandInfo command, CommandRoute route)
+    {
+        if (DebugCommand.Execute(request, route, _router))
+        {
+            _metrics.FanOut();
+        }
         return false;
     }
 

@@ -11,7 +11,12 @@ namespace Slotgate.Proxy;
 /// </summary>
 internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.TopologyRefresher topology, PubSubService pubSub, Diagnostics.SlotgateMetrics metrics)
 {
-    public void SlowLog(ProxyRequest request, Commands.LocalCommand id) => SlowLogCommand.Execute(metrics.SlowLog, request, id);
+    private readonly StatsBaseline _baseline = new();
+
+    /// <summary>CONFIG RESETSTAT, Slotgate's part: its own INFO counts start again from zero (the nodes reset theirs).</summary>
+    public void ResetStats() => _baseline.Reset(metrics);
+
+    public void SlowLog(ProxyRequest request, Commands.LocalCommand id) => SlowLogCommand.Execute(metrics.SlowLog, topology.Current, request, id);
 
     /// <summary>PUBSUB NUMPAT: the patterns Slotgate's clients are subscribed to, over all of them.</summary>
     public void PatternCount(ProxyRequest request) => RespWriter.WriteInteger(request.ReplyWriter, pubSub.PatternCount);
@@ -20,7 +25,7 @@ internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.Topolo
     /// INFO: Slotgate's own server, clients, replication and cluster sections. When the keyspace section is asked for,
     /// children are added that fetch each primary's keyspace to be summed.
     /// </summary>
-    public void Info(ProxyRequest request)
+    public void Info(ClientSession session, ProxyRequest request)
     {
         RequestFrame frame = request.Frame;
         var sections = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -40,7 +45,8 @@ internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.Topolo
         if (all || sections.Contains("clients"))
         {
             text.Append("# Clients\r\n")
-                .Append(CultureInfo.InvariantCulture, $"connected_clients:{identity.ConnectedClients}\r\n\r\n");
+                .Append(CultureInfo.InvariantCulture, $"connected_clients:{identity.ConnectedClients}\r\n")
+                .Append(CultureInfo.InvariantCulture, $"blocked_clients:{BlockedClients(session)}\r\n\r\n");
         }
         if (all || sections.Contains("proxy"))
         {
@@ -55,11 +61,11 @@ internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.Topolo
         }
         if (everything || sections.Contains("commandstats"))
         {
-            InfoSections.CommandStats(suffix, metrics.Commands);
+            InfoSections.CommandStats(suffix, metrics.Commands, _baseline);
         }
         if (everything || sections.Contains("latencystats"))
         {
-            InfoSections.LatencyStats(suffix, metrics.Commands);
+            InfoSections.LatencyStats(suffix, metrics.Commands, _baseline);
         }
         if (everything || sections.Contains("identities"))
         {
@@ -86,7 +92,25 @@ internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.Topolo
             text.Append("# Keyspace\r\n\r\n");
         }
         InfoAggregator.TrimLastBlankLine(text);
-        RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(text.ToString()));
+        // Redis's INFO is a verbatim text under RESP3.
+        ReplyShapes.WriteText(request.ReplyWriter, text.ToString(), request.Resp3);
+    }
+
+    /// <summary>
+    /// Clients of this Slotgate waiting in a blocking command (BLPOP, XREAD BLOCK...), as Redis counts its own: what
+    /// clients and test suites poll to know that a reader is blocked before they write.
+    /// </summary>
+    private static int BlockedClients(ClientSession session)
+    {
+        int blocked = 0;
+        foreach (ClientSession client in session.Clients.Snapshot())
+        {
+            if (client.BlockedOn is not null)
+            {
+                blocked++;
+            }
+        }
+        return blocked;
     }
 
     /// <summary>Adds one INFO child per primary for the <paramref name="gathered"/> sections, merged between Slotgate's own.</summary>
@@ -94,7 +118,7 @@ internal sealed class ServerInfoCommands(ServerIdentity identity, Cluster.Topolo
     {
         request.InfoPrefix = prefix;
         request.InfoSuffix = suffix;
-        request.InfoStats = InfoSections.OwnStats(metrics);
+        request.InfoStats = InfoSections.OwnStats(metrics, _baseline);
         request.InfoKeyspace = gathered.Contains("keyspace");
         request.Merge = MergeKind.Info;
         foreach (Cluster.Shard shard in topology.Current.Shards)

@@ -20,9 +20,15 @@ internal static class CommandHandling
             case LocalCommand.CommandDocs:
                 return "answered by Slotgate: the nodes' own docs, learned with the command table; Slotgate's entries for commands no node documents";
         }
+        if (name == "SLOWLOG|GET")
+        {
+            return "answered by Slotgate (its own slow log; `SLOWLOG GET count NODES`: every node's, merged by time)";
+        }
         return route?.Kind switch
         {
             RouteKind.Local => "answered by Slotgate",
+            RouteKind.Debug => "a key's subcommands (OBJECT, DIGEST-VALUE, ...) to the key's primary; DIGEST merged from every primary; " +
+                "whole-node ones (SLEEP, RELOAD, ...) to every primary with routing.allowDebug, refused by default",
             RouteKind.SplitValues => "split by hash slot, values merged in key order",
             RouteKind.SplitPairs => "split by hash slot (key/value pairs), OK when all parts are",
             RouteKind.SplitSum => "split by hash slot, counts summed",
@@ -58,6 +64,15 @@ internal static class CommandHandling
         MergeKind.Sum => "summed",
         MergeKind.Union => "union",
         MergeKind.PairSum => "counts summed per channel",
+        MergeKind.EveryNode => "OK when every node is, else each failing node named",
+        MergeKind.AnyKilled => "OK when one stopped a script",
+        MergeKind.ConfigGet => "each parameter once, with the value most nodes have",
+        MergeKind.FunctionStats => "the primary running a function, else the first",
+        MergeKind.NodeReports => "each node's text under its address",
+        MergeKind.MemoryStats => "counts summed, ratios computed from the sums",
+        MergeKind.LatencyLatest => "one entry per event: the newest sample, the highest ever",
+        MergeKind.LatencyHistory => "samples merged by time, one per second",
+        MergeKind.LatencyHistogram => "calls and cumulative histograms summed per command",
         _ => merge.ToString(),
     };
 }

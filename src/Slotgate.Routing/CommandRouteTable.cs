@@ -10,14 +10,17 @@ namespace Slotgate.Routing;
 internal sealed class CommandRouteTable
 {
     private readonly IReadOnlyList<string> _disabledCommands;
+    private readonly bool _allowDebug;
     private volatile CommandRoute?[] _byId;
 
-    public CommandRouteTable(CommandTable commands, IReadOnlyList<string> disabledCommands)
+    /// <param name="allowDebug">routing.allowDebug: DEBUG's whole-node subcommands go to every primary rather than being refused.</param>
+    public CommandRouteTable(CommandTable commands, IReadOnlyList<string> disabledCommands, bool allowDebug = false)
     {
         ArgumentNullException.ThrowIfNull(commands);
         _disabledCommands = disabledCommands;
-        _byId = Build(commands, disabledCommands);
-        commands.Changed += table => _byId = Build(table, _disabledCommands);
+        _allowDebug = allowDebug;
+        _byId = Build(commands, disabledCommands, allowDebug);
+        commands.Changed += table => _byId = Build(table, _disabledCommands, _allowDebug);
     }
 
     /// <summary>How <paramref name="command"/> is handled: an array read for the table's commands, resolved by name for any other.</summary>
@@ -27,13 +30,13 @@ internal sealed class CommandRouteTable
         return (uint)command.Id < (uint)byId.Length && byId[command.Id] is { } route ? route : Resolve(command);
     }
 
-    private static CommandRoute?[] Build(CommandTable commands, IReadOnlyList<string> disabledCommands)
+    private static CommandRoute?[] Build(CommandTable commands, IReadOnlyList<string> disabledCommands, bool allowDebug)
     {
         // Every command of the table already has its id, so the array has a place for each.
         var byId = new CommandRoute?[CommandInfo.IdCount];
         foreach (CommandInfo command in commands.Commands)
         {
-            byId[command.Id] = Resolve(command);
+            byId[command.Id] = allowDebug && command.Name == "debug" ? CommandRoutes.DebugAllowed : Resolve(command);
             foreach (CommandInfo subcommand in command.Subcommands)
             {
                 byId[subcommand.Id] = Resolve(subcommand);

@@ -15,7 +15,11 @@ internal static class CommandRoutes
 
     /// <summary>Keyless commands any primary can answer for the whole cluster.</summary>
     public static FrozenSet<string> AnyPrimary { get; } = new[] { "TIME", "LOLWUT", "PUBLISH", "FUNCTION|LIST", "FUNCTION|DUMP",
-        "MEMORY|HELP", "LATENCY|HELP", "OBJECT|HELP" }.ToFrozenSet(StringComparer.Ordinal);
+        "PFSELFTEST", "MEMORY|HELP", "LATENCY|HELP", "OBJECT|HELP", "CONFIG|HELP", "FUNCTION|HELP", "SCRIPT|HELP", "PUBSUB|HELP",
+        "XGROUP|HELP", "XINFO|HELP", "ACL|HELP", "CLUSTER|HELP" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>DEBUG's route with routing.allowDebug: the subcommands that act on whole nodes go to every primary.</summary>
+    public static CommandRoute DebugAllowed { get; } = new(RouteKind.Debug);
 
     /// <summary>The explicit route for <paramref name="fullName"/>, or null to apply the default.</summary>
     public static CommandRoute? Find(string fullName) => Routes.GetValueOrDefault(fullName);
@@ -76,6 +80,9 @@ internal static class CommandRoutes
         Refuse(routes, "AOF acknowledgement across shards", "WAITAOF");
         KeyspaceRoutes.Add(routes);
         OperatorRoutes.Add(routes);
+        routes["DEBUG"] = new CommandRoute(RouteKind.Debug,
+            "ERR Slotgate: DEBUG {0} acts on whole nodes, which would stall or change every primary for every client of this proxy; " +
+            "it is refused unless routing.allowDebug is true");
         routes["CLIENT|UNBLOCK"] = new(RouteKind.ClientUnblock);
         foreach (string name in new[] { "CLIENT|TRACKING", "CLIENT|CACHING", "CLIENT|GETREDIR", "CLIENT|TRACKINGINFO" })
         {

@@ -112,7 +112,7 @@ internal static class InfoAggregator
             result.Append("\r\n");
         }
         TrimLastBlankLine(result);
-        RespWriter.WriteBulkString(output, Encoding.UTF8.GetBytes(result.ToString()));
+        ReplyShapes.WriteText(output, result.ToString(), parent.Resp3);
     }
 
     private static long Field(string text, string name)

@@ -53,6 +53,27 @@ internal enum MergeKind
     /// <summary>FUNCTION STATS: the reply of a primary running a function if one is, otherwise the first primary's.</summary>
     FunctionStats,
 
-    /// <summary>MEMORY DOCTOR, LATENCY DOCTOR, MEMORY MALLOC-STATS: every node's report in one text, each under its node's address.</summary>
+    /// <summary>
+    /// MEMORY DOCTOR, LATENCY DOCTOR, MEMORY MALLOC-STATS, LATENCY GRAPH: every node's report in one text, each under its
+    /// node's address (nodes with no samples of a graphed event left out).
+    /// </summary>
     NodeReports,
+
+    /// <summary>MEMORY STATS: the primaries' byte and key counts summed, ratios computed again from the sums.</summary>
+    MemoryStats,
+
+    /// <summary>LATENCY LATEST: one entry per event, the newest sample of any node and the highest of all.</summary>
+    LatencyLatest,
+
+    /// <summary>LATENCY HISTORY: every node's samples in time order, one per second (the highest).</summary>
+    LatencyHistory,
+
+    /// <summary>LATENCY HISTOGRAM: per command, the primaries' calls and cumulative histograms summed.</summary>
+    LatencyHistogram,
+
+    /// <summary>DEBUG DIGEST: the primaries' digests combined into the one a server holding every key would give.</summary>
+    DebugDigest,
+
+    /// <summary>SLOWLOG GET count NODES: every node's slow log entries, newest first, the node named in each.</summary>
+    NodeSlowLog,
 }

@@ -12,7 +12,8 @@ namespace Slotgate.Routing;
 internal static class OperatorMerger
 {
     /// <summary>True for the merges that read the nodes' errors themselves (the others fail with the first error).</summary>
-    public static bool HandlesErrors(MergeKind merge) => merge is MergeKind.EveryNode or MergeKind.AnyKilled;
+    public static bool HandlesErrors(MergeKind merge) => merge is MergeKind.EveryNode or MergeKind.AnyKilled or MergeKind.NodeReports
+        or MergeKind.MemoryStats or MergeKind.LatencyLatest or MergeKind.LatencyHistory or MergeKind.LatencyHistogram or MergeKind.NodeSlowLog or MergeKind.DebugDigest;
 
     public static void Merge(ProxyRequest parent, IBufferWriter<byte> output)
     {
@@ -24,8 +25,21 @@ internal static class OperatorMerger
             MergeKind.ConfigGet => MergeConfigGet,
             MergeKind.FunctionStats => MergeFunctionStats,
             MergeKind.NodeReports => MergeNodeReports,
+            MergeKind.MemoryStats => NodeStatsMerger.MergeMemoryStats,
+            MergeKind.LatencyLatest => NodeStatsMerger.MergeLatencyLatest,
+            MergeKind.LatencyHistory => NodeStatsMerger.MergeLatencyHistory,
+            MergeKind.LatencyHistogram => NodeStatsMerger.MergeLatencyHistogram,
+            MergeKind.NodeSlowLog => MergeNodeSlowLog,
+            MergeKind.DebugDigest => MergeDebugDigest,
             _ => throw new InvalidOperationException($"No merge for {parent.Merge}"),
         };
+        // The statistics merges fail with a node's error, as the data merges do (a partial sum would mislead).
+        if (parent.Merge is not (MergeKind.EveryNode or MergeKind.AnyKilled or MergeKind.NodeReports) &&
+            ReplyShapes.FirstError(parent) is { } failed)
+        {
+            output.Write(failed.Reply.Span);
+            return;
+        }
         merge(parent, output);
     }
 
@@ -170,27 +184,110 @@ internal static class OperatorMerger
             IReadOnlyList<RespValue> items = RespValue.Parse(new ReadOnlySequence<byte>(child.Reply)).ItemsOrEmpty;
             if (items.Count > 1 && !items[1].IsNull)
             {
-                output.Write(child.Reply.Span);
+                NodeStatsMerger.WriteFunctionStats(child, parent.Resp3, output);
                 return;
             }
         }
-        output.Write(parent.Children[0].Reply.Span);
+        NodeStatsMerger.WriteFunctionStats(parent.Children[0], parent.Resp3, output);
     }
 
-    /// <summary>MEMORY DOCTOR and the like: one text, each node's report after a line with the node's address.</summary>
+    /// <summary>
+    /// MEMORY DOCTOR, LATENCY GRAPH and the like: one text (verbatim under RESP3, as Redis's), each node's report after a
+    /// line with the node's address. A node that failed is named with its error, except that a node with no samples of
+    /// the event asked for is left out; when no node has a report, the first node's error is the reply.
+    /// </summary>
     private static void MergeNodeReports(ProxyRequest parent, IBufferWriter<byte> output)
     {
         var text = new StringBuilder();
         foreach (ProxyRequest child in parent.Children)
         {
-            string report = RespValue.Parse(new ReadOnlySequence<byte>(child.Reply)).Text ?? string.Empty;
+            if (child.ReplyIsError && child.Reply.Span.StartsWith("-ERR No samples available"u8))
+            {
+                continue;
+            }
+            string report = child.ReplyIsError ? "(error) " + ErrorText(child.Reply.Span) : ReplyShapes.Parse(child).Text ?? string.Empty;
             text.Append(child.Target).Append(":\n").Append(report);
             if (!report.EndsWith('\n'))
             {
                 text.Append('\n');
             }
         }
-        RespWriter.WriteBulkString(output, Encoding.UTF8.GetBytes(text.ToString()));
+        if (text.Length == 0 && ReplyShapes.FirstError(parent) is { } failed)
+        {
+            output.Write(failed.Reply.Span);
+            return;
+        }
+        ReplyShapes.WriteText(output, text.ToString(), parent.Resp3);
+    }
+
+    /// <summary>
+    /// SLOWLOG GET count NODES: the entries of every node's slow log, newest first (by time, then by each node's own
+    /// order), at most count of them (-1: all). Each keeps Redis's six fields; the last, the client name, is the node's
+    /// address, since the client a node saw is Slotgate's connection.
+    /// </summary>
+    private static void MergeNodeSlowLog(ProxyRequest parent, IBufferWriter<byte> output)
+    {
+        var entries = new List<(long Time, int Node, int Index, RespValue Entry, string Target)>();
+        for (int c = 0; c < parent.Children.Count; c++)
+        {
+            ProxyRequest child = parent.Children[c];
+            IReadOnlyList<RespValue> items = ReplyShapes.Parse(child).ItemsOrEmpty;
+            for (int i = 0; i < items.Count; i++)
+            {
+                if (items[i].ItemsOrEmpty.Count >= 6)
+                {
+                    entries.Add((items[i].Items![1].Integer, c, i, items[i], child.Target ?? string.Empty));
+                }
+            }
+        }
+        entries.Sort((a, b) => a.Time != b.Time ? b.Time.CompareTo(a.Time) : a.Node != b.Node ? a.Node.CompareTo(b.Node) : a.Index.CompareTo(b.Index));
+        // The parent is SLOWLOG GET count NODES, its count checked before the nodes were asked.
+        System.Buffers.Text.Utf8Parser.TryParse(parent.Frame.Arg(2), out int asked, out _);
+        int count = asked < 0 ? entries.Count : Math.Min(asked, entries.Count);
+        RespWriter.WriteArrayHeader(output, count);
+        for (int e = 0; e < count; e++)
+        {
+            IReadOnlyList<RespValue> fields = entries[e].Entry.Items!;
+            RespWriter.WriteArrayHeader(output, 6);
+            for (int f = 0; f < 5; f++)
+            {
+                ReplyShapes.WriteValue(output, fields[f], parent.Resp3);
+            }
+            ReplyShapes.WriteBulk(output, entries[e].Target);
+        }
+    }
+
+    /// <summary>
+    /// DEBUG DIGEST: a node's digest is that of database 0 (mixed in once when it has keys) xored with each of its keys'
+    /// digests, so xoring the primaries' digests gives the whole data set's, with database 0 mixed in once per primary
+    /// that has keys; an even number of those cancel it out, and it is mixed in again. No keys at all: Redis's zeros.
+    /// </summary>
+    private static void MergeDebugDigest(ProxyRequest parent, IBufferWriter<byte> output)
+    {
+        byte[] digest = new byte[20];
+        int withKeys = 0;
+        foreach (ProxyRequest child in parent.Children)
+        {
+            byte[] node = Convert.FromHexString(ReplyShapes.Parse(child).Text ?? string.Empty);
+            if (node.Length == digest.Length && node.AsSpan().IndexOfAnyExcept((byte)0) >= 0)
+            {
+                withKeys++;
+                for (int i = 0; i < digest.Length; i++)
+                {
+                    digest[i] ^= node[i];
+                }
+            }
+        }
+        if (withKeys > 0 && withKeys % 2 == 0)
+        {
+            // Redis's mix of database 0 into an empty digest: SHA1 of the SHA1 of the 4 bytes of the id 0.
+            byte[] mixed = System.Security.Cryptography.SHA1.HashData(System.Security.Cryptography.SHA1.HashData(new byte[4]));
+            for (int i = 0; i < digest.Length; i++)
+            {
+                digest[i] ^= mixed[i];
+            }
+        }
+        RespWriter.WriteSimpleString(output, Encoding.ASCII.GetBytes(Convert.ToHexStringLower(digest)));
     }
 
     private static string CommandName(ProxyRequest parent)

@@ -54,6 +54,12 @@ internal enum RouteKind
     /// <summary>CLUSTER COUNTKEYSINSLOT/GETKEYSINSLOT: sent to the primary of the slot given as argument 2.</summary>
     BySlotArgument,
 
+    /// <summary>
+    /// DEBUG: a subcommand that looks at a key to the key's primary, DIGEST merged from every primary, the whole-node
+    /// ones to every primary when allowed (the route's <see cref="CommandRoute.Error"/> is null) and refused otherwise.
+    /// </summary>
+    Debug,
+
     /// <summary>Not available through Slotgate (yet): a clear error naming the command.</summary>
     NotSupported,
 }

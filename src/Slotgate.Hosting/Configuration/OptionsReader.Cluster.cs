@@ -10,7 +10,7 @@ internal sealed partial class OptionsReader
     private static readonly string[] ClusterTlsKeys = ["enabled", "caFile", "serverName", "insecureSkipVerify", "certFile", "keyFile"];
     private static readonly string[] BackendKeys =
         ["connectionsPerNode", "connectTimeout", "operationTimeout", "reconnectBackoffMin", "reconnectBackoffMax", "maxReconnectsPerSecond"];
-    private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom", "failoverWait", "customCommands"];
+    private static readonly string[] RoutingKeys = ["maxRedirects", "tryAgainDelay", "disabledCommands", "readFrom", "failoverWait", "customCommands", "allowDebug"];
 
     private ClusterOptions ReadCluster(IConfigurationSection section, string path) =>
         ReadSection(section, path, ClusterKeys, new ClusterOptions(), (o, name, child, childPath) => name switch
@@ -57,6 +57,7 @@ internal sealed partial class OptionsReader
             "maxRedirects" => o with { MaxRedirects = ReadInt(child, childPath, o.MaxRedirects) },
             "disabledCommands" => o with { DisabledCommands = ReadList(child, childPath) },
             "customCommands" => o with { CustomCommands = ReadList(child, childPath) },
+            "allowDebug" => o with { AllowDebug = ReadBool(child, childPath, o.AllowDebug) },
             "failoverWait" => o with { FailoverWait = ReadDuration(child, childPath, o.FailoverWait) },
             "readFrom" => o with { ReadFrom = child.Value?.Trim().ToLowerInvariant() ?? o.ReadFrom },
             "tryAgainDelay" => o with { TryAgainDelay = ReadDuration(child, childPath, o.TryAgainDelay) },

@@ -75,6 +75,7 @@ internal static partial class OptionsRenderer
         List(yaml, 1, "customCommands", options.Routing.CustomCommands);
         Scalar(yaml, 1, "readFrom", options.Routing.ReadFrom);
         Scalar(yaml, 1, "failoverWait", Duration(options.Routing.FailoverWait));
+        Scalar(yaml, 1, "allowDebug", options.Routing.AllowDebug ? "true" : "false");
 
         var limits = options.Limits;
         yaml.Append("limits:\n");
