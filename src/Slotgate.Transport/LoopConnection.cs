@@ -15,7 +15,7 @@ namespace Slotgate.Transport;
 /// parses and routes at once); what is flushed to <see cref="Output"/> is sent after the loop's current batch, so
 /// every write flushed during one batch leaves in one <c>send</c>. A client that sends nothing costs no buffer.
 /// </summary>
-internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHandler, IValueTaskSource
+internal sealed partial class LoopConnection : ConnectionContext, IDuplexPipe, IEventHandler, IValueTaskSource
 {
     private const uint ReadEvents = Native.EPOLLIN | Native.EPOLLRDHUP;
 
@@ -136,6 +136,11 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
     /// <summary>Starts receiving and sending; must run on the loop thread.</summary>
     public void Start()
     {
+        if (_loop.UsesRing)
+        {
+            StartRing();
+            return;
+        }
         _interest = ReadEvents;
         _slot = _loop.Register(_fd, _interest, this);
         _ = SendLoopAsync();
@@ -215,6 +220,11 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
             EndInput(null);
             return;
         }
+        if (_ringSlot >= 0)
+        {
+            ResumeReadingRing();
+            return;
+        }
         _reading = true;
         UpdateInterest();
     }
@@ -228,6 +238,7 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
         _inputDone = true;
         _reading = false;
         UpdateInterest();
+        CancelReceive();
         _input.Writer.Complete(error);
         if (!_sendDone)
         {
@@ -282,6 +293,12 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
             error = ex;
         }
         reader.Complete(error);
+        SendingDone();
+    }
+
+    /// <summary>The send side is done (the output completed, or sending failed): shut it down, close if both are.</summary>
+    private void SendingDone()
+    {
         RunOnLoop(static state =>
         {
             var connection = (LoopConnection)state!;
@@ -421,6 +438,7 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
             {
                 return;
             }
+            ReleaseRingSlot();
             if (_socket is not null)
             {
                 if (_slot >= 0)

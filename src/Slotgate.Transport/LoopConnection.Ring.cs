@@ -1,0 +1,269 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Runtime.InteropServices;
+using Microsoft.AspNetCore.Connections;
+
+namespace Slotgate.Transport;
+
+/// <summary>
+/// The connection on an io_uring loop: one multishot receive stays armed, each completion naming a buffer from the
+/// loop's provided-buffer ring whose bytes are copied into <see cref="LoopConnection.Input"/> (one copy of each byte
+/// received, the price of sharing the buffers between every socket of the loop); sends are <c>sendmsg</c> requests
+/// over the output pipe's own pinned blocks, submitted with everything else the batch queued in the loop's next
+/// <c>io_uring_enter</c>, and the bytes stay in the pipe until the kernel says it has sent them.
+/// </summary>
+internal sealed partial class LoopConnection : IRingHandler
+{
+    private const byte OperationReceive = EventLoop.FirstHandlerOperation;
+    private const byte OperationSend = EventLoop.FirstHandlerOperation + 1;
+    private const byte OperationWritable = EventLoop.FirstHandlerOperation + 2;
+    private const int MaxRingVectors = 64;
+    private const uint PollOut = 0x004;
+
+    private int _ringSlot = -1;
+    private bool _receiveArmed;
+    private bool _unflushed;
+    private int _sendResult;
+    private unsafe Native.MessageHeader* _sendMessage;
+    private MemoryHandle _sendPin;
+
+    private unsafe void StartRing()
+    {
+        _ringSlot = _loop.RegisterRing(this);
+        // The message header and its vectors are read by the kernel when the send is submitted, after this returns.
+        _sendMessage = (Native.MessageHeader*)NativeMemory.AllocZeroed((nuint)(sizeof(Native.MessageHeader) + MaxRingVectors * sizeof(Native.IoVector)));
+        _sendMessage->Vectors = (Native.IoVector*)(_sendMessage + 1);
+        ArmReceive();
+        _ = SendLoopRingAsync();
+    }
+
+    private unsafe void ArmReceive()
+    {
+        Native.Sqe* sqe = _loop.Ring.NextSqe();
+        sqe->Opcode = Native.IORING_OP_RECV;
+        sqe->Fd = _fd;
+        sqe->IoPriority = Native.IORING_RECV_MULTISHOT;
+        sqe->Flags = Native.IOSQE_BUFFER_SELECT;
+        sqe->BufferGroup = IoRing.BufferGroup;
+        sqe->UserData = _loop.RingData(_ringSlot, OperationReceive);
+        _receiveArmed = true;
+    }
+
+    /// <summary>Stops the multishot receive (its last completion, <c>ECANCELED</c>, clears <see cref="_receiveArmed"/>).</summary>
+    private void CancelReceive()
+    {
+        if (_ringSlot >= 0 && _receiveArmed)
+        {
+            _loop.CancelRing(_loop.RingData(_ringSlot, OperationReceive));
+        }
+    }
+
+    /// <summary>Before the descriptor closes: a receive still armed is cancelled (closing it would not end it).</summary>
+    private void ReleaseRingSlot()
+    {
+        if (_ringSlot < 0)
+        {
+            return;
+        }
+        CancelReceive();
+        _loop.ReleaseRing(_ringSlot);
+        _ringSlot = -1;
+    }
+
+    public unsafe void OnCompletion(byte operation, int result, uint flags)
+    {
+        if (operation == OperationSend || operation == OperationWritable)
+        {
+            _sendResult = operation == OperationSend ? result : int.MinValue;
+            _writable.SetResult(true);
+            return;
+        }
+        if ((flags & Native.IORING_CQE_F_MORE) == 0)
+        {
+            _receiveArmed = false;
+        }
+        if (result > 0)
+        {
+            Received(_loop.Ring.Buffer((int)(flags >> Native.IORING_CQE_BUFFER_SHIFT)), result);
+        }
+        else if (result == 0)
+        {
+            EndInput(null);
+            return;
+        }
+        else if (result != -Native.ENOBUFS && result != -Native.ECANCELED)
+        {
+            EndInput(new ConnectionResetException($"receive failed (errno {-result})"));
+            Abort();
+            return;
+        }
+        // Out of provided buffers (every one was taken in this batch; they are back now), cancelled for backpressure
+        // and read again since, or a multishot request the kernel ended: receive again.
+        if (!_receiveArmed && _reading && !_inputDone && _ringSlot >= 0)
+        {
+            ArmReceive();
+        }
+    }
+
+    private unsafe void Received(byte* data, int length)
+    {
+        if (_inputDone)
+        {
+            return;
+        }
+        PipeWriter writer = _input.Writer;
+        while (length > 0)
+        {
+            Span<byte> span = writer.GetSpan(1);
+            int chunk = Math.Min(span.Length, length);
+            new ReadOnlySpan<byte>(data, chunk).CopyTo(span);
+            writer.Advance(chunk);
+            data += chunk;
+            length -= chunk;
+        }
+        if (!_reading)
+        {
+            // The reader is behind and the receive is being cancelled: what arrives meanwhile waits unflushed.
+            _unflushed = true;
+            return;
+        }
+        FlushReceived();
+    }
+
+    private void FlushReceived()
+    {
+        ValueTask<FlushResult> flush = _input.Writer.FlushAsync();
+        if (!flush.IsCompleted)
+        {
+            // As on epoll: stop receiving until the reader catches up, so one connection cannot buffer without bound.
+            _reading = false;
+            CancelReceive();
+            _pendingFlush = flush;
+            flush.GetAwaiter().UnsafeOnCompleted(_resumeReading);
+        }
+        else if (flush.Result.IsCompleted)
+        {
+            EndInput(null);
+        }
+    }
+
+    private void ResumeReadingRing()
+    {
+        _reading = true;
+        if (_unflushed)
+        {
+            _unflushed = false;
+            FlushReceived();
+            if (!_reading || _inputDone)
+            {
+                return;
+            }
+        }
+        if (!_receiveArmed)
+        {
+            ArmReceive();
+        }
+    }
+
+    private async Task SendLoopRingAsync()
+    {
+        PipeReader reader = _output.Reader;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                while (!buffer.IsEmpty)
+                {
+                    SubmitSend(buffer);
+                    await new ValueTask(this, _writable.Version).ConfigureAwait(false);
+                    _sendPin.Dispose();
+                    _sendPin = default;
+                    int sent = _sendResult;
+                    if (sent == -Native.EAGAIN)
+                    {
+                        SubmitWaitWritable();
+                        await new ValueTask(this, _writable.Version).ConfigureAwait(false);
+                        continue;
+                    }
+                    if (sent < 0 && sent != -Native.EINTR)
+                    {
+                        throw new ConnectionResetException($"send failed (errno {-sent})");
+                    }
+                    buffer = buffer.Slice(Math.Max(sent, 0));
+                }
+                reader.AdvanceTo(buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+        reader.Complete(error);
+        unsafe
+        {
+            NativeMemory.Free(_sendMessage); // no send is in flight: each was awaited
+            _sendMessage = null;
+        }
+        SendingDone();
+    }
+
+    /// <summary>
+    /// Queues one <c>sendmsg</c> for up to 64 segments from the start of <paramref name="buffer"/>. The pool's blocks
+    /// are pinned already; a segment that is not one ends the gather, and if it comes first it is pinned and sent alone.
+    /// </summary>
+    private unsafe void SubmitSend(in ReadOnlySequence<byte> buffer)
+    {
+        Native.IoVector* vectors = _sendMessage->Vectors;
+        int count = 0;
+        foreach (ReadOnlyMemory<byte> segment in buffer)
+        {
+            if (segment.IsEmpty)
+            {
+                continue;
+            }
+            if (!BlockPool.TryGetPinned(segment, out byte* start))
+            {
+                if (count == 0)
+                {
+                    _sendPin = segment.Pin();
+                    vectors[0].Base = (byte*)_sendPin.Pointer;
+                    vectors[0].Length = (nuint)segment.Length;
+                    count = 1;
+                }
+                break;
+            }
+            vectors[count].Base = start;
+            vectors[count].Length = (nuint)segment.Length;
+            if (++count == MaxRingVectors)
+            {
+                break;
+            }
+        }
+        _sendMessage->VectorCount = (nuint)count;
+        _writable.Reset();
+        Native.Sqe* sqe = _loop.Ring.NextSqe();
+        sqe->Opcode = Native.IORING_OP_SENDMSG;
+        sqe->Fd = _fd;
+        sqe->Address = (ulong)_sendMessage;
+        sqe->OpFlags = Native.MSG_NOSIGNAL;
+        sqe->UserData = _loop.RingData(_ringSlot, OperationSend);
+    }
+
+    /// <summary>After a send found the socket full (a non-blocking socket can say so): wait until it has room.</summary>
+    private unsafe void SubmitWaitWritable()
+    {
+        _writable.Reset();
+        Native.Sqe* sqe = _loop.Ring.NextSqe();
+        sqe->Opcode = Native.IORING_OP_POLL_ADD;
+        sqe->Fd = _fd;
+        sqe->OpFlags = PollOut;
+        sqe->UserData = _loop.RingData(_ringSlot, OperationWritable);
+    }
+}
