@@ -74,7 +74,7 @@ internal sealed unsafe partial class EventLoop
     public void CancelRing(ulong userData)
     {
         Native.Sqe* sqe = _ring!.NextSqe();
-        sqe->Opcode = Native.IORING_OP_ASYNC_CANCEL;
+        sqe->Opcode = Native.UringOp.AsyncCancel;
         sqe->Fd = -1;
         sqe->Address = userData;
         sqe->UserData = (ulong)OperationIgnore << 56;
@@ -112,7 +112,7 @@ internal sealed unsafe partial class EventLoop
     {
         ref RingSlot entry = ref _ringSlots[slot];
         Native.Sqe* sqe = _ring!.NextSqe();
-        sqe->Opcode = Native.IORING_OP_POLL_ADD;
+        sqe->Opcode = Native.UringOp.PollAdd;
         sqe->Fd = entry.Fd;
         sqe->OpFlags = entry.Events;
         sqe->UserData = RingData(slot, OperationPoll);
@@ -132,7 +132,7 @@ internal sealed unsafe partial class EventLoop
     private void RemovePoll(int slot)
     {
         Native.Sqe* sqe = _ring!.NextSqe();
-        sqe->Opcode = Native.IORING_OP_POLL_REMOVE;
+        sqe->Opcode = Native.UringOp.PollRemove;
         sqe->Fd = -1;
         sqe->Address = RingData(slot, OperationPoll);
         sqe->UserData = (ulong)OperationIgnore << 56;
@@ -150,7 +150,7 @@ internal sealed unsafe partial class EventLoop
     private void ArmWake()
     {
         Native.Sqe* sqe = _ring!.NextSqe();
-        sqe->Opcode = Native.IORING_OP_READ;
+        sqe->Opcode = Native.UringOp.Read;
         sqe->Fd = _wake;
         sqe->Address = (ulong)_wakeValue;
         sqe->Length = sizeof(long);

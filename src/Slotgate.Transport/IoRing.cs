@@ -13,8 +13,7 @@ internal sealed unsafe class IoRing : IDisposable
     /// <summary>Set to <c>off</c>, the probe fails as a blocked <c>io_uring_setup</c> would (tests, and operators who want the fallback).</summary>
     public const string DisableVariable = "SLOTGATE_IO_URING";
 
-    private const uint SetupFlags = Native.IORING_SETUP_SINGLE_ISSUER | Native.IORING_SETUP_DEFER_TASKRUN
-        | Native.IORING_SETUP_SUBMIT_ALL | Native.IORING_SETUP_CQSIZE;
+    private const uint SetupFlags = Native.IORING_SETUP_LOOP;
 
     public const ushort BufferGroup = 0;
     public const int BufferCount = 256;
@@ -134,7 +133,7 @@ internal sealed unsafe class IoRing : IDisposable
 
     private static byte* Map(int fd, nuint size, long offset)
     {
-        void* address = Native.MemoryMap(null, size, Native.PROT_READ | Native.PROT_WRITE, Native.MAP_SHARED | Native.MAP_POPULATE, fd, offset);
+        void* address = Native.MemoryMap(null, size, Native.PROT_READ_WRITE, Native.MAP_SHARED_POPULATE, fd, offset);
         if (address == (void*)-1)
         {
             throw new IOException($"io_uring: mapping the rings failed (errno {Marshal.GetLastPInvokeError()})");

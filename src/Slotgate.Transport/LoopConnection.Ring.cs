@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Runtime.InteropServices;
+using System.Threading.Tasks.Sources;
 using Microsoft.AspNetCore.Connections;
 
 namespace Slotgate.Transport;
@@ -12,7 +13,7 @@ namespace Slotgate.Transport;
 /// over the output pipe's own pinned blocks, submitted with everything else the batch queued in the loop's next
 /// <c>io_uring_enter</c>, and the bytes stay in the pipe until the kernel says it has sent them.
 /// </summary>
-internal sealed partial class LoopConnection : IRingHandler
+internal sealed partial class LoopConnection : IRingHandler, IValueTaskSource, IValueTaskSource<long>
 {
     private const byte OperationReceive = EventLoop.FirstHandlerOperation;
     private const byte OperationSend = EventLoop.FirstHandlerOperation + 1;
@@ -34,13 +35,13 @@ internal sealed partial class LoopConnection : IRingHandler
         _sendMessage = (Native.MessageHeader*)NativeMemory.AllocZeroed((nuint)(sizeof(Native.MessageHeader) + MaxRingVectors * sizeof(Native.IoVector)));
         _sendMessage->Vectors = (Native.IoVector*)(_sendMessage + 1);
         ArmReceive();
-        _ = SendLoopRingAsync();
+        _ = SendLoopAsync();
     }
 
     private unsafe void ArmReceive()
     {
         Native.Sqe* sqe = _loop.Ring.NextSqe();
-        sqe->Opcode = Native.IORING_OP_RECV;
+        sqe->Opcode = Native.UringOp.Receive;
         sqe->Fd = _fd;
         sqe->IoPriority = Native.IORING_RECV_MULTISHOT;
         sqe->Flags = Native.IOSQE_BUFFER_SELECT;
@@ -68,6 +69,11 @@ internal sealed partial class LoopConnection : IRingHandler
         CancelReceive();
         _loop.ReleaseRing(_ringSlot);
         _ringSlot = -1;
+        unsafe
+        {
+            NativeMemory.Free(_sendMessage); // the send side is done: no send is in flight
+            _sendMessage = null;
+        }
     }
 
     public unsafe void OnCompletion(byte operation, int result, uint flags)
@@ -130,23 +136,6 @@ internal sealed partial class LoopConnection : IRingHandler
         FlushReceived();
     }
 
-    private void FlushReceived()
-    {
-        ValueTask<FlushResult> flush = _input.Writer.FlushAsync();
-        if (!flush.IsCompleted)
-        {
-            // As on epoll: stop receiving until the reader catches up, so one connection cannot buffer without bound.
-            _reading = false;
-            CancelReceive();
-            _pendingFlush = flush;
-            flush.GetAwaiter().UnsafeOnCompleted(_resumeReading);
-        }
-        else if (flush.Result.IsCompleted)
-        {
-            EndInput(null);
-        }
-    }
-
     private void ResumeReadingRing()
     {
         _reading = true;
@@ -165,60 +154,30 @@ internal sealed partial class LoopConnection : IRingHandler
         }
     }
 
-    private async Task SendLoopRingAsync()
+    /// <summary>What the send just awaited did: bytes sent, -1 when the socket was full (wait, then again), or throws.</summary>
+    private long TakeRingSendResult()
     {
-        PipeReader reader = _output.Reader;
-        Exception? error = null;
-        try
+        _sendPin.Dispose();
+        _sendPin = default;
+        int sent = _sendResult;
+        if (sent >= 0)
         {
-            while (true)
-            {
-                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
-                ReadOnlySequence<byte> buffer = result.Buffer;
-                while (!buffer.IsEmpty)
-                {
-                    SubmitSend(buffer);
-                    await new ValueTask(this, _writable.Version).ConfigureAwait(false);
-                    _sendPin.Dispose();
-                    _sendPin = default;
-                    int sent = _sendResult;
-                    if (sent == -Native.EAGAIN)
-                    {
-                        SubmitWaitWritable();
-                        await new ValueTask(this, _writable.Version).ConfigureAwait(false);
-                        continue;
-                    }
-                    if (sent < 0 && sent != -Native.EINTR)
-                    {
-                        throw new ConnectionResetException($"send failed (errno {-sent})");
-                    }
-                    buffer = buffer.Slice(Math.Max(sent, 0));
-                }
-                reader.AdvanceTo(buffer.End);
-                if (result.IsCompleted || result.IsCanceled)
-                {
-                    break;
-                }
-            }
+            return sent;
         }
-        catch (Exception ex)
+        return -sent switch
         {
-            error = ex;
-        }
-        reader.Complete(error);
-        unsafe
-        {
-            NativeMemory.Free(_sendMessage); // no send is in flight: each was awaited
-            _sendMessage = null;
-        }
-        SendingDone();
+            Native.EINTR => 0,
+            Native.EAGAIN => -1,
+            _ => throw new ConnectionResetException($"send failed (errno {-sent})"),
+        };
     }
 
     /// <summary>
-    /// Queues one <c>sendmsg</c> for up to 64 segments from the start of <paramref name="buffer"/>. The pool's blocks
-    /// are pinned already; a segment that is not one ends the gather, and if it comes first it is pinned and sent alone.
+    /// Queues one <c>sendmsg</c> for up to 64 segments from the start of <paramref name="buffer"/>, completed when the
+    /// kernel has sent them. The pool's blocks are pinned already; a segment that is not one ends the gather, and if it
+    /// comes first it is pinned and sent alone.
     /// </summary>
-    private unsafe void SubmitSend(in ReadOnlySequence<byte> buffer)
+    private unsafe ValueTask<long> SendOnRingAsync(in ReadOnlySequence<byte> buffer)
     {
         Native.IoVector* vectors = _sendMessage->Vectors;
         int count = 0;
@@ -249,21 +208,44 @@ internal sealed partial class LoopConnection : IRingHandler
         _sendMessage->VectorCount = (nuint)count;
         _writable.Reset();
         Native.Sqe* sqe = _loop.Ring.NextSqe();
-        sqe->Opcode = Native.IORING_OP_SENDMSG;
+        sqe->Opcode = Native.UringOp.SendMessage;
         sqe->Fd = _fd;
         sqe->Address = (ulong)_sendMessage;
         sqe->OpFlags = Native.MSG_NOSIGNAL;
         sqe->UserData = _loop.RingData(_ringSlot, OperationSend);
+        return new ValueTask<long>(this, _writable.Version);
     }
 
     /// <summary>After a send found the socket full (a non-blocking socket can say so): wait until it has room.</summary>
-    private unsafe void SubmitWaitWritable()
+    private unsafe ValueTask WaitWritableOnRing()
     {
         _writable.Reset();
         Native.Sqe* sqe = _loop.Ring.NextSqe();
-        sqe->Opcode = Native.IORING_OP_POLL_ADD;
+        sqe->Opcode = Native.UringOp.PollAdd;
         sqe->Fd = _fd;
         sqe->OpFlags = PollOut;
         sqe->UserData = _loop.RingData(_ringSlot, OperationWritable);
+        return new ValueTask(this, _writable.Version);
     }
+
+    // One awaitable for both transports: on epoll "the socket is writable again", on io_uring also "the send is done"
+    // (its result is the bytes sent, or -1 for a full socket, as SendSome's).
+
+    void IValueTaskSource.GetResult(short token) => _writable.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _writable.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _writable.OnCompleted(continuation, state, token, flags);
+
+    long IValueTaskSource<long>.GetResult(short token)
+    {
+        _writable.GetResult(token);
+        return TakeRingSendResult();
+    }
+
+    ValueTaskSourceStatus IValueTaskSource<long>.GetStatus(short token) => _writable.GetStatus(token);
+
+    void IValueTaskSource<long>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _writable.OnCompleted(continuation, state, token, flags);
 }

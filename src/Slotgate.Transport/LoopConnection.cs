@@ -15,7 +15,7 @@ namespace Slotgate.Transport;
 /// parses and routes at once); what is flushed to <see cref="Output"/> is sent after the loop's current batch, so
 /// every write flushed during one batch leaves in one <c>send</c>. A client that sends nothing costs no buffer.
 /// </summary>
-internal sealed partial class LoopConnection : ConnectionContext, IDuplexPipe, IEventHandler, IValueTaskSource
+internal sealed partial class LoopConnection : ConnectionContext, IDuplexPipe, IEventHandler
 {
     private const uint ReadEvents = Native.EPOLLIN | Native.EPOLLRDHUP;
 
@@ -172,20 +172,7 @@ internal sealed partial class LoopConnection : ConnectionContext, IDuplexPipe, I
         if (received > 0)
         {
             writer.Advance((int)received);
-            ValueTask<FlushResult> flush = writer.FlushAsync();
-            if (!flush.IsCompleted)
-            {
-                // The reader is behind (a long command being parsed, or a client over its pipeline limit): stop
-                // reading until it catches up, so one connection cannot buffer without bound.
-                _reading = false;
-                UpdateInterest();
-                _pendingFlush = flush;
-                flush.GetAwaiter().UnsafeOnCompleted(_resumeReading);
-            }
-            else if (flush.Result.IsCompleted)
-            {
-                EndInput(null); // the reader is done with this connection
-            }
+            FlushReceived();
             return;
         }
         if (received == 0)
@@ -200,6 +187,26 @@ internal sealed partial class LoopConnection : ConnectionContext, IDuplexPipe, I
         }
         EndInput(new ConnectionResetException($"receive failed (errno {errno})"));
         Abort();
+    }
+
+    /// <summary>Hands what was received to the reader (which runs inline, here).</summary>
+    private void FlushReceived()
+    {
+        ValueTask<FlushResult> flush = _input.Writer.FlushAsync();
+        if (!flush.IsCompleted)
+        {
+            // The reader is behind (a long command being parsed, or a client over its pipeline limit): stop
+            // reading until it catches up, so one connection cannot buffer without bound.
+            _reading = false;
+            UpdateInterest();
+            CancelReceive();
+            _pendingFlush = flush;
+            flush.GetAwaiter().UnsafeOnCompleted(_resumeReading);
+        }
+        else if (flush.Result.IsCompleted)
+        {
+            EndInput(null); // the reader is done with this connection
+        }
     }
 
     private void ResumeReading()
@@ -273,7 +280,7 @@ internal sealed partial class LoopConnection : ConnectionContext, IDuplexPipe, I
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 while (!buffer.IsEmpty)
                 {
-                    long sent = SendSome(buffer);
+                    long sent = _ringSlot >= 0 ? await SendOnRingAsync(buffer).ConfigureAwait(false) : SendSome(buffer);
                     if (sent < 0)
                     {
                         await WaitWritableAsync().ConfigureAwait(false);
@@ -408,6 +415,10 @@ internal sealed partial class LoopConnection : ConnectionContext, IDuplexPipe, I
 
     private ValueTask WaitWritableAsync()
     {
+        if (_ringSlot >= 0)
+        {
+            return WaitWritableOnRing();
+        }
         _writable.Reset();
         _waitingWritable = true;
         UpdateInterest();
@@ -485,11 +496,4 @@ internal sealed partial class LoopConnection : ConnectionContext, IDuplexPipe, I
         RunOnLoop(static state => ((LoopConnection)state!).EndInput(null), this);
         return new ValueTask(_closedTask.Task);
     }
-
-    void IValueTaskSource.GetResult(short token) => _writable.GetResult(token);
-
-    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _writable.GetStatus(token);
-
-    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _writable.OnCompleted(continuation, state, token, flags);
 }

@@ -8,49 +8,43 @@ namespace Slotgate.Transport;
 /// </summary>
 internal static unsafe partial class Native
 {
-    public const long SYS_io_uring_setup = 425;
-    public const long SYS_io_uring_enter = 426;
-    public const long SYS_io_uring_register = 427;
+    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
+    private static partial long Syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
 
-    public const uint IORING_SETUP_CQSIZE = 1u << 3;
-    public const uint IORING_SETUP_SUBMIT_ALL = 1u << 7;
-    public const uint IORING_SETUP_COOP_TASKRUN = 1u << 8;
-    public const uint IORING_SETUP_SINGLE_ISSUER = 1u << 12;
-    public const uint IORING_SETUP_DEFER_TASKRUN = 1u << 13;
+    private const long SYS_io_uring_setup = 425;
+    private const long SYS_io_uring_enter = 426;
+    private const long SYS_io_uring_register = 427;
 
+    /// <summary>The ring's set-up: one submitter (the loop's thread), whose own <c>io_uring_enter</c> runs completion work.</summary>
+    public const uint IORING_SETUP_LOOP = IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN;
+    private const uint IORING_SETUP_CQSIZE = 1u << 3;
+    private const uint IORING_SETUP_SUBMIT_ALL = 1u << 7;
+    private const uint IORING_SETUP_SINGLE_ISSUER = 1u << 12;
+    private const uint IORING_SETUP_DEFER_TASKRUN = 1u << 13;
     public const uint IORING_FEAT_SINGLE_MMAP = 1u << 0;
     public const uint IORING_ENTER_GETEVENTS = 1u << 0;
-
+    public const uint IORING_REGISTER_PBUF_RING = 22;
     public const long IORING_OFF_SQ_RING = 0;
     public const long IORING_OFF_SQES = 0x10000000;
 
-    public const byte IORING_OP_POLL_ADD = 6;
-    public const byte IORING_OP_POLL_REMOVE = 7;
-    public const byte IORING_OP_SENDMSG = 9;
-    public const byte IORING_OP_ACCEPT = 13;
-    public const byte IORING_OP_ASYNC_CANCEL = 14;
-    public const byte IORING_OP_READ = 22;
-    public const byte IORING_OP_RECV = 27;
-
+    // Per request: the buffer-select flag, multishot receive, and in the completion the buffer chosen and "more to come".
     public const byte IOSQE_BUFFER_SELECT = 1 << 5;
     public const ushort IORING_RECV_MULTISHOT = 1 << 1;
-
     public const uint IORING_CQE_F_BUFFER = 1u << 0;
     public const uint IORING_CQE_F_MORE = 1u << 1;
     public const int IORING_CQE_BUFFER_SHIFT = 16;
 
-    public const uint IORING_REGISTER_PBUF_RING = 22;
-
-    public const int EPERM = 1;
-    public const int EBUSY = 16;
-    public const int ENOSYS = 38;
-    public const int ENOBUFS = 105;
-    public const int ECANCELED = 125;
-
-    public const int PROT_READ = 0x1;
-    public const int PROT_WRITE = 0x2;
-    public const int MAP_SHARED = 0x01;
-    public const int MAP_POPULATE = 0x8000;
+    /// <summary>The operations Slotgate submits (<c>enum io_uring_op</c>).</summary>
+    public enum UringOp : byte
+    {
+        PollAdd = 6,
+        PollRemove = 7,
+        SendMessage = 9,
+        Accept = 13,
+        AsyncCancel = 14,
+        Read = 22,
+        Receive = 27,
+    }
 
     /// <summary><c>struct io_sqring_offsets</c>: where the submission ring's fields are in its mapping.</summary>
     [StructLayout(LayoutKind.Sequential)]
@@ -82,7 +76,7 @@ internal static unsafe partial class Native
     [StructLayout(LayoutKind.Explicit, Size = 64)]
     public struct Sqe
     {
-        [FieldOffset(0)] public byte Opcode;
+        [FieldOffset(0)] public UringOp Opcode;
         [FieldOffset(1)] public byte Flags;
         [FieldOffset(2)] public ushort IoPriority;
         [FieldOffset(4)] public int Fd;
@@ -125,9 +119,6 @@ internal static unsafe partial class Native
         public ulong Reserved0, Reserved1, Reserved2;
     }
 
-    [LibraryImport("libc", EntryPoint = "syscall", SetLastError = true)]
-    private static partial long Syscall(long number, long a1, long a2, long a3, long a4, long a5, long a6);
-
     public static int UringSetup(uint entries, UringParams* parameters) =>
         (int)Syscall(SYS_io_uring_setup, entries, (long)parameters, 0, 0, 0, 0);
 
@@ -136,6 +127,9 @@ internal static unsafe partial class Native
 
     public static int UringRegister(int ring, uint opcode, void* argument, uint count) =>
         (int)Syscall(SYS_io_uring_register, ring, opcode, (long)argument, count, 0, 0);
+
+    public const int PROT_READ_WRITE = 0x1 | 0x2;
+    public const int MAP_SHARED_POPULATE = 0x01 | 0x8000;
 
     [LibraryImport("libc", EntryPoint = "mmap", SetLastError = true)]
     public static partial void* MemoryMap(void* address, nuint length, int protection, int flags, int fd, long offset);
