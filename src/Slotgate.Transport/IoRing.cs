@@ -146,7 +146,11 @@ internal sealed unsafe class IoRing : IDisposable
     {
         if (_sqLocalTail - Volatile.Read(ref *_sqHead) >= _sqEntries)
         {
-            Enter(0);
+            int error = Enter(0);
+            if (_sqLocalTail - Volatile.Read(ref *_sqHead) >= _sqEntries)
+            {
+                throw new IOException($"io_uring: the submission ring is full and submitting failed (errno {-error})");
+            }
         }
         Native.Sqe* sqe = &_sqes[_sqLocalTail & _sqMask];
         *sqe = default;
@@ -208,6 +212,12 @@ internal sealed unsafe class IoRing : IDisposable
 
     public void Dispose()
     {
+        if (_fd >= 0 && _bufferRing is not null)
+        {
+            // No receive picks a buffer after this returns, so the buffers can be freed below.
+            var registration = new Native.UringBufferRegistration { GroupId = BufferGroup };
+            Native.UringRegister(_fd, Native.IORING_UNREGISTER_PBUF_RING, &registration, 1);
+        }
         if (_sqes is not null)
         {
             Native.MemoryUnmap(_sqes, _sqesSize);

@@ -24,6 +24,7 @@ internal static unsafe partial class Native
     public const uint IORING_FEAT_SINGLE_MMAP = 1u << 0;
     public const uint IORING_ENTER_GETEVENTS = 1u << 0;
     public const uint IORING_REGISTER_PBUF_RING = 22;
+    public const uint IORING_UNREGISTER_PBUF_RING = 23;
     public const long IORING_OFF_SQ_RING = 0;
     public const long IORING_OFF_SQES = 0x10000000;
 
