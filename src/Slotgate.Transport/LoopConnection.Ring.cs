@@ -31,9 +31,6 @@ internal sealed partial class LoopConnection : IRingHandler, IValueTaskSource, I
     private unsafe void StartRing()
     {
         _ringSlot = _loop.RegisterRing(this);
-        // The message header and its vectors are read by the kernel when the send is submitted, after this returns.
-        _sendMessage = (Native.MessageHeader*)NativeMemory.AllocZeroed((nuint)(sizeof(Native.MessageHeader) + MaxRingVectors * sizeof(Native.IoVector)));
-        _sendMessage->Vectors = (Native.IoVector*)(_sendMessage + 1);
         ArmReceive();
         _ = SendLoopAsync();
     }
@@ -179,6 +176,13 @@ internal sealed partial class LoopConnection : IRingHandler, IValueTaskSource, I
     /// </summary>
     private unsafe ValueTask<long> SendOnRingAsync(in ReadOnlySequence<byte> buffer)
     {
+        if (_sendMessage is null)
+        {
+            // Made at the first send (a client that is never answered costs none), kept until the connection closes:
+            // the kernel reads the header and its vectors when the request is submitted, after this returns.
+            _sendMessage = (Native.MessageHeader*)NativeMemory.AllocZeroed((nuint)(sizeof(Native.MessageHeader) + MaxRingVectors * sizeof(Native.IoVector)));
+            _sendMessage->Vectors = (Native.IoVector*)(_sendMessage + 1);
+        }
         Native.IoVector* vectors = _sendMessage->Vectors;
         int count = 0;
         foreach (ReadOnlyMemory<byte> segment in buffer)
