@@ -5,12 +5,15 @@ internal sealed record IoOptions
 {
     public const string Epoll = "epoll";
     public const string Kestrel = "kestrel";
-    public static readonly string[] Transports = [Epoll, Kestrel];
+    public const string IoUring = "io_uring";
+    public static readonly string[] Transports = [Epoll, IoUring, Kestrel];
 
     /// <summary>
     /// <c>epoll</c> (the default on x86-64 Linux): Slotgate's own event loops serve plaintext clients and node
     /// connections, batching every command and reply of one loop iteration into one send per socket.
     /// <c>kestrel</c>: ASP.NET Core's socket transport and the thread pool, as used elsewhere (and always for TLS).
+    /// <c>io_uring</c> (experimental): the same event loops on io_uring instead of epoll; where the process may not use
+    /// io_uring (container runtimes' default seccomp profiles refuse it), the loops run on epoll, and say so.
     /// </summary>
     public string Transport { get; init; } = Epoll;
 
@@ -21,7 +24,7 @@ internal sealed record IoOptions
     public int EventLoops { get; init; }
 
     /// <summary>True when the event loops are used: asked for, and the platform has them.</summary>
-    public bool UsesEventLoops => Transport == Epoll && PlatformHasEventLoops;
+    public bool UsesEventLoops => (Transport == Epoll || Transport == IoUring) && PlatformHasEventLoops;
 
     /// <summary>
     /// The platforms Slotgate.Transport's event loops run on (Linux on x64; its <c>Native.IsSupported</c> says the same,

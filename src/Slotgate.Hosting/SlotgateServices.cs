@@ -97,7 +97,15 @@ internal static class SlotgateServices
         }
         if (options.Io.UsesEventLoops)
         {
-            services.TryAddSingleton(sp => new EventLoopGroup(options.Io.EventLoopCount, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.EventLoop")));
+            services.TryAddSingleton(sp =>
+            {
+                var group = new EventLoopGroup(options.Io.EventLoopCount, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.EventLoop"),
+                    preferRing: options.Io.Transport == IoOptions.IoUring);
+                ServerIdentity identity = sp.GetRequiredService<ServerIdentity>();
+                identity.IoTransport = group.TransportName;
+                identity.IoTransportReason = group.TransportReason;
+                return group;
+            });
             services.TryAddSingleton<IBackendConnector>(sp => new LoopSocketConnector(sp.GetRequiredService<EventLoopGroup>()));
         }
         services.TryAddSingleton<IBackendConnector, KestrelSocketConnector>();

@@ -19,6 +19,8 @@ internal static class InfoSections
         text.Append("# Proxy\r\n")
             .Append("proxy_name:slotgate\r\n")
             .Append(CultureInfo.InvariantCulture, $"slotgate_version:{identity.Version}\r\n")
+            .Append(CultureInfo.InvariantCulture, $"io_transport:{identity.IoTransport}\r\n")
+            .Append(CultureInfo.InvariantCulture, $"io_transport_reason:{identity.IoTransportReason}\r\n")
             .Append(CultureInfo.InvariantCulture, $"connected_clients:{identity.ConnectedClients}\r\n")
             .Append(CultureInfo.InvariantCulture, $"total_connections_received:{metrics.ConnectionsTotal}\r\n")
             .Append(CultureInfo.InvariantCulture, $"total_commands_processed:{metrics.CommandsTotal}\r\n")

@@ -21,6 +21,12 @@ internal sealed class ServerIdentity
 
     public int Port { get; set; }
 
+    /// <summary>What serves the sockets: <c>epoll</c> or <c>io_uring</c> event loops, or <c>kestrel</c>.</summary>
+    public string IoTransport { get; set; } = "kestrel";
+
+    /// <summary>Why: the configured transport, or the reason io_uring was not used.</summary>
+    public string IoTransportReason { get; set; } = "io.transport: kestrel";
+
     public long ConnectedClients => Interlocked.Read(ref _connectedClients);
 
     /// <summary>Counts a new client and returns how many are connected now, this one included.</summary>

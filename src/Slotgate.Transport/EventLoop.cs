@@ -42,12 +42,14 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
     private int _sleeping;
     private volatile bool _stopping;
 
-    public EventLoop(int index, ILogger logger)
+    /// <summary>Starts loop <paramref name="index"/> on epoll, or with <paramref name="useRing"/> on io_uring (see EventLoop.Ring.cs).</summary>
+    public EventLoop(int index, ILogger logger, bool useRing = false)
     {
         Index = index;
         _logger = logger;
-        _epoll = Native.EpollCreate(Native.EFD_CLOEXEC);
-        if (_epoll < 0)
+        _useRing = useRing;
+        _epoll = useRing ? -1 : Native.EpollCreate(Native.EFD_CLOEXEC);
+        if (!useRing && _epoll < 0)
         {
             throw new IOException($"epoll_create1 failed (errno {Marshal.GetLastPInvokeError()})");
         }
@@ -56,10 +58,26 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
         {
             throw new IOException($"eventfd failed (errno {Marshal.GetLastPInvokeError()})");
         }
-        Control(Native.EPOLL_CTL_ADD, _wake, Native.EPOLLIN, WakeSlot);
+        if (!useRing)
+        {
+            Control(Native.EPOLL_CTL_ADD, _wake, Native.EPOLLIN, WakeSlot);
+        }
         _thread = new Thread(Run) { IsBackground = true, Name = $"slotgate-loop-{index}" };
         _thread.Start();
+        if (useRing)
+        {
+            _ringStarted.Wait();
+            if (_ringError is not null)
+            {
+                _thread.Join();
+                Native.Close(_wake);
+                throw new IOException($"Event loop {index}: io_uring could not be set up", _ringError);
+            }
+        }
     }
+
+    private readonly ManualResetEventSlim _ringStarted = new();
+    private Exception? _ringError;
 
     public int Index { get; }
 
@@ -114,26 +132,38 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
     /// <summary>Registers <paramref name="fd"/> (on the loop thread); returns the slot to modify or remove it with.</summary>
     public int Register(int fd, uint events, IEventHandler handler)
     {
-        int slot;
-        if (_freeSlots.Count > 0)
+        int slot = AllocateSlot(handler);
+        if (_useRing)
         {
-            slot = _freeSlots.Pop();
-            _handlers[slot] = handler;
+            RegisterPoll(slot, fd, events);
         }
         else
         {
-            slot = _handlers.Count;
-            _handlers.Add(handler);
+            Control(Native.EPOLL_CTL_ADD, fd, events, slot);
         }
-        Control(Native.EPOLL_CTL_ADD, fd, events, slot);
         return slot;
     }
 
-    public void Modify(int fd, uint events, int slot) => Control(Native.EPOLL_CTL_MOD, fd, events, slot);
+    public void Modify(int fd, uint events, int slot)
+    {
+        if (_useRing)
+        {
+            ModifyPoll(slot, events);
+        }
+        else
+        {
+            Control(Native.EPOLL_CTL_MOD, fd, events, slot);
+        }
+    }
 
     /// <summary>Removes <paramref name="fd"/>; its slot is reused only after the current batch (events for it may still be queued).</summary>
     public void Unregister(int fd, int slot)
     {
+        if (_useRing)
+        {
+            UnregisterPoll(slot);
+            return;
+        }
         Native.EpollControl(_epoll, Native.EPOLL_CTL_DEL, fd, null);
         ReleaseSlot(slot);
     }
@@ -142,7 +172,15 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
     /// Forgets the registration of a descriptor the caller closes right after: closing the last descriptor of a socket
     /// removes it from the epoll set, so the <c>epoll_ctl(DEL)</c> would be a system call for nothing.
     /// </summary>
-    public void ForgetClosing(int slot) => ReleaseSlot(slot);
+    public void ForgetClosing(int slot)
+    {
+        if (_useRing)
+        {
+            UnregisterPoll(slot);
+            return;
+        }
+        ReleaseSlot(slot);
+    }
 
     private void ReleaseSlot(int slot)
     {
@@ -163,6 +201,22 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
     {
         t_current = this;
         Native.EpollEvent* events = (Native.EpollEvent*)NativeMemory.Alloc(MaxEvents, (nuint)sizeof(Native.EpollEvent));
+        if (_useRing)
+        {
+            try
+            {
+                StartRing();
+            }
+            catch (Exception ex)
+            {
+                _ringError = ex;
+                StopRing();
+                NativeMemory.Free(events);
+                _ringStarted.Set();
+                return;
+            }
+            _ringStarted.Set();
+        }
         try
         {
             while (!_stopping)
@@ -180,12 +234,23 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
                     Volatile.Write(ref _sleeping, 0);
                     timeout = 0;
                 }
-                int count = Native.EpollWait(_epoll, events, MaxEvents, timeout);
+                int count;
+                int errno = 0;
+                if (_useRing)
+                {
+                    errno = WaitRing(timeout);
+                    count = errno == 0 ? 0 : -1;
+                }
+                else
+                {
+                    count = Native.EpollWait(_epoll, events, MaxEvents, timeout);
+                    errno = count < 0 ? Marshal.GetLastPInvokeError() : 0;
+                }
                 Volatile.Write(ref _sleeping, 0);
                 if (count < 0)
                 {
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == Native.EINTR)
+                    // On io_uring, EAGAIN and EBUSY mean the kernel is short of memory for completions: try again.
+                    if (errno == Native.EINTR || (_useRing && errno is Native.EAGAIN or Native.EBUSY))
                     {
                         _deferred.AddRange(afterPoll);
                         afterPoll.Clear();
@@ -215,6 +280,10 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
                         }
                     }
                 }
+                if (_useRing)
+                {
+                    DrainRing();
+                }
                 _deferred.AddRange(afterPoll);
                 afterPoll.Clear();
                 RunDeferred();
@@ -228,6 +297,7 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
         finally
         {
             NativeMemory.Free(events);
+            StopRing();
         }
     }
 
@@ -299,12 +369,16 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
             return; // leave the descriptors to the process exit rather than close them under a running loop
         }
         Native.Close(_wake);
-        Native.Close(_epoll);
+        if (_epoll >= 0)
+        {
+            Native.Close(_epoll);
+        }
+        _ringStarted.Dispose();
     }
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 200, Level = LogLevel.Critical, Message = "Event loop {Index}: epoll_wait failed (errno {Errno}); it stops")]
+        [LoggerMessage(EventId = 200, Level = LogLevel.Critical, Message = "Event loop {Index}: waiting (epoll_wait or io_uring_enter) failed (errno {Errno}); it stops")]
         public static partial void PollFailed(ILogger logger, int index, int errno);
 
         [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "Event loop {Index}: a connection's event handler failed")]

@@ -3,17 +3,63 @@ using Microsoft.Extensions.Logging;
 namespace Slotgate.Transport;
 
 /// <summary>The event loops of one Slotgate, one per core by default; clients and node connections are spread over them.</summary>
-internal sealed class EventLoopGroup : IDisposable
+internal sealed partial class EventLoopGroup : IDisposable
 {
     private readonly EventLoop[] _loops;
     private int _next;
 
-    public EventLoopGroup(int count, ILogger logger)
+    /// <summary>
+    /// Starts <paramref name="count"/> loops on epoll, or with <paramref name="preferRing"/> on io_uring when the process
+    /// may use it: the probe's <c>io_uring_setup</c> is refused under Docker's, containerd's and Kubernetes'
+    /// <c>RuntimeDefault</c> seccomp profiles, and then the loops run on epoll. Which one runs, and why, is logged.
+    /// </summary>
+    public EventLoopGroup(int count, ILogger logger, bool preferRing = false)
     {
         _loops = new EventLoop[Math.Max(1, count)];
+        bool ring = false;
+        string reason = "io.transport: epoll";
+        if (preferRing)
+        {
+            ring = IoRing.Probe(out reason);
+        }
+        try
+        {
+            StartLoops(logger, ring);
+        }
+        catch (IOException ex) when (ring)
+        {
+            // Allowed to set up a ring but not everything the loops need (a provided-buffer ring, say): epoll then.
+            Dispose();
+            ring = false;
+            reason = ex.InnerException?.Message ?? ex.Message;
+            StartLoops(logger, ring: false);
+        }
+        UsesRing = ring;
+        TransportReason = reason;
+        if (ring)
+        {
+            Log.RingChosen(logger, _loops.Length);
+        }
+        else if (preferRing)
+        {
+            Log.RingRefused(logger, _loops.Length, reason);
+        }
+    }
+
+    /// <summary>Whether the loops run on io_uring.</summary>
+    public bool UsesRing { get; }
+
+    /// <summary><c>io_uring</c> or <c>epoll</c>: what the loops wait on, for INFO and the logs.</summary>
+    public string TransportName => UsesRing ? "io_uring" : "epoll";
+
+    /// <summary>Why the loops run on what they do (the probe's answer when io_uring was asked for).</summary>
+    public string TransportReason { get; }
+
+    private void StartLoops(ILogger logger, bool ring)
+    {
         for (int i = 0; i < _loops.Length; i++)
         {
-            _loops[i] = new EventLoop(i, logger);
+            _loops[i] = new EventLoop(i, logger, ring);
         }
     }
 
@@ -30,9 +76,19 @@ internal sealed class EventLoopGroup : IDisposable
 
     public void Dispose()
     {
-        foreach (EventLoop loop in _loops)
+        for (int i = 0; i < _loops.Length; i++)
         {
-            loop.Dispose();
+            _loops[i]?.Dispose();
+            _loops[i] = null!;
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 205, Level = LogLevel.Information, Message = "Transport: io_uring ({Count} event loops; one io_uring_enter per loop iteration)")]
+        public static partial void RingChosen(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Transport: io_uring asked for but not available ({Reason}); {Count} event loops run on epoll instead")]
+        public static partial void RingRefused(ILogger logger, int count, string reason);
     }
 }

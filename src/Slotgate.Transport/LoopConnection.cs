@@ -15,7 +15,7 @@ namespace Slotgate.Transport;
 /// parses and routes at once); what is flushed to <see cref="Output"/> is sent after the loop's current batch, so
 /// every write flushed during one batch leaves in one <c>send</c>. A client that sends nothing costs no buffer.
 /// </summary>
-internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHandler, IValueTaskSource
+internal sealed partial class LoopConnection : ConnectionContext, IDuplexPipe, IEventHandler
 {
     private const uint ReadEvents = Native.EPOLLIN | Native.EPOLLRDHUP;
 
@@ -136,6 +136,11 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
     /// <summary>Starts receiving and sending; must run on the loop thread.</summary>
     public void Start()
     {
+        if (_loop.UsesRing)
+        {
+            StartRing();
+            return;
+        }
         _interest = ReadEvents;
         _slot = _loop.Register(_fd, _interest, this);
         _ = SendLoopAsync();
@@ -167,20 +172,7 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
         if (received > 0)
         {
             writer.Advance((int)received);
-            ValueTask<FlushResult> flush = writer.FlushAsync();
-            if (!flush.IsCompleted)
-            {
-                // The reader is behind (a long command being parsed, or a client over its pipeline limit): stop
-                // reading until it catches up, so one connection cannot buffer without bound.
-                _reading = false;
-                UpdateInterest();
-                _pendingFlush = flush;
-                flush.GetAwaiter().UnsafeOnCompleted(_resumeReading);
-            }
-            else if (flush.Result.IsCompleted)
-            {
-                EndInput(null); // the reader is done with this connection
-            }
+            FlushReceived();
             return;
         }
         if (received == 0)
@@ -195,6 +187,26 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
         }
         EndInput(new ConnectionResetException($"receive failed (errno {errno})"));
         Abort();
+    }
+
+    /// <summary>Hands what was received to the reader (which runs inline, here).</summary>
+    private void FlushReceived()
+    {
+        ValueTask<FlushResult> flush = _input.Writer.FlushAsync();
+        if (!flush.IsCompleted)
+        {
+            // The reader is behind (a long command being parsed, or a client over its pipeline limit): stop
+            // reading until it catches up, so one connection cannot buffer without bound.
+            _reading = false;
+            UpdateInterest();
+            CancelReceive();
+            _pendingFlush = flush;
+            flush.GetAwaiter().UnsafeOnCompleted(_resumeReading);
+        }
+        else if (flush.Result.IsCompleted)
+        {
+            EndInput(null); // the reader is done with this connection
+        }
     }
 
     private void ResumeReading()
@@ -215,6 +227,11 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
             EndInput(null);
             return;
         }
+        if (_ringSlot >= 0)
+        {
+            ResumeReadingRing();
+            return;
+        }
         _reading = true;
         UpdateInterest();
     }
@@ -228,6 +245,7 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
         _inputDone = true;
         _reading = false;
         UpdateInterest();
+        CancelReceive();
         _input.Writer.Complete(error);
         if (!_sendDone)
         {
@@ -262,7 +280,7 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
                 ReadOnlySequence<byte> buffer = result.Buffer;
                 while (!buffer.IsEmpty)
                 {
-                    long sent = SendSome(buffer);
+                    long sent = _ringSlot >= 0 ? await SendOnRingAsync(buffer).ConfigureAwait(false) : SendSome(buffer);
                     if (sent < 0)
                     {
                         await WaitWritableAsync().ConfigureAwait(false);
@@ -282,6 +300,12 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
             error = ex;
         }
         reader.Complete(error);
+        SendingDone();
+    }
+
+    /// <summary>The send side is done (the output completed, or sending failed): shut it down, close if both are.</summary>
+    private void SendingDone()
+    {
         RunOnLoop(static state =>
         {
             var connection = (LoopConnection)state!;
@@ -391,6 +415,10 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
 
     private ValueTask WaitWritableAsync()
     {
+        if (_ringSlot >= 0)
+        {
+            return WaitWritableOnRing();
+        }
         _writable.Reset();
         _waitingWritable = true;
         UpdateInterest();
@@ -421,6 +449,7 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
             {
                 return;
             }
+            ReleaseRingSlot();
             if (_socket is not null)
             {
                 if (_slot >= 0)
@@ -467,11 +496,4 @@ internal sealed class LoopConnection : ConnectionContext, IDuplexPipe, IEventHan
         RunOnLoop(static state => ((LoopConnection)state!).EndInput(null), this);
         return new ValueTask(_closedTask.Task);
     }
-
-    void IValueTaskSource.GetResult(short token) => _writable.GetResult(token);
-
-    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _writable.GetStatus(token);
-
-    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
-        _writable.OnCompleted(continuation, state, token, flags);
 }

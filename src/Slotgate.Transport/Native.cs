@@ -19,6 +19,11 @@ internal static unsafe partial class Native
     public const int EAGAIN = 11;
     public const int EINTR = 4;
     public const int ECONNABORTED = 103;
+    public const int EPERM = 1;
+    public const int EBUSY = 16;
+    public const int ENOSYS = 38;
+    public const int ENOBUFS = 105;
+    public const int ECANCELED = 125;
 
     public const int MSG_NOSIGNAL = 0x4000;
     public const int SOCK_NONBLOCK = 0x800;

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace Slotgate.Tests.Transport;
 
 /// <summary>
-/// The event-loop transport (io.transport: epoll) at its edges, against the real cluster: the rest of the suite runs
-/// on it too, as it is the default; these cover what only a transport does (partial sends, half-close, large frames,
+/// The event-loop transports (io.transport: epoll and io_uring) at their edges, against the real cluster: the rest of the
+/// suite runs on epoll too, as it is the default; these cover what only a transport does (partial sends, half-close, large frames,
 /// many clients per loop) and keep the Kestrel transport working.
 /// </summary>
 [Collection(ProxyCollection.Name)]
@@ -47,6 +47,7 @@ public class EventLoopTransportTests(ProxyFixture fixture)
 
     [Theory]
     [InlineData("epoll")]
+    [InlineData("io_uring")]
     [InlineData("kestrel")]
     public async Task Transport_LargeValueBothWays_ArrivesWhole(string transport)
     {
@@ -75,6 +76,7 @@ public class EventLoopTransportTests(ProxyFixture fixture)
 
     [Theory]
     [InlineData("epoll")]
+    [InlineData("io_uring")]
     [InlineData("kestrel")]
     public async Task Transport_ClientHalfClosesAfterPipeline_EveryReplyStillArrives(string transport)
     {
@@ -93,6 +95,7 @@ public class EventLoopTransportTests(ProxyFixture fixture)
 
     [Theory]
     [InlineData("epoll")]
+    [InlineData("io_uring")]
     [InlineData("kestrel")]
     public async Task Transport_ClientHalfClosesAfterTransaction_EveryReplyStillArrives(string transport)
     {
@@ -113,6 +116,7 @@ public class EventLoopTransportTests(ProxyFixture fixture)
 
     [Theory]
     [InlineData("epoll")]
+    [InlineData("io_uring")]
     [InlineData("kestrel")]
     public async Task Transport_ClientHalfClosesWhileBlocked_BlockingCommandCutOffRestAnswered(string transport)
     {
@@ -129,10 +133,12 @@ public class EventLoopTransportTests(ProxyFixture fixture)
         Assert.EndsWith("\r\n$5\r\nafter\r\n", replies, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task EventLoops_ManyClientsPipelining_EachGetsItsOwnRepliesInOrder()
+    [Theory]
+    [InlineData("epoll")]
+    [InlineData("io_uring")]
+    public async Task EventLoops_ManyClientsPipelining_EachGetsItsOwnRepliesInOrder(string transport)
     {
-        await using SlotgateServer server = await StartAsync("epoll", eventLoops: 2);
+        await using SlotgateServer server = await StartAsync(transport, eventLoops: 2);
         var clients = new List<Task>();
         for (int c = 0; c < 40; c++)
         {
@@ -160,10 +166,12 @@ public class EventLoopTransportTests(ProxyFixture fixture)
         await Task.WhenAll(clients);
     }
 
-    [Fact]
-    public async Task EventLoops_ClientLeavesWithRepliesPending_ProxyKeepsServingOthers()
+    [Theory]
+    [InlineData("epoll")]
+    [InlineData("io_uring")]
+    public async Task EventLoops_ClientLeavesWithRepliesPending_ProxyKeepsServingOthers(string transport)
     {
-        await using SlotgateServer server = await StartAsync("epoll");
+        await using SlotgateServer server = await StartAsync(transport);
         for (int i = 0; i < 20; i++)
         {
             using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
@@ -216,9 +224,9 @@ public class EventLoopTransportTests(ProxyFixture fixture)
         var errors = SlotgateConfiguration.Validate(new SlotgateOptions
         {
             Cluster = new ClusterOptions { Seeds = ["127.0.0.1:7000"] },
-            Io = new IoOptions { Transport = "io_uring", EventLoops = -1 },
+            Io = new IoOptions { Transport = "uring", EventLoops = -1 },
         });
-        Assert.Contains("io.transport: must be one of epoll, kestrel, got 'io_uring'", errors);
+        Assert.Contains("io.transport: must be one of epoll, io_uring, kestrel, got 'uring'", errors);
         Assert.Contains("io.eventLoops: must be between 0 (one per two cores) and 256, got -1", errors);
     }
 
