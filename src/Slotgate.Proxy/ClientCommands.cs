@@ -45,7 +45,7 @@ internal static class ClientCommands
 
     /// <summary>CLIENT INFO: this client's CLIENT LIST line.</summary>
     public static void Info(ClientSession session, ProxyRequest request) =>
-        RespWriter.WriteBulkString(request.ReplyWriter, Encoding.UTF8.GetBytes(ClientIntrospection.Line(session) + "\n"));
+        ReplyShapes.WriteText(request.ReplyWriter, ClientIntrospection.Line(session) + "\n", request.Resp3); // verbatim under RESP3, as Redis
 
     /// <summary>CLIENT SETINFO LIB-NAME|LIB-VER value, shown in CLIENT LIST.</summary>
     public static void SetInfo(ClientSession session, ProxyRequest request)

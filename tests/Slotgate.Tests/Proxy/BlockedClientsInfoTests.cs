@@ -54,6 +54,7 @@ public class BlockedClientsInfoTests(ProxyFixture fixture)
     [InlineData("INFO", "server", "keyspace")]
     [InlineData("INFO", "server")]
     [InlineData("CLIENT", "LIST")]
+    [InlineData("CLIENT", "INFO")]
     public async Task TextReplies_Resp3_VerbatimAsTheNodeGivesThem(params string[] command)
     {
         await using RespTestClient node = await RespTestClient.ConnectAsync(IPEndPoint.Parse(fixture.Cluster.SeedEndpoints[0]));
