@@ -31,25 +31,13 @@ internal static class PhpChurnProbe
         }
         using (process)
         {
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-            Task<string> stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            deadline.CancelAfter(Timeout);
-            try
-            {
-                await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                ct.ThrowIfCancellationRequested();
-                throw new LoadBenchException($"php churn ({(cluster ? "RedisCluster" : "Redis")}): did not finish within {Timeout.TotalSeconds:0} s.");
-            }
-            string output = (await stdout.ConfigureAwait(false)).Trim();
+            string label = $"php churn ({(cluster ? "RedisCluster" : "Redis")})";
+            (string text, string errors) = await Running.BoundedRun.WaitAsync(process, label, Timeout, ct).ConfigureAwait(false);
+            string output = text.Trim();
             if (process.ExitCode != 0 || !double.TryParse(output, NumberStyles.Float, CultureInfo.InvariantCulture, out double micros))
             {
                 throw new LoadBenchException(
-                    $"php churn ({(cluster ? "RedisCluster" : "Redis")}): exit code {process.ExitCode}: {output} {(await stderr.ConfigureAwait(false)).Trim()}");
+                    $"{label}: exit code {process.ExitCode}: {output} {errors.Trim()}");
             }
             return micros;
         }

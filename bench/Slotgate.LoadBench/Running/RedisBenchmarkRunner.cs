@@ -43,28 +43,13 @@ internal sealed class RedisBenchmarkRunner(string redisBenchmarkPath, TimeSpan t
         ChildProcessRegistry.Add(process);
         try
         {
-            Task<string> stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
-            Task<string> stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            deadline.CancelAfter(timeout);
-            try
-            {
-                await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                ct.ThrowIfCancellationRequested();
-                throw new LoadBenchException($"{commandLine}: did not finish within {timeout.TotalSeconds:0} s.");
-            }
+            (string output, string errors) = await BoundedRun.WaitAsync(process, commandLine, timeout, ct).ConfigureAwait(false);
             // Ctrl-C in a terminal reaches the whole process group, so redis-benchmark may die of it before this
             // process has seen the signal: give the cancellation a moment so the run stops instead of "failing".
             if (process.ExitCode is 130 or 143)
             {
                 await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
             }
-            string output = await stdout.ConfigureAwait(false);
-            string errors = await stderr.ConfigureAwait(false);
             BenchmarkSample? sample = RedisBenchmarkCsv.ParseFirstRow(output);
             // redis-benchmark 7 stops at the first error reply and prints no result row, so a missing row means the
             // target answered with an error (or died): never count such a run.
