@@ -68,7 +68,4 @@ internal sealed class CommandStat(string name)
         }
         LatencyHistogram.Record(cell, owned, micros);
     }
-
-    /// <summary>Every counter and the histogram read 0 from now on (CONFIG RESETSTAT).</summary>
-    public void Reset() => Counters.Reset();
 }

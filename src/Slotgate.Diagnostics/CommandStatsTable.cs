@@ -67,15 +67,6 @@ internal sealed class CommandStatsTable
     /// <summary>Every command's stats, in table order, then <see cref="Other"/>.</summary>
     public IReadOnlyList<CommandStat> All => Volatile.Read(ref _all);
 
-    /// <summary>Every command's counters read 0 from now on (CONFIG RESETSTAT).</summary>
-    public void Reset()
-    {
-        foreach (CommandStat stat in All)
-        {
-            stat.Reset();
-        }
-    }
-
     private void Add(CommandStat?[] byId, List<CommandStat> all, CommandInfo command)
     {
         if (byId[command.Id] is not null)

@@ -72,9 +72,6 @@ internal sealed class IdentityStats
     /// <summary>Open connections of <paramref name="bucket"/> (a connection may close on another thread than it opened on: the sum is what counts).</summary>
     public long ConnectedClients(int bucket) => _connected.Sum(bucket);
 
-    /// <summary>The command counts read 0 from now on (CONFIG RESETSTAT); open connections are a gauge and stay.</summary>
-    public void ResetCommands() => _commands.Reset();
-
     internal IEnumerable<Measurement<long>> CommandMeasurements()
     {
         for (int i = 0; i < _tags.Length; i++)

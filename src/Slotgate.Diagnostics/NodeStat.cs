@@ -36,7 +36,4 @@ internal sealed class NodeStat(string endpoint)
         ShardedCounters.Add(cell, MicrosIndex, micros, shard.Owned);
         LatencyHistogram.Record(cell, shard.Owned, micros);
     }
-
-    /// <summary>Every counter and the histogram read 0 from now on (CONFIG RESETSTAT).</summary>
-    public void Reset() => Latency.Counters.Reset();
 }

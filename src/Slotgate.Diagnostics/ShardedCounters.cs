@@ -19,13 +19,11 @@ internal sealed class ShardedCounters
     internal const int Padding = 16;
 
     private readonly Lock _gate = new();
-    private readonly long[] _baseline;
     private long[]?[] _cells = [];
 
     public ShardedCounters(int width)
     {
         Width = width;
-        _baseline = new long[width];
     }
 
     public int Width { get; }
@@ -65,15 +63,15 @@ internal sealed class ShardedCounters
         }
     }
 
-    /// <summary>Counter <paramref name="index"/> over every shard, since the last <see cref="Reset"/> (never below 0).</summary>
+    /// <summary>Counter <paramref name="index"/> over every shard (never below 0).</summary>
     public long Sum(int index)
     {
-        long sum = Raw(index) - Volatile.Read(ref _baseline[index]);
+        long sum = Raw(index);
         return sum > 0 ? sum : 0;
     }
 
     /// <summary>Counter <paramref name="index"/> over every shard, as it is: for gauges, whose shards may go below 0.</summary>
-    public long SignedSum(int index) => Raw(index) - Volatile.Read(ref _baseline[index]);
+    public long SignedSum(int index) => Raw(index);
 
     /// <summary>Adds <paramref name="count"/> counters from <paramref name="from"/> on, each summed, to <paramref name="into"/>.</summary>
     public void AddTo(long[] into, int from, int count)
@@ -81,18 +79,6 @@ internal sealed class ShardedCounters
         for (int i = 0; i < count; i++)
         {
             into[i] += Sum(from + i);
-        }
-    }
-
-    /// <summary>Every counter reads 0 from now on, and counts up from there.</summary>
-    public void Reset()
-    {
-        lock (_gate)
-        {
-            for (int i = 0; i < Width; i++)
-            {
-                Volatile.Write(ref _baseline[i], Raw(i));
-            }
         }
     }
 

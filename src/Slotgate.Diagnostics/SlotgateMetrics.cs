@@ -258,22 +258,6 @@ internal sealed class SlotgateMetrics : IDisposable
     /// <summary><paramref name="side"/>: <c>client</c> or <c>backend</c>.</summary>
     public void AuthFailed(string side) => _authFailures.Add(1, new KeyValuePair<string, object?>("side", side));
 
-    /// <summary>
-    /// CONFIG RESETSTAT: every statistic that counts up reads 0 from now on (commands, their latencies and results,
-    /// nodes, identities, connections received, redirects, refreshes). Gauges (in flight, connected) and the slow log
-    /// stay. Writers are not stopped: each counter's baseline is its total at the moment it is reset.
-    /// </summary>
-    public void ResetStats()
-    {
-        Commands.Reset();
-        foreach (NodeStat node in _nodes.Values)
-        {
-            node.Reset();
-        }
-        Identities.ResetCommands();
-        _counts.Reset();
-    }
-
     public void Dispose() => Meter.Dispose();
 
     /// <summary>The counters in <see cref="_counts"/>: those that are neither per command nor per node.</summary>

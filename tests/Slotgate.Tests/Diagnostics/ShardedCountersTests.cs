@@ -131,54 +131,6 @@ public class ShardedCountersTests
     }
 
     [Fact]
-    public void ResetStats_AfterCountingOnTwoThreads_ReadsZeroThenCountsOnlyNewOnes()
-    {
-        using var metrics = new SlotgateMetrics { Identities = new IdentityStats([], counting: true) };
-        CommandStat stat = metrics.Commands.Other;
-        NodeStat node = metrics.Node("127.0.0.1:7000");
-        void Count(int commands) => RunOnThreads(2, _ =>
-        {
-            long now = Stopwatch.GetTimestamp();
-            for (int i = 0; i < commands; i++)
-            {
-                metrics.ClientConnected();
-                metrics.CommandRead(0);
-                metrics.BackendReplied(node, now, now, error: false);
-                metrics.CommandAnswered(stat, 0, now, now, CommandResult.Ok, rejected: false);
-                metrics.Identities.CommandAnswered(IdentityStats.NoneBucket);
-                metrics.Redirect(RedirectCounter.Moved);
-            }
-        });
-        Count(1000);
-        metrics.CommandRead(10); // one command still in flight: a gauge, which a reset leaves alone
-
-        metrics.ResetStats();
-
-        Assert.Equal(0, stat.Calls);
-        Assert.Equal(0, stat.Micros);
-        Assert.Equal(0, node.Requests);
-        Assert.Equal(0, metrics.ConnectionsTotal);
-        Assert.Equal(0, metrics.Moved);
-        Assert.Equal(0, metrics.Identities.Commands(IdentityStats.NoneBucket));
-        var buckets = new long[LatencyHistogram.BucketCount];
-        stat.Latency.CopyTo(buckets);
-        Assert.Equal(0, buckets.Sum());
-        Assert.Equal(1, metrics.Inflight);
-        Assert.Equal(10, metrics.InflightBytes);
-
-        Count(3);
-
-        Assert.Equal(6, stat.Calls);
-        Assert.Equal(6, node.Requests);
-        Assert.Equal(6, metrics.ConnectionsTotal);
-        Assert.Equal(6, metrics.Moved);
-        Assert.Equal(6, metrics.Identities.Commands(IdentityStats.NoneBucket));
-        buckets.AsSpan().Clear();
-        stat.Latency.CopyTo(buckets);
-        Assert.Equal(6, buckets.Sum());
-    }
-
-    [Fact]
     public void IdentityStats_ConnectAndDisconnectOnDifferentThreads_SumIsOpenConnections()
     {
         var identities = new IdentityStats([], counting: true);
