@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Slotgate.Demo;
 
 namespace Slotgate.LoadBench.Running;
 
@@ -7,9 +8,23 @@ internal static class BoundedRun
 {
     /// <summary>
     /// Standard output and error once <paramref name="process"/> exits; past <paramref name="timeout"/> the process
-    /// tree is killed and a <see cref="LoadBenchException"/> names <paramref name="label"/>.
+    /// tree is killed and a <see cref="LoadBenchException"/> names <paramref name="label"/>. While it runs, the process
+    /// is in <see cref="ChildProcessRegistry"/>, so stopping the harness stops it too.
     /// </summary>
     public static async Task<(string Output, string Errors)> WaitAsync(Process process, string label, TimeSpan timeout, CancellationToken ct)
+    {
+        ChildProcessRegistry.Add(process);
+        try
+        {
+            return await WaitRegisteredAsync(process, label, timeout, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            ChildProcessRegistry.Remove(process);
+        }
+    }
+
+    private static async Task<(string Output, string Errors)> WaitRegisteredAsync(Process process, string label, TimeSpan timeout, CancellationToken ct)
     {
         Task<string> stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         Task<string> stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);

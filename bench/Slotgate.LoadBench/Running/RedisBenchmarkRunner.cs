@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Slotgate.Demo;
 
 namespace Slotgate.LoadBench.Running;
 
@@ -40,30 +39,22 @@ internal sealed class RedisBenchmarkRunner(string redisBenchmarkPath, TimeSpan t
         {
             throw new LoadBenchException($"cannot start '{redisBenchmarkPath}': {ex.Message} (install redis-tools, or pass --redis-benchmark PATH)", ex);
         }
-        ChildProcessRegistry.Add(process);
-        try
+        (string output, string errors) = await BoundedRun.WaitAsync(process, commandLine, timeout, ct).ConfigureAwait(false);
+        // Ctrl-C in a terminal reaches the whole process group, so redis-benchmark may die of it before this
+        // process has seen the signal: give the cancellation a moment so the run stops instead of "failing".
+        if (process.ExitCode is 130 or 143)
         {
-            (string output, string errors) = await BoundedRun.WaitAsync(process, commandLine, timeout, ct).ConfigureAwait(false);
-            // Ctrl-C in a terminal reaches the whole process group, so redis-benchmark may die of it before this
-            // process has seen the signal: give the cancellation a moment so the run stops instead of "failing".
-            if (process.ExitCode is 130 or 143)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
-            }
-            BenchmarkSample? sample = RedisBenchmarkCsv.ParseFirstRow(output);
-            // redis-benchmark 7 stops at the first error reply and prints no result row, so a missing row means the
-            // target answered with an error (or died): never count such a run.
-            if (sample is null || process.ExitCode != 0)
-            {
-                throw new LoadBenchException(
-                    $"{commandLine}: no result (exit code {process.ExitCode}).\n{Tail(errors)}{Tail(output)}");
-            }
-            return sample;
+            await Task.Delay(TimeSpan.FromSeconds(1), ct).ConfigureAwait(false);
         }
-        finally
+        BenchmarkSample? sample = RedisBenchmarkCsv.ParseFirstRow(output);
+        // redis-benchmark 7 stops at the first error reply and prints no result row, so a missing row means the
+        // target answered with an error (or died): never count such a run.
+        if (sample is null || process.ExitCode != 0)
         {
-            ChildProcessRegistry.Remove(process);
+            throw new LoadBenchException(
+                $"{commandLine}: no result (exit code {process.ExitCode}).\n{Tail(errors)}{Tail(output)}");
         }
+        return sample;
     }
 
     private static string Tail(string text)
