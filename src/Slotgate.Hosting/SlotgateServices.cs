@@ -100,7 +100,7 @@ internal static class SlotgateServices
             services.TryAddSingleton(sp =>
             {
                 var group = new EventLoopGroup(options.Io.EventLoopCount, sp.GetRequiredService<ILoggerFactory>().CreateLogger("Slotgate.EventLoop"),
-                    preferRing: options.Io.Transport == IoOptions.IoUring);
+                    preferRing: options.Io.PrefersRing, warnOnFallback: options.Io.Transport == IoOptions.IoUring);
                 ServerIdentity identity = sp.GetRequiredService<ServerIdentity>();
                 identity.IoTransport = group.TransportName;
                 identity.IoTransportReason = group.TransportReason;

@@ -11,9 +11,10 @@ internal sealed partial class EventLoopGroup : IDisposable
     /// <summary>
     /// Starts <paramref name="count"/> loops on epoll, or with <paramref name="preferRing"/> on io_uring when the process
     /// may use it: the probe's <c>io_uring_setup</c> is refused under Docker's, containerd's and Kubernetes'
-    /// <c>RuntimeDefault</c> seccomp profiles, and then the loops run on epoll. Which one runs, and why, is logged.
+    /// <c>RuntimeDefault</c> seccomp profiles, and then the loops run on epoll. Which one runs, and why, is logged: the
+    /// fallback as a warning with <paramref name="warnOnFallback"/> (io_uring asked for by name), else as information.
     /// </summary>
-    public EventLoopGroup(int count, ILogger logger, bool preferRing = false)
+    public EventLoopGroup(int count, ILogger logger, bool preferRing = false, bool warnOnFallback = false)
     {
         _loops = new EventLoop[Math.Max(1, count)];
         bool ring = false;
@@ -40,9 +41,13 @@ internal sealed partial class EventLoopGroup : IDisposable
         {
             Log.RingChosen(logger, _loops.Length);
         }
-        else if (preferRing)
+        else if (preferRing && warnOnFallback)
         {
             Log.RingRefused(logger, _loops.Length, reason);
+        }
+        else if (preferRing)
+        {
+            Log.RingUnavailable(logger, _loops.Length, reason);
         }
     }
 
@@ -90,5 +95,8 @@ internal sealed partial class EventLoopGroup : IDisposable
 
         [LoggerMessage(EventId = 206, Level = LogLevel.Warning, Message = "Transport: io_uring asked for but not available ({Reason}); {Count} event loops run on epoll instead")]
         public static partial void RingRefused(ILogger logger, int count, string reason);
+
+        [LoggerMessage(EventId = 207, Level = LogLevel.Information, Message = "Transport: epoll ({Count} event loops; io_uring is not available: {Reason})")]
+        public static partial void RingUnavailable(ILogger logger, int count, string reason);
     }
 }
