@@ -171,33 +171,70 @@ internal sealed partial class LoopListener : IHostedService, IDisposable
         }
     }
 
-    /// <summary>One listening socket on one loop.</summary>
-    private sealed class Acceptor(LoopListener listener, EventLoop loop, Socket socket, ConnectionHandler handler) : IEventHandler
+    /// <summary>
+    /// One listening socket on one loop. On epoll the loop watches the socket (every loop does, and
+    /// <c>EPOLLEXCLUSIVE</c> wakes one of them per client) and accepts with <c>accept4</c>; on io_uring each loop keeps
+    /// one accept request in flight on it, completed by the kernel with the new descriptor and the peer's address, so a
+    /// client costs the loop no system call to accept. Either way the client is served by the loop that accepted it.
+    /// </summary>
+    private sealed class Acceptor(LoopListener listener, EventLoop loop, Socket socket, ConnectionHandler handler) : IEventHandler, IRingHandler
     {
+        private const byte OperationAccept = EventLoop.FirstHandlerOperation;
+
         private readonly int _fd = (int)socket.Handle;
+        // Where a ring accept writes the peer's address and its length; pinned, since the kernel writes it after
+        // the request is queued. The loop's ring slot holds the acceptor, and so this, while a request may be in flight.
+        private readonly byte[] _ringAddress = GC.AllocateArray<byte>(Native.SocketAddressSize + sizeof(int), pinned: true);
         private int _slot = -1;
         private bool _paused;
+        private bool _closed;
 
         public EventLoop Loop => loop;
 
         public void Start()
         {
+            if (loop.UsesRing)
+            {
+                if (_slot < 0)
+                {
+                    _slot = loop.RegisterRing(this);
+                }
+                if (!_closed)
+                {
+                    ArmAccept();
+                }
+                return;
+            }
             if (_slot < 0)
             {
                 _slot = loop.Register(_fd, Native.EPOLLIN | Native.EPOLLEXCLUSIVE, this);
             }
         }
 
-        private bool _closed;
-
-        /// <summary>Stops accepting for good (shutdown).</summary>
+        /// <summary>
+        /// Stops accepting for good (shutdown). On io_uring the accept in flight is cancelled, and the slot kept until
+        /// its completion arrives: a client it accepted meanwhile is closed rather than left open and unserved.
+        /// </summary>
         public void Close()
         {
             _closed = true;
+            if (loop.UsesRing)
+            {
+                if (_slot >= 0 && _paused)
+                {
+                    loop.ReleaseRing(_slot); // paused after a failed accept: none is in flight
+                    _slot = -1;
+                }
+                else if (_slot >= 0)
+                {
+                    loop.CancelRing(loop.RingData(_slot, OperationAccept));
+                }
+                return;
+            }
             Stop();
         }
 
-        public void Stop()
+        private void Stop()
         {
             if (_slot >= 0)
             {
@@ -213,29 +250,78 @@ internal sealed partial class LoopListener : IHostedService, IDisposable
         /// </summary>
         public unsafe void OnEvents(uint events)
         {
-            if (_slot >= 0)
+            if (_slot < 0)
             {
-                byte* address = stackalloc byte[Native.SocketAddressSize];
-                int length = Native.SocketAddressSize;
-                int fd = Native.Accept(_fd, address, &length, Native.SOCK_NONBLOCK | Native.SOCK_CLOEXEC);
-                if (fd >= 0)
-                {
-                    listener.Accepted(loop, fd, Native.ToEndPoint(new ReadOnlySpan<byte>(address, length)), handler);
-                    return;
-                }
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno is Native.EAGAIN or Native.EINTR or Native.ECONNABORTED)
-                {
-                    return;
-                }
-                // Out of descriptors (EMFILE/ENFILE) or memory: the pending connection stays queued and the socket stays
-                // readable, so pause accepting on this loop for a moment rather than spin on the error.
-                Log.AcceptFailed(listener._logger, errno);
-                Stop();
-                _paused = true;
-                _ = ResumeLaterAsync();
                 return;
             }
+            byte* address = stackalloc byte[Native.SocketAddressSize];
+            int length = Native.SocketAddressSize;
+            int fd = Native.Accept(_fd, address, &length, Native.SOCK_NONBLOCK | Native.SOCK_CLOEXEC);
+            if (fd >= 0)
+            {
+                listener.Accepted(loop, fd, Native.ToEndPoint(new ReadOnlySpan<byte>(address, length)), handler);
+                return;
+            }
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is not (Native.EAGAIN or Native.EINTR or Native.ECONNABORTED))
+            {
+                Pause(errno);
+            }
+        }
+
+        private unsafe byte* RingAddress => (byte*)System.Runtime.CompilerServices.Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_ringAddress));
+
+        private unsafe void ArmAccept()
+        {
+            byte* address = RingAddress;
+            int* length = (int*)(address + Native.SocketAddressSize);
+            *length = Native.SocketAddressSize;
+            loop.QueueAccept(_slot, OperationAccept, _fd, address, length);
+        }
+
+        public unsafe void OnCompletion(byte operation, int result, uint flags)
+        {
+            if (result >= 0)
+            {
+                if (_closed)
+                {
+                    Native.Close(result); // accepted just as the listener stopped: not served, so not kept open
+                    return;
+                }
+                byte* address = RingAddress;
+                int length = *(int*)(address + Native.SocketAddressSize);
+                listener.Accepted(loop, result, Native.ToEndPoint(new ReadOnlySpan<byte>(address, Math.Min(length, Native.SocketAddressSize))), handler);
+                ArmAccept();
+                return;
+            }
+            int errno = -result;
+            if (_closed)
+            {
+                loop.ReleaseRing(_slot); // the cancelled accept's completion: nothing is in flight any more
+                _slot = -1;
+                return;
+            }
+            if (errno is Native.EAGAIN or Native.EINTR or Native.ECONNABORTED)
+            {
+                ArmAccept();
+                return;
+            }
+            Pause(errno);
+        }
+
+        /// <summary>
+        /// Out of descriptors (EMFILE/ENFILE) or memory: the pending connection stays queued and the socket stays
+        /// readable, so pause accepting on this loop for a moment rather than spin on the error.
+        /// </summary>
+        private void Pause(int errno)
+        {
+            Log.AcceptFailed(listener._logger, errno);
+            if (!loop.UsesRing)
+            {
+                Stop();
+            }
+            _paused = true;
+            _ = ResumeLaterAsync();
         }
 
         private async Task ResumeLaterAsync()

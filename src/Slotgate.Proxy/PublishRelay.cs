@@ -63,14 +63,27 @@ internal sealed class PublishRelay(PublishRelayPool pool) : BackendRequest
     }
 }
 
-/// <summary>Idle <see cref="PublishRelay"/>s, shared by every session.</summary>
+/// <summary>
+/// Idle <see cref="PublishRelay"/>s. Each thread keeps a few of its own in front of the shared stack: on an event loop a
+/// relay is rented and returned on the loop's thread, so a <c>PUBLISH</c> takes no lock other loops take too. A relay
+/// carries nothing of its pool but the way back, so a thread's own relays serve every pool that thread works for.
+/// </summary>
 internal sealed class PublishRelayPool
 {
     private const int MaxIdle = 256;
+    private const int MaxIdlePerThread = 64;
+
+    [ThreadStatic]
+    private static Stack<PublishRelay>? t_idle;
+
     private readonly Stack<PublishRelay> _idle = new();
 
     public PublishRelay Rent()
     {
+        if (t_idle is { } own && own.TryPop(out PublishRelay? cached))
+        {
+            return cached;
+        }
         lock (_idle)
         {
             if (_idle.TryPop(out PublishRelay? relay))
@@ -83,6 +96,12 @@ internal sealed class PublishRelayPool
 
     public void Return(PublishRelay relay)
     {
+        Stack<PublishRelay> own = t_idle ??= new Stack<PublishRelay>(MaxIdlePerThread);
+        if (own.Count < MaxIdlePerThread)
+        {
+            own.Push(relay);
+            return;
+        }
         lock (_idle)
         {
             if (_idle.Count < MaxIdle)

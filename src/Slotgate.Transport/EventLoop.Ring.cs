@@ -80,6 +80,35 @@ internal sealed unsafe partial class EventLoop
         sqe->UserData = (ulong)OperationIgnore << 56;
     }
 
+    /// <summary>
+    /// Queues an accept on listening socket <paramref name="fd"/> for the holder of <paramref name="slot"/>: its
+    /// completion's result is the new descriptor (non-blocking, close-on-exec) or -errno, and the peer's address is in
+    /// <paramref name="address"/> by then, its length in <paramref name="addressLength"/>. Both must stay valid until the
+    /// completion, or until the loop stops (a cancelled accept completes too).
+    /// </summary>
+    public void QueueAccept(int slot, byte operation, int fd, byte* address, int* addressLength)
+    {
+        Native.Sqe* sqe = _ring!.NextSqe();
+        sqe->Opcode = Native.UringOp.Accept;
+        sqe->Fd = fd;
+        sqe->Address = (ulong)address;
+        sqe->Offset = (ulong)addressLength;
+        sqe->OpFlags = (uint)(Native.SOCK_NONBLOCK | Native.SOCK_CLOEXEC);
+        sqe->UserData = RingData(slot, operation);
+    }
+
+    /// <summary>
+    /// Closes <paramref name="fd"/> in the loop's next <c>io_uring_enter</c> rather than with a system call of its own.
+    /// The caller must queue nothing more for it: the number may belong to another socket once the close has run.
+    /// </summary>
+    public void QueueClose(int fd)
+    {
+        Native.Sqe* sqe = _ring!.NextSqe();
+        sqe->Opcode = Native.UringOp.Close;
+        sqe->Fd = fd;
+        sqe->UserData = (ulong)OperationIgnore << 56;
+    }
+
     private int AllocateSlot(IEventHandler? handler)
     {
         int slot;

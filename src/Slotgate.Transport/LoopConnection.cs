@@ -464,7 +464,14 @@ internal sealed partial class LoopConnection : ConnectionContext, IDuplexPipe, I
                 {
                     _loop.ForgetClosing(_slot);
                 }
-                Native.Close(_fd);
+                if (_loop.UsesRing && _loop.IsCurrent)
+                {
+                    _loop.QueueClose(_fd); // with the loop's next submission: no system call of its own
+                }
+                else
+                {
+                    Native.Close(_fd);
+                }
             }
             _slot = -1;
             _fdClosed = true;

@@ -43,6 +43,7 @@ internal static unsafe partial class Native
         SendMessage = 9,
         Accept = 13,
         AsyncCancel = 14,
+        Close = 19,
         Read = 22,
         Receive = 27,
     }

@@ -5,7 +5,7 @@ namespace Slotgate.Tests.Transport;
 
 /// <summary>
 /// The event-loop transports (io.transport: epoll and io_uring) at their edges, against the real cluster: the rest of the
-/// suite runs on epoll too, as it is the default; these cover what only a transport does (partial sends, half-close, large frames,
+/// suite runs on the default (auto: io_uring where allowed, as here, else epoll); these cover what only a transport does (partial sends, half-close, large frames,
 /// many clients per loop) and keep the Kestrel transport working.
 /// </summary>
 [Collection(ProxyCollection.Name)]
@@ -226,7 +226,7 @@ public class EventLoopTransportTests(ProxyFixture fixture)
             Cluster = new ClusterOptions { Seeds = ["127.0.0.1:7000"] },
             Io = new IoOptions { Transport = "uring", EventLoops = -1 },
         });
-        Assert.Contains("io.transport: must be one of epoll, io_uring, kestrel, got 'uring'", errors);
+        Assert.Contains("io.transport: must be one of auto, io_uring, epoll, kestrel, got 'uring'", errors);
         Assert.Contains("io.eventLoops: must be between 0 (one per two cores) and 256, got -1", errors);
     }
 
