@@ -4,31 +4,39 @@
 # CPU time per request (from /proc: all of it, and the user-mode part, which is Slotgate's own code and steadier than
 # the kernel's share on a busy machine), per build and scenario.
 #
-#   bench/compare.sh [--rounds N] [--tests get,set] [--pipelines 1,16] [--syscalls] [--php N] NAME=BINARY [NAME=BINARY ...]
+#   bench/compare.sh [--rounds N] [--tests get,set] [--pipelines 1,16] [--syscalls] [--php N] [--twemproxy] NAME=BINARY [NAME=BINARY ...]
 #
 # --tests also takes "churn": GET with a new connection per request (redis-benchmark -k 0), pipeline 1 only.
 # --syscalls adds each build's system calls and context switches per request, counted by the kernel's tracepoints
 # (perf stat -e raw_syscalls:sys_enter,context-switches; needs linux-perf and root or perf_event_paranoid <= 1).
 # --php N adds the PHP-FPM churn scenario: N sequential requests per round, each connecting, doing SET and GET, and
 # closing (bench/php/churn.php, phpredis): RedisCluster straight to the cluster against Redis through each build.
+# --twemproxy adds a column for twemproxy (nutcracker, C, one thread, epoll; apt-get install -y nutcracker), the C
+# proxy Debian packages, as a baseline for what a C proxy costs per request and per connection on this machine. It is
+# not cluster-aware, so it shards over three standalone redis-servers of its own (ketama) rather than the cluster: the
+# same work per command (hash the key, forward, relay the reply), without MOVED/ASK.
 #
 # A BINARY is a published slotgate (Native AOT or apphost), or a wrapper script that execs one with environment
 # variables set (to compare settings of one build). Needs redis-server, redis-cli and redis-benchmark.
 set -euo pipefail
 
-rounds=3 tests=get,set pipelines=1,16 builds=() syscalls=0 php_requests=0
+rounds=3 tests=get,set pipelines=1,16 builds=() syscalls=0 php_requests=0 twemproxy=0
 while [ "$#" -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --syscalls) syscalls=1; shift ;;
     --php) php_requests="$2"; shift 2 ;;
+    --twemproxy) twemproxy=1; shift ;;
     --tests) tests="$2"; shift 2 ;;
     --pipelines) pipelines="$2"; shift 2 ;;
     *=*) builds+=("$1"); shift ;;
     *) echo "compare.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-[ "${#builds[@]}" -ge 1 ] || { echo "usage: compare.sh [--rounds N] NAME=BINARY ..." >&2; exit 2; }
+[ "${#builds[@]}" -ge 1 ] || [ "$twemproxy" -eq 1 ] || { echo "usage: compare.sh [--rounds N] NAME=BINARY ..." >&2; exit 2; }
+if [ "$twemproxy" -eq 1 ] && ! command -v nutcracker >/dev/null; then
+  echo "compare.sh: --twemproxy needs nutcracker (apt-get install -y nutcracker)" >&2; exit 1
+fi
 for tool in redis-server redis-cli redis-benchmark bc; do
   command -v "$tool" >/dev/null || { echo "compare.sh: $tool is required (apt-get install -y redis-server redis-tools bc)" >&2; exit 1; }
 done
@@ -92,6 +100,28 @@ for build in "${builds[@]}"; do
   "$bin" --seed "${nodes[0]}" --listen "127.0.0.1:$port" --log-level Warning --admin:listen=off >"$work/$name.log" 2>&1 & procs+=($!); pids+=($!)
   names+=("$name"); ports+=("$port")
 done
+if [ "$twemproxy" -eq 1 ]; then
+  servers=""
+  for i in 1 2 3; do
+    port="$(free_port)"; mkdir -p "$work/s$port"
+    (cd "$work/s$port" && exec redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --logfile r.log) & pids+=($!)
+    wait_ping "$port" || { echo "compare.sh: redis-server did not start on port $port" >&2; exit 1; }
+    servers+="    - 127.0.0.1:$port:1"$'\n'
+  done
+  port="$(free_port)" stats_port="$(free_port)"
+  cat >"$work/nutcracker.yml" <<YML
+bench:
+  listen: 127.0.0.1:$port
+  hash: fnv1a_64
+  distribution: ketama
+  redis: true
+  auto_eject_hosts: false
+  servers:
+$servers
+YML
+  nutcracker -c "$work/nutcracker.yml" -s "$stats_port" -o "$work/twemproxy.log" & procs+=($!); pids+=($!)
+  names+=(twemproxy); ports+=("$port")
+fi
 for i in "${!ports[@]}"; do
   wait_ping "${ports[$i]}" || { echo "compare.sh: ${names[$i]} did not answer on port ${ports[$i]}:" >&2; tail -5 "$work/${names[$i]}.log" >&2; exit 1; }
 done
