@@ -11,17 +11,20 @@ internal sealed class BatchQueue<T> : IValueTaskSource<bool>
     where T : class
 {
     private readonly Lock _gate = new();
-    private Slot[] _items = new Slot[64];
-    private Slot[] _spare = new Slot[64];
+    private Slot[] _items;
+    private Slot[] _spare;
     private int _count;
     private ManualResetValueTaskSourceCore<bool> _signal;
     private bool _waiting;
     private bool _completed;
 
     /// <param name="inlineContinuations">Resume the consumer on the producer's thread (event loops) rather than the thread pool.</param>
-    public BatchQueue(bool inlineContinuations)
+    /// <param name="initialCapacity">Items held before the storage grows (it doubles as needed, and stays grown).</param>
+    public BatchQueue(bool inlineContinuations, int initialCapacity = 64)
     {
         _signal.RunContinuationsAsynchronously = !inlineContinuations;
+        _items = new Slot[initialCapacity];
+        _spare = new Slot[initialCapacity];
     }
 
     /// <summary>Appends <paramref name="item"/>; false once the queue is completed.</summary>

@@ -55,7 +55,9 @@ internal sealed class ReplyWriter : IReplyTarget
         _info = session.Info;
         _dispatcher = dispatcher;
         // On the event loops the writer runs on the thread that queued a command: it only registers for that reply.
-        _replies = new Backend.BatchQueue<ProxyRequest>(inlineContinuations: dispatcher.InlineReplies);
+        // Small at first: most clients have a command or two in flight (a PHP page, a pooled connection), and a client
+        // that pipelines grows the queue to its depth once.
+        _replies = new Backend.BatchQueue<ProxyRequest>(inlineContinuations: dispatcher.InlineReplies, initialCapacity: 8);
         _pending = pending;
         _pushes = pushes;
         _pipe = output;

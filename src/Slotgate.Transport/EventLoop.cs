@@ -81,6 +81,16 @@ internal sealed unsafe partial class EventLoop : PipeScheduler, IDisposable
 
     public int Index { get; }
 
+    /// <summary>
+    /// The pipe options the loop's connections last used for their input and output (they only differ in thresholds
+    /// between clients and node connections): one per loop rather than two per connection. Set from any thread; a
+    /// race only makes one more.
+    /// </summary>
+    internal PipeOptions? InputOptions { get; set; }
+
+    /// <inheritdoc cref="InputOptions"/>
+    internal PipeOptions? OutputOptions { get; set; }
+
     /// <summary>The loop running on this thread, if this is a loop thread.</summary>
     public static EventLoop? Current => t_current;
 
