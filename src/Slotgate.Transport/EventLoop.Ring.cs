@@ -192,6 +192,13 @@ internal sealed unsafe partial class EventLoop
         _wakeValue = (long*)NativeMemory.AllocZeroed(sizeof(long));
         _ring = new IoRing(1024, 8192);
         ArmWake();
+        // Submitting the wake-up's read now also proves io_uring_enter is allowed: a sandbox that lets a ring be set up
+        // but refuses to enter it must mean epoll at start-up, not a loop that stops at its first wait.
+        int error = _ring.Enter(0);
+        if (error < 0)
+        {
+            throw new IOException($"io_uring_enter failed (errno {-error})");
+        }
     }
 
     private void StopRing()

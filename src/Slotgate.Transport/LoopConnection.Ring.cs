@@ -9,8 +9,8 @@ namespace Slotgate.Transport;
 /// <summary>
 /// The connection on an io_uring loop: one multishot receive stays armed, each completion naming a buffer from the
 /// loop's provided-buffer ring whose bytes are copied into <see cref="LoopConnection.Input"/> (one copy of each byte
-/// received, the price of sharing the buffers between every socket of the loop); sends are <c>sendmsg</c> requests
-/// over the output pipe's own pinned blocks, submitted with everything else the batch queued in the loop's next
+/// received, the price of sharing the buffers between every socket of the loop); sends are <c>send</c> requests (one
+/// block) or <c>sendmsg</c> requests (several) over the output pipe's own pinned blocks, submitted with everything else the batch queued in the loop's next
 /// <c>io_uring_enter</c>, and the bytes stay in the pipe until the kernel says it has sent them.
 /// </summary>
 internal sealed partial class LoopConnection : IRingHandler, IValueTaskSource, IValueTaskSource<long>
@@ -212,10 +212,21 @@ internal sealed partial class LoopConnection : IRingHandler, IValueTaskSource, I
         _sendMessage->VectorCount = (nuint)count;
         _writable.Reset();
         Native.Sqe* sqe = _loop.Ring.NextSqe();
-        sqe->Opcode = Native.UringOp.SendMessage;
         sqe->Fd = _fd;
-        sqe->Address = (ulong)_sendMessage;
         sqe->OpFlags = Native.MSG_NOSIGNAL;
+        if (count == 1)
+        {
+            // One buffer (a pipeline-1 reply, most sends): a plain send, which spares the kernel reading the header and
+            // its vector.
+            sqe->Opcode = Native.UringOp.Send;
+            sqe->Address = (ulong)vectors[0].Base;
+            sqe->Length = (uint)vectors[0].Length;
+        }
+        else
+        {
+            sqe->Opcode = Native.UringOp.SendMessage;
+            sqe->Address = (ulong)_sendMessage;
+        }
         sqe->UserData = _loop.RingData(_ringSlot, OperationSend);
         return new ValueTask<long>(this, _writable.Version);
     }

@@ -45,6 +45,7 @@ internal static unsafe partial class Native
         AsyncCancel = 14,
         Close = 19,
         Read = 22,
+        Send = 26,
         Receive = 27,
     }
 
