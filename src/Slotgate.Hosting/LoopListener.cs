@@ -281,13 +281,20 @@ internal sealed partial class LoopListener : IHostedService, IDisposable
 
         public unsafe void OnCompletion(byte operation, int result, uint flags)
         {
+            if (_closed)
+            {
+                // The accept's last completion once the listener stopped: cancelled, or a client it took in the race,
+                // which is closed rather than kept open unserved. Nothing is in flight for the slot any more.
+                if (result >= 0)
+                {
+                    Native.Close(result);
+                }
+                loop.ReleaseRing(_slot);
+                _slot = -1;
+                return;
+            }
             if (result >= 0)
             {
-                if (_closed)
-                {
-                    Native.Close(result); // accepted just as the listener stopped: not served, so not kept open
-                    return;
-                }
                 byte* address = RingAddress;
                 int length = *(int*)(address + Native.SocketAddressSize);
                 listener.Accepted(loop, result, Native.ToEndPoint(new ReadOnlySpan<byte>(address, Math.Min(length, Native.SocketAddressSize))), handler);
@@ -295,12 +302,6 @@ internal sealed partial class LoopListener : IHostedService, IDisposable
                 return;
             }
             int errno = -result;
-            if (_closed)
-            {
-                loop.ReleaseRing(_slot); // the cancelled accept's completion: nothing is in flight any more
-                _slot = -1;
-                return;
-            }
             if (errno is Native.EAGAIN or Native.EINTR or Native.ECONNABORTED)
             {
                 ArmAccept();
