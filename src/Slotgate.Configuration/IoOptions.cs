@@ -23,8 +23,9 @@ internal sealed record IoOptions
     public bool PrefersRing => Transport is Auto or IoUring;
 
     /// <summary>
-    /// Event loop threads (for <c>auto</c>, <c>io_uring</c> and <c>epoll</c>); 0 means one per two CPU cores (at least one): each send does the
-    /// kernel's TCP work on the sending core, and on a shared 2-core machine one loop outran two (docs/decisions.md).
+    /// Event loop threads (for <c>auto</c>, <c>io_uring</c> and <c>epoll</c>); 0 means one per two CPU cores (at least
+    /// one): each send does the kernel's TCP work on the sending core, and on a shared 2-core machine one loop outran
+    /// two (docs/decisions.md).
     /// </summary>
     public int EventLoops { get; init; }
 
