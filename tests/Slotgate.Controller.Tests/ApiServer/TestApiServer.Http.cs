@@ -77,7 +77,13 @@ public sealed partial class TestApiServer
             }
             if (delay > TimeSpan.Zero)
             {
+                // At least the delay by the Stopwatch a test measures with: a timer can fire a tick early by that clock.
+                long start = System.Diagnostics.Stopwatch.GetTimestamp();
                 await Task.Delay(delay, context.RequestAborted).ConfigureAwait(false);
+                while (System.Diagnostics.Stopwatch.GetElapsedTime(start) < delay)
+                {
+                    await Task.Delay(1, context.RequestAborted).ConfigureAwait(false);
+                }
             }
             if (fault is not null)
             {
