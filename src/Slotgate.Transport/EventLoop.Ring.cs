@@ -203,6 +203,10 @@ internal sealed unsafe partial class EventLoop
 
     private void StopRing()
     {
+        if (_ring is { HasPending: true } ring)
+        {
+            ring.Enter(0); // what the last iteration queued (closes above all) still happens
+        }
         _ring?.Dispose();
         _ring = null;
         NativeMemory.Free(_wakeValue);
