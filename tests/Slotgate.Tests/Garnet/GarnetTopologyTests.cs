@@ -66,6 +66,15 @@ public class GarnetTopologyTests(GarnetFixture garnet)
         var routes = new Slotgate.Routing.CommandRouteTable(table, []);
         UserDirectory users = new([AclRules.Build("reader", "on +@read +hpersist allkeys", false, new PasswordSet(["p"], [], []), table, [], deferUnknownCommands: true)!]);
         table.Changed += users.Rebind;
+        // The table's contents change first and its Changed handlers (the users' rebinding) run after: wait for them.
+        var rebound = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        table.Changed += changed =>
+        {
+            if (changed.Find("httl") is not null)
+            {
+                rebound.TrySetResult();
+            }
+        };
         await using var refresher = new CommandTableRefresher(source, topology, pool, NullLogger<CommandTableRefresher>.Instance, TimeProvider.System)
         {
             PollInterval = TimeSpan.FromMilliseconds(50),
@@ -75,7 +84,7 @@ public class GarnetTopologyTests(GarnetFixture garnet)
 
         refresher.Start();
         topology.ApplyMoved(0, topology.Current.GetShard(0)!.Primary.Endpoint == garnet.Cluster.Endpoints[0] ? garnet.Cluster.Endpoints[1] : garnet.Cluster.Endpoints[0]);
-        await Wait.UntilAsync(() => table.Find("httl") is not null, Patience, "the refresher to learn HTTL");
+        await rebound.Task.WaitAsync(Patience); // the refresher learned HTTL, and the users know it
 
         CommandInfo httl = table.Find("httl")!;
         Assert.Equal(1, httl.SingleKeyIndex);
